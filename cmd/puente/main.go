@@ -1,0 +1,248 @@
+// Command puente runs the Puente good-practice exchange: its web server
+// and the commands that look after its database and accounts.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+	"puente/internal/config"
+	"puente/internal/demo"
+	"puente/internal/i18n"
+	"puente/internal/mail"
+	"puente/internal/server"
+	"puente/internal/taxonomy"
+)
+
+const usage = `Puente: a good-practice exchange for the member states of the CRM and the CSM.
+
+Usage:
+  puente serve [flags]                 run the web server (--demo seeds demo accounts)
+  puente migrate [flags]               create or upgrade the database, then exit
+  puente admin create --email ADDRESS  invite the first (or another) admin; prints a one-time link
+
+Run "puente COMMAND -h" for a command's flags. Every flag can also be set
+through the environment variable named in its help.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "puente:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "admin":
+		if len(args) < 2 || args[1] != "create" {
+			return errors.New(`usage: puente admin create --email ADDRESS`)
+		}
+		return adminCreate(ctx, args[2:], getenv, stdout, stderr)
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+// setup parses the flags and opens and migrates the database.
+func setup(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config.Config, *db.DB, *slog.Logger, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config.Register(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := cfg.Finish(); err != nil {
+		return nil, nil, nil, err
+	}
+	log := newLogger(cfg, stderr)
+	if err := cfg.EnsureDataDir(); err != nil {
+		return nil, nil, nil, err
+	}
+	d, err := db.Open(cfg.DBPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, nil, nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "path", cfg.DBPath, "applied", fmt.Sprint(applied), "version", db.LatestVersion())
+	}
+	return cfg, d, log, nil
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, d, _, err := setup(ctx, "migrate", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DBPath, db.LatestVersion())
+	return nil
+}
+
+func adminCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var email, country, lang string
+	cfg, d, log, err := setup(ctx, "admin create", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the new admin's email address (required)")
+		fs.StringVar(&country, "country", "", "ISO code of the admin's member state, if any (e.g. PA)")
+		fs.StringVar(&lang, "lang", "es", "language of the invitation page: es, en, pt, fr or nl")
+	})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	store := accounts.NewStore(d, clock.Real{}, accounts.DefaultHashParams)
+	tax := &taxonomy.Store{DB: d}
+	f := accounts.InviteForm{Email: email, Role: string(accounts.Admin), Country: country, Lang: lang}
+	if errs := f.Validate(tax.CountryExists, i18n.Supported); !errs.OK() {
+		var msgs []string
+		loc := i18n.For("en")
+		for field, key := range errs {
+			msgs = append(msgs, "--"+field+": "+loc.T(key))
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	inv, token, err := store.Invite(ctx, f, 0, nil)
+	if err != nil {
+		if key := apperr.KeyOf(err); key != "" {
+			return errors.New(i18n.For("en").T(key))
+		}
+		return err
+	}
+	log.Info("security", "event", "invitation.created", "actor", "command line", "invitation_id", inv.ID, "role", string(inv.Role))
+	fmt.Fprintf(stdout, "Invitation for %s (admin), valid until %s. Open this link once to choose a password:\n\n  %s/invitations/%s\n\n",
+		inv.Email, inv.ExpiresAt.UTC().Format(time.RFC1123), cfg.BaseURL, token)
+	return nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, d, log, err := setup(ctx, "serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.CheckVersion(ctx); err != nil {
+		return err
+	}
+	clk := clock.Real{}
+	store := accounts.NewStore(d, clk, accounts.DefaultHashParams)
+	if cfg.Demo {
+		n, err := demo.Seed(ctx, store)
+		if err != nil {
+			return fmt.Errorf("demo seed: %w", err)
+		}
+		log.Info("demo data", "accounts_created", n)
+	}
+
+	var sender mail.Sender = &mail.DirSender{Dir: cfg.MailDir(), Log: log}
+	if cfg.SMTPURL != nil {
+		s, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.BaseURL.Hostname())
+		if err != nil {
+			return err
+		}
+		sender = s
+	}
+	composer, err := mail.NewComposer(cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	outbox := &mail.Outbox{DB: d, Clock: clk, Sender: sender, From: cfg.MailFrom,
+		MessageIDHost: cfg.BaseURL.Hostname(), Log: log}
+	srv, err := server.New(server.Deps{Config: cfg, DB: d, Clock: clk, Log: log, Accounts: store, Outbox: outbox, Mail: composer})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	workers, stopWorkers := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { outbox.Run(workers) })
+	wg.Go(func() { srv.RunMaintenance(workers, 15*time.Minute) })
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("listening", "url", cfg.BaseURL.String(), "addr", ln.Addr().String(), "mail", sender.Describe())
+	if cfg.Demo {
+		printDemo(stdout, cfg)
+	}
+
+	select {
+	case err := <-serveErr:
+		stopWorkers()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests and the mail sender")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = httpSrv.Shutdown(shutdownCtx)
+	stopWorkers()
+	wg.Wait()
+	log.Info("stopped")
+	return err
+}
+
+func printDemo(w io.Writer, cfg *config.Config) {
+	fmt.Fprintf(w, "\nPuente is running at %s\n\nSign in with any of these demo accounts (password: %s):\n\n", cfg.BaseURL, demo.Password)
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(w, "  %-28s %-10s %s\n", a.Email, a.Role, a.Country)
+	}
+	fmt.Fprintf(w, "\nOutgoing mail (invitations, password resets) is written to %s/\n", cfg.MailDir())
+	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")
+}

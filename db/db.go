@@ -1,0 +1,224 @@
+// Package db opens Puente's SQLite database and keeps its schema current.
+//
+// Every pooled connection gets its pragmas from the DSN (WAL, foreign keys,
+// busy timeout, synchronous=FULL, immediate write transactions). Writes go
+// through a pool of one connection so writers queue in Go rather than spin
+// on SQLite's lock; reads use a separate pool that cannot write.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, built with sqlite_fts5
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB holds the writer and reader pools of one SQLite file.
+type DB struct {
+	// W is the only pool that writes. It has one connection, and its
+	// transactions begin IMMEDIATE, so a read-then-write transaction never
+	// fails half-way with "database is locked".
+	W *sql.DB
+	// R is for reads only (query_only); it may have many connections.
+	R    *sql.DB
+	Path string
+}
+
+// ErrSchemaTooNew means the file was migrated by a newer Puente.
+var ErrSchemaTooNew = errors.New("database schema is newer than this program knows")
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_synchronous", "FULL")
+	q.Set("_txlock", "immediate")
+	if readOnly {
+		q.Set("_query_only", "true")
+	}
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string) (*DB, error) {
+	w, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	// The first connection creates the file and switches it to WAL before
+	// any reader opens it.
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	return &DB{W: w, R: r, Path: path}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	return errors.Join(d.R.Close(), d.W.Close())
+}
+
+// Ping checks that the database answers a query.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.R.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx runs fn inside one write transaction, committing when fn returns nil.
+func (d *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		if !ok || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration %q: name must be NNNN_name.sql", name)
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %q: %w", name, err)
+		}
+		body, err := fs.ReadFile(migrationFiles, "migrations/"+name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i := range out {
+		if out[i].version != i+1 {
+			return nil, fmt.Errorf("migration %q: expected number %d", out[i].name, i+1)
+		}
+	}
+	return out, nil
+}
+
+// LatestVersion is the schema version this program migrates to.
+func LatestVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// Migrate applies every migration the file lacks, each in its own
+// transaction, and records it. It refuses a file whose schema is newer.
+// It returns the versions it applied.
+func (d *DB) Migrate(ctx context.Context) ([]int, error) {
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.W.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return nil, err
+	}
+	var current int
+	if err := d.W.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return nil, err
+	}
+	if current > len(ms) {
+		return nil, fmt.Errorf("%w (file has version %d, this program knows %d)", ErrSchemaTooNew, current, len(ms))
+	}
+	var applied []int
+	for _, m := range ms[current:] {
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, FormatTime(time.Now()))
+			return err
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		applied = append(applied, m.version)
+	}
+	return applied, nil
+}
+
+// CheckVersion reports an error unless the file is exactly at the version
+// this program knows; the server uses it to refuse a newer schema.
+func (d *DB) CheckVersion(ctx context.Context) error {
+	var current int
+	if err := d.R.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return err
+	}
+	if latest := LatestVersion(); current > latest {
+		return fmt.Errorf("%w (file has version %d, this program knows %d)", ErrSchemaTooNew, current, latest)
+	} else if current < latest {
+		return fmt.Errorf("database schema is at version %d; run migrate to reach %d", current, latest)
+	}
+	return nil
+}
+
+// TimeLayout stores instants in UTC at a fixed width, so that text order is
+// time order and indexes on time columns work.
+const TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// FormatTime formats t for storage.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// ParseTime parses a stored instant; an empty string is the zero time.
+func ParseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(TimeLayout, s)
+}
+
+// IsUniqueViolation tells whether err is a UNIQUE constraint failure.
+func IsUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

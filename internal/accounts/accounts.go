@@ -1,0 +1,291 @@
+// Package accounts holds the people who use Puente: their accounts, roles,
+// passwords, the invitations that create accounts and the links that reset
+// passwords.
+package accounts
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"puente/db"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+)
+
+// Role is what an account may do.
+type Role string
+
+// The roles, each able to do all that the one before can.
+const (
+	Official  Role = "official"
+	Moderator Role = "moderator"
+	Admin     Role = "admin"
+)
+
+// Roles lists the roles in ascending order of power.
+var Roles = []Role{Official, Moderator, Admin}
+
+func (r Role) rank() int {
+	switch r {
+	case Official:
+		return 1
+	case Moderator:
+		return 2
+	case Admin:
+		return 3
+	}
+	return 0
+}
+
+// AtLeast reports whether r includes every power of o.
+func (r Role) AtLeast(o Role) bool { return r.rank() >= o.rank() && r.rank() > 0 }
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// Status is whether an account may sign in.
+type Status string
+
+// Account statuses.
+const (
+	Active    Status = "active"
+	Suspended Status = "suspended"
+)
+
+// Account is a person with access to Puente.
+type Account struct {
+	ID                int64
+	Email             string
+	DisplayName       string
+	Role              Role
+	CountryCode       string // "" for staff without a member state
+	Status            Status
+	Lang              string // "" follows the browser
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	PasswordChangedAt time.Time
+}
+
+// Limits on what a person types.
+const (
+	MaxDisplayName = 80
+	MaxEmail       = 254
+)
+
+// Store reads and writes accounts.
+type Store struct {
+	DB     *db.DB
+	Clock  clock.Clock
+	Params HashParams
+	// dummyHash is verified when an email is unknown, so that a failed
+	// sign-in takes as long whether or not the account exists.
+	dummyHash string
+}
+
+// NewStore returns a store that hashes with params.
+func NewStore(d *db.DB, c clock.Clock, params HashParams) *Store {
+	return &Store{DB: d, Clock: c, Params: params, dummyHash: HashPassword("not a password", params)}
+}
+
+func (s *Store) now() string { return db.FormatTime(s.Clock.Now()) }
+
+const accountColumns = `id, email, display_name, role, coalesce(country_code, ''), status, lang, created_at, updated_at, password_changed_at`
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanAccount(r rowScanner) (*Account, error) {
+	var a Account
+	var created, updated, pwd string
+	if err := r.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Status, &a.Lang, &created, &updated, &pwd); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, _ = db.ParseTime(created)
+	a.UpdatedAt, _ = db.ParseTime(updated)
+	a.PasswordChangedAt, _ = db.ParseTime(pwd)
+	return &a, nil
+}
+
+// ByID returns the account with id, or a NotFound error.
+func (s *Store) ByID(ctx context.Context, id int64) (*Account, error) {
+	a, err := scanAccount(s.DB.R.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return a, err
+}
+
+// ByEmail returns the account with email (any case), or a NotFound error.
+func (s *Store) ByEmail(ctx context.Context, email string) (*Account, error) {
+	a, err := scanAccount(s.DB.R.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE email = ?`, NormalizeEmail(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return a, err
+}
+
+// NormalizeEmail trims an address and lowers its case; the database also
+// compares addresses without case.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CheckEmail returns the catalogue key of the problem with an address, or "".
+func CheckEmail(email string) string {
+	if email == "" {
+		return "field.required"
+	}
+	if len(email) > MaxEmail {
+		return "email.invalid"
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {
+		return "email.invalid"
+	}
+	return ""
+}
+
+// CheckDisplayName returns the catalogue key of the problem with a name, or "".
+func CheckDisplayName(name string) string {
+	switch n := utf8.RuneCountInString(name); {
+	case strings.TrimSpace(name) == "":
+		return "field.required"
+	case n > MaxDisplayName:
+		return "name.too_long"
+	case !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "name.invalid"
+	}
+	return ""
+}
+
+// Errors of signing in. Both mean the same to the person: the message does
+// not tell whether an address has an account.
+var (
+	ErrBadCredentials = apperr.New(apperr.Unprocessable, "signin.bad_credentials")
+	ErrSuspended      = apperr.New(apperr.Forbidden, "signin.suspended")
+)
+
+// Authenticate returns the account whose email and password match.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*Account, error) {
+	a, hash, err := s.withHash(ctx, `email = ?`, NormalizeEmail(email))
+	if errors.Is(err, sql.ErrNoRows) {
+		_, _ = VerifyPassword(password, s.dummyHash)
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := VerifyPassword(password, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrBadCredentials
+	}
+	if a.Status != Active {
+		return nil, ErrSuspended
+	}
+	return a, nil
+}
+
+// withHash loads one account and its password hash.
+func (s *Store) withHash(ctx context.Context, where string, arg any) (*Account, string, error) {
+	var hash string
+	row := s.DB.R.QueryRowContext(ctx, `SELECT `+accountColumns+`, password_hash FROM accounts WHERE `+where, arg)
+	a, err := scanAccount(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &hash)...) }))
+	return a, hash, err
+}
+
+type scanFunc func(...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// endSessions removes every session of the account, inside tx.
+func endSessions(ctx context.Context, tx *sql.Tx, accountID int64) (int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// ChangePassword sets a new password after checking the current one, and
+// ends every other session of the account (keepSession is the current
+// session's row id; 0 ends them all).
+func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string, keepSession int64) apperr.FieldErrors {
+	errs := apperr.FieldErrors{}
+	a, hash, err := s.withHash(ctx, `id = ?`, id)
+	if err != nil {
+		errs.Add("current", "error.internal")
+		return errs
+	}
+	if ok, _ := VerifyPassword(current, hash); !ok {
+		errs.Add("current", "password.current_wrong")
+	}
+	if key := CheckPassword(next, a.Email, a.DisplayName); key != "" {
+		errs.Add("new", key)
+	}
+	if !errs.OK() {
+		return errs
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.setPassword(ctx, tx, id, next); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ? AND id <> ?`, id, keepSession)
+		return err
+	})
+	if err != nil {
+		errs.Add("new", "error.internal")
+	}
+	return errs
+}
+
+func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, id int64, password string) error {
+	now := s.now()
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?`,
+		HashPassword(password, s.Params), now, now, id)
+	return err
+}
+
+// UpdateProfile changes what a person may change about themselves.
+func (s *Store) UpdateProfile(ctx context.Context, id int64, displayName, lang string) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET display_name = ?, lang = ?, updated_at = ? WHERE id = ?`,
+		strings.TrimSpace(displayName), lang, s.now(), id)
+	return err
+}
+
+// SetLang changes only the interface language of an account.
+func (s *Store) SetLang(ctx context.Context, id int64, lang string) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET lang = ?, updated_at = ? WHERE id = ?`, lang, s.now(), id)
+	return err
+}
+
+// Count returns how many accounts exist.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts`).Scan(&n)
+	return n, err
+}
+
+// CreateDirect makes an active account with a known password. It is for
+// the demo seed and tests; people otherwise arrive through invitations.
+func (s *Store) CreateDirect(ctx context.Context, email, name string, role Role, country, lang, password string) (*Account, error) {
+	now := s.now()
+	var cc any
+	if country != "" {
+		cc = country
+	}
+	res, err := s.DB.W.ExecContext(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, country_code, lang, created_at, updated_at, password_changed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, NormalizeEmail(email), name, HashPassword(password, s.Params), role, cc, lang, now, now, now)
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return nil, apperr.Wrap(apperr.Conflict, "invite.email_taken", err)
+		}
+		return nil, err
+	}
+	id, _ := res.LastInsertId()
+	return s.ByID(ctx, id)
+}

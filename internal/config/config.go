@@ -1,0 +1,215 @@
+// Package config reads Puente's settings from flags, with an environment
+// variable behind each flag, and checks them once at start.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is every setting of a Puente process.
+type Config struct {
+	Addr           string
+	DataDir        string
+	DBPath         string
+	BaseURL        *url.URL
+	SMTPURL        *url.URL // nil: messages are written as .eml files
+	MailFrom       *mail.Address
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
+	SessionKeys    [][]byte // first signs; all verify (rotation)
+	TrustedProxies []netip.Prefix
+	Demo           bool
+	LogLevel       string
+	LogFormat      string
+
+	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
+}
+
+// Secure reports whether the site is served over https, which turns on
+// Secure cookies, the __Host- prefix and HSTS.
+func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// MailDir is where messages go when no SMTP server is configured.
+func (c *Config) MailDir() string { return filepath.Join(c.DataDir, "mail") }
+
+// Var describes one setting for the README and --help.
+type Var struct{ Flag, Env, Default, Usage string }
+
+// Register adds the flags to fs; each flag's default comes from its
+// environment variable when that is set. Call Finish after fs.Parse.
+func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
+	c := &Config{}
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	dur := func(name string, def time.Duration) time.Duration {
+		if v := getenv(name); v != "" {
+			if d, err := time.ParseDuration(v); err == nil {
+				return d
+			}
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("PUENTE_ADDR", "127.0.0.1:8080"), "listen address (PUENTE_ADDR)")
+	fs.StringVar(&c.DataDir, "data", env("PUENTE_DATA", "data"), "data folder: database, keys, mail files (PUENTE_DATA)")
+	fs.StringVar(&c.DBPath, "db", env("PUENTE_DB", ""), "database file (PUENTE_DB; default DATA/puente.db)")
+	fs.StringVar(&c.rawBaseURL, "base-url", env("PUENTE_BASE_URL", ""), "public URL of the site, used in emails and cookies (PUENTE_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.rawSMTP, "smtp-url", env("PUENTE_SMTP_URL", ""), "SMTP server, smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS) or smtp://host:25?tls=none (PUENTE_SMTP_URL; default: write .eml files to DATA/mail)")
+	fs.StringVar(&c.rawFrom, "mail-from", env("PUENTE_MAIL_FROM", "Puente <no-reply@puente.localhost>"), "From address of outgoing mail (PUENTE_MAIL_FROM)")
+	fs.DurationVar(&c.SessionIdle, "session-idle", dur("PUENTE_SESSION_IDLE", 2*time.Hour), "a session ends after this long without a request (PUENTE_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", dur("PUENTE_SESSION_MAX", 12*time.Hour), "a session ends this long after sign-in, active or not (PUENTE_SESSION_MAX)")
+	fs.StringVar(&c.rawKeys, "session-keys", env("PUENTE_SESSION_KEYS", ""), "comma-separated cookie signing keys, newest first, hex or base64, 32+ bytes each (PUENTE_SESSION_KEYS; default: generated once into DATA/session.keys)")
+	fs.StringVar(&c.rawProxies, "trusted-proxies", env("PUENTE_TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (PUENTE_TRUSTED_PROXIES; default none)")
+	fs.BoolVar(&c.Demo, "demo", env("PUENTE_DEMO", "") == "1", "seed demo accounts with a known password (PUENTE_DEMO=1); never in production")
+	fs.StringVar(&c.LogLevel, "log-level", env("PUENTE_LOG_LEVEL", "info"), "debug, info, warn or error (PUENTE_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("PUENTE_LOG_FORMAT", "text"), "text or json (PUENTE_LOG_FORMAT)")
+	return c
+}
+
+// Finish checks the parsed flags and fills in derived settings.
+func (c *Config) Finish() error {
+	var errs []error
+	if c.DBPath == "" {
+		c.DBPath = filepath.Join(c.DataDir, "puente.db")
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	raw := c.rawBaseURL
+	if raw == "" {
+		raw = "http://" + c.Addr
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("--base-url %q: want http(s)://host[:port]", raw))
+	} else {
+		c.BaseURL = u
+	}
+	if c.rawSMTP != "" {
+		s, err := url.Parse(c.rawSMTP)
+		if err != nil || (s.Scheme != "smtp" && s.Scheme != "smtps") || s.Hostname() == "" {
+			errs = append(errs, errors.New("--smtp-url: want smtp://[user:pass@]host[:port] or smtps://..."))
+		} else {
+			c.SMTPURL = s
+		}
+	}
+	from, err := mail.ParseAddress(c.rawFrom)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--mail-from %q: %w", c.rawFrom, err))
+	} else {
+		c.MailFrom = from
+	}
+	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.SessionIdle > c.SessionMax {
+		errs = append(errs, errors.New("--session-idle and --session-max must be positive, idle no longer than max"))
+	}
+	if c.rawKeys != "" {
+		keys, err := ParseKeys(c.rawKeys)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--session-keys: %w", err))
+		}
+		c.SessionKeys = keys
+	}
+	for _, p := range splitList(c.rawProxies) {
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, err2 := netip.ParseAddr(p)
+			if err2 != nil {
+				errs = append(errs, fmt.Errorf("--trusted-proxies %q: not an address or CIDR", p))
+				continue
+			}
+			pre = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pre.Masked())
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ParseKeys reads comma- or newline-separated keys in hex or base64.
+func ParseKeys(s string) ([][]byte, error) {
+	var keys [][]byte
+	for _, p := range splitList(strings.ReplaceAll(s, "\n", ",")) {
+		k, err := hex.DecodeString(p)
+		if err != nil {
+			k, err = base64.StdEncoding.DecodeString(p)
+		}
+		if err != nil {
+			k, err = base64.RawURLEncoding.DecodeString(p)
+		}
+		if err != nil {
+			return nil, errors.New("a key is neither hex nor base64")
+		}
+		if len(k) < 32 {
+			return nil, errors.New("a key is shorter than 32 bytes")
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("no keys")
+	}
+	return keys, nil
+}
+
+// EnsureDataDir creates the data folder, and when no session keys were
+// configured, loads them from DATA/session.keys, generating that file once.
+func (c *Config) EnsureDataDir() error {
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return err
+	}
+	if len(c.SessionKeys) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "session.keys")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		k := make([]byte, 64)
+		if _, err := rand.Read(k); err != nil {
+			return err
+		}
+		b = []byte(hex.EncodeToString(k) + "\n")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	keys, err := ParseKeys(string(b))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	c.SessionKeys = keys
+	return nil
+}

@@ -1,0 +1,52 @@
+// Package demo seeds a database with accounts a newcomer can sign in as.
+// It is only used with the --demo flag; production data never has an
+// account with a known password.
+package demo
+
+import (
+	"context"
+
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+)
+
+// Password is the demo accounts' password, printed at start.
+const Password = "puente-demo-2021"
+
+// Account is one seeded person.
+type Account struct {
+	Email, Name string
+	Role        accounts.Role
+	Country     string
+	Lang        string
+}
+
+// Accounts are the demo people: an admin, a moderator and officials of
+// several member states in both processes.
+var Accounts = []Account{
+	{"admin@demo.puente.test", "Ana Administradora", accounts.Admin, "PA", "es"},
+	{"moderator@demo.puente.test", "Marco Moderador", accounts.Moderator, "CR", "es"},
+	{"panama@demo.puente.test", "Samira Ríos", accounts.Official, "PA", "es"},
+	{"mexico@demo.puente.test", "Luis Hernández", accounts.Official, "MX", "es"},
+	{"brasil@demo.puente.test", "Beatriz Souza", accounts.Official, "BR", "pt"},
+	{"canada@demo.puente.test", "Claire Tremblay", accounts.Official, "CA", "en"},
+	{"suriname@demo.puente.test", "Sanne Pinas", accounts.Official, "SR", "nl"},
+}
+
+// Seed creates the demo accounts that do not exist yet; it is safe to run
+// on every start. It returns how many it created.
+func Seed(ctx context.Context, store *accounts.Store) (int, error) {
+	created := 0
+	for _, a := range Accounts {
+		if _, err := store.ByEmail(ctx, a.Email); err == nil {
+			continue
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return created, err
+		}
+		if _, err := store.CreateDirect(ctx, a.Email, a.Name, a.Role, a.Country, a.Lang, Password); err != nil {
+			return created, err
+		}
+		created++
+	}
+	return created, nil
+}

@@ -1,0 +1,252 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/gorilla/sessions"
+
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/i18n"
+	"puente/internal/websession"
+)
+
+// reqState is what the middleware learns about a request, kept in its
+// context as one pointer so later middleware can fill it in.
+type reqState struct {
+	session *sessions.Session
+	account *accounts.Account
+	lang    string
+}
+
+type ctxKey struct{}
+
+func state(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(ctxKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{lang: i18n.Default}
+}
+
+func currentAccount(r *http.Request) *accounts.Account { return state(r).account }
+
+// MaxBodyBytes bounds a request body; forms are far smaller.
+const MaxBodyBytes = 1 << 20
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "err", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.renderError(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	secure := s.cfg.Secure()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if secure {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// logRequests writes one line per request. It names the route pattern,
+// never the raw path, because paths of links carry secret tokens.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "(unmatched)"
+		}
+		attrs := []any{"method", r.Method, "route", route, "status", ww.Status(), "ms", time.Since(start).Milliseconds()}
+		if a := currentAccount(r); a != nil {
+			attrs = append(attrs, "account_id", a.ID)
+		}
+		level := slog.LevelDebug
+		if ww.Status() >= 500 {
+			level = slog.LevelWarn
+		}
+		s.log.Log(r.Context(), level, "request", attrs...)
+	})
+}
+
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBodyBytes {
+			s.renderError(w, r, apperr.New(apperr.TooLarge, "error.too_large"))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loadSession finds the session and its account. An account that is gone
+// or suspended is treated as signed out, and its session ended.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, err := s.sessions.Get(r, s.cookieName)
+		if err != nil {
+			s.log.Error("session load", "err", err)
+			s.renderError(w, r, err)
+			return
+		}
+		st.session = sess
+		if id := websession.AccountID(sess); id != 0 {
+			a, err := s.accounts.ByID(r.Context(), id)
+			switch {
+			case err == nil && a.Status == accounts.Active:
+				st.account = a
+			case err == nil || apperr.Is(err, apperr.NotFound):
+				s.sessions.EndAll(r.Context(), id)
+				sess.Values = map[any]any{}
+				sess.ID = ""
+			default:
+				s.renderError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+const langCookie = "lang"
+
+func (s *Server) chooseLocale(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		switch {
+		case st.account != nil && i18n.Supported(st.account.Lang):
+			st.lang = st.account.Lang
+		default:
+			if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+				st.lang = c.Value
+			} else {
+				st.lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+			}
+		}
+		w.Header().Set("Content-Language", st.lang)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOrigin refuses state-changing requests from other sites, using the
+// browser's Sec-Fetch-Site and Origin headers, for every route at once.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("security", "event", "csrf.rejected", "method", r.Method, "client_ip", s.clientIP(r),
+			"sec_fetch_site", r.Header.Get("Sec-Fetch-Site"), "origin", r.Header.Get("Origin"))
+		s.renderError(w, r, apperr.New(apperr.Forbidden, "error.cross_origin"))
+	}))
+	return cop.Handler(next)
+}
+
+func (s *Server) requireAccount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if currentAccount(r) == nil {
+			s.renderError(w, r, errSignInNeeded)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) requireRole(role accounts.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a := currentAccount(r); a == nil || !a.Role.AtLeast(role) {
+				s.renderError(w, r, errForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// clientIP is the TCP peer, unless the peer is a configured trusted proxy:
+// then it is the right-most X-Forwarded-For address that is not itself a
+// trusted proxy. Without trusted proxies the header is ignored, so a
+// client cannot pick its own address to dodge rate limits.
+func (s *Server) clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trusted(a) {
+			return a.String()
+		}
+	}
+	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// localPath accepts only a path on this site, so that a "next" parameter
+// cannot send a person elsewhere after signing in.
+func localPath(p string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.IsAbs() || u.Host != "" {
+		return "/"
+	}
+	return p
+}

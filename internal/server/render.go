@@ -1,0 +1,250 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/i18n"
+	"puente/static"
+	"puente/web"
+)
+
+// pages holds every page template, parsed once at start: each page is the
+// base layout, the partials and its own file.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"asset":       static.URL,
+	"langName":    i18n.NativeName,
+	"langs":       func() []string { return i18n.Langs },
+	"roles":       func() []accounts.Role { return accounts.Roles },
+	"pathEscape":  url.PathEscape,
+	"queryEscape": url.QueryEscape,
+}
+
+func parsePages() (*pages, error) {
+	files, err := fs.Glob(web.Templates, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(web.Templates, "templates/layouts/*.html", "templates/partials/*.html", f)
+		if err != nil {
+			return nil, err
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// View is what every page template receives. The page's own data is in
+// Data; Form and Errors carry a form being corrected.
+type View struct {
+	i18n.Locale
+	Account *accounts.Account
+	Flash   []string // catalogue keys
+	Path    string
+	Title   string // catalogue key
+	Form    any
+	Errors  apperr.FieldErrors
+	Data    any
+	Status  int
+}
+
+// IsAdmin and IsModerator answer the navigation's questions.
+func (v *View) IsAdmin() bool { return v.Account != nil && v.Account.Role == accounts.Admin }
+
+// IsModerator reports whether the viewer moderates (admins do too).
+func (v *View) IsModerator() bool {
+	return v.Account != nil && v.Account.Role.AtLeast(accounts.Moderator)
+}
+
+// Err returns the translated problem with a form field, or "".
+func (v *View) Err(field string) string {
+	if key, ok := v.Errors[field]; ok {
+		return v.T(key)
+	}
+	return ""
+}
+
+// render executes page into a buffer, with the signed-in person, their
+// language and any flash, and writes it only when it rendered whole.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *View) {
+	st := state(r)
+	v.Locale = i18n.For(st.lang)
+	v.Account = st.account
+	v.Path = r.URL.Path
+	v.Status = status
+	if v.Errors == nil {
+		v.Errors = apperr.FieldErrors{}
+	}
+	if st.session != nil {
+		if flashes := st.session.Flashes(); len(flashes) > 0 {
+			for _, f := range flashes {
+				if k, ok := f.(string); ok {
+					v.Flash = append(v.Flash, k)
+				}
+			}
+			if err := st.session.Save(r, w); err != nil {
+				s.log.Error("session save", "err", err)
+			}
+		}
+	}
+	t, ok := s.pages.byName[page]
+	if !ok {
+		s.log.Error("no such page template", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
+		s.log.Error("template", "page", page, "err", err)
+		if page != "error" {
+			s.renderError(w, r, err)
+			return
+		}
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// flash keeps a message for the next page this person sees.
+func (s *Server) flash(w http.ResponseWriter, r *http.Request, key string) {
+	st := state(r)
+	if st.session == nil {
+		return
+	}
+	st.session.AddFlash(key)
+	if err := st.session.Save(r, w); err != nil {
+		s.log.Error("session save", "err", err)
+	}
+}
+
+// redirect answers a form with 303 See Other, so a reload does not post
+// again.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+var (
+	errNotFound     = apperr.New(apperr.NotFound, "error.not_found")
+	errForbidden    = apperr.New(apperr.Forbidden, "error.forbidden")
+	errSignInNeeded = apperr.New(apperr.Unauthorized, "error.signin_needed")
+	errMethod       = apperr.New(apperr.Method, "error.method")
+	errBadRequest   = apperr.New(apperr.Invalid, "error.bad_request")
+)
+
+// rateLimited is a 429 that says when to come back.
+type rateLimited struct{ retry time.Duration }
+
+func (e *rateLimited) Error() string { return "rate limited" }
+
+func statusOf(code apperr.Code) int {
+	switch code {
+	case apperr.Invalid:
+		return http.StatusBadRequest
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Method:
+		return http.StatusMethodNotAllowed
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Gone:
+		return http.StatusGone
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.Unprocessable:
+		return http.StatusUnprocessableEntity
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// h adapts a handler that returns an error: the one place where an error
+// becomes a status and a page.
+func (s *Server) h(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+type errorData struct {
+	Message    string // catalogue key
+	RetryAfter int    // minutes, for 429
+	Next       string
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	var rl *rateLimited
+	var maxBytes *http.MaxBytesError
+	switch {
+	case errors.As(err, &rl):
+		minutes := int((rl.retry + time.Minute - 1) / time.Minute)
+		w.Header().Set("Retry-After", strconv.Itoa(int(rl.retry.Seconds()+0.999)))
+		s.render(w, r, http.StatusTooManyRequests, "error", &View{Title: "error.title.429",
+			Data: errorData{Message: "error.rate_limited", RetryAfter: max(minutes, 1)}})
+		return
+	case errors.As(err, &maxBytes):
+		err = apperr.New(apperr.TooLarge, "error.too_large")
+	}
+	code := apperr.CodeOf(err)
+	status := statusOf(code)
+	if code == apperr.Unauthorized {
+		next := "/"
+		if r.Method == http.MethodGet {
+			next = r.URL.RequestURI()
+		}
+		redirect(w, r, "/signin?next="+url.QueryEscape(next))
+		return
+	}
+	key := apperr.KeyOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		key = "error.internal"
+	}
+	if key == "" || !i18n.Has(key) {
+		key = "error.generic"
+	}
+	s.render(w, r, status, "error", &View{Title: "error.title." + strconv.Itoa(status), Data: errorData{Message: key}})
+}
+
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	h, ok := static.Hashes[name]
+	if !ok {
+		s.renderError(w, r, errNotFound)
+		return
+	}
+	if r.URL.Query().Get("v") == h {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	http.ServeFileFS(w, r, static.Files, name)
+}

@@ -1,0 +1,165 @@
+// Package server is Puente's HTTP interface: the router, the middleware
+// every request passes through, and one handler per action.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/clock"
+	"puente/internal/config"
+	"puente/internal/mail"
+	"puente/internal/ratelimit"
+	"puente/internal/taxonomy"
+	"puente/internal/websession"
+)
+
+// Deps are what the server is built from.
+type Deps struct {
+	Config   *config.Config
+	DB       *db.DB
+	Clock    clock.Clock
+	Log      *slog.Logger
+	Accounts *accounts.Store
+	Outbox   *mail.Outbox
+	Mail     *mail.Composer
+}
+
+// Server holds the handlers' shared state.
+type Server struct {
+	cfg        *config.Config
+	db         *db.DB
+	clock      clock.Clock
+	log        *slog.Logger
+	accounts   *accounts.Store
+	sessions   *websession.Store
+	taxonomy   *taxonomy.Store
+	outbox     *mail.Outbox
+	mail       *mail.Composer
+	pages      *pages
+	cookieName string
+	limits     limits
+}
+
+type limits struct {
+	signinAccount, signinIP *ratelimit.Limiter
+	resetEmail, resetIP     *ratelimit.Limiter
+	inviteIP                *ratelimit.Limiter
+}
+
+// Rate limits. Sign-in counts failures only; the others count every try.
+const (
+	SigninAccountLimit = 10 // failed sign-ins per account per window
+	SigninIPLimit      = 50 // failed sign-ins per client address per window
+	LimitWindow        = 15 * time.Minute
+)
+
+// New builds a server.
+func New(d Deps) (*Server, error) {
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: d.Config, db: d.DB, clock: d.Clock, log: d.Log,
+		accounts: d.Accounts, outbox: d.Outbox, mail: d.Mail,
+		taxonomy: &taxonomy.Store{DB: d.DB},
+		pages:    pg,
+	}
+	s.sessions = websession.New(d.DB, d.Clock, d.Config.SessionIdle, d.Config.SessionMax, d.Config.Secure(), d.Config.SessionKeys)
+	s.sessions.ClientIP = s.clientIP
+	s.cookieName = websession.CookieName(d.Config.Secure())
+	s.limits = limits{
+		signinAccount: ratelimit.New(SigninAccountLimit, LimitWindow, d.Clock),
+		signinIP:      ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
+		resetEmail:    ratelimit.New(5, LimitWindow, d.Clock),
+		resetIP:       ratelimit.New(20, LimitWindow, d.Clock),
+		inviteIP:      ratelimit.New(20, LimitWindow, d.Clock),
+	}
+	return s, nil
+}
+
+// Sessions exposes the session store, for maintenance and tests.
+func (s *Server) Sessions() *websession.Store { return s.sessions }
+
+// Handler returns the router with every middleware.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.recoverer, s.securityHeaders, s.logRequests, s.limitBody, s.loadSession, s.chooseLocale, s.crossOrigin)
+	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
+	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/static/*", s.serveStatic)
+
+	r.Get("/signin", s.h(s.signinPage))
+	r.Post("/signin", s.h(s.signinPost))
+	r.Post("/signout", s.h(s.signout))
+	r.Get("/password/forgot", s.h(s.forgotPage))
+	r.Post("/password/forgot", s.h(s.forgotPost))
+	r.Get("/password/reset/{token}", s.h(s.resetPage))
+	r.Post("/password/reset/{token}", s.h(s.resetPost))
+	r.Get("/invitations/{token}", s.h(s.acceptPage))
+	r.Post("/invitations/{token}", s.h(s.acceptPost))
+	r.Post("/language", s.h(s.setLanguage))
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireAccount)
+		r.Get("/", s.h(s.home))
+		r.Get("/account", s.h(s.accountPage))
+		r.Post("/account/profile", s.h(s.profilePost))
+		r.Post("/account/password", s.h(s.passwordPost))
+		r.Post("/account/sessions/{id}/end", s.h(s.endSession))
+		r.Post("/account/sessions/end-all", s.h(s.endAllSessions))
+	})
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireAccount, s.requireRole(accounts.Admin))
+		r.Get("/admin/accounts", s.h(s.adminAccounts))
+		r.Get("/admin/accounts/{id}", s.h(s.adminAccount))
+		r.Post("/admin/accounts/{id}/role", s.h(s.adminSetRole))
+		r.Post("/admin/accounts/{id}/suspend", s.h(s.adminSuspend))
+		r.Post("/admin/accounts/{id}/reactivate", s.h(s.adminReactivate))
+		r.Get("/admin/invitations", s.h(s.adminInvitations))
+		r.Post("/admin/invitations", s.h(s.adminInvite))
+		r.Post("/admin/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
+	})
+	return r
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// RunMaintenance sweeps expired sessions every interval until ctx ends.
+func (s *Server) RunMaintenance(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.sessions.Sweep(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("session sweep", "err", err)
+		} else if n > 0 {
+			s.log.Info("expired sessions removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
