@@ -91,7 +91,7 @@ func (s *Server) Sessions() *websession.Store { return s.sessions }
 // Handler returns the router with every middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.securityHeaders, s.logRequests, s.limitBody, s.loadSession, s.chooseLocale, s.crossOrigin)
+	r.Use(s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.limitBody, s.crossOrigin)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
