@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"puente/db"
+	"puente/internal/demo"
+)
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func noEnv(string) string { return "" }
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServe runs "puente serve" until the test ends and waits for /healthz.
+func startServe(t *testing.T, args ...string) (base string, stdout *syncBuf, stop func() error) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuf{}, &syncBuf{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"serve", "--addr", addr}, args...), noEnv, stdout, stderr) }()
+	base = "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return errors.New("serve did not stop")
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return base, stdout, stop
+}
+
+func client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+func TestProductionStartHasNoKnownPassword(t *testing.T) {
+	dir := t.TempDir()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"migrate", "--data", dir}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !strings.Contains(out.String(), "schema version") {
+		t.Fatalf("migrate said %q", out.String())
+	}
+	base, _, stop := startServe(t, "--data", dir)
+
+	out.Reset()
+	err := run(context.Background(), []string{"admin", "create", "--email", "Jefa@Migracion.gob.pa", "--country", "PA", "--data", dir, "--base-url", base}, noEnv, &out, &errs)
+	if err != nil {
+		t.Fatal(err, errs.String())
+	}
+	link := regexp.MustCompile(`http://\S+/invitations/\S+`).FindString(out.String())
+	if link == "" {
+		t.Fatalf("no link printed:\n%s", out.String())
+	}
+	d, err := db.Open(filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	d.R.QueryRow(`SELECT count(*) FROM accounts`).Scan(&n)
+	d.Close()
+	if n != 0 {
+		t.Fatalf("%d accounts exist before the first admin accepted", n)
+	}
+
+	c := client()
+	res := post(t, c, link, url.Values{"display_name": {"Jefa"}, "password": {"una frase larga y segura"}, "confirm": {"una frase larga y segura"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", res.StatusCode)
+	}
+	res, _ = c.Get(base + "/admin/accounts")
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("first admin cannot reach administration: %d", res.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+
+	if err := run(context.Background(), []string{"admin", "create", "--email", "not an address", "--data", dir}, noEnv, &out, &errs); err == nil {
+		t.Fatal("bad address accepted")
+	}
+}
+
+func TestDemoServe(t *testing.T) {
+	dir := t.TempDir()
+	base, out, stop := startServe(t, "--data", dir, "--demo")
+	if !strings.Contains(out.String(), demo.Password) || !strings.Contains(out.String(), "panama@demo.puente.test") {
+		t.Fatalf("demo instructions not printed:\n%s", out.String())
+	}
+	for _, a := range demo.Accounts {
+		c := client()
+		if res := post(t, c, base+"/signin", url.Values{"email": {a.Email}, "password": {demo.Password}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("demo account %s: %d", a.Email, res.StatusCode)
+		}
+	}
+	stop()
+	// A second start seeds nothing twice.
+	_, _, stop = startServe(t, "--data", dir, "--demo")
+	stop()
+	d, _ := db.Open(filepath.Join(dir, "puente.db"))
+	defer d.Close()
+	var n int
+	d.R.QueryRow(`SELECT count(*) FROM accounts`).Scan(&n)
+	if n != len(demo.Accounts) {
+		t.Fatalf("%d accounts after two demo starts", n)
+	}
+}
+
+func TestServeRefusesNewerSchema(t *testing.T) {
+	dir := t.TempDir()
+	d, err := db.Open(filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d.W.Exec(`INSERT INTO schema_migrations VALUES (?, 'future.sql', '')`, db.LatestVersion()+1)
+	d.Close()
+	var out, errs bytes.Buffer
+	err = run(context.Background(), []string{"serve", "--data", dir, "--addr", freeAddr(t)}, noEnv, &out, &errs)
+	if !errors.Is(err, db.ErrSchemaTooNew) {
+		t.Fatalf("serve on a newer schema: %v", err)
+	}
+}
+
+func TestConfigFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"PUENTE_DATA": dir, "PUENTE_SESSION_IDLE": "3h", "PUENTE_SESSION_MAX": "1h"}
+	var out, errs bytes.Buffer
+	err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "idle no longer than max") {
+		t.Fatalf("inconsistent timeouts from the environment: %v", err)
+	}
+	env["PUENTE_SESSION_MAX"] = "12h"
+	if err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), filepath.Join(dir, "puente.db")) {
+		t.Fatalf("PUENTE_DATA ignored: %s", out.String())
+	}
+	if err := run(context.Background(), []string{"migrate", "--smtp-url", "http://x"}, noEnv, &out, &errs); err == nil {
+		t.Fatal("bad SMTP URL accepted")
+	}
+}

@@ -1,0 +1,142 @@
+package i18n
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
+
+func placeholders(s string) string {
+	p := placeholder.FindAllString(s, -1)
+	sort.Strings(p)
+	return strings.Join(p, ",")
+}
+
+// TestCatalogueComplete fails when a message is missing in a language or
+// its placeholders differ between languages.
+func TestCatalogueComplete(t *testing.T) {
+	for key, m := range catalogue {
+		want := placeholders(m.ES)
+		for _, lang := range Langs {
+			s := m.In(lang)
+			if strings.TrimSpace(s) == "" {
+				t.Errorf("%s: missing in %s", key, lang)
+				continue
+			}
+			if got := placeholders(s); got != want {
+				t.Errorf("%s: %s has placeholders %q, es has %q", key, lang, got, want)
+			}
+		}
+	}
+}
+
+// literalKey finds {{.T "key"}}, {{$.T "key" ...}} and (.T "key").
+var literalKey = regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+
+// TestTemplatesUseKnownKeys fails when a template names a key the
+// catalogue lacks.
+func TestTemplatesUseKnownKeys(t *testing.T) {
+	root := filepath.Join("..", "..", "web", "templates")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range literalKey.FindAllStringSubmatch(string(b), -1) {
+			if !Has(m[1]) {
+				t.Errorf("%s: unknown key %q", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"official", "moderator", "admin"} {
+		if !Has("role." + role) {
+			t.Errorf("no label for role %s", role)
+		}
+	}
+	for _, code := range []string{"400", "401", "403", "404", "405", "409", "410", "413", "422", "429", "500"} {
+		if !Has("error.title." + code) {
+			t.Errorf("no error title for %s", code)
+		}
+	}
+}
+
+// TestGoCodeUsesKnownKeys checks the message keys that Go code names as
+// string literals in the packages that produce messages for people.
+func TestGoCodeUsesKnownKeys(t *testing.T) {
+	keyLike := regexp.MustCompile(`"((?:signin|signout|password|email|name|field|invite|admin|account|sessions|link|reset|accept|error)\.[a-z0-9_.]+)"`)
+	notMessages := map[string]bool{ // log event names, not interface text
+		"signin.success": true, "signin.failure": true, "signin.locked": true, "reset.requested": true,
+		"reset.completed": true, "reset.limited": true, "account.role_changed": true, "account.suspended": true,
+		"account.reactivated": true,
+	}
+	checked := 0
+	for _, dir := range []string{"../accounts", "../server", "../apperr", "../mail"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, _ := os.ReadFile(f)
+			for _, m := range keyLike.FindAllStringSubmatch(string(b), -1) {
+				if notMessages[m[1]] || strings.HasSuffix(m[1], ".") {
+					continue
+				}
+				checked++
+				if !Has(m[1]) {
+					t.Errorf("%s: unknown key %q", f, m[1])
+				}
+			}
+		}
+	}
+	if checked < 30 {
+		t.Fatalf("only %d keys found in Go code; the pattern has gone stale", checked)
+	}
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for header, want := range map[string]string{
+		"": "es", "pt-BR": "pt", "en-GB,en;q=0.9": "en", "fr-CA,fr;q=0.8,en;q=0.5": "fr", "nl": "nl",
+		"de-DE,de;q=0.9": "es", "garbage;;;": "es", "es-419": "es", "zh;q=0.9,pt;q=0.1": "pt",
+	} {
+		if got := FromAcceptLanguage(header); got != want {
+			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	d := time.Date(2021, 9, 9, 15, 4, 0, 0, time.UTC)
+	for lang, want := range map[string]string{
+		"es": "9 de septiembre de 2021", "en": "9 September 2021", "pt": "9 de setembro de 2021", "fr": "9 septembre 2021", "nl": "9 september 2021",
+	} {
+		if got := For(lang).Date(d); got != want {
+			t.Errorf("%s date %q, want %q", lang, got, want)
+		}
+	}
+	if got := For("en").Number(1234567); got != "1,234,567" {
+		t.Errorf("en number %q", got)
+	}
+	if got := For("es").Number(-1234); got != "-1.234" {
+		t.Errorf("es number %q", got)
+	}
+	if got := For("en").T("home.welcome", "name", "Ana"); got != "Hello, Ana" {
+		t.Errorf("placeholder: %q", got)
+	}
+	if got := For("xx").T("nav.home"); got != "Inicio" {
+		t.Errorf("unknown language should fall back to Spanish: %q", got)
+	}
+}

@@ -1,0 +1,249 @@
+package mail_test
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	netmail "net/mail"
+
+	"puente/db"
+	"puente/internal/clock"
+	"puente/internal/mail"
+	"puente/internal/mail/smtptest"
+)
+
+func setup(t *testing.T, sender func(*smtptest.Server) mail.Sender) (*mail.Outbox, *smtptest.Server, *clock.Fake) {
+	t.Helper()
+	d, err := db.Open(filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.Start(t)
+	clk := clock.NewFake(time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC))
+	from, _ := netmail.ParseAddress("Puente <no-reply@puente.test>")
+	o := &mail.Outbox{DB: d, Clock: clk, Sender: sender(srv), From: from, MessageIDHost: "puente.test",
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	return o, srv, clk
+}
+
+func smtpSender(t *testing.T) func(*smtptest.Server) mail.Sender {
+	return func(s *smtptest.Server) mail.Sender {
+		u, _ := url.Parse(s.URL())
+		snd, err := mail.NewSMTPSender(u, "localhost")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snd
+	}
+}
+
+func enqueue(t *testing.T, o *mail.Outbox, m mail.Message) int64 {
+	t.Helper()
+	var id int64
+	err := o.DB.Tx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		id, err = o.Enqueue(context.Background(), tx, m)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+var sample = mail.Message{Kind: "test", To: "ana@gob.pa", ToName: "Ana Ríos", Subject: "Revisión ñandú",
+	Text: "Hola, Ana.\nUn enlace: https://puente.test/x", HTML: "<p>Hola, <b>Ana</b>.</p>",
+	Headers: map[string]string{"X-Puente-Kind": "test"}}
+
+func TestDeliversTextAndHTMLOverSMTP(t *testing.T) {
+	o, srv, _ := setup(t, smtpSender(t))
+	id := enqueue(t, o, sample)
+	if n, err := o.SendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("SendDue = %d, %v", n, err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	p := smtptest.Parse(t, msgs[0].Raw)
+	if p.Subject() != "Revisión ñandú" {
+		t.Errorf("subject %q", p.Subject())
+	}
+	if !strings.Contains(p.Text, "Hola, Ana.") || !strings.Contains(p.HTML, "<b>Ana</b>") {
+		t.Errorf("parts: text %q html %q", p.Text, p.HTML)
+	}
+	if p.Header.Get("Message-ID") == "" || p.Header.Get("Date") == "" || p.Header.Get("X-Puente-Kind") != "test" {
+		t.Errorf("headers: %v", p.Header)
+	}
+	if to := p.Header.Get("To"); !strings.Contains(to, "ana@gob.pa") {
+		t.Errorf("To %q", to)
+	}
+	q, _ := o.ByID(context.Background(), id)
+	if q.Status != "sent" || q.Attempts != 1 {
+		t.Fatalf("state %s after %d attempts", q.Status, q.Attempts)
+	}
+	if n, _ := o.SendDue(context.Background()); n != 0 {
+		t.Fatal("sent message picked again")
+	}
+}
+
+func TestTemporaryFailureIsRetriedWithBackoff(t *testing.T) {
+	o, srv, clk := setup(t, smtpSender(t))
+	srv.FailNext(451, 421)
+	id := enqueue(t, o, sample)
+	o.SendDue(context.Background())
+	q, _ := o.ByID(context.Background(), id)
+	if q.Status != "pending" || !strings.Contains(q.LastError, "451") {
+		t.Fatalf("after 451: %s %q", q.Status, q.LastError)
+	}
+	if n, _ := o.SendDue(context.Background()); n != 0 {
+		t.Fatal("retried before the backoff elapsed")
+	}
+	clk.Advance(time.Minute)
+	o.SendDue(context.Background()) // 421
+	clk.Advance(time.Minute)
+	if n, _ := o.SendDue(context.Background()); n != 0 {
+		t.Fatal("second backoff should be two minutes")
+	}
+	clk.Advance(time.Minute)
+	o.SendDue(context.Background())
+	q, _ = o.ByID(context.Background(), id)
+	if q.Status != "sent" || q.Attempts != 3 {
+		t.Fatalf("after retries: %s, %d attempts", q.Status, q.Attempts)
+	}
+	if len(srv.Messages()) != 1 {
+		t.Fatalf("delivered %d times", len(srv.Messages()))
+	}
+}
+
+func TestPermanentFailureIsNotRetried(t *testing.T) {
+	o, srv, clk := setup(t, smtpSender(t))
+	srv.FailNext(550)
+	id := enqueue(t, o, sample)
+	o.SendDue(context.Background())
+	q, _ := o.ByID(context.Background(), id)
+	if q.Status != "failed" || !strings.Contains(q.LastError, "550") {
+		t.Fatalf("after 550: %s %q", q.Status, q.LastError)
+	}
+	clk.Advance(24 * time.Hour)
+	if n, _ := o.SendDue(context.Background()); n != 0 || len(srv.Messages()) != 0 {
+		t.Fatal("failed message retried")
+	}
+}
+
+func TestGivesUpAfterMaxAttempts(t *testing.T) {
+	o, srv, clk := setup(t, smtpSender(t))
+	o.MaxAttempts = 3
+	srv.FailNext(451, 451, 451, 451)
+	id := enqueue(t, o, sample)
+	for range 3 {
+		o.SendDue(context.Background())
+		clk.Advance(time.Hour)
+	}
+	q, _ := o.ByID(context.Background(), id)
+	if q.Status != "failed" || q.Attempts != 3 {
+		t.Fatalf("%s after %d attempts", q.Status, q.Attempts)
+	}
+}
+
+func TestUnreachableServerIsTemporary(t *testing.T) {
+	o, _, _ := setup(t, func(*smtptest.Server) mail.Sender {
+		u, _ := url.Parse("smtp://127.0.0.1:1?tls=none")
+		s, _ := mail.NewSMTPSender(u, "localhost")
+		return s
+	})
+	id := enqueue(t, o, sample)
+	o.SendDue(context.Background())
+	q, _ := o.ByID(context.Background(), id)
+	if q.Status != "pending" || q.LastError == "" {
+		t.Fatalf("connection refused: %s %q", q.Status, q.LastError)
+	}
+}
+
+func TestInterruptedSendIsQueuedAgain(t *testing.T) {
+	o, _, _ := setup(t, smtpSender(t))
+	id := enqueue(t, o, sample)
+	o.DB.W.Exec(`UPDATE outbox SET status = 'sending' WHERE id = ?`, id)
+	if n, err := o.RecoverInterrupted(context.Background()); err != nil || n != 1 {
+		t.Fatalf("recovered %d, %v", n, err)
+	}
+	o.SendDue(context.Background())
+	if q, _ := o.ByID(context.Background(), id); q.Status != "sent" {
+		t.Fatalf("status %s", q.Status)
+	}
+}
+
+func TestDirSenderWritesEML(t *testing.T) {
+	dir := t.TempDir()
+	o, _, _ := setup(t, func(*smtptest.Server) mail.Sender {
+		return &mail.DirSender{Dir: dir, Log: slog.New(slog.DiscardHandler)}
+	})
+	enqueue(t, o, sample)
+	o.SendDue(context.Background())
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if len(files) != 1 || !strings.Contains(files[0], "ana_gob.pa") {
+		t.Fatalf("files %v", files)
+	}
+	raw, _ := os.ReadFile(files[0])
+	p := smtptest.Parse(t, raw)
+	if p.Subject() != sample.Subject || !strings.Contains(p.HTML, "<b>Ana</b>") {
+		t.Fatalf("eml: %q", p.Subject())
+	}
+}
+
+func TestWorkerDrainsOnShutdown(t *testing.T) {
+	o, srv, _ := setup(t, smtpSender(t))
+	o.Poll = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { o.Run(ctx); close(done) }()
+	enqueue(t, o, sample)
+	o.Notify()
+	srv.WaitFor(t, 1, 5*time.Second)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("worker did not stop")
+	}
+}
+
+func TestComposeEveryKindInEveryLanguage(t *testing.T) {
+	base, _ := url.Parse("https://puente.example.org")
+	c, err := mail.NewComposer(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := map[string]map[string]any{
+		"invitation":     {"inviter": "Ana <Admin>", "role": "official", "link": "https://puente.example.org/invitations/t", "expires": "3 Dec"},
+		"password_reset": {"name": "Ana <b>", "link": "https://puente.example.org/password/reset/t"},
+	}
+	for kind, d := range data {
+		for _, lang := range []string{"es", "en", "pt", "fr", "nl"} {
+			m, err := c.Compose(kind, lang, "a@b.org", "", d)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", kind, lang, err)
+			}
+			if m.Subject == "" || strings.Contains(m.Subject, "email.") || strings.Contains(m.Text, "email.") || strings.Contains(m.HTML, "email.") {
+				t.Errorf("%s/%s: untranslated text", kind, lang)
+			}
+			if !strings.Contains(m.HTML, `lang="`+lang+`"`) || !strings.Contains(m.Text, "https://puente.example.org/") {
+				t.Errorf("%s/%s: language or link missing", kind, lang)
+			}
+			if strings.Contains(m.HTML, "<Admin>") || strings.Contains(m.HTML, "Ana <b>") {
+				t.Errorf("%s/%s: data not escaped in HTML", kind, lang)
+			}
+		}
+	}
+}
