@@ -8,7 +8,7 @@ ADDR     ?= 127.0.0.1:8080
 GOBIN    := $(shell go env GOPATH)/bin
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build run test lint fmt tools clean
+.PHONY: all build run test lint fmt tools deps clean
 
 all: build
 
@@ -18,8 +18,20 @@ build:
 run: build
 	$(BIN) serve --demo --data $(DATA) --addr $(ADDR)
 
-test:
+test: deps
 	go test -count=1 -timeout 20m ./...
+
+# deps installs what the browser tests need: Debian's Chromium (as root,
+# through apt-get) when no Chromium is on the PATH.
+deps:
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$PUENTE_CHROMIUM" ]; then \
+	  echo "chromium: $$(command -v chromium || echo $$PUENTE_CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && echo "chromium installed"; \
+	else \
+	  echo "chromium is missing and this is not root: run 'sudo apt-get install chromium' for the browser tests"; \
+	fi
+	go mod download
 
 $(GOBIN)/staticcheck:
 	go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

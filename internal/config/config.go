@@ -104,7 +104,7 @@ func (c *Config) Finish() error {
 	if c.rawSMTP != "" {
 		s, err := url.Parse(c.rawSMTP)
 		if err != nil || (s.Scheme != "smtp" && s.Scheme != "smtps") || s.Hostname() == "" {
-			errs = append(errs, errors.New("--smtp-url: want smtp://[user:pass@]host[:port] or smtps://..."))
+			errs = append(errs, errors.New("--smtp-url: want smtp://[user:pass@]host[:port] or smtps://host[:port]"))
 		} else {
 			c.SMTPURL = s
 		}

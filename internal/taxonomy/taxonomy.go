@@ -7,6 +7,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -180,6 +181,12 @@ type Meeting struct {
 	Objectives      []Tag
 	Recommendations []Tag
 }
+
+// Starts is the first day of the meeting.
+func (m *Meeting) Starts() time.Time { t, _ := time.Parse(time.DateOnly, m.StartsOn); return t }
+
+// Ends is the last day of the meeting.
+func (m *Meeting) Ends() time.Time { t, _ := time.Parse(time.DateOnly, m.EndsOn); return t }
 
 // Meetings returns every meeting, newest first, with its tags in lang.
 func (s *Store) Meetings(ctx context.Context, lang string) ([]*Meeting, error) {

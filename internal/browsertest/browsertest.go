@@ -1,0 +1,148 @@
+// Package browsertest drives a real headless Chromium against a test
+// server, for the journeys a person makes. The browser may reach only
+// loopback addresses.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// ExecPath finds Chromium: $PUENTE_CHROMIUM, else the usual names on PATH.
+func ExecPath() string {
+	if p := os.Getenv("PUENTE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Require returns Chromium's path. Without Chromium, a test fails under CI
+// (CI=true) and is skipped, loudly, elsewhere.
+func Require(t testing.TB) string {
+	t.Helper()
+	p := ExecPath()
+	if p != "" {
+		return p
+	}
+	msg := "BROWSER TEST NOT RUN: no Chromium found (install Debian's chromium package, or set PUENTE_CHROMIUM)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Log("!!!!!!!! " + msg + " !!!!!!!!")
+	t.Skip(msg)
+	return ""
+}
+
+// New starts a browser for the test and returns a context that drives one
+// tab of it. Every other tab of the test comes from NewTab.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	path := Require(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "chromium")),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		// Anything but loopback goes to a closed port: the browser can
+		// reach the test server and nothing else.
+		chromedp.ProxyServer("http://127.0.0.1:9"),
+		chromedp.Flag("proxy-bypass-list", "127.0.0.1;localhost"),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// StepTimeout bounds one call of Do or Run, so a page that never shows
+// what a step waits for fails in seconds, not at the test's deadline.
+const StepTimeout = 20 * time.Second
+
+// Do runs steps and fails the test on the first error.
+func Do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Run runs one action that returns a value and fails the test on error.
+func Run[T any](t testing.TB, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Location is the current page's URL.
+func Location(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	return Run(t, ctx, chromedp.Location())
+}
+
+// Cookie returns the value of the named cookie for url, or "".
+func Cookie(t testing.TB, ctx context.Context, url, name string) string {
+	t.Helper()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Cookies {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// SetCookie puts a cookie in the browser, as a stolen one would be.
+func SetCookie(t testing.TB, ctx context.Context, url, name, value string) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: name, Value: value, URL: url, Path: "/"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Screenshot saves a PNG of the page to path, for looking at a failure.
+func Screenshot(t testing.TB, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot: %v", err)
+		return
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
