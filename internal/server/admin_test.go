@@ -290,3 +290,26 @@ func TestAdminsCannotLockThemselvesOut(t *testing.T) {
 		t.Fatalf("admin changed: %+v", a)
 	}
 }
+
+func TestInvitationAcceptanceIsRateLimited(t *testing.T) {
+	e := servertest.New(t)
+	e.CreateAccount("admin@puente.test", accounts.Admin, "")
+	e.SignIn("admin@puente.test").PostForm("/admin/invitations", url.Values{"email": {"a@gob.cl"}, "role": {"official"}, "country": {"CL"}})
+	e.SendMail()
+	link := e.LinkIn(smtptest.Parse(t, e.SMTP.WaitFor(t, 1, 5*time.Second)[0].Raw).Text, "/invitations/")
+	for i := 0; i < 10; i++ {
+		if res := e.Client().PostForm(link, url.Values{"display_name": {"A"}, "password": {"x"}, "confirm": {"x"}}); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("attempt %d: %d", i+1, res.Status)
+		}
+	}
+	if res := e.Client().PostForm(link, url.Values{"display_name": {"A"}, "password": {"a fine long phrase"}, "confirm": {"a fine long phrase"}}); res.Status != http.StatusTooManyRequests {
+		t.Fatalf("11th attempt on one invitation: %d, want 429", res.Status)
+	}
+	// Guessing links from one address is limited too.
+	for i := 0; i < 20; i++ {
+		e.Client().Get("/invitations/guess" + fmt.Sprint(i))
+	}
+	if res := e.Client().Get("/invitations/guess-again"); res.Status != http.StatusTooManyRequests {
+		t.Fatalf("link guessing: %d, want 429", res.Status)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -192,6 +193,12 @@ func (s *Server) resetPost(w http.ResponseWriter, r *http.Request) error {
 		s.limits.resetIP.Hit(ip)
 		return err
 	}
+	key := strconv.FormatInt(a.ID, 10)
+	if ok, retry := s.limits.resetAccount.Check(key); !ok {
+		s.log.Warn("security", "event", "reset.limited", "scope", "account", "account_id", a.ID)
+		return &rateLimited{retry}
+	}
+	s.limits.resetAccount.Hit(key)
 	f := accounts.ResetForm{Password: r.PostFormValue("password"), Confirm: r.PostFormValue("confirm")}
 	if errs := f.Validate(a); !errs.OK() {
 		s.render(w, r, http.StatusUnprocessableEntity, "reset", &View{Title: "reset.title",

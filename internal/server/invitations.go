@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -50,7 +51,13 @@ func (s *Server) acceptPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	key := strconv.FormatInt(inv.ID, 10)
+	if ok, retry := s.limits.invitation.Check(key); !ok {
+		s.log.Warn("security", "event", "invitation.limited", "invitation_id", inv.ID)
+		return &rateLimited{retry}
+	}
 	s.limits.inviteIP.Hit(s.clientIP(r))
+	s.limits.invitation.Hit(key)
 	f := accounts.AcceptForm{
 		DisplayName: r.PostFormValue("display_name"),
 		Password:    r.PostFormValue("password"),

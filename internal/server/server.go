@@ -50,7 +50,8 @@ type Server struct {
 type limits struct {
 	signinAccount, signinIP *ratelimit.Limiter
 	resetEmail, resetIP     *ratelimit.Limiter
-	inviteIP                *ratelimit.Limiter
+	resetAccount            *ratelimit.Limiter
+	inviteIP, invitation    *ratelimit.Limiter
 }
 
 // Rate limits. Sign-in counts failures only; the others count every try.
@@ -80,7 +81,9 @@ func New(d Deps) (*Server, error) {
 		signinIP:      ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
 		resetEmail:    ratelimit.New(5, LimitWindow, d.Clock),
 		resetIP:       ratelimit.New(20, LimitWindow, d.Clock),
+		resetAccount:  ratelimit.New(10, LimitWindow, d.Clock),
 		inviteIP:      ratelimit.New(20, LimitWindow, d.Clock),
+		invitation:    ratelimit.New(10, LimitWindow, d.Clock),
 	}
 	return s, nil
 }
