@@ -18,8 +18,11 @@ build:
 run: build
 	$(BIN) serve --demo --data $(DATA) --addr $(ADDR)
 
+FUZZTIME ?= 20s
+
 test: deps
 	go test -count=1 -timeout 20m ./...
+	go test -run='^$$' -fuzz=FuzzRich -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./internal/sanitize
 
 # deps installs what the browser tests need: Debian's Chromium (as root,
 # through apt-get) when no Chromium is on the PATH.

@@ -1,0 +1,265 @@
+// Package sanitize is the one road from user input to trusted HTML. It
+// holds the single bluemonday policy that every rich-text field passes
+// through before it is stored, and the single function that marks stored
+// HTML as safe for templates.
+package sanitize
+
+import (
+	"bytes"
+	"html/template"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// PolicyVersion names the policy below. Stored HTML records the version it
+// was made with; raising this number and running "puente sanitize"
+// re-sanitises every stored text from its raw input.
+const PolicyVersion = 1
+
+// LinkRel is set on every link: no endorsement, no window handle, no
+// referrer for the sites officials link to.
+const LinkRel = "nofollow noopener noreferrer"
+
+var policy = newPolicy()
+
+// newPolicy is bluemonday's UGC policy, tightened: the same text-level and
+// structural elements, but no id, class or style anywhere, no images (there
+// are no uploads), links only to http, https and mailto.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+		"blockquote", "pre", "code", "ul", "ol", "li", "dl", "dt", "dd",
+		"strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup", "small", "mark", "cite", "q", "span",
+		"table", "caption", "thead", "tbody", "tfoot", "tr", "colgroup", "col")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("title").OnElements("a", "abbr")
+	p.AllowElements("abbr")
+	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^[1-9][0-9]?$`)).OnElements("td", "th")
+	p.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
+	p.AllowAttrs("span").Matching(regexp.MustCompile(`^[1-9][0-9]?$`)).OnElements("col", "colgroup")
+	p.AllowAttrs("start").Matching(regexp.MustCompile(`^[0-9]{1,6}$`)).OnElements("ol")
+	// Language and direction matter for blocks (a quotation in Portuguese
+	// inside a Spanish text); on inline spans they are paste noise.
+	blocks := []string{"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "td", "th", "q"}
+	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(ltr|rtl|auto)$`)).OnElements(blocks...)
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)).OnElements(blocks...)
+	p.AllowElements("td", "th")
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(false)
+	// rel is set after parsing (see finish), so that every link gets
+	// exactly LinkRel.
+	p.RequireNoFollowOnLinks(false)
+	return p
+}
+
+// Rich sanitises one rich-text field: it normalises what word processors
+// paste, applies the policy, and re-parses the result so that unbalanced
+// tags cannot swallow the rest of a page.
+func Rich(raw string) string {
+	if strings.TrimSpace(raw) == "" {
+		return ""
+	}
+	cleaned := policy.Sanitize(normalize(raw))
+	return finish(cleaned)
+}
+
+// HTML marks stored, sanitised HTML as safe to render. It must only ever be
+// given the output of Rich, read back from the database.
+func HTML(sanitized string) template.HTML {
+	return template.HTML(sanitized) //nolint:gosec // the output of Rich, by contract
+}
+
+var bodyContext = &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+
+// parse reads an HTML fragment as the content of a body, under a
+// synthetic root so that any node, even a top-level one, can be unwrapped.
+func parse(s string) *html.Node {
+	root := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(s), bodyContext)
+	if err != nil {
+		return root
+	}
+	for _, n := range nodes {
+		root.AppendChild(n)
+	}
+	return root
+}
+
+// render writes the root's children.
+func render(root *html.Node) string {
+	var buf bytes.Buffer
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		_ = html.Render(&buf, c)
+	}
+	return buf.String()
+}
+
+// finish re-parses sanitised HTML, sets rel on links, drops spans that
+// carry nothing, and renders it in canonical form. Dropping a wrapper can
+// leave nesting that a parser reads differently (a heading inside a
+// heading), so it repeats until parsing the output gives the output back.
+func finish(s string) string {
+	for range 8 {
+		next := finishOnce(s)
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
+}
+
+func finishOnce(s string) string {
+	root := parse(s)
+	var empty []*html.Node
+	walk(root, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		switch n.DataAtom {
+		case atom.A:
+			var attrs []html.Attribute
+			for _, a := range n.Attr {
+				if a.Key == "href" {
+					attrs = append(attrs, a)
+				}
+			}
+			n.Attr = append(attrs, html.Attribute{Key: "rel", Val: LinkRel})
+		case atom.Span:
+			if len(n.Attr) == 0 {
+				empty = append(empty, n)
+			}
+		}
+	})
+	for _, n := range empty {
+		unwrap(n)
+	}
+	return strings.TrimSpace(render(root))
+}
+
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		walk(c, fn)
+		c = next
+	}
+}
+
+var (
+	boldStyle   = regexp.MustCompile(`(?i)font-weight\s*:\s*(bold|bolder|[6-9]00)`)
+	italicStyle = regexp.MustCompile(`(?i)font-style\s*:\s*italic`)
+	normalStyle = regexp.MustCompile(`(?i)font-weight\s*:\s*(normal|[1-4]00)`)
+)
+
+// normalize turns what word processors express with styles into plain
+// elements before the styles are removed: Google Docs wraps a whole paste
+// in a <b style="font-weight:normal"> and marks bold and italic on spans.
+func normalize(raw string) string {
+	root := parse(raw)
+	var wrappers []*html.Node
+	walk(root, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		style := attr(n, "style")
+		switch {
+		case n.DataAtom == atom.B && (strings.HasPrefix(attr(n, "id"), "docs-internal-guid") || normalStyle.MatchString(style)):
+			wrappers = append(wrappers, n)
+		case n.DataAtom == atom.Span && style != "":
+			if italicStyle.MatchString(style) {
+				wrapChildren(n, atom.Em)
+			}
+			if boldStyle.MatchString(style) {
+				wrapChildren(n, atom.Strong)
+			}
+		}
+	})
+	for _, n := range wrappers {
+		unwrap(n)
+	}
+	return render(root)
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// unwrap replaces n by its children. It is called after a walk, never
+// during one, so that the walk sees every node.
+func unwrap(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		n.RemoveChild(c)
+		n.Parent.InsertBefore(c, n)
+		c = next
+	}
+	n.Parent.RemoveChild(n)
+}
+
+func wrapChildren(n *html.Node, a atom.Atom) {
+	w := &html.Node{Type: html.ElementNode, Data: a.String(), DataAtom: a}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		n.RemoveChild(c)
+		w.AppendChild(c)
+		c = next
+	}
+	n.AppendChild(w)
+}
+
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.H1: true, atom.H2: true, atom.H3: true,
+	atom.H4: true, atom.H5: true, atom.H6: true, atom.Blockquote: true, atom.Pre: true, atom.Tr: true,
+	atom.Dt: true, atom.Dd: true, atom.Hr: true, atom.Table: true, atom.Ul: true, atom.Ol: true,
+}
+
+var blankLines = regexp.MustCompile(`\n{3,}`)
+
+// Text renders sanitised HTML as plain text, one block per line, for
+// comparing revisions and for search snippets.
+func Text(sanitized string) string {
+	var b strings.Builder
+	root := parse(sanitized)
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		textOf(&b, c)
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+}
+
+func textOf(b *strings.Builder, n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		b.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		if n.DataAtom == atom.Li {
+			b.WriteString("\n• ")
+		} else if blockAtoms[n.DataAtom] {
+			b.WriteString("\n")
+		}
+		if n.DataAtom == atom.Td || n.DataAtom == atom.Th {
+			b.WriteString(" | ")
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		textOf(b, c)
+	}
+	if n.Type == html.ElementNode && blockAtoms[n.DataAtom] {
+		b.WriteString("\n")
+	}
+}
