@@ -8,19 +8,32 @@ ADDR     ?= 127.0.0.1:8080
 GOBIN    := $(shell go env GOPATH)/bin
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build run test lint fmt tools deps clean
+.PHONY: all build run test lint fmt tools deps assets clean
 
 all: build
 
-build:
+TRIX := static/vendor/trix/trix.js
+
+build: assets
 	go build -o $(BIN) ./cmd/puente
+
+# assets fetches the pinned front-end packages through npm and copies the
+# files pages load into static/vendor, where the binary embeds them.
+assets: $(TRIX)
+
+$(TRIX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor/trix
+	cp node_modules/trix/dist/trix.umd.min.js static/vendor/trix/trix.js
+	cp node_modules/trix/dist/trix.css static/vendor/trix/trix.css
+	cp node_modules/trix/LICENSE static/vendor/trix/LICENSE
 
 run: build
 	$(BIN) serve --demo --data $(DATA) --addr $(ADDR)
 
 FUZZTIME ?= 20s
 
-test: deps
+test: deps assets
 	go test -count=1 -timeout 20m ./...
 	go test -run='^$$' -fuzz=FuzzRich -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./internal/sanitize
 
@@ -51,4 +64,4 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin
+	rm -rf bin node_modules static/vendor/trix

@@ -12,7 +12,7 @@ import (
 
 // Files holds everything under css/ (and later js/ and img/).
 //
-//go:embed css
+//go:embed css js vendor
 var Files embed.FS
 
 // Hashes maps a file's path to a short hash of its content; URLs carry the

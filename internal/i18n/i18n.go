@@ -173,6 +173,15 @@ func (l Locale) Date(t time.Time) string {
 		Replace(catalogue["date.long"].In(l.Lang))
 }
 
+// MonthYear formats a month, as in a practice's period.
+func (l Locale) MonthYear(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	month := l.T("month." + strconv.Itoa(int(t.Month())))
+	return strings.NewReplacer("{month}", month, "{y}", strconv.Itoa(t.Year())).Replace(catalogue["date.month_year"].In(l.Lang))
+}
+
 // DateTime formats an instant as date and 24-hour time, in UTC unless loc
 // is given.
 func (l Locale) DateTime(t time.Time) string {

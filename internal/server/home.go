@@ -3,12 +3,17 @@ package server
 import (
 	"net/http"
 
+	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
 
 type homeData struct {
-	Meetings  []*taxonomy.Meeting
-	Processes []processView
+	Latest        []*practices.Practice
+	Refs          *refs
+	Meetings      []*taxonomy.Meeting
+	TagCounts     map[int64]int
+	CountryCounts map[string]int
+	Processes     []processView
 }
 
 type processView struct {
@@ -18,30 +23,26 @@ type processView struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	lang := state(r).lang
-	meetings, err := s.taxonomy.Meetings(r.Context(), lang)
-	if err != nil {
+	v := s.viewer(r)
+	var d homeData
+	var err error
+	if d.Latest, err = s.practices.Latest(r.Context(), v, 5); err != nil {
 		return err
 	}
-	procs, err := s.taxonomy.Processes(r.Context())
-	if err != nil {
+	if d.Refs, err = s.refs(r); err != nil {
 		return err
 	}
-	countries, err := s.taxonomy.Countries(r.Context(), lang)
-	if err != nil {
+	if d.Meetings, err = s.taxonomy.Meetings(r.Context(), state(r).lang); err != nil {
 		return err
 	}
-	d := homeData{Meetings: meetings}
-	for _, p := range procs {
-		pv := processView{Code: p.Code, Name: p.Name(lang)}
-		for _, c := range countries {
-			for _, pc := range c.Processes {
-				if pc == p.Code {
-					pv.Countries = append(pv.Countries, c)
-				}
-			}
-		}
-		d.Processes = append(d.Processes, pv)
+	if d.TagCounts, err = s.practices.CountByTag(r.Context(), v); err != nil {
+		return err
+	}
+	if d.CountryCounts, err = s.practices.CountByCountry(r.Context(), v); err != nil {
+		return err
+	}
+	if d.Processes, err = s.processViews(r); err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "home", &View{Title: "home.title", Data: d})
 	return nil

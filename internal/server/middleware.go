@@ -20,6 +20,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/i18n"
+	"puente/internal/tokens"
 	"puente/internal/websession"
 )
 
@@ -29,6 +30,8 @@ type reqState struct {
 	session *sessions.Session
 	account *accounts.Account
 	lang    string
+	// nonce lets the rich-text editor's own stylesheet past the CSP.
+	nonce string
 }
 
 type ctxKey struct{}
@@ -41,6 +44,15 @@ func state(r *http.Request) *reqState {
 }
 
 func currentAccount(r *http.Request) *accounts.Account { return state(r).account }
+
+// begin puts an empty state in the request's context, first of all, so
+// that every later layer (error pages included) can read and fill it.
+func (s *Server) begin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &reqState{lang: i18n.Default, nonce: tokens.New()[:22]}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st)))
+	})
+}
 
 // MaxBodyBytes bounds a request body; forms are far smaller.
 const MaxBodyBytes = 1 << 20
@@ -60,13 +72,16 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
+// contentSecurityPolicy allows no inline script at all; inline style only
+// with the request's nonce, which the rich-text editor uses for its own
+// stylesheet.
 const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	secure := s.cfg.Secure()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", contentSecurityPolicy+"; style-src 'self' 'nonce-"+state(r).nonce+"'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
@@ -117,8 +132,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 // or suspended is treated as signed out, and its session ended.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{}
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		st := state(r)
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
 			next.ServeHTTP(w, r)
 			return

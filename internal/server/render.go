@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/i18n"
+	"puente/internal/sanitize"
 	"puente/static"
 	"puente/web"
 )
@@ -32,6 +34,30 @@ var funcs = template.FuncMap{
 	"roles":       func() []accounts.Role { return accounts.Roles },
 	"pathEscape":  url.PathEscape,
 	"queryEscape": url.QueryEscape,
+	"rich":        sanitize.HTML,
+	"hasAsset":    func(p string) bool { _, ok := static.Hashes[p]; return ok },
+	"sectionKey":  func(k string) string { return "practice.section." + k },
+	"scopeKey":    func(s any) string { return fmt.Sprintf("scope.%s", s) },
+	"statusKey":   func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
+	"str":         func(v any) string { return fmt.Sprint(v) },
+	"dict":        dict,
+}
+
+// dict builds a map from name, value pairs, to hand a partial template
+// more than one value.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 func parsePages() (*pages, error) {
@@ -59,10 +85,16 @@ type View struct {
 	Flash   []string // catalogue keys
 	Path    string
 	Title   string // catalogue key
-	Form    any
-	Errors  apperr.FieldErrors
-	Data    any
-	Status  int
+	// TitleText, when set, is the page title as written (a practice's own
+	// title), in place of Title.
+	TitleText string
+	Form      any
+	Errors    apperr.FieldErrors
+	Data      any
+	Status    int
+	// Editor asks the layout for the rich-text editor's files.
+	Editor bool
+	Nonce  string
 }
 
 // IsAdmin and IsModerator answer the navigation's questions.
@@ -89,6 +121,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	v.Account = st.account
 	v.Path = r.URL.Path
 	v.Status = status
+	v.Nonce = st.nonce
 	if v.Errors == nil {
 		v.Errors = apperr.FieldErrors{}
 	}

@@ -13,8 +13,10 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/clock"
+	"puente/internal/comments"
 	"puente/internal/config"
 	"puente/internal/mail"
+	"puente/internal/practices"
 	"puente/internal/ratelimit"
 	"puente/internal/taxonomy"
 	"puente/internal/websession"
@@ -40,6 +42,8 @@ type Server struct {
 	accounts   *accounts.Store
 	sessions   *websession.Store
 	taxonomy   *taxonomy.Store
+	practices  *practices.Store
+	comments   *comments.Store
 	outbox     *mail.Outbox
 	mail       *mail.Composer
 	pages      *pages
@@ -73,6 +77,8 @@ func New(d Deps) (*Server, error) {
 		taxonomy: &taxonomy.Store{DB: d.DB},
 		pages:    pg,
 	}
+	s.practices = &practices.Store{DB: d.DB, Clock: d.Clock}
+	s.comments = &comments.Store{DB: d.DB, Clock: d.Clock, Practices: s.practices}
 	s.sessions = websession.New(d.DB, d.Clock, d.Config.SessionIdle, d.Config.SessionMax, d.Config.Secure(), d.Config.SessionKeys)
 	s.sessions.ClientIP = s.clientIP
 	s.cookieName = websession.CookieName(d.Config.Secure())
@@ -94,7 +100,7 @@ func (s *Server) Sessions() *websession.Store { return s.sessions }
 // Handler returns the router with every middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.limitBody, s.crossOrigin)
+	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.limitBody, s.crossOrigin)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
@@ -112,6 +118,14 @@ func (s *Server) Handler() http.Handler {
 	r.Post("/invitations/{token}", s.h(s.acceptPost))
 	r.Post("/language", s.h(s.setLanguage))
 
+	// Open to visitors, who see only public practices.
+	r.Get("/practices", s.h(s.practiceList))
+	r.Get("/practices/{id}", s.h(s.practicePage))
+	r.Get("/practices/{id}/history", s.h(s.practiceHistory))
+	r.Get("/countries/{code}", s.h(s.countryPage))
+	r.Get("/meetings/{id}", s.h(s.meetingPage))
+	r.Get("/tags/{id}", s.h(s.tagPage))
+
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireAccount)
 		r.Get("/", s.h(s.home))
@@ -120,6 +134,20 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/account/password", s.h(s.passwordPost))
 		r.Post("/account/sessions/{id}/end", s.h(s.endSession))
 		r.Post("/account/sessions/end-all", s.h(s.endAllSessions))
+
+		r.Get("/practices/new", s.h(s.practiceNew))
+		r.Post("/practices", s.h(s.practiceCreate))
+		r.Get("/practices/{id}/edit", s.h(s.practiceEdit))
+		r.Post("/practices/{id}", s.h(s.practiceUpdate))
+		r.Post("/practices/{id}/submit", s.h(s.practiceSubmit))
+		r.Post("/practices/{id}/publish", s.h(s.practicePublish))
+		r.Post("/practices/{id}/follow", s.h(s.practiceFollow))
+		r.Post("/practices/{id}/unfollow", s.h(s.practiceUnfollow))
+		r.Post("/practices/{id}/comments", s.h(s.commentCreate))
+		r.Get("/comments/{id}/edit", s.h(s.commentEdit))
+		r.Post("/comments/{id}/edit", s.h(s.commentUpdate))
+		r.Post("/comments/{id}/delete", s.h(s.commentDelete))
+		r.Get("/my/practices", s.h(s.myPractices))
 	})
 
 	r.Group(func(r chi.Router) {

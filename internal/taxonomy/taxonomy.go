@@ -223,3 +223,39 @@ func (s *Store) Meetings(ctx context.Context, lang string) ([]*Meeting, error) {
 	}
 	return out, rows.Err()
 }
+
+// TagRef is a tag with the meeting it belongs to, for labels and links.
+type TagRef struct {
+	Tag
+	MeetingID    int64
+	MeetingTitle string
+}
+
+// Tags returns every tag by id, in lang.
+func (s *Store) Tags(ctx context.Context, lang string) (map[int64]*TagRef, error) {
+	ms, err := s.Meetings(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*TagRef{}
+	for _, m := range ms {
+		for _, t := range append(append([]Tag{}, m.Objectives...), m.Recommendations...) {
+			out[t.ID] = &TagRef{Tag: t, MeetingID: m.ID, MeetingTitle: m.Title}
+		}
+	}
+	return out, nil
+}
+
+// Meeting returns one meeting with its tags in lang, or nil.
+func (s *Store) Meeting(ctx context.Context, lang string, id int64) (*Meeting, error) {
+	ms, err := s.Meetings(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return nil, nil
+}

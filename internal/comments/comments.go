@@ -1,0 +1,263 @@
+// Package comments holds the discussion under each practice: comments in
+// sanitised rich text, one level of replies, edits and deletions that
+// keep the thread readable.
+package comments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"puente/db"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+	"puente/internal/practices"
+	"puente/internal/sanitize"
+)
+
+// MaxBody is the longest comment, in characters of raw rich text.
+const MaxBody = 10000
+
+// Comment is one comment or reply.
+type Comment struct {
+	ID         int64
+	PracticeID int64
+	AuthorID   int64
+	AuthorName string
+	AuthorCC   string
+	ParentID   int64
+	Raw        string
+	HTML       string
+	CreatedAt  time.Time
+	EditedAt   time.Time
+	DeletedAt  time.Time
+	Replies    []*Comment
+}
+
+// Deleted reports whether the author deleted the comment; its place in
+// the thread stays, its words do not.
+func (c *Comment) Deleted() bool { return !c.DeletedAt.IsZero() }
+
+// Edited reports whether the comment changed after it was posted.
+func (c *Comment) Edited() bool { return !c.EditedAt.IsZero() }
+
+// Store reads and writes comments. Every method checks the practice's
+// visibility for the viewer first, through the practices store.
+type Store struct {
+	DB        *db.DB
+	Clock     clock.Clock
+	Practices *practices.Store
+}
+
+// Validate checks a comment body and returns the catalogue key of its
+// problem, or "".
+func Validate(body string) string {
+	switch {
+	case strings.TrimSpace(sanitize.Text(sanitize.Rich(body))) == "":
+		return "field.required"
+	case utf8.RuneCountInString(body) > MaxBody:
+		return "comment.too_long"
+	}
+	return ""
+}
+
+// visiblePractice returns the practice if v may read and discuss it:
+// comments exist only on published practices.
+func (s *Store) visiblePractice(ctx context.Context, v practices.Viewer, id int64) (*practices.Practice, error) {
+	p, err := s.Practices.Get(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != practices.Published {
+		return nil, apperr.New(apperr.Conflict, "comment.not_published")
+	}
+	return p, nil
+}
+
+// Add posts a comment (parentID 0) or a reply on practice id.
+func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentID int64, body string) (*Comment, error) {
+	if !v.Member() {
+		return nil, apperr.New(apperr.Unauthorized, "error.signin_needed")
+	}
+	if _, err := s.visiblePractice(ctx, v, practiceID); err != nil {
+		return nil, err
+	}
+	if key := Validate(body); key != "" {
+		return nil, apperr.New(apperr.Unprocessable, key)
+	}
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var parent any
+		if parentID != 0 {
+			var pp sql.NullInt64
+			var practice int64
+			var deleted sql.NullString
+			err := tx.QueryRowContext(ctx, `SELECT practice_id, parent_id, deleted_at FROM comments WHERE id = ?`, parentID).Scan(&practice, &pp, &deleted)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && practice != practiceID) {
+				return apperr.New(apperr.NotFound, "error.not_found")
+			}
+			if err != nil {
+				return err
+			}
+			if pp.Valid {
+				// One level of replies: a reply to a reply joins its thread.
+				parentID = pp.Int64
+			} else if deleted.Valid {
+				return apperr.New(apperr.Conflict, "comment.parent_deleted")
+			}
+			parent = parentID
+		}
+		now := db.FormatTime(s.Clock.Now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO comments (practice_id, author_id, parent_id, body_raw, body_html, policy_version, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, practiceID, v.AccountID, parent, body, sanitize.Rich(body), sanitize.PolicyVersion, now)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, practiceID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, id)
+}
+
+const columns = `c.id, c.practice_id, c.author_id, a.display_name, coalesce(a.country_code, ''), coalesce(c.parent_id, 0),
+	c.body_raw, c.body_html, c.created_at, coalesce(c.edited_at, ''), coalesce(c.deleted_at, '')`
+
+func scan(r interface{ Scan(...any) error }) (*Comment, error) {
+	var c Comment
+	var created, edited, deleted string
+	if err := r.Scan(&c.ID, &c.PracticeID, &c.AuthorID, &c.AuthorName, &c.AuthorCC, &c.ParentID, &c.Raw, &c.HTML, &created, &edited, &deleted); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, _ = db.ParseTime(created)
+	c.EditedAt, _ = db.ParseTime(edited)
+	c.DeletedAt, _ = db.ParseTime(deleted)
+	return &c, nil
+}
+
+func (s *Store) get(ctx context.Context, id int64) (*Comment, error) {
+	c, err := scan(s.DB.R.QueryRowContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return c, err
+}
+
+// Get returns comment id if v may see its practice.
+func (s *Store) Get(ctx context.Context, v practices.Viewer, id int64) (*Comment, error) {
+	c, err := s.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Practices.Get(ctx, v, c.PracticeID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// mine loads comment id for a change by its author.
+func (s *Store) mine(ctx context.Context, v practices.Viewer, id int64) (*Comment, error) {
+	c, err := s.Get(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.AuthorID != v.AccountID {
+		return nil, apperr.New(apperr.Forbidden, "comment.not_yours")
+	}
+	if c.Deleted() {
+		return nil, apperr.New(apperr.Conflict, "comment.deleted")
+	}
+	return c, nil
+}
+
+// Edit replaces the text of the author's own comment.
+func (s *Store) Edit(ctx context.Context, v practices.Viewer, id int64, body string) (*Comment, error) {
+	if _, err := s.mine(ctx, v, id); err != nil {
+		return nil, err
+	}
+	if key := Validate(body); key != "" {
+		return nil, apperr.New(apperr.Unprocessable, key)
+	}
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE comments SET body_raw = ?, body_html = ?, policy_version = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL`,
+		body, sanitize.Rich(body), sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id)
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, id)
+}
+
+// Delete removes the words of the author's own comment and leaves a
+// placeholder, so replies keep their place.
+func (s *Store) Delete(ctx context.Context, v practices.Viewer, id int64) (*Comment, error) {
+	c, err := s.mine(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE comments SET body_raw = '', body_html = '', deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
+			db.FormatTime(s.Clock.Now()), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "comment.deleted")
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count - 1 WHERE id = ?`, c.PracticeID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, id)
+}
+
+// Thread returns the comments of practice id as top-level comments with
+// their replies, oldest first. A deleted comment stays as a placeholder,
+// unless it is a top-level comment that nobody answered.
+func (s *Store) Thread(ctx context.Context, v practices.Viewer, practiceID int64) ([]*Comment, error) {
+	if _, err := s.Practices.Get(ctx, v, practiceID); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id
+		WHERE c.practice_id = ? ORDER BY c.created_at, c.id`, practiceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var top []*Comment
+	byID := map[int64]*Comment{}
+	var replies []*Comment
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		if c.ParentID == 0 {
+			top = append(top, c)
+			byID[c.ID] = c
+		} else {
+			replies = append(replies, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range replies {
+		if p, ok := byID[r.ParentID]; ok {
+			p.Replies = append(p.Replies, r)
+		}
+	}
+	out := top[:0]
+	for _, c := range top {
+		if !c.Deleted() || len(c.Replies) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,285 @@
+package practices
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+)
+
+// Sort orders of the list.
+const (
+	SortNewest    = "newest"
+	SortDiscussed = "discussed"
+)
+
+// Filter narrows the list of published practices. Filters combine.
+type Filter struct {
+	Tag     int64
+	Country string
+	Process string
+	Lang    string
+	Year    int // practices under way at some point of that year
+	Sort    string
+	After   string // cursor: the page after this one
+	Before  string // cursor: the page before this one
+	Limit   int
+}
+
+// Page is one page of a list.
+type Page struct {
+	Practices []*Practice
+	Total     int
+	// Next and Prev are cursors for the neighbouring pages, "" at an end.
+	Next, Prev string
+}
+
+type cursor struct {
+	key string // published_at, or the comment count
+	id  int64
+}
+
+func (c cursor) encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(c.key + "|" + strconv.FormatInt(c.id, 10)))
+}
+
+func decodeCursor(s string) (cursor, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, false
+	}
+	key, id, ok := strings.Cut(string(b), "|")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || len(key) > 40 {
+		return cursor{}, false
+	}
+	return cursor{key, n}, true
+}
+
+// filterWhere turns the filter into SQL over practices p, after the
+// visibility rule.
+func filterWhere(v Viewer, f Filter) (string, []any) {
+	where, args := listWhere(v)
+	conds := []string{where}
+	if f.Tag != 0 {
+		conds = append(conds, "p.id IN (SELECT practice_id FROM practice_tags WHERE tag_id = ?)")
+		args = append(args, f.Tag)
+	}
+	if f.Country != "" {
+		conds = append(conds, "p.id IN (SELECT practice_id FROM practice_countries WHERE country_code = ?)")
+		args = append(args, f.Country)
+	}
+	if f.Process != "" {
+		conds = append(conds, `p.id IN (SELECT pc.practice_id FROM practice_countries pc
+			JOIN process_members pm ON pm.country_code = pc.country_code WHERE pm.process_code = ?)`)
+		args = append(args, f.Process)
+	}
+	if f.Lang != "" {
+		conds = append(conds, "p.lang = ?")
+		args = append(args, f.Lang)
+	}
+	if f.Year != 0 {
+		y := strconv.Itoa(f.Year)
+		conds = append(conds, "p.period_start <= ? AND (p.period_end IS NULL OR p.period_end >= ?)")
+		args = append(args, y+"-12", y+"-01")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// List returns one page of the published practices v may see.
+func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	where, args := filterWhere(v, f)
+	page := &Page{}
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM practices p WHERE `+where, args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	keyCol := "p.published_at"
+	if f.Sort == SortDiscussed {
+		keyCol = "printf('%010d', p.comment_count)"
+	}
+	order := " ORDER BY " + keyCol + " DESC, p.id DESC"
+	backward := false
+	if c, ok := decodeCursor(f.After); ok && f.After != "" {
+		where += " AND (" + keyCol + ", p.id) < (?, ?)"
+		args = append(args, c.key, c.id)
+	} else if c, ok := decodeCursor(f.Before); ok && f.Before != "" {
+		where += " AND (" + keyCol + ", p.id) > (?, ?)"
+		args = append(args, c.key, c.id)
+		order = " ORDER BY " + keyCol + " ASC, p.id ASC"
+		backward = true
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+`, `+keyCol+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE `+where+order+` LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var key string
+		p, err := scanPractice(scanWith(rows, &key))
+		if err != nil {
+			return nil, err
+		}
+		page.Practices = append(page.Practices, p)
+		keys = append(keys, key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	more := len(page.Practices) > limit
+	if more {
+		page.Practices, keys = page.Practices[:limit], keys[:limit]
+	}
+	if backward {
+		for i, j := 0, len(page.Practices)-1; i < j; i, j = i+1, j-1 {
+			page.Practices[i], page.Practices[j] = page.Practices[j], page.Practices[i]
+			keys[i], keys[j] = keys[j], keys[i]
+		}
+	}
+	if n := len(page.Practices); n > 0 {
+		first, last := cursor{keys[0], page.Practices[0].ID}, cursor{keys[n-1], page.Practices[n-1].ID}
+		hasNext := more || backward
+		hasPrev := (backward && more) || (!backward && f.After != "")
+		if hasNext {
+			page.Next = last.encode()
+		}
+		if hasPrev {
+			page.Prev = first.encode()
+		}
+	}
+	return page, loadRelations(ctx, s.DB.R, page.Practices)
+}
+
+// scanWith scans a practice row that carries one extra column at the end.
+func scanWith(r interface{ Scan(...any) error }, extra any) interface{ Scan(...any) error } {
+	return scanner(func(dest ...any) error { return r.Scan(append(dest, extra)...) })
+}
+
+type scanner func(...any) error
+
+func (f scanner) Scan(dest ...any) error { return f(dest...) }
+
+// Latest returns the n newest published practices v may see.
+func (s *Store) Latest(ctx context.Context, v Viewer, n int) ([]*Practice, error) {
+	p, err := s.List(ctx, v, Filter{Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	return p.Practices, nil
+}
+
+// CountByTag counts the published practices v may see, per tag.
+func (s *Store) CountByTag(ctx context.Context, v Viewer) (map[int64]int, error) {
+	return s.countBy(ctx, v, `SELECT pt.tag_id, count(*) FROM practice_tags pt JOIN practices p ON p.id = pt.practice_id WHERE %s GROUP BY pt.tag_id`)
+}
+
+// CountByCountry counts the published practices v may see, per country.
+func (s *Store) CountByCountry(ctx context.Context, v Viewer) (map[string]int, error) {
+	where, args := listWhere(v)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT pc.country_code, count(*) FROM practice_countries pc JOIN practices p ON p.id = pc.practice_id
+		WHERE `+where+` GROUP BY pc.country_code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) countBy(ctx context.Context, v Viewer, q string) (map[int64]int, error) {
+	where, args := listWhere(v)
+	rows, err := s.DB.R.QueryContext(ctx, strings.Replace(q, "%s", where, 1), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var k int64
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// Mine returns what account wrote (every status), newest change first.
+func (s *Store) Mine(ctx context.Context, v Viewer) ([]*Practice, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.author_id = ? ORDER BY p.updated_at DESC LIMIT 500`, v.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return s.collect(ctx, rows)
+}
+
+// Followed returns the practices v follows and may still see.
+func (s *Store) Followed(ctx context.Context, v Viewer) ([]*Practice, error) {
+	where, args := visibleWhere(v)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practice_follows f
+		JOIN practices p ON p.id = f.practice_id JOIN accounts a ON a.id = p.author_id
+		WHERE f.account_id = ? AND `+where+` ORDER BY f.created_at DESC LIMIT 500`, append([]any{v.AccountID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return s.collect(ctx, rows)
+}
+
+func (s *Store) collect(ctx context.Context, rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}) ([]*Practice, error) {
+	defer rows.Close()
+	var out []*Practice
+	for rows.Next() {
+		p, err := scanPractice(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, loadRelations(ctx, s.DB.R, out)
+}
+
+// Follow makes v follow practice id (which v must be able to see).
+func (s *Store) Follow(ctx context.Context, v Viewer, id int64) error {
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return err
+	}
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO practice_follows (account_id, practice_id, created_at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, v.AccountID, id, s.now())
+	return err
+}
+
+// Unfollow stops v following practice id.
+func (s *Store) Unfollow(ctx context.Context, v Viewer, id int64) error {
+	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM practice_follows WHERE account_id = ? AND practice_id = ?`, v.AccountID, id)
+	return err
+}
+
+// Following reports whether v follows practice id.
+func (s *Store) Following(ctx context.Context, v Viewer, id int64) (bool, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM practice_follows WHERE account_id = ? AND practice_id = ?`, v.AccountID, id).Scan(&n)
+	return n > 0, err
+}

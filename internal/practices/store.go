@@ -1,0 +1,301 @@
+package practices
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+	"puente/internal/sanitize"
+)
+
+// Store reads and writes practices.
+type Store struct {
+	DB    *db.DB
+	Clock clock.Clock
+}
+
+// ErrNotFound answers both "no such practice" and "not yours to see", so
+// that a practice outside a viewer's scope cannot be told from none.
+var ErrNotFound = apperr.New(apperr.NotFound, "error.not_found")
+
+const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_code, ''), p.status, p.scope, p.lang, p.title, p.summary,
+	p.context_raw, p.context_html, p.actions_raw, p.actions_html, p.results_raw, p.results_html,
+	p.lessons_raw, p.lessons_html, p.adoption_raw, p.adoption_html, p.policy_version,
+	p.period_start, coalesce(p.period_end, ''), p.institutions, p.partners, p.contact_name, p.contact_email,
+	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, '')`
+
+func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
+	var p Practice
+	raw := make([]string, len(Sections))
+	html := make([]string, len(Sections))
+	var created, updated, submitted, published string
+	err := r.Scan(&p.ID, &p.AuthorID, &p.AuthorName, &p.AuthorCountry, &p.Status, &p.Scope, &p.Lang, &p.Title, &p.Summary,
+		&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4], &p.PolicyVersion,
+		&p.PeriodStart, &p.PeriodEnd, &p.Institutions, &p.Partners, &p.ContactName, &p.ContactEmail,
+		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published)
+	if err != nil {
+		return nil, err
+	}
+	for i, key := range Sections {
+		p.Sections = append(p.Sections, Section{Key: key, Raw: raw[i], HTML: html[i]})
+	}
+	p.CreatedAt, _ = db.ParseTime(created)
+	p.UpdatedAt, _ = db.ParseTime(updated)
+	p.SubmittedAt, _ = db.ParseTime(submitted)
+	p.PublishedAt, _ = db.ParseTime(published)
+	return &p, nil
+}
+
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// loadRelations fills countries and tags of the given practices in two
+// queries.
+func loadRelations(ctx context.Context, q querier, ps []*Practice) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Practice, len(ps))
+	ids := make([]any, len(ps))
+	for i, p := range ps {
+		byID[p.ID] = p
+		ids[i] = p.ID
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := q.QueryContext(ctx, `SELECT practice_id, country_code FROM practice_countries WHERE practice_id IN (`+in+`) ORDER BY practice_id, country_code`, ids...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var cc string
+		if err := rows.Scan(&id, &cc); err != nil {
+			rows.Close()
+			return err
+		}
+		byID[id].Countries = append(byID[id].Countries, cc)
+	}
+	rows.Close()
+	rows, err = q.QueryContext(ctx, `SELECT practice_id, tag_id FROM practice_tags WHERE practice_id IN (`+in+`) ORDER BY practice_id, tag_id`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, tag int64
+		if err := rows.Scan(&id, &tag); err != nil {
+			return err
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	return rows.Err()
+}
+
+func (s *Store) get(ctx context.Context, q querier, id int64) (*Practice, error) {
+	p, err := scanPractice(q.QueryRowContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id WHERE p.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, loadRelations(ctx, q, []*Practice{p})
+}
+
+// Get returns practice id if v may see it, and ErrNotFound otherwise.
+func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Practice, error) {
+	where, args := visibleWhere(v)
+	p, err := scanPractice(s.DB.R.QueryRowContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.id = ? AND `+where, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, loadRelations(ctx, s.DB.R, []*Practice{p})
+}
+
+// Snapshot is a practice's content at one revision, as stored.
+type Snapshot struct {
+	Title        string            `json:"title"`
+	Summary      string            `json:"summary"`
+	Sections     map[string]string `json:"sections"` // sanitised HTML
+	Countries    []string          `json:"countries"`
+	Tags         []int64           `json:"tags"`
+	PeriodStart  string            `json:"period_start"`
+	PeriodEnd    string            `json:"period_end"`
+	Institutions string            `json:"institutions"`
+	Partners     string            `json:"partners"`
+	ContactName  string            `json:"contact_name"`
+	ContactEmail string            `json:"contact_email"`
+	Lang         string            `json:"lang"`
+	Scope        string            `json:"scope"`
+}
+
+func snapshotOf(p *Practice) Snapshot {
+	s := Snapshot{Title: p.Title, Summary: p.Summary, Sections: map[string]string{}, Countries: p.Countries, Tags: p.Tags,
+		PeriodStart: p.PeriodStart, PeriodEnd: p.PeriodEnd, Institutions: p.Institutions, Partners: p.Partners,
+		ContactName: p.ContactName, ContactEmail: p.ContactEmail, Lang: p.Lang, Scope: string(p.Scope)}
+	for _, sec := range p.Sections {
+		s.Sections[sec.Key] = sec.HTML
+	}
+	return s
+}
+
+// writeContent stores the form's content on practice id (sanitising every
+// section), replaces its countries and tags, and records a revision.
+func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, id int64, editor int64, f Form) error {
+	now := db.FormatTime(s.Clock.Now())
+	args := []any{f.Lang, f.Title, f.Summary}
+	var sets []string
+	for _, key := range Sections {
+		raw := f.Sections[key]
+		sets = append(sets, key+"_raw = ?", key+"_html = ?")
+		args = append(args, raw, sanitize.Rich(raw))
+	}
+	var end any
+	if f.PeriodEnd != "" {
+		end = f.PeriodEnd
+	}
+	args = append(args, sanitize.PolicyVersion, f.PeriodStart, end, f.Institutions, f.Partners, f.ContactName, f.ContactEmail, f.Scope, now, id)
+	if _, err := tx.ExecContext(ctx, `UPDATE practices SET lang = ?, title = ?, summary = ?, `+strings.Join(sets, ", ")+`,
+		policy_version = ?, period_start = ?, period_end = ?, institutions = ?, partners = ?, contact_name = ?, contact_email = ?,
+		scope = ?, updated_at = ?, revision = revision + 1 WHERE id = ?`, args...); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_countries WHERE practice_id = ?`, id); err != nil {
+		return err
+	}
+	for _, cc := range f.Countries {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO practice_countries (practice_id, country_code) VALUES (?, ?)`, id, cc); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_tags WHERE practice_id = ?`, id); err != nil {
+		return err
+	}
+	for _, t := range f.Tags {
+		tid, _ := strconv.ParseInt(t, 10, 64)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO practice_tags (practice_id, tag_id) VALUES (?, ?)`, id, tid); err != nil {
+			return err
+		}
+	}
+	p, err := s.get(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	snap, err := json.Marshal(snapshotOf(p))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO practice_revisions (practice_id, number, editor_id, created_at, status, snapshot) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, p.Revision, editor, now, p.Status, string(snap))
+	return err
+}
+
+// Create saves a new draft by author from a validated form.
+func (s *Store) Create(ctx context.Context, author *accounts.Account, f Form) (*Practice, error) {
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		now := db.FormatTime(s.Clock.Now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO practices (author_id, lang, title, summary, policy_version, period_start, revision, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`, author.ID, f.Lang, f.Title, f.Summary, sanitize.PolicyVersion, f.PeriodStart, now, now)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		return s.writeContent(ctx, tx, id, author.ID, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, s.DB.R, id)
+}
+
+// Update saves a new revision of practice id. Only its author may.
+func (s *Store) Update(ctx context.Context, v Viewer, id int64, f Form) (*Practice, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !v.CanSee(p) {
+			return ErrNotFound
+		}
+		if !v.CanEdit(p) {
+			return apperr.New(apperr.Forbidden, "practice.not_yours")
+		}
+		return s.writeContent(ctx, tx, id, v.AccountID, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, s.DB.R, id)
+}
+
+// transition moves practice id from one of the from statuses to to, in
+// one conditional UPDATE: of two people acting at once, one wins and the
+// other is told it was already handled.
+func (s *Store) transition(ctx context.Context, id int64, to Status, stamp string, from ...Status) error {
+	now := db.FormatTime(s.Clock.Now())
+	in := strings.TrimSuffix(strings.Repeat("?,", len(from)), ",")
+	args := []any{to, now}
+	q := `UPDATE practices SET status = ?, updated_at = ?`
+	if stamp != "" {
+		q += `, ` + stamp + ` = ?`
+		args = append(args, now)
+	}
+	q += ` WHERE id = ? AND status IN (` + in + `)`
+	args = append(args, id)
+	for _, f := range from {
+		args = append(args, f)
+	}
+	res, err := s.DB.W.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.Conflict, "practice.already_handled")
+	}
+	return nil
+}
+
+// Submit sends the author's draft (or returned practice) for review.
+func (s *Store) Submit(ctx context.Context, v Viewer, id int64) error {
+	p, err := s.Get(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	if !v.CanEdit(p) {
+		return apperr.New(apperr.Forbidden, "practice.not_yours")
+	}
+	return s.transition(ctx, id, Submitted, "submitted_at", Draft, Returned)
+}
+
+// Publish makes a submitted practice visible in its scope. Staff only.
+func (s *Store) Publish(ctx context.Context, v Viewer, id int64) error {
+	if _, err := s.Get(ctx, v, id); err != nil {
+		return err
+	}
+	if !v.Staff() {
+		return apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	return s.transition(ctx, id, Published, "published_at", Submitted)
+}
+
+// PublishDirect publishes a practice without review, for the demo seed.
+func (s *Store) PublishDirect(ctx context.Context, id int64) error {
+	return s.transition(ctx, id, Published, "published_at", Draft, Submitted)
+}
+
+func (s *Store) now() string { return db.FormatTime(s.Clock.Now()) }

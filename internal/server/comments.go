@@ -1,0 +1,107 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"puente/internal/apperr"
+	"puente/internal/comments"
+)
+
+func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	body := r.PostFormValue("body")
+	parent, _ := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
+	c, err := s.comments.Add(r.Context(), s.viewer(r), id, parent, body)
+	if apperr.Is(err, apperr.Unprocessable) || apperr.Is(err, apperr.Conflict) {
+		// The practice page comes back with the text as typed and the
+		// problem beside the comment box.
+		return s.showPractice(w, r, statusOf(apperr.CodeOf(err)), func(pv *practiceView) {
+			pv.CommentBody, pv.CommentParent, pv.CommentError = body, parent, apperr.KeyOf(err)
+		})
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(w, r, "comment.posted")
+	redirect(w, r, fmt.Sprintf("/practices/%d#comment-%d", id, c.ID))
+	return nil
+}
+
+func commentID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+type commentEditData struct {
+	Comment *comments.Comment
+	Body    string
+}
+
+func (s *Server) commentEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := commentID(r)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r)
+	c, err := s.comments.Get(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	if c.AuthorID != v.AccountID {
+		return apperr.New(apperr.Forbidden, "comment.not_yours")
+	}
+	if c.Deleted() {
+		return apperr.New(apperr.Conflict, "comment.deleted")
+	}
+	s.render(w, r, http.StatusOK, "comment_edit", &View{Title: "comment.edit_title", Data: commentEditData{Comment: c, Body: c.HTML}, Editor: true})
+	return nil
+}
+
+func (s *Server) commentUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := commentID(r)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r)
+	body := r.PostFormValue("body")
+	c, err := s.comments.Edit(r.Context(), v, id, body)
+	if apperr.Is(err, apperr.Unprocessable) {
+		old, gerr := s.comments.Get(r.Context(), v, id)
+		if gerr != nil {
+			return gerr
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "comment_edit", &View{Title: "comment.edit_title", Editor: true,
+			Data: commentEditData{Comment: old, Body: body}, Errors: apperr.FieldErrors{"body": apperr.KeyOf(err)}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(w, r, "comment.saved")
+	redirect(w, r, fmt.Sprintf("/practices/%d#comment-%d", c.PracticeID, c.ID))
+	return nil
+}
+
+func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := commentID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.comments.Delete(r.Context(), s.viewer(r), id)
+	if err != nil {
+		return err
+	}
+	s.flash(w, r, "comment.deleted_done")
+	redirect(w, r, fmt.Sprintf("/practices/%d#comments", c.PracticeID))
+	return nil
+}

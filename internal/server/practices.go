@@ -1,0 +1,599 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"puente/internal/apperr"
+	"puente/internal/comments"
+	"puente/internal/i18n"
+	"puente/internal/practices"
+	"puente/internal/taxonomy"
+)
+
+// viewer is the signed-in person (or a visitor) as the visibility rule
+// sees them.
+func (s *Server) viewer(r *http.Request) practices.Viewer {
+	a := currentAccount(r)
+	if a == nil {
+		return practices.Viewer{}
+	}
+	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
+	if c, _ := s.taxonomy.Country(r.Context(), a.CountryCode); c != nil {
+		v.Processes = c.Processes
+	}
+	return v
+}
+
+func practiceID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// refs turns codes and ids into names in the page's language.
+type refs struct {
+	lang      string
+	countries map[string]*taxonomy.Country
+	tags      map[int64]*taxonomy.TagRef
+}
+
+func (s *Server) refs(r *http.Request) (*refs, error) {
+	lang := state(r).lang
+	cs, err := s.taxonomy.Countries(r.Context(), lang)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.taxonomy.Tags(r.Context(), lang)
+	if err != nil {
+		return nil, err
+	}
+	rf := &refs{lang: lang, countries: map[string]*taxonomy.Country{}, tags: tags}
+	for _, c := range cs {
+		rf.countries[c.Code] = c
+	}
+	return rf, nil
+}
+
+// CountryName and TagLabel are called from templates.
+func (rf *refs) CountryName(code string) string {
+	if c, ok := rf.countries[code]; ok {
+		return c.Name(rf.lang)
+	}
+	return code
+}
+
+// Tag returns the tag with id, or nil.
+func (rf *refs) Tag(id int64) *taxonomy.TagRef { return rf.tags[id] }
+
+// TagLabel names a tag: "Objective 1: label".
+func (rf *refs) TagLabel(id int64) string {
+	if t, ok := rf.tags[id]; ok {
+		return t.Label
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// practiceView is what the practice page and the preview show.
+type practiceView struct {
+	P          *practices.Practice
+	Refs       *refs
+	Comments   []*comments.Comment
+	Following  bool
+	CanEdit    bool
+	CanSubmit  bool
+	CanPublish bool
+	CanComment bool
+	Preview    bool
+	// A comment being corrected: its text, its parent and its problem.
+	CommentBody   string
+	CommentParent int64
+	CommentError  string
+}
+
+func (s *Server) practicePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showPractice(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int, fill func(*practiceView)) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r)
+	p, err := s.practices.Get(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
+		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned),
+		CanPublish: v.Staff() && p.Status == practices.Submitted,
+		CanComment: v.Member() && p.Status == practices.Published}
+	if p.Status == practices.Published {
+		if pv.Comments, err = s.comments.Thread(r.Context(), v, id); err != nil {
+			return err
+		}
+	}
+	if v.Member() {
+		if pv.Following, err = s.practices.Following(r.Context(), v, id); err != nil {
+			return err
+		}
+	}
+	if fill != nil {
+		fill(pv)
+	}
+	s.render(w, r, status, "practice", &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment})
+	return nil
+}
+
+// practiceFormData is what the practice form needs besides the form.
+type practiceFormData struct {
+	Practice  *practices.Practice // nil for a new practice
+	Action    string
+	Processes []processView
+	Meetings  []*taxonomy.Meeting
+	Preview   *practiceView
+	Scopes    []practices.Scope
+	Sections  []string
+	Required  map[string]bool
+}
+
+func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f practices.Form, errs apperr.FieldErrors) (*View, error) {
+	lang := state(r).lang
+	procs, err := s.processViews(r)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := s.taxonomy.Meetings(r.Context(), lang)
+	if err != nil {
+		return nil, err
+	}
+	// A retired tag is offered only to a practice that already carries it.
+	for _, m := range meetings {
+		m.Objectives = choosable(m.Objectives, p)
+		m.Recommendations = choosable(m.Recommendations, p)
+	}
+	d := &practiceFormData{Practice: p, Action: "/practices", Processes: procs, Meetings: meetings,
+		Scopes: practices.Scopes, Sections: practices.Sections, Required: map[string]bool{}}
+	for _, k := range practices.RequiredSections {
+		d.Required[k] = true
+	}
+	title := "practice.new_title"
+	if p != nil {
+		d.Action = "/practices/" + strconv.FormatInt(p.ID, 10)
+		title = "practice.edit_title"
+	}
+	return &View{Title: title, Form: &f, Errors: errs, Data: d, Editor: true}, nil
+}
+
+func choosable(tags []taxonomy.Tag, p *practices.Practice) []taxonomy.Tag {
+	var out []taxonomy.Tag
+	for _, t := range tags {
+		if !t.Retired || (p != nil && p.HasTag(t.ID)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Server) processViews(r *http.Request) ([]processView, error) {
+	lang := state(r).lang
+	procs, err := s.taxonomy.Processes(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.taxonomy.Countries(r.Context(), lang)
+	if err != nil {
+		return nil, err
+	}
+	var out []processView
+	for _, p := range procs {
+		pv := processView{Code: p.Code, Name: p.Name(lang)}
+		for _, c := range countries {
+			for _, pc := range c.Processes {
+				if pc == p.Code {
+					pv.Countries = append(pv.Countries, c)
+				}
+			}
+		}
+		out = append(out, pv)
+	}
+	return out, nil
+}
+
+func (s *Server) practiceNew(w http.ResponseWriter, r *http.Request) error {
+	a := currentAccount(r)
+	f := practices.Form{Sections: map[string]string{}, Ongoing: true, Scope: string(practices.ScopeMembers),
+		Lang: state(r).lang, ContactName: a.DisplayName, ContactEmail: a.Email}
+	if a.CountryCode != "" {
+		f.Countries = []string{a.CountryCode}
+	}
+	v, err := s.practiceFormView(r, nil, f, nil)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "practice_form", v)
+	return nil
+}
+
+func formFromRequest(r *http.Request) practices.Form {
+	f := practices.Form{
+		Title:        r.PostFormValue("title"),
+		Summary:      r.PostFormValue("summary"),
+		Sections:     map[string]string{},
+		Countries:    r.PostForm["countries"],
+		Tags:         r.PostForm["tags"],
+		PeriodStart:  r.PostFormValue("period_start"),
+		PeriodEnd:    r.PostFormValue("period_end"),
+		Ongoing:      r.PostFormValue("ongoing") != "",
+		Institutions: r.PostFormValue("institutions"),
+		Partners:     r.PostFormValue("partners"),
+		ContactName:  r.PostFormValue("contact_name"),
+		ContactEmail: r.PostFormValue("contact_email"),
+		Lang:         r.PostFormValue("lang"),
+		Scope:        r.PostFormValue("scope"),
+	}
+	for _, k := range practices.Sections {
+		f.Sections[k] = r.PostFormValue(k)
+	}
+	return f
+}
+
+func (s *Server) checks(r *http.Request, p *practices.Practice) (practices.Checks, error) {
+	tags, err := s.taxonomy.Tags(r.Context(), i18n.Default)
+	if err != nil {
+		return practices.Checks{}, err
+	}
+	return practices.Checks{
+		CountryExists: s.taxonomy.CountryExists,
+		TagChoosable: func(id int64) bool {
+			t, ok := tags[id]
+			return ok && (!t.Retired || (p != nil && p.HasTag(id)))
+		},
+		Author: currentAccount(r),
+		Now:    s.clock.Now(),
+	}, nil
+}
+
+// savePractice handles the form's three buttons: save, preview, submit.
+// An invalid form comes back as typed with 422; a preview shows the
+// practice as it will look, above the same form, and saves nothing.
+func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practices.Practice) error {
+	if err := r.ParseForm(); err != nil {
+		return s.formError(err)
+	}
+	f := formFromRequest(r)
+	c, err := s.checks(r, p)
+	if err != nil {
+		return err
+	}
+	errs := f.Validate(c)
+	action := r.PostFormValue("action")
+	if !errs.OK() || action == "preview" {
+		v, err := s.practiceFormView(r, p, f, errs)
+		if err != nil {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		if errs.OK() {
+			status = http.StatusOK
+			v.Data.(*practiceFormData).Preview, err = s.previewOf(r, p, f)
+			if err != nil {
+				return err
+			}
+		}
+		s.render(w, r, status, "practice_form", v)
+		return nil
+	}
+	viewer := s.viewer(r)
+	var saved *practices.Practice
+	if p == nil {
+		saved, err = s.practices.Create(r.Context(), currentAccount(r), f)
+	} else {
+		saved, err = s.practices.Update(r.Context(), viewer, p.ID, f)
+	}
+	if err != nil {
+		return err
+	}
+	flash := "practice.saved"
+	if action == "submit" && (saved.Status == practices.Draft || saved.Status == practices.Returned) {
+		if err := s.practices.Submit(r.Context(), viewer, saved.ID); err != nil {
+			return err
+		}
+		flash = "practice.submitted"
+	}
+	s.flash(w, r, flash)
+	redirect(w, r, "/practices/"+strconv.FormatInt(saved.ID, 10))
+	return nil
+}
+
+// formError turns a body that could not be parsed into the right answer.
+func (s *Server) formError(err error) error {
+	return apperr.Wrap(apperr.Invalid, "error.bad_request", err)
+}
+
+// previewOf builds the practice page's view of an unsaved form.
+func (s *Server) previewOf(r *http.Request, p *practices.Practice, f practices.Form) (*practiceView, error) {
+	rf, err := s.refs(r)
+	if err != nil {
+		return nil, err
+	}
+	a := currentAccount(r)
+	pp := practices.Preview(f, a.ID, a.DisplayName, a.CountryCode)
+	if p != nil {
+		pp.ID, pp.Status, pp.CreatedAt, pp.PublishedAt = p.ID, p.Status, p.CreatedAt, p.PublishedAt
+	}
+	return &practiceView{P: pp, Refs: rf, Preview: true}, nil
+}
+
+func (s *Server) practiceCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.savePractice(w, r, nil)
+}
+
+// ownPractice loads a practice for a change by its author: 404 when the
+// viewer cannot see it, 403 when they can but it is not theirs.
+func (s *Server) ownPractice(r *http.Request) (*practices.Practice, error) {
+	id, err := practiceID(r)
+	if err != nil {
+		return nil, err
+	}
+	v := s.viewer(r)
+	p, err := s.practices.Get(r.Context(), v, id)
+	if err != nil {
+		return nil, err
+	}
+	if !v.CanEdit(p) {
+		return nil, apperr.New(apperr.Forbidden, "practice.not_yours")
+	}
+	return p, nil
+}
+
+func (s *Server) practiceEdit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.ownPractice(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.practiceFormView(r, p, practices.FormFrom(p), nil)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "practice_form", v)
+	return nil
+}
+
+func (s *Server) practiceUpdate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.ownPractice(r)
+	if err != nil {
+		return err
+	}
+	return s.savePractice(w, r, p)
+}
+
+func (s *Server) practiceSubmit(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.practices.Submit(r.Context(), s.viewer(r), id); err != nil {
+		return s.flashConflict(w, r, err, id)
+	}
+	s.flash(w, r, "practice.submitted")
+	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+func (s *Server) practicePublish(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.practices.Publish(r.Context(), s.viewer(r), id); err != nil {
+		return s.flashConflict(w, r, err, id)
+	}
+	s.log.Info("practice published", "practice_id", id, "actor_id", currentAccount(r).ID)
+	s.flash(w, r, "practice.published")
+	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+// flashConflict shows "already handled" on the practice page; other
+// errors go to the error page.
+func (s *Server) flashConflict(w http.ResponseWriter, r *http.Request, err error, id int64) error {
+	if apperr.Is(err, apperr.Conflict) {
+		s.flash(w, r, apperr.KeyOf(err))
+		redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
+		return nil
+	}
+	return err
+}
+
+func (s *Server) practiceFollow(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.practices.Follow(r.Context(), s.viewer(r), id); err != nil {
+		return err
+	}
+	s.flash(w, r, "practice.followed")
+	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+func (s *Server) practiceUnfollow(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.practices.Unfollow(r.Context(), s.viewer(r), id); err != nil {
+		return err
+	}
+	s.flash(w, r, "practice.unfollowed")
+	next := localPath(r.PostFormValue("next"))
+	if next == "/" {
+		next = "/practices/" + strconv.FormatInt(id, 10)
+	}
+	redirect(w, r, next)
+	return nil
+}
+
+type historyData struct {
+	P         *practices.Practice
+	Revisions []*practices.Revision
+	From, To  *practices.Revision
+	Diff      []practices.FieldDiff
+}
+
+func (s *Server) practiceHistory(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r)
+	p, err := s.practices.Get(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	revs, err := s.practices.Revisions(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	d := historyData{P: p, Revisions: revs}
+	if len(revs) >= 2 {
+		to, from := revs[0].Number, revs[1].Number
+		if n, err := strconv.Atoi(r.URL.Query().Get("to")); err == nil {
+			to = n
+		}
+		if n, err := strconv.Atoi(r.URL.Query().Get("from")); err == nil {
+			from = n
+		}
+		d.From, d.To, err = practices.RevisionPair(revs, from, to)
+		if err != nil {
+			return err
+		}
+		rf, err := s.refs(r)
+		if err != nil {
+			return err
+		}
+		d.Diff = practices.Diff(d.From.Snapshot, d.To.Snapshot, rf.CountryName, func(id int64) string {
+			if t := rf.Tag(id); t != nil {
+				return t.Label
+			}
+			return strconv.FormatInt(id, 10)
+		})
+	}
+	s.render(w, r, http.StatusOK, "practice_history", &View{Title: "history.title", Data: d, TitleText: p.Title})
+	return nil
+}
+
+type listData struct {
+	Page      *practices.Page
+	Filter    practices.Filter
+	Refs      *refs
+	Processes []processView
+	Meetings  []*taxonomy.Meeting
+	Years     []int
+	Query     url.Values // the filters, for pagination links
+}
+
+// listFilter reads the list's filters from the query; unknown values are
+// ignored rather than refused, as a person may have edited the URL.
+func (s *Server) listFilter(r *http.Request) practices.Filter {
+	q := r.URL.Query()
+	f := practices.Filter{Country: q.Get("country"), Process: q.Get("process"), Lang: q.Get("lang"),
+		Sort: q.Get("sort"), After: q.Get("after"), Before: q.Get("before")}
+	if id, err := strconv.ParseInt(q.Get("tag"), 10, 64); err == nil {
+		f.Tag = id
+	}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y > 1900 && y < 3000 {
+		f.Year = y
+	}
+	if !s.taxonomy.CountryExists(f.Country) {
+		f.Country = ""
+	}
+	if f.Process != "CRM" && f.Process != "CSM" {
+		f.Process = ""
+	}
+	if !i18n.Supported(f.Lang) {
+		f.Lang = ""
+	}
+	if f.Sort != practices.SortDiscussed {
+		f.Sort = practices.SortNewest
+	}
+	return f
+}
+
+func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
+	f := s.listFilter(r)
+	page, err := s.practices.List(r.Context(), s.viewer(r), f)
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	procs, err := s.processViews(r)
+	if err != nil {
+		return err
+	}
+	meetings, err := s.taxonomy.Meetings(r.Context(), state(r).lang)
+	if err != nil {
+		return err
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"country": f.Country, "process": f.Process, "lang": f.Lang} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Tag != 0 {
+		q.Set("tag", strconv.FormatInt(f.Tag, 10))
+	}
+	if f.Year != 0 {
+		q.Set("year", strconv.Itoa(f.Year))
+	}
+	if f.Sort != practices.SortNewest {
+		q.Set("sort", f.Sort)
+	}
+	var years []int
+	for y := s.clock.Now().Year(); y >= 2000; y-- {
+		years = append(years, y)
+	}
+	s.render(w, r, http.StatusOK, "practice_list", &View{Title: "list.title",
+		Data: listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}})
+	return nil
+}
+
+type myData struct {
+	Mine     []*practices.Practice
+	Followed []*practices.Practice
+	Refs     *refs
+}
+
+func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
+	v := s.viewer(r)
+	mine, err := s.practices.Mine(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	followed, err := s.practices.Followed(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "my_practices", &View{Title: "my.title", Data: myData{Mine: mine, Followed: followed, Refs: rf}})
+	return nil
+}
