@@ -22,10 +22,12 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/comments"
 	"puente/internal/config"
 	"puente/internal/demo"
 	"puente/internal/i18n"
 	"puente/internal/mail"
+	"puente/internal/practices"
 	"puente/internal/server"
 	"puente/internal/taxonomy"
 )
@@ -175,7 +177,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)
 		}
-		log.Info("demo data", "accounts_created", n)
+		ps := &practices.Store{DB: d, Clock: clk}
+		np, err := demo.SeedPractices(ctx, demo.Stores{DB: d, Accounts: store, Practices: ps,
+			Comments: &comments.Store{DB: d, Clock: clk, Practices: ps}, Taxonomy: &taxonomy.Store{DB: d}})
+		if err != nil {
+			return fmt.Errorf("demo seed: %w", err)
+		}
+		log.Info("demo data", "accounts_created", n, "practices_created", np)
 	}
 
 	var sender mail.Sender = &mail.DirSender{Dir: cfg.MailDir(), Log: log}

@@ -31,6 +31,10 @@ var Accounts = []Account{
 	{"brasil@demo.puente.test", "Beatriz Souza", accounts.Official, "BR", "pt"},
 	{"canada@demo.puente.test", "Claire Tremblay", accounts.Official, "CA", "en"},
 	{"suriname@demo.puente.test", "Sanne Pinas", accounts.Official, "SR", "nl"},
+	{"colombia@demo.puente.test", "Andrés Castaño", accounts.Official, "CO", "es"},
+	{"costarica@demo.puente.test", "Valeria Mora", accounts.Official, "CR", "es"},
+	{"chile@demo.puente.test", "Camila Fuentes", accounts.Official, "CL", "es"},
+	{"ecuador@demo.puente.test", "Diego Paredes", accounts.Official, "EC", "es"},
 }
 
 // Seed creates the demo accounts that do not exist yet; it is safe to run

@@ -72,16 +72,16 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// contentSecurityPolicy allows no inline script at all; inline style only
-// with the request's nonce, which the rich-text editor uses for its own
-// stylesheet.
+// contentSecurityPolicy allows no inline script at all. securityHeaders
+// adds inline style only with the request's nonce (the rich-text editor's
+// own stylesheet) and data: images (the editor's toolbar icons).
 const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	secure := s.cfg.Secure()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy+"; style-src 'self' 'nonce-"+state(r).nonce+"'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy+"; img-src 'self' data:; style-src 'self' 'nonce-"+state(r).nonce+"'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")

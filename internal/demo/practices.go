@@ -1,0 +1,133 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/comments"
+	"puente/internal/practices"
+	"puente/internal/taxonomy"
+)
+
+// Stores are what SeedPractices writes through: the same stores, and the
+// same validation, as the web forms.
+type Stores struct {
+	DB        *db.DB
+	Accounts  *accounts.Store
+	Practices *practices.Store
+	Comments  *comments.Store
+	Taxonomy  *taxonomy.Store
+}
+
+var tagCodes = map[string]struct {
+	kind   string
+	number int
+}{"O1": {"objective", 1}, "O2": {"objective", 2}, "R1": {"recommendation", 1}, "R2": {"recommendation", 2}, "R3": {"recommendation", 3}}
+
+// SeedPractices writes the demo practices and their comments that do not
+// exist yet, and returns how many practices it created.
+func SeedPractices(ctx context.Context, s Stores) (int, error) {
+	tags := map[string]string{}
+	for code, t := range tagCodes {
+		var id int64
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM tags WHERE meeting_id = 1 AND kind = ? AND number = ?`, t.kind, t.number).Scan(&id); err != nil {
+			return 0, fmt.Errorf("tag %s: %w", code, err)
+		}
+		tags[code] = strconv.FormatInt(id, 10)
+	}
+	created := 0
+	for _, dp := range demoPractices {
+		var n int
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM practices WHERE title = ?`, dp.Title).Scan(&n); err != nil {
+			return created, err
+		}
+		if n > 0 {
+			continue
+		}
+		author, err := s.Accounts.ByEmail(ctx, dp.Author)
+		if err != nil {
+			return created, fmt.Errorf("%s: %w", dp.Author, err)
+		}
+		f := practices.Form{Title: dp.Title, Summary: dp.Summary, Sections: map[string]string{}, Countries: dp.Countries,
+			PeriodStart: dp.Start, PeriodEnd: dp.End, Ongoing: dp.End == "", Institutions: dp.Institutions, Partners: dp.Partners,
+			ContactName: dp.Contact, ContactEmail: dp.Email, Lang: dp.Lang, Scope: dp.Scope}
+		for i, key := range practices.Sections {
+			f.Sections[key] = dp.Sections[i]
+		}
+		for _, t := range dp.Tags {
+			f.Tags = append(f.Tags, tags[t])
+		}
+		errs := f.Validate(practices.Checks{
+			CountryExists: s.Taxonomy.CountryExists,
+			TagChoosable:  func(int64) bool { return true },
+			Author:        author,
+			Now:           time.Now(),
+		})
+		if !errs.OK() {
+			return created, fmt.Errorf("demo practice %q does not validate: %v", dp.Title, errs)
+		}
+		p, err := s.Practices.Create(ctx, author, f)
+		if err != nil {
+			return created, err
+		}
+		created++
+		if dp.Published == "" {
+			if err := s.Practices.Submit(ctx, viewerOf(ctx, s, author), p.ID); err != nil {
+				return created, err
+			}
+			continue
+		}
+		if err := s.Practices.PublishDirect(ctx, p.ID); err != nil {
+			return created, err
+		}
+		published, _ := time.Parse(time.DateOnly, dp.Published)
+		at := published.Add(9 * time.Hour)
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE practices SET created_at = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`,
+			db.FormatTime(at.AddDate(0, 0, -7)), db.FormatTime(at), db.FormatTime(at.AddDate(0, 0, -2)), db.FormatTime(at), p.ID); err != nil {
+			return created, err
+		}
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE practice_revisions SET created_at = ? WHERE practice_id = ?`, db.FormatTime(at.AddDate(0, 0, -7)), p.ID); err != nil {
+			return created, err
+		}
+		when := at
+		for _, c := range dp.Comments {
+			when = when.Add(26 * time.Hour)
+			top, err := addComment(ctx, s, p.ID, 0, c, when)
+			if err != nil {
+				return created, err
+			}
+			for _, r := range c.Reply {
+				when = when.Add(5 * time.Hour)
+				if _, err := addComment(ctx, s, p.ID, top, r, when); err != nil {
+					return created, err
+				}
+			}
+		}
+	}
+	return created, nil
+}
+
+func viewerOf(ctx context.Context, s Stores, a *accounts.Account) practices.Viewer {
+	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
+	if c, _ := s.Taxonomy.Country(ctx, a.CountryCode); c != nil {
+		v.Processes = c.Processes
+	}
+	return v
+}
+
+func addComment(ctx context.Context, s Stores, practiceID, parent int64, c demoComment, at time.Time) (int64, error) {
+	a, err := s.Accounts.ByEmail(ctx, c.Author)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", c.Author, err)
+	}
+	cm, err := s.Comments.Add(ctx, viewerOf(ctx, s, a), practiceID, parent, c.Body)
+	if err != nil {
+		return 0, fmt.Errorf("comment by %s: %w", c.Author, err)
+	}
+	_, err = s.DB.W.ExecContext(ctx, `UPDATE comments SET created_at = ? WHERE id = ?`, db.FormatTime(at), cm.ID)
+	return cm.ID, err
+}
