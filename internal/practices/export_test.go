@@ -1,0 +1,4 @@
+package practices
+
+// ListWhereForTest exposes the list's visibility SQL to the plan test.
+var ListWhereForTest = listWhere

@@ -1,0 +1,395 @@
+package practices_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+	"puente/internal/practices"
+	"puente/internal/taxonomy"
+)
+
+type env struct {
+	db    *db.DB
+	clock *clock.Fake
+	acc   *accounts.Store
+	store *practices.Store
+	tax   *taxonomy.Store
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	d, err := db.Open(filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := clock.NewFake(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC))
+	return &env{db: d, clock: c, acc: accounts.NewStore(d, c, accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}),
+		store: &practices.Store{DB: d, Clock: c}, tax: &taxonomy.Store{DB: d}}
+}
+
+func (e *env) account(t *testing.T, email string, role accounts.Role, cc string) (*accounts.Account, practices.Viewer) {
+	t.Helper()
+	a, err := e.acc.CreateDirect(context.Background(), email, email, role, cc, "es", "a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
+	if c, _ := e.tax.Country(context.Background(), cc); c != nil {
+		v.Processes = c.Processes
+	}
+	return a, v
+}
+
+func form(title string, countries []string, scope string, tags ...string) practices.Form {
+	if len(tags) == 0 {
+		tags = []string{"1"}
+	}
+	return practices.Form{Title: title, Summary: "Resumen de " + title,
+		Sections:  map[string]string{"context": "<p>Contexto</p>", "actions": "<p>Acciones <b>clave</b></p>"},
+		Countries: countries, Tags: tags, PeriodStart: "2021-09", Ongoing: true, Institutions: "Migración",
+		ContactName: "Punto focal", ContactEmail: "focal@gob.example", Lang: "es", Scope: scope}
+}
+
+func (e *env) publish(t *testing.T, author *accounts.Account, f practices.Form) *practices.Practice {
+	t.Helper()
+	p, err := e.store.Create(context.Background(), author, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.PublishDirect(context.Background(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	return p
+}
+
+// TestVisibilityRuleInGoAndSQL holds the two forms of the rule together:
+// for every viewer and every practice, Get (SQL) answers exactly when
+// CanSee (Go) says yes.
+func TestVisibilityRuleInGoAndSQL(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA") // CRM
+	br, vBR := e.account(t, "br@gov.br", accounts.Official, "BR") // CSM
+	_, vMod := e.account(t, "mod@x.org", accounts.Moderator, "")
+	_, vAdmin := e.account(t, "admin@x.org", accounts.Admin, "")
+	viewers := map[string]practices.Viewer{"anonymous": {}, "PA official": vPA, "BR official": vBR, "moderator": vMod, "admin": vAdmin}
+
+	var all []*practices.Practice
+	for _, author := range []*accounts.Account{pa, br} {
+		for _, scope := range practices.Scopes {
+			for _, status := range []string{"draft", "submitted", "published", "archived"} {
+				f := form(fmt.Sprintf("%s %s %s", author.CountryCode, scope, status), []string{author.CountryCode}, string(scope))
+				p, err := e.store.Create(ctx, author, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if status != "draft" {
+					e.db.W.Exec(`UPDATE practices SET status = ?, published_at = ? WHERE id = ?`, status, db.FormatTime(e.clock.Now()), p.ID)
+				}
+				p.Status = practices.Status(status)
+				all = append(all, p)
+			}
+		}
+	}
+	for name, v := range viewers {
+		for _, p := range all {
+			_, err := e.store.Get(ctx, v, p.ID)
+			sqlSees := err == nil
+			if err != nil && !apperr.Is(err, apperr.NotFound) {
+				t.Fatal(err)
+			}
+			if goSees := v.CanSee(p); goSees != sqlSees {
+				t.Errorf("%s on %q: CanSee=%v, SQL=%v", name, p.Title, goSees, sqlSees)
+			}
+		}
+	}
+	// And the expectations themselves, spelled out for the key cases.
+	for _, tc := range []struct {
+		viewer, title string
+		want          bool
+	}{
+		{"BR official", "PA crm published", false},
+		{"BR official", "PA csm published", true}, // the scope names the audience, not the author's process
+		{"BR official", "BR csm published", true},
+		{"PA official", "BR csm published", false},
+		{"PA official", "BR crm published", true},
+		{"PA official", "BR members published", true},
+		{"anonymous", "BR members published", false},
+		{"anonymous", "BR public published", true},
+		{"anonymous", "BR public draft", false},
+		{"BR official", "BR crm draft", true}, // the author
+		{"PA official", "BR public submitted", false},
+		{"moderator", "BR crm submitted", true},
+		{"moderator", "BR public draft", false},
+		{"admin", "PA csm archived", true},
+	} {
+		var p *practices.Practice
+		for _, x := range all {
+			if x.Title == tc.title {
+				p = x
+			}
+		}
+		if got := viewers[tc.viewer].CanSee(p); got != tc.want {
+			t.Errorf("%s sees %q = %v, want %v", tc.viewer, tc.title, got, tc.want)
+		}
+	}
+}
+
+func TestListFiltersAndKeysetPagination(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pa, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	br, _ := e.account(t, "br@gov.br", accounts.Official, "BR")
+	_, vAdmin := e.account(t, "admin@x.org", accounts.Admin, "")
+	for i := range 25 {
+		f := form(fmt.Sprintf("PA %02d", i), []string{"PA"}, "members", "1")
+		if i%5 == 0 {
+			f.Tags = []string{"1", "5"}
+			f.Lang = "en"
+		}
+		if i%2 == 0 {
+			f.PeriodStart, f.Ongoing, f.PeriodEnd = "2018-01", false, "2019-06"
+		}
+		e.publish(t, pa, f)
+	}
+	for i := range 7 {
+		e.publish(t, br, form(fmt.Sprintf("BR %02d", i), []string{"BR", "PY"}, "members", "4"))
+	}
+	for _, tc := range []struct {
+		name string
+		f    practices.Filter
+		want int
+	}{
+		{"all", practices.Filter{}, 32},
+		{"tag 5", practices.Filter{Tag: 5}, 5},
+		{"country BR", practices.Filter{Country: "BR"}, 7},
+		{"country PY (joint)", practices.Filter{Country: "PY"}, 7},
+		{"process CSM", practices.Filter{Process: "CSM"}, 7},
+		{"process CRM", practices.Filter{Process: "CRM"}, 25},
+		{"lang en", practices.Filter{Lang: "en"}, 5},
+		{"tag 5 and lang en and CRM", practices.Filter{Tag: 5, Lang: "en", Process: "CRM"}, 5},
+		{"under way in 2019", practices.Filter{Year: 2019}, 13},
+		{"under way in 2025", practices.Filter{Year: 2025}, 19},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page, err := e.store.List(ctx, vAdmin, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tc.want {
+				t.Fatalf("total %d, want %d", page.Total, tc.want)
+			}
+		})
+	}
+
+	// Walk forward ten at a time, then back, newest first.
+	var seen []string
+	f := practices.Filter{Limit: 10}
+	var pages []*practices.Page
+	for {
+		page, err := e.store.List(ctx, vAdmin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, page)
+		for _, p := range page.Practices {
+			seen = append(seen, p.Title)
+		}
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	if len(seen) != 32 || len(pages) != 4 || seen[0] != "BR 06" || seen[31] != "PA 00" {
+		t.Fatalf("forward walk: %d pages, %d items, first %q last %q", len(pages), len(seen), seen[0], seen[len(seen)-1])
+	}
+	if pages[0].Prev != "" {
+		t.Error("first page has a previous page")
+	}
+	back, err := e.store.List(ctx, vAdmin, practices.Filter{Limit: 10, Before: pages[2].Prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Practices[0].Title != pages[1].Practices[0].Title || back.Next == "" {
+		t.Fatalf("back from page 3 gave %q, want %q", back.Practices[0].Title, pages[1].Practices[0].Title)
+	}
+
+	// Most discussed first.
+	e.db.W.Exec(`UPDATE practices SET comment_count = 9 WHERE title = 'PA 03'`)
+	page, _ := e.store.List(ctx, vAdmin, practices.Filter{Sort: practices.SortDiscussed, Limit: 3})
+	if page.Practices[0].Title != "PA 03" {
+		t.Fatalf("most discussed first: %q", page.Practices[0].Title)
+	}
+	// A forged cursor is ignored, not an error.
+	if _, err := e.store.List(ctx, vAdmin, practices.Filter{After: "!!not-a-cursor"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRevisionsAndDiff(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	p := e.publish(t, pa, form("Registro biométrico", []string{"PA"}, "members"))
+	f := practices.FormFrom(p)
+	f.Title = "Registro biométrico en Darién"
+	f.Sections["results"] = "<p>Nuevos <strong>resultados</strong></p>"
+	f.Countries = []string{"PA", "CR"}
+	if _, err := e.store.Update(ctx, vPA, p.ID, f); err != nil {
+		t.Fatal(err)
+	}
+	revs, err := e.store.Revisions(ctx, vPA, p.ID)
+	if err != nil || len(revs) != 2 || revs[0].Number != 2 {
+		t.Fatalf("revisions %v, %v", revs, err)
+	}
+	diff := practices.Diff(revs[1].Snapshot, revs[0].Snapshot, func(c string) string { return c }, func(id int64) string { return fmt.Sprint(id) })
+	fields := map[string]practices.FieldDiff{}
+	for _, d := range diff {
+		fields[d.Field] = d
+	}
+	if len(fields) != 3 {
+		t.Fatalf("changed fields %v, want title, results, countries", diff)
+	}
+	title := fields["practice.field.title"]
+	if !slices.Contains(title.Chunks, practices.Chunk{Op: "add", Text: " en Darién"}) {
+		t.Errorf("title diff %v", title.Chunks)
+	}
+	if res := fields["practice.section.results"]; len(res.Chunks) != 1 || res.Chunks[0] != (practices.Chunk{Op: "add", Text: "Nuevos resultados"}) {
+		t.Errorf("results diff %v", res.Chunks)
+	}
+	// Someone else cannot edit; someone who cannot see gets not found.
+	_, vMX := e.account(t, "mx@gob.mx", accounts.Official, "MX")
+	if _, err := e.store.Update(ctx, vMX, p.ID, f); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("other official's update: %v", err)
+	}
+	if _, err := e.store.Revisions(ctx, practices.Viewer{}, p.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("anonymous history of a members-only practice: %v", err)
+	}
+}
+
+func TestPublishIsDecidedOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	_, vMod := e.account(t, "mod@x.org", accounts.Moderator, "")
+	_, vMod2 := e.account(t, "mod2@x.org", accounts.Moderator, "")
+	p, _ := e.store.Create(ctx, pa, form("x", []string{"PA"}, "members"))
+	if err := e.store.Publish(ctx, vMod, p.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("publishing someone's draft, which moderators do not see: %v", err)
+	}
+	if err := e.store.Submit(ctx, vPA, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.Publish(ctx, vPA, p.ID); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("author publishing: %v", err)
+	}
+	errs := make(chan error, 2)
+	for _, v := range []practices.Viewer{vMod, vMod2} {
+		go func() { errs <- e.store.Publish(ctx, v, p.ID) }()
+	}
+	a, b := <-errs, <-errs
+	if (a == nil) == (b == nil) {
+		t.Fatalf("two moderators at once: %v and %v; want exactly one success", a, b)
+	}
+	if err := a; err == nil {
+		err = b
+		if !apperr.Is(err, apperr.Conflict) || apperr.KeyOf(err) != "practice.already_handled" {
+			t.Fatalf("loser told %v", err)
+		}
+	}
+}
+
+func TestFormValidation(t *testing.T) {
+	e := newEnv(t)
+	pa, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	checks := practices.Checks{CountryExists: e.tax.CountryExists, TagChoosable: func(id int64) bool { return id >= 1 && id <= 5 },
+		Author: pa, Now: e.clock.Now()}
+	for _, tc := range []struct {
+		name, field, want string
+		edit              func(*practices.Form)
+	}{
+		{"no title", "title", "field.required", func(f *practices.Form) { f.Title = "  " }},
+		{"long title", "title", "practice.title_too_long", func(f *practices.Form) { f.Title = strings.Repeat("t", 201) }},
+		{"long summary", "summary", "practice.summary_too_long", func(f *practices.Form) { f.Summary = strings.Repeat("s", 601) }},
+		{"empty context", "context", "field.required", func(f *practices.Form) { f.Sections["context"] = "<p>&nbsp;</p>" }},
+		{"huge section", "results", "practice.section_too_long", func(f *practices.Form) { f.Sections["results"] = strings.Repeat("x", 50001) }},
+		{"no country", "countries", "practice.countries_required", func(f *practices.Form) { f.Countries = nil }},
+		{"unknown country", "countries", "invite.country_unknown", func(f *practices.Form) { f.Countries = []string{"PA", "ZZ"} }},
+		{"not own country", "countries", "practice.own_country", func(f *practices.Form) { f.Countries = []string{"MX"} }},
+		{"no tag", "tags", "practice.tags_required", func(f *practices.Form) { f.Tags = nil }},
+		{"unknown tag", "tags", "practice.tag_unknown", func(f *practices.Form) { f.Tags = []string{"99"} }},
+		{"bad month", "period_start", "practice.month_invalid", func(f *practices.Form) { f.PeriodStart = "2021-13" }},
+		{"end before start", "period_end", "practice.end_before_start", func(f *practices.Form) { f.Ongoing, f.PeriodEnd = false, "2020-01" }},
+		{"no end, not ongoing", "period_end", "practice.end_or_ongoing", func(f *practices.Form) { f.Ongoing, f.PeriodEnd = false, "" }},
+		{"future start", "period_start", "practice.start_future", func(f *practices.Form) { f.PeriodStart = "2031-01" }},
+		{"bad contact", "contact_email", "email.invalid", func(f *practices.Form) { f.ContactEmail = "nope" }},
+		{"bad scope", "scope", "field.invalid_choice", func(f *practices.Form) { f.Scope = "everyone" }},
+		{"bad lang", "lang", "field.invalid_choice", func(f *practices.Form) { f.Lang = "de" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := form("Título", []string{"PA"}, "members")
+			tc.edit(&f)
+			errs := f.Validate(checks)
+			if errs[tc.field] != tc.want {
+				t.Fatalf("errors %v, want %s=%s", errs, tc.field, tc.want)
+			}
+		})
+	}
+	f := form("  Título   con   espacios ", []string{"pa", "PA", "cr"}, "crm")
+	if errs := f.Validate(checks); !errs.OK() {
+		t.Fatalf("valid form refused: %v", errs)
+	}
+	if f.Title != "Título con espacios" || !slices.Equal(f.Countries, []string{"PA", "CR"}) {
+		t.Fatalf("not normalised: %q %v", f.Title, f.Countries)
+	}
+}
+
+// TestQueriesUseIndexes checks the plans of the list and practice-page
+// queries: no full scan of practices, comments or the join tables.
+func TestQueriesUseIndexes(t *testing.T) {
+	e := newEnv(t)
+	_, vBR := e.account(t, "br@gov.br", accounts.Official, "BR")
+	e.db.W.Exec(`ANALYZE`)
+	where, args := practices.ListWhereForTest(vBR)
+	for name, q := range map[string]string{
+		"list newest":     `SELECT p.id FROM practices p WHERE ` + where + ` ORDER BY p.published_at DESC, p.id DESC LIMIT 20`,
+		"list by tag":     `SELECT p.id FROM practices p WHERE ` + where + ` AND p.id IN (SELECT practice_id FROM practice_tags WHERE tag_id = 3) ORDER BY p.published_at DESC, p.id DESC LIMIT 20`,
+		"list by country": `SELECT p.id FROM practices p WHERE ` + where + ` AND p.id IN (SELECT practice_id FROM practice_countries WHERE country_code = 'PA') ORDER BY p.published_at DESC, p.id DESC LIMIT 20`,
+		"practice page":   `SELECT p.id FROM practices p JOIN accounts a ON a.id = p.author_id WHERE p.id = 1`,
+		"comments":        `SELECT c.id FROM comments c JOIN accounts a ON a.id = c.author_id WHERE c.practice_id = 1 ORDER BY c.created_at, c.id`,
+		"countries":       `SELECT practice_id, country_code FROM practice_countries WHERE practice_id IN (1, 2, 3)`,
+		"tags":            `SELECT practice_id, tag_id FROM practice_tags WHERE practice_id IN (1, 2, 3)`,
+	} {
+		rows, err := e.db.R.Query(`EXPLAIN QUERY PLAN `+q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			rows.Scan(&id, &parent, &notused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "USING") && !strings.Contains(step, "CONSTANT ROW") {
+				t.Errorf("%s: full scan %q in plan %q", name, step, plan)
+			}
+		}
+	}
+}
