@@ -28,6 +28,7 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/mail"
 	"puente/internal/practices"
+	"puente/internal/sanitize"
 	"puente/internal/server"
 	"puente/internal/taxonomy"
 )
@@ -38,6 +39,7 @@ Usage:
   puente serve [flags]                 run the web server (--demo seeds demo accounts)
   puente migrate [flags]               create or upgrade the database, then exit
   puente admin create --email ADDRESS  invite the first (or another) admin; prints a one-time link
+  puente sanitize [--all]              re-sanitise stored rich text with the current policy
 
 Run "puente COMMAND -h" for a command's flags. Every flag can also be set
 through the environment variable named in its help.
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "sanitize":
+		return resanitize(ctx, args[1:], getenv, stdout, stderr)
 	case "admin":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New(`usage: puente admin create --email ADDRESS`)
@@ -123,6 +127,32 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer d.Close()
 	fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DBPath, db.LatestVersion())
+	return nil
+}
+
+// resanitize renders stored rich text again from the raw input, after the
+// sanitising policy changed (or for every text, with --all).
+func resanitize(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var all bool
+	_, d, log, err := setup(ctx, "sanitize", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&all, "all", false, "re-sanitise every text, not only those made under an older policy")
+	})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ps := &practices.Store{DB: d, Clock: clock.Real{}}
+	cs := &comments.Store{DB: d, Clock: clock.Real{}, Practices: ps}
+	np, err := ps.Resanitize(ctx, all, func(n int) { fmt.Fprintf(stdout, "\rpractices: %d", n) })
+	if err != nil {
+		return err
+	}
+	nc, err := cs.Resanitize(ctx, all, func(n int) { fmt.Fprintf(stdout, "\rcomments: %d ", n) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\rre-sanitised %d practices and %d comments with policy version %d\n", np, nc, sanitize.PolicyVersion)
+	log.Info("re-sanitised", "practices", np, "comments", nc, "policy_version", sanitize.PolicyVersion)
 	return nil
 }
 

@@ -213,3 +213,38 @@ func TestConfigFromEnvironment(t *testing.T) {
 		t.Fatal("bad SMTP URL accepted")
 	}
 }
+
+func TestSanitizeCommand(t *testing.T) {
+	dir := t.TempDir()
+	base, _, stop := startServe(t, "--data", dir, "--demo")
+	_ = base
+	stop()
+	d, err := db.Open(filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pretend the stored HTML came from an older, looser policy.
+	d.W.Exec(`UPDATE practices SET context_html = '<p onclick="x()">old</p>', context_raw = '<p onclick="x()">old</p>', policy_version = 0 WHERE id = 1`)
+	d.W.Exec(`UPDATE comments SET body_html = '<img src=x>', body_raw = '<p>kept<img src=x></p>', policy_version = 0 WHERE id = 1`)
+	d.Close()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"sanitize", "--data", dir}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !strings.Contains(out.String(), "re-sanitised 1 practices and 1 comments") {
+		t.Fatalf("output %q", out.String())
+	}
+	d, _ = db.Open(filepath.Join(dir, "puente.db"))
+	defer d.Close()
+	var html, body string
+	d.R.QueryRow(`SELECT context_html FROM practices WHERE id = 1`).Scan(&html)
+	d.R.QueryRow(`SELECT body_html FROM comments WHERE id = 1`).Scan(&body)
+	if html != "<p>old</p>" || body != "<p>kept</p>" {
+		t.Fatalf("after sanitize: %q, %q", html, body)
+	}
+	out.Reset()
+	run(context.Background(), []string{"sanitize", "--data", dir, "--all"}, noEnv, &out, &errs)
+	if !strings.Contains(out.String(), "re-sanitised 14 practices") {
+		t.Fatalf("--all: %q", out.String())
+	}
+}

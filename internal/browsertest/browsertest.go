@@ -105,6 +105,17 @@ func Run[T any](t testing.TB, ctx context.Context, a chromedp.Action[T]) T {
 	return v
 }
 
+// Navigate runs steps that load a new page (a click on a link or a
+// submit button) and waits until that page has loaded.
+func Navigate(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Location is the current page's URL.
 func Location(t testing.TB, ctx context.Context) string {
 	t.Helper()
@@ -137,6 +148,8 @@ func SetCookie(t testing.TB, ctx context.Context, url, name, value string) {
 // Screenshot saves a PNG of the page to path, for looking at a failure.
 func Screenshot(t testing.TB, ctx context.Context, path string) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Logf("screenshot: %v", err)

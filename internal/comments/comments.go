@@ -261,3 +261,53 @@ func (s *Store) Thread(ctx context.Context, v practices.Viewer, practiceID int64
 	}
 	return out, nil
 }
+
+// Resanitize renders every comment again from its raw input with the
+// current policy: those made under an older policy, or all of them.
+func (s *Store) Resanitize(ctx context.Context, all bool, progress func(done int)) (int, error) {
+	done := 0
+	var after int64
+	for {
+		n := 0
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id, body_raw FROM comments WHERE id > ? AND (? OR policy_version < ?) ORDER BY id LIMIT 500`,
+				after, all, sanitize.PolicyVersion)
+			if err != nil {
+				return err
+			}
+			type row struct {
+				id  int64
+				raw string
+			}
+			var batch []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.raw); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, r)
+			}
+			rows.Close()
+			for _, r := range batch {
+				if _, err := tx.ExecContext(ctx, `UPDATE comments SET body_html = ?, policy_version = ? WHERE id = ?`,
+					sanitize.Rich(r.raw), sanitize.PolicyVersion, r.id); err != nil {
+					return err
+				}
+				after = r.id
+			}
+			n = len(batch)
+			return nil
+		})
+		if err != nil {
+			return done, err
+		}
+		if n == 0 {
+			return done, nil
+		}
+		done += n
+		if progress != nil {
+			progress(done)
+		}
+	}
+}

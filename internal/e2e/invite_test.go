@@ -40,9 +40,9 @@ func TestInviteAcceptSignOutJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "admin@puente.test"),
 		chromedp.SendKeys(chromedp.ID("password"), servertest.Password),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("invite-h")),
 	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("invite-h")))
 	if loc := browsertest.Location(t, ctx); loc != base+"/admin/invitations" {
 		t.Fatalf("after sign-in at %s", loc)
 	}
@@ -53,16 +53,17 @@ func TestInviteAcceptSignOutJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("role"), "official"),
 		chromedp.SetValue(chromedp.ID("country"), "MX"),
 		chromedp.SetValue(chromedp.ID("lang"), "en"),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/invitations"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/admin/invitations"] button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
 	if flash := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS(".flash"))); !strings.Contains(flash, "The invitation was sent.") {
 		t.Fatalf("flash %q", flash)
 	}
 	if row := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS("tbody"))); !strings.Contains(row, "luis.hernandez@inm.gob.mx") || !strings.Contains(row, "Mexico") {
 		t.Fatalf("pending list: %q", row)
 	}
-	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.ID("email")))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("email")))
 
 	// The email arrives at the SMTP server.
 	e.SendMail()
@@ -79,18 +80,18 @@ func TestInviteAcceptSignOutJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("display_name"), "Luis Hernández"),
 		chromedp.SendKeys(chromedp.ID("password"), "short"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "short"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("password-error")),
 	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("password-error")))
 	if name := browsertest.Run(t, ctx, chromedp.Value(chromedp.ID("display_name"))); name != "Luis Hernández" {
 		t.Fatalf("name not kept after a failed submit: %q", name)
 	}
 	browsertest.Do(t, ctx,
 		chromedp.SendKeys(chromedp.ID("password"), "the bridge between two processes"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "the bridge between two processes"),
-		chromedp.Click(chromedp.CSS(`main button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
 	if h1 := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS("main h1"))); h1 != "Hello, Luis Hernández" {
 		t.Fatalf("home heading %q", h1)
 	}
@@ -101,10 +102,8 @@ func TestInviteAcceptSignOutJourney(t *testing.T) {
 	}
 
 	// The official signs out.
-	browsertest.Do(t, ctx,
-		chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)),
-		chromedp.WaitVisible(chromedp.ID("email")),
-	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("email")))
 	if flash := browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS(".flash"))); flash != "You have signed out." {
 		t.Fatalf("after sign-out: %q", flash)
 	}

@@ -299,3 +299,55 @@ func (s *Store) PublishDirect(ctx context.Context, id int64) error {
 }
 
 func (s *Store) now() string { return db.FormatTime(s.Clock.Now()) }
+
+// Resanitize renders every practice's sections again from their raw input
+// with the current policy: those made under an older policy, or all of
+// them. It works in batches, one transaction each, and reports progress.
+func (s *Store) Resanitize(ctx context.Context, all bool, progress func(done int)) (int, error) {
+	done := 0
+	var after int64
+	for {
+		var ids []int64
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id, context_raw, actions_raw, results_raw, lessons_raw, adoption_raw FROM practices
+				WHERE id > ? AND (? OR policy_version < ?) ORDER BY id LIMIT 200`, after, all, sanitize.PolicyVersion)
+			if err != nil {
+				return err
+			}
+			type row struct {
+				id  int64
+				raw [5]string
+			}
+			var batch []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.raw[0], &r.raw[1], &r.raw[2], &r.raw[3], &r.raw[4]); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, r)
+			}
+			rows.Close()
+			for _, r := range batch {
+				if _, err := tx.ExecContext(ctx, `UPDATE practices SET context_html = ?, actions_html = ?, results_html = ?, lessons_html = ?,
+					adoption_html = ?, policy_version = ? WHERE id = ?`, sanitize.Rich(r.raw[0]), sanitize.Rich(r.raw[1]), sanitize.Rich(r.raw[2]),
+					sanitize.Rich(r.raw[3]), sanitize.Rich(r.raw[4]), sanitize.PolicyVersion, r.id); err != nil {
+					return err
+				}
+				ids = append(ids, r.id)
+			}
+			return nil
+		})
+		if err != nil {
+			return done, err
+		}
+		if len(ids) == 0 {
+			return done, nil
+		}
+		after = ids[len(ids)-1]
+		done += len(ids)
+		if progress != nil {
+			progress(done)
+		}
+	}
+}

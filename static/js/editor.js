@@ -37,6 +37,15 @@
     });
   }
 
+  // Trix copies its text into the hidden input when it next renders; a
+  // submit right after the last keystroke must not lose it.
+  document.addEventListener("submit", function (e) {
+    e.target.querySelectorAll("trix-editor").forEach(function (ed) {
+      var c = ed.editorController;
+      if (c && typeof c.updateInputElement === "function") { c.updateInputElement(); }
+    });
+  }, true);
+
   if (window.customElements.get("trix-editor")) {
     enhance();
   } else {

@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"puente/internal/accounts"
+	"puente/internal/browsertest"
+	"puente/internal/servertest"
+)
+
+func signIn(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/signin"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), servertest.Password),
+	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)))
+}
+
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("email")))
+}
+
+func text(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	return browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS(css)))
+}
+
+func html(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	return browsertest.Run(t, ctx, chromedp.OuterHTML(chromedp.CSS(css)))
+}
+
+// TestPracticeJourney: an official writes a practice in the rich-text
+// editor (bold, a list, a link), tags it, previews, saves and submits; an
+// admin publishes it; another official finds it through the filters,
+// comments and replies; the author edits it and the history shows the
+// change.
+func TestPracticeJourney(t *testing.T) {
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("admin@puente.test", accounts.Admin, "")
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	e.CreateAccount("beatriz@gov.br", accounts.Official, "BR")
+	base := e.HTTP.URL
+	shots := os.Getenv("PUENTE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	defer func() {
+		if t.Failed() {
+			browsertest.Screenshot(t, ctx, filepath.Join(shots, "practice-failure.png"))
+		}
+	}()
+	tool := func(editor, attr string) chromedp.Action[chromedp.Void] {
+		return chromedp.Click(chromedp.CSS(`.rich-wrap:has(#` + editor + `) button[data-trix-attribute="` + attr + `"]`))
+	}
+
+	// The official writes the practice.
+	signIn(t, ctx, base, "samira@migracion.gob.pa")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/practices/new"),
+		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-context`)),
+		chromedp.SendKeys(chromedp.ID("title"), "Registro biométrico en Darién"),
+		chromedp.SendKeys(chromedp.ID("summary"), "Cada persona que llega por Darién queda registrada."),
+		chromedp.Click(chromedp.CSS(`trix-editor#f-context`)),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), "La ruta es "),
+		tool("f-context", "bold"),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), "muy peligrosa"),
+		tool("f-context", "bold"),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), " para las familias."),
+		chromedp.Click(chromedp.CSS(`trix-editor#f-actions`)),
+		tool("f-actions", "bullet"),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-actions`), "Huellas dactilares\rFotografía facial"),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-actions`), "\r\rMás en "),
+		tool("f-actions", "href"),
+		chromedp.WaitVisible(chromedp.CSS(`.rich-wrap:has(#f-actions) input[name=href]`)),
+		chromedp.SendKeys(chromedp.CSS(`.rich-wrap:has(#f-actions) input[name=href]`), "https://www.migracion.gob.pa/"),
+		chromedp.Click(chromedp.CSS(`.rich-wrap:has(#f-actions) input[data-trix-method="setAttribute"]`)),
+		chromedp.Click(chromedp.ID("t-1")),
+		chromedp.Click(chromedp.ID("t-4")),
+		chromedp.SetValue(chromedp.ID("period_start"), "2019-06"),
+		chromedp.SendKeys(chromedp.ID("institutions"), "Servicio Nacional de Migración"),
+	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=preview]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`section.preview`)))
+	preview := html(t, ctx, "section.preview")
+	for _, want := range []string{"<strong>muy peligrosa</strong>", "<li>Huellas dactilares</li>", "<li>Fotografía facial</li>",
+		`<a href="https://www.migracion.gob.pa/" rel="nofollow noopener noreferrer">`, "Objective 1", "Recommendation 2"} {
+		if !strings.Contains(preview, want) {
+			t.Fatalf("preview lacks %q:\n%s", want, preview)
+		}
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "preview.png"))
+	// The editor still holds the text after the preview; save and submit.
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-context`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.status-banner`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	if flash := text(t, ctx, ".flash"); !strings.Contains(flash, "submitted for review") {
+		t.Fatalf("after submit: %q", flash)
+	}
+	practiceURL := browsertest.Location(t, ctx)
+	body := html(t, ctx, "article.practice")
+	if !strings.Contains(body, "<strong>muy peligrosa</strong>") || !strings.Contains(body, "<li>Huellas dactilares</li>") {
+		t.Fatalf("saved practice lost its formatting:\n%s", body)
+	}
+	signOut(t, ctx)
+
+	// An admin publishes it.
+	signIn(t, ctx, base, "admin@puente.test")
+	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`form[action$="/publish"] button`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
+	if flash := text(t, ctx, ".flash"); !strings.Contains(flash, "is published") {
+		t.Fatalf("after publish: %q", flash)
+	}
+	signOut(t, ctx)
+
+	// Another official finds it with the filters and discusses it.
+	signIn(t, ctx, base, "beatriz@gov.br")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/practices"),
+		chromedp.WaitVisible(chromedp.ID("f-tag")),
+		chromedp.SetValue(chromedp.ID("f-country"), "PA"),
+		chromedp.SetValue(chromedp.ID("f-tag"), "4"),
+	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.practice-card`)))
+	if loc := browsertest.Location(t, ctx); !strings.Contains(loc, "country=PA") || !strings.Contains(loc, "tag=4") {
+		t.Fatalf("filters not applied: %s", loc)
+	}
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`.practice-card h3 a`)))
+	browsertest.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`trix-editor#comment-body-0`)),
+		chromedp.Click(chromedp.CSS(`trix-editor#comment-body-0`)),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#comment-body-0`), "¿Qué equipos usan en zonas sin red?"),
+	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form.comment-form:has(#comment-body-0) button[type=submit]`)))
+	browsertest.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`article.comment`)),
+		chromedp.Click(chromedp.CSS(`details.reply-box summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`details.reply-box[open] trix-editor`)),
+		chromedp.Click(chromedp.CSS(`details.reply-box[open] trix-editor`)),
+		chromedp.SendKeys(chromedp.CSS(`details.reply-box[open] trix-editor`), "Añado: también en Roraima."),
+	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`details.reply-box[open] button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`article.comment.reply`)))
+	thread := text(t, ctx, "section.comments")
+	if !strings.Contains(thread, "¿Qué equipos usan en zonas sin red?") || !strings.Contains(thread, "Añado: también en Roraima.") {
+		t.Fatalf("thread: %q", thread)
+	}
+	signOut(t, ctx)
+
+	// The author edits; the history shows what changed.
+	signIn(t, ctx, base, "samira@migracion.gob.pa")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(practiceURL+"/edit"),
+		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-results`)),
+		chromedp.Click(chromedp.CSS(`trix-editor#f-results`)),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-results`), "Se identificaron redes de tráfico."),
+	)
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL+"/history"), chromedp.WaitVisible(chromedp.CSS(`.diff`)))
+	if diff := html(t, ctx, "main"); !strings.Contains(diff, "<ins>Se identificaron redes de tráfico.</ins>") {
+		t.Fatalf("history does not show the change:\n%s", diff)
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "history.png"))
+}
