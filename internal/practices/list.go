@@ -175,40 +175,27 @@ func (s *Store) Latest(ctx context.Context, v Viewer, n int) ([]*Practice, error
 
 // CountByTag counts the published practices v may see, per tag.
 func (s *Store) CountByTag(ctx context.Context, v Viewer) (map[int64]int, error) {
-	return s.countBy(ctx, v, `SELECT pt.tag_id, count(*) FROM practice_tags pt JOIN practices p ON p.id = pt.practice_id WHERE %s GROUP BY pt.tag_id`)
+	return countBy[int64](ctx, s, v, `SELECT pt.tag_id, count(*) FROM practice_tags pt
+		JOIN practices p ON p.id = pt.practice_id WHERE %s GROUP BY pt.tag_id`)
 }
 
 // CountByCountry counts the published practices v may see, per country.
 func (s *Store) CountByCountry(ctx context.Context, v Viewer) (map[string]int, error) {
-	where, args := listWhere(v)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT pc.country_code, count(*) FROM practice_countries pc JOIN practices p ON p.id = pc.practice_id
-		WHERE `+where+` GROUP BY pc.country_code`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, rows.Err()
+	return countBy[string](ctx, s, v, `SELECT pc.country_code, count(*) FROM practice_countries pc
+		JOIN practices p ON p.id = pc.practice_id WHERE %s GROUP BY pc.country_code`)
 }
 
-func (s *Store) countBy(ctx context.Context, v Viewer, q string) (map[int64]int, error) {
+// countBy runs a grouped count whose %s is the list's visibility rule.
+func countBy[K comparable](ctx context.Context, s *Store, v Viewer, q string) (map[K]int, error) {
 	where, args := listWhere(v)
 	rows, err := s.DB.R.QueryContext(ctx, strings.Replace(q, "%s", where, 1), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]int{}
+	out := map[K]int{}
 	for rows.Next() {
-		var k int64
+		var k K
 		var n int
 		if err := rows.Scan(&k, &n); err != nil {
 			return nil, err

@@ -417,27 +417,31 @@ func (s *Server) flashConflict(w http.ResponseWriter, r *http.Request, err error
 }
 
 func (s *Server) practiceFollow(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.practices.Follow(r.Context(), s.viewer(r), id); err != nil {
-		return err
-	}
-	s.flash(w, r, "practice.followed")
-	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.setFollow(w, r, true)
 }
 
 func (s *Server) practiceUnfollow(w http.ResponseWriter, r *http.Request) error {
+	return s.setFollow(w, r, false)
+}
+
+// setFollow follows or unfollows a practice and goes back to where the
+// button was (the practice, or "my practices").
+func (s *Server) setFollow(w http.ResponseWriter, r *http.Request, follow bool) error {
 	id, err := practiceID(r)
 	if err != nil {
 		return err
 	}
-	if err := s.practices.Unfollow(r.Context(), s.viewer(r), id); err != nil {
+	flash := "practice.followed"
+	if follow {
+		err = s.practices.Follow(r.Context(), s.viewer(r), id)
+	} else {
+		err = s.practices.Unfollow(r.Context(), s.viewer(r), id)
+		flash = "practice.unfollowed"
+	}
+	if err != nil {
 		return err
 	}
-	s.flash(w, r, "practice.unfollowed")
+	s.flash(w, r, flash)
 	next := localPath(r.PostFormValue("next"))
 	if next == "/" {
 		next = "/practices/" + strconv.FormatInt(id, 10)
