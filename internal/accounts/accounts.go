@@ -289,3 +289,16 @@ func (s *Store) CreateDirect(ctx context.Context, email, name string, role Role,
 	id, _ := res.LastInsertId()
 	return s.ByID(ctx, id)
 }
+
+// SetNotifyFlags turns a moderator's flag emails on or off.
+func (s *Store) SetNotifyFlags(ctx context.Context, id int64, on bool) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET notify_flags = ?, updated_at = ? WHERE id = ?`, on, s.now(), id)
+	return err
+}
+
+// NotifyFlags reports whether a moderator asked for flag emails.
+func (s *Store) NotifyFlags(ctx context.Context, id int64) (bool, error) {
+	var on bool
+	err := s.DB.R.QueryRowContext(ctx, `SELECT notify_flags FROM accounts WHERE id = ?`, id).Scan(&on)
+	return on, err
+}

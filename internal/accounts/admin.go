@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"puente/internal/apperr"
+	"puente/internal/modlog"
 )
 
 // Filter narrows the admin's list of accounts.
@@ -91,7 +92,7 @@ func guardAdminChange(ctx context.Context, tx *sql.Tx, actor, target *Account) e
 	return nil
 }
 
-func (s *Store) change(ctx context.Context, actor *Account, id int64, apply func(tx *sql.Tx, target *Account) error) (*Change, error) {
+func (s *Store) change(ctx context.Context, actor *Account, id int64, action string, apply func(tx *sql.Tx, target *Account) error) (*Change, error) {
 	if actor == nil || actor.Role != Admin {
 		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
@@ -115,6 +116,15 @@ func (s *Store) change(ctx context.Context, actor *Account, id int64, apply func
 			return err
 		}
 		c.Account, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		details := ""
+		if c.Before.Role != c.Account.Role {
+			details = string(c.Before.Role) + " → " + string(c.Account.Role)
+		}
+		_, err = modlog.Record(ctx, tx, s.Clock.Now(), modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "account",
+			TargetID: id, CountryCode: c.Account.CountryCode, Details: details})
 		return err
 	})
 	if err != nil {
@@ -129,7 +139,7 @@ func (s *Store) SetRole(ctx context.Context, actor *Account, id int64, role Role
 	if !role.Valid() {
 		return nil, apperr.New(apperr.Unprocessable, "invite.role_invalid")
 	}
-	return s.change(ctx, actor, id, func(tx *sql.Tx, target *Account) error {
+	return s.change(ctx, actor, id, modlog.RoleChange, func(tx *sql.Tx, target *Account) error {
 		if target.Role == role {
 			return apperr.New(apperr.Conflict, "admin.no_change")
 		}
@@ -147,7 +157,11 @@ func (s *Store) SetStatus(ctx context.Context, actor *Account, id int64, status 
 	if status != Active && status != Suspended {
 		return nil, apperr.New(apperr.Invalid, "error.bad_request")
 	}
-	return s.change(ctx, actor, id, func(tx *sql.Tx, target *Account) error {
+	action := modlog.Suspend
+	if status == Active {
+		action = modlog.Reactivate
+	}
+	return s.change(ctx, actor, id, action, func(tx *sql.Tx, target *Account) error {
 		if target.Status == status {
 			return apperr.New(apperr.Conflict, "admin.no_change")
 		}

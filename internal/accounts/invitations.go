@@ -9,6 +9,7 @@ import (
 
 	"puente/db"
 	"puente/internal/apperr"
+	"puente/internal/modlog"
 	"puente/internal/tokens"
 )
 
@@ -101,6 +102,10 @@ func (s *Store) Invite(ctx context.Context, f InviteForm, invitedBy int64, after
 			return err
 		}
 		inv.ID, _ = res.LastInsertId()
+		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: invitedBy, Action: modlog.Invite, TargetType: "invitation",
+			TargetID: inv.ID, CountryCode: f.Country, Details: f.Role}); err != nil {
+			return err
+		}
 		if afterTx != nil {
 			return afterTx(tx, inv, token)
 		}
@@ -171,16 +176,26 @@ func (s *Store) PendingInvitations(ctx context.Context) ([]*Invitation, error) {
 }
 
 // RevokeInvitation makes a pending invitation's link stop working.
-func (s *Store) RevokeInvitation(ctx context.Context, id int64) (*Invitation, error) {
-	res, err := s.DB.W.ExecContext(ctx, `UPDATE invitations SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL`, s.now(), id)
-	if err != nil {
-		return nil, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, apperr.New(apperr.Conflict, "invite.not_pending")
-	}
-	return scanInvitation(s.DB.W.QueryRowContext(ctx, `SELECT `+invitationColumns+`
-		FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by WHERE i.id = ?`, id))
+func (s *Store) RevokeInvitation(ctx context.Context, actorID, id int64) (*Invitation, error) {
+	var inv *Invitation
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE invitations SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL`, s.now(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "invite.not_pending")
+		}
+		inv, err = scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+`
+			FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by WHERE i.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		_, err = modlog.Record(ctx, tx, s.Clock.Now(), modlog.Entry{ActorID: actorID, Action: modlog.RevokeInvite, TargetType: "invitation",
+			TargetID: id, CountryCode: inv.CountryCode})
+		return err
+	})
+	return inv, err
 }
 
 // AcceptForm is what the invited person fills in.

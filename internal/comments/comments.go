@@ -34,8 +34,14 @@ type Comment struct {
 	CreatedAt  time.Time
 	EditedAt   time.Time
 	DeletedAt  time.Time
-	Replies    []*Comment
+	// HiddenAt is set when moderators hid the comment, with their reason.
+	HiddenAt     time.Time
+	HiddenReason string
+	Replies      []*Comment
 }
+
+// Hidden reports whether moderators hid the comment.
+func (c *Comment) Hidden() bool { return !c.HiddenAt.IsZero() }
 
 // Deleted reports whether the author deleted the comment; its place in
 // the thread stays, its words do not.
@@ -127,14 +133,17 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 }
 
 const columns = `c.id, c.practice_id, c.author_id, a.display_name, coalesce(a.country_code, ''), coalesce(c.parent_id, 0),
-	c.body_raw, c.body_html, c.created_at, coalesce(c.edited_at, ''), coalesce(c.deleted_at, '')`
+	c.body_raw, c.body_html, c.created_at, coalesce(c.edited_at, ''), coalesce(c.deleted_at, ''),
+	coalesce(c.hidden_at, ''), c.hidden_reason`
 
 func scan(r interface{ Scan(...any) error }) (*Comment, error) {
 	var c Comment
-	var created, edited, deleted string
-	if err := r.Scan(&c.ID, &c.PracticeID, &c.AuthorID, &c.AuthorName, &c.AuthorCC, &c.ParentID, &c.Raw, &c.HTML, &created, &edited, &deleted); err != nil {
+	var created, edited, deleted, hidden string
+	if err := r.Scan(&c.ID, &c.PracticeID, &c.AuthorID, &c.AuthorName, &c.AuthorCC, &c.ParentID, &c.Raw, &c.HTML, &created, &edited, &deleted,
+		&hidden, &c.HiddenReason); err != nil {
 		return nil, err
 	}
+	c.HiddenAt, _ = db.ParseTime(hidden)
 	c.CreatedAt, _ = db.ParseTime(created)
 	c.EditedAt, _ = db.ParseTime(edited)
 	c.DeletedAt, _ = db.ParseTime(deleted)
@@ -176,15 +185,31 @@ func (s *Store) mine(ctx context.Context, v practices.Viewer, id int64) (*Commen
 	return c, nil
 }
 
-// Edit replaces the text of the author's own comment.
+// Load returns comment id whatever its state, for moderation.
+func Load(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id int64) (*Comment, error) {
+	c, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return c, err
+}
+
+// Edit replaces the text of the author's own comment, unless moderators
+// hid it.
 func (s *Store) Edit(ctx context.Context, v practices.Viewer, id int64, body string) (*Comment, error) {
-	if _, err := s.mine(ctx, v, id); err != nil {
+	c, err := s.mine(ctx, v, id)
+	if err != nil {
 		return nil, err
+	}
+	if c.Hidden() {
+		return nil, apperr.New(apperr.Conflict, "comment.hidden_no_edit")
 	}
 	if key := Validate(body); key != "" {
 		return nil, apperr.New(apperr.Unprocessable, key)
 	}
-	_, err := s.DB.W.ExecContext(ctx, `UPDATE comments SET body_raw = ?, body_html = ?, policy_version = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL`,
+	_, err = s.DB.W.ExecContext(ctx, `UPDATE comments SET body_raw = ?, body_html = ?, policy_version = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL`,
 		body, sanitize.Rich(body), sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id)
 	if err != nil {
 		return nil, err
@@ -207,6 +232,9 @@ func (s *Store) Delete(ctx context.Context, v practices.Viewer, id int64) (*Comm
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "comment.deleted")
+		}
+		if c.Hidden() {
+			return nil // a hidden comment was already out of the count
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count - 1 WHERE id = ?`, c.PracticeID)
 		return err

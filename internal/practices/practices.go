@@ -74,6 +74,12 @@ type Practice struct {
 	Tags          []int64
 	Revision      int
 	CommentCount  int
+	// ReviewNote is the moderator's note when the practice was sent back,
+	// or the reason it was rejected.
+	ReviewNote       string
+	ReviewedRevision int
+	HiddenAt         time.Time
+	HiddenReason     string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	SubmittedAt   time.Time
@@ -89,6 +95,9 @@ func (p *Practice) Section(key string) Section {
 	}
 	return Section{Key: key}
 }
+
+// Hidden reports whether moderators hid the practice.
+func (p *Practice) Hidden() bool { return !p.HiddenAt.IsZero() }
 
 // Ongoing reports whether the practice has no end date.
 func (p *Practice) Ongoing() bool { return p.PeriodEnd == "" }
@@ -146,14 +155,17 @@ func (v Viewer) PublishedScopes() []Scope {
 
 // CanSee is the visibility rule: the author always sees their practice;
 // staff see everything but other people's drafts; everyone else sees
-// published (or archived) practices in a scope open to them. The SQL in
-// visibleWhere says the same, and a test holds them together.
+// published (or archived) practices in a scope open to them, unless
+// moderators hid them. The SQL in visibleWhere says the same, and a test
+// holds them together.
 func (v Viewer) CanSee(p *Practice) bool {
 	switch {
 	case v.Member() && p.AuthorID == v.AccountID:
 		return true
 	case v.Staff():
 		return p.Status != Draft
+	case p.Hidden():
+		return false
 	case p.Status == Published || p.Status == Archived:
 		return slices.Contains(v.PublishedScopes(), p.Scope)
 	}

@@ -281,38 +281,6 @@ func TestRevisionsAndDiff(t *testing.T) {
 	}
 }
 
-func TestPublishIsDecidedOnce(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA")
-	_, vMod := e.account(t, "mod@x.org", accounts.Moderator, "")
-	_, vMod2 := e.account(t, "mod2@x.org", accounts.Moderator, "")
-	p, _ := e.store.Create(ctx, pa, form("x", []string{"PA"}, "members"))
-	if err := e.store.Publish(ctx, vMod, p.ID); !apperr.Is(err, apperr.NotFound) {
-		t.Fatalf("publishing someone's draft, which moderators do not see: %v", err)
-	}
-	if err := e.store.Submit(ctx, vPA, p.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.store.Publish(ctx, vPA, p.ID); !apperr.Is(err, apperr.Forbidden) {
-		t.Fatalf("author publishing: %v", err)
-	}
-	errs := make(chan error, 2)
-	for _, v := range []practices.Viewer{vMod, vMod2} {
-		go func() { errs <- e.store.Publish(ctx, v, p.ID) }()
-	}
-	a, b := <-errs, <-errs
-	if (a == nil) == (b == nil) {
-		t.Fatalf("two moderators at once: %v and %v; want exactly one success", a, b)
-	}
-	if err := a; err == nil {
-		err = b
-		if !apperr.Is(err, apperr.Conflict) || apperr.KeyOf(err) != "practice.already_handled" {
-			t.Fatalf("loser told %v", err)
-		}
-	}
-}
-
 func TestFormValidation(t *testing.T) {
 	e := newEnv(t)
 	pa, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")

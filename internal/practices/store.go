@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"puente/db"
 	"puente/internal/accounts"
@@ -29,17 +30,19 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	p.context_raw, p.context_html, p.actions_raw, p.actions_html, p.results_raw, p.results_html,
 	p.lessons_raw, p.lessons_html, p.adoption_raw, p.adoption_html, p.policy_version,
 	p.period_start, coalesce(p.period_end, ''), p.institutions, p.partners, p.contact_name, p.contact_email,
-	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, '')`
+	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''),
+	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason`
 
 func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	var p Practice
 	raw := make([]string, len(Sections))
 	html := make([]string, len(Sections))
-	var created, updated, submitted, published string
+	var created, updated, submitted, published, hidden string
 	err := r.Scan(&p.ID, &p.AuthorID, &p.AuthorName, &p.AuthorCountry, &p.Status, &p.Scope, &p.Lang, &p.Title, &p.Summary,
 		&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4], &p.PolicyVersion,
 		&p.PeriodStart, &p.PeriodEnd, &p.Institutions, &p.Partners, &p.ContactName, &p.ContactEmail,
-		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published)
+		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published,
+		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +53,7 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	p.UpdatedAt, _ = db.ParseTime(updated)
 	p.SubmittedAt, _ = db.ParseTime(submitted)
 	p.PublishedAt, _ = db.ParseTime(published)
+	p.HiddenAt, _ = db.ParseTime(hidden)
 	return &p, nil
 }
 
@@ -247,20 +251,27 @@ func (s *Store) Update(ctx context.Context, v Viewer, id int64, f Form) (*Practi
 // one conditional UPDATE: of two people acting at once, one wins and the
 // other is told it was already handled.
 func (s *Store) transition(ctx context.Context, id int64, to Status, stamp string, from ...Status) error {
-	now := db.FormatTime(s.Clock.Now())
+	return Transition(ctx, s.DB.W, s.Clock.Now(), id, to, stamp, from...)
+}
+
+// Transition is transition for a caller's own transaction (or pool).
+func Transition(ctx context.Context, q interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, at time.Time, id int64, to Status, stamp string, from ...Status) error {
+	now := db.FormatTime(at)
 	in := strings.TrimSuffix(strings.Repeat("?,", len(from)), ",")
 	args := []any{to, now}
-	q := `UPDATE practices SET status = ?, updated_at = ?`
+	query := `UPDATE practices SET status = ?, updated_at = ?`
 	if stamp != "" {
-		q += `, ` + stamp + ` = ?`
+		query += `, ` + stamp + ` = ?`
 		args = append(args, now)
 	}
-	q += ` WHERE id = ? AND status IN (` + in + `)`
+	query += ` WHERE id = ? AND status IN (` + in + `)`
 	args = append(args, id)
 	for _, f := range from {
 		args = append(args, f)
 	}
-	res, err := s.DB.W.ExecContext(ctx, q, args...)
+	res, err := q.ExecContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -280,17 +291,6 @@ func (s *Store) Submit(ctx context.Context, v Viewer, id int64) error {
 		return apperr.New(apperr.Forbidden, "practice.not_yours")
 	}
 	return s.transition(ctx, id, Submitted, "submitted_at", Draft, Returned)
-}
-
-// Publish makes a submitted practice visible in its scope. Staff only.
-func (s *Store) Publish(ctx context.Context, v Viewer, id int64) error {
-	if _, err := s.Get(ctx, v, id); err != nil {
-		return err
-	}
-	if !v.Staff() {
-		return apperr.New(apperr.Forbidden, "error.forbidden")
-	}
-	return s.transition(ctx, id, Published, "published_at", Submitted)
 }
 
 // PublishDirect publishes a practice without review, for the demo seed.
@@ -351,3 +351,39 @@ func (s *Store) Resanitize(ctx context.Context, all bool, progress func(done int
 		}
 	}
 }
+
+// Load returns practice id whatever its state, inside q (a transaction),
+// for moderation, which checks its own rules.
+func Load(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id int64) (*Practice, error) {
+	return (&Store{}).get(ctx, q, id)
+}
+
+// Queue returns the practices waiting for review, oldest submission first.
+func (s *Store) Queue(ctx context.Context) ([]*Practice, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.status = 'submitted' ORDER BY p.submitted_at, p.id LIMIT 500`)
+	if err != nil {
+		return nil, err
+	}
+	return s.collect(ctx, rows)
+}
+
+// RevisionSnapshot returns one revision's content of practice id.
+func (s *Store) RevisionSnapshot(ctx context.Context, id int64, number int) (*Snapshot, error) {
+	var raw string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT snapshot FROM practice_revisions WHERE practice_id = ? AND number = ?`, id, number).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var snap Snapshot
+	return &snap, json.Unmarshal([]byte(raw), &snap)
+}
+
+// SnapshotOf is the content of p as a revision would store it.
+func SnapshotOf(p *Practice) Snapshot { return snapshotOf(p) }

@@ -16,7 +16,7 @@ func visibleWhere(v Viewer) (string, []any) {
 	if v.Staff() {
 		b.WriteString("p.status <> 'draft'")
 	} else {
-		b.WriteString("(p.status IN ('published', 'archived') AND ")
+		b.WriteString("(p.status IN ('published', 'archived') AND p.hidden_at IS NULL AND ")
 		w, a := scopeIn(v)
 		b.WriteString(w)
 		args = append(args, a...)
@@ -30,7 +30,7 @@ func visibleWhere(v Viewer) (string, []any) {
 // the viewer's scopes. Authors find their other practices on "my practices".
 func listWhere(v Viewer) (string, []any) {
 	w, args := scopeIn(v)
-	return "p.status = 'published' AND " + w, args
+	return "p.status = 'published' AND p.hidden_at IS NULL AND " + w, args
 }
 
 func scopeIn(v Viewer) (string, []any) {

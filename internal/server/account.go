@@ -18,9 +18,10 @@ type profileForm struct {
 }
 
 type accountData struct {
-	Sessions []websession.Summary
-	Country  string
-	Profile  profileForm
+	Sessions    []websession.Summary
+	Country     string
+	Profile     profileForm
+	NotifyFlags bool
 }
 
 func (s *Server) accountView(r *http.Request, title string) (*View, error) {
@@ -34,6 +35,9 @@ func (s *Server) accountView(r *http.Request, title string) (*View, error) {
 		return nil, err
 	}
 	d := accountData{Sessions: list, Profile: profileForm{DisplayName: a.DisplayName, Lang: a.Lang}}
+	if d.NotifyFlags, err = s.accounts.NotifyFlags(r.Context(), a.ID); err != nil {
+		return nil, err
+	}
 	if c, _ := s.taxonomy.Country(r.Context(), a.CountryCode); c != nil {
 		d.Country = c.Name(state(r).lang)
 	}

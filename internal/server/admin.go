@@ -227,7 +227,7 @@ func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return errNotFound
 	}
-	inv, err := s.accounts.RevokeInvitation(r.Context(), id)
+	inv, err := s.accounts.RevokeInvitation(r.Context(), actor.ID, id)
 	if apperr.Is(err, apperr.Conflict) {
 		s.flash(w, r, apperr.KeyOf(err))
 		redirect(w, r, "/admin/invitations")

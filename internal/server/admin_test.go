@@ -140,7 +140,10 @@ func TestAdminRoutesNeedAnAdmin(t *testing.T) {
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	e.CreateAccount("mod@puente.test", accounts.Moderator, "")
-	target := e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
+	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
+	// The accounts acted upon are not the ones signed in, so one role's
+	// requests cannot end another's session.
+	target := e.CreateAccount("target@gob.pa", accounts.Official, "PA")
 	clients := map[string]*servertest.Client{
 		"anonymous": e.Client(),
 		"official":  e.SignIn("ana@gob.pa"),

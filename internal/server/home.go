@@ -3,11 +3,13 @@ package server
 import (
 	"net/http"
 
+	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
 
 type homeData struct {
+	Featured      []moderation.Featured
 	Latest        []*practices.Practice
 	Refs          *refs
 	Meetings      []*taxonomy.Meeting
@@ -26,6 +28,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	v := s.viewer(r)
 	var d homeData
 	var err error
+	if d.Featured, err = s.moderation.FeaturedFor(r.Context(), v); err != nil {
+		return err
+	}
 	if d.Latest, err = s.practices.Latest(r.Context(), v, 5); err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/comments"
 	"puente/internal/i18n"
+	"puente/internal/moderation"
+	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -94,6 +96,23 @@ type practiceView struct {
 	CommentBody   string
 	CommentParent int64
 	CommentError  string
+
+	// Moderation: what staff see and what an author may appeal.
+	Staff       bool
+	Featured    bool
+	FlagCount   int
+	FlaggedByMe bool
+	Appeal      *appealInfo
+	// CommentAppeals are the viewer's own hidden comments' appeal state.
+	CommentAppeals map[int64]*appealInfo
+	CommentFlags   map[int64]int
+	FlagReasons    []string
+}
+
+// appealInfo is the decision an author may appeal, and their appeal.
+type appealInfo struct {
+	Log    *modlog.Entry
+	Appeal *moderation.Appeal
 }
 
 func (s *Server) practicePage(w http.ResponseWriter, r *http.Request) error {
@@ -116,7 +135,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	}
 	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
 		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned),
-		CanPublish: v.Staff() && p.Status == practices.Submitted,
+		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published}
 	if p.Status == practices.Published {
 		if pv.Comments, err = s.comments.Thread(r.Context(), v, id); err != nil {
@@ -127,12 +146,73 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		if pv.Following, err = s.practices.Following(r.Context(), v, id); err != nil {
 			return err
 		}
+		if err := s.fillModeration(r, v, pv); err != nil {
+			return err
+		}
 	}
 	if fill != nil {
 		fill(pv)
 	}
 	s.render(w, r, status, "practice", &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment})
 	return nil
+}
+
+// fillModeration adds what moderators see and what an author may appeal.
+func (s *Server) fillModeration(r *http.Request, v practices.Viewer, pv *practiceView) error {
+	ctx := r.Context()
+	p := pv.P
+	t := moderation.Target{Type: "practice", ID: p.ID}
+	pv.Staff, pv.FlagReasons = v.Staff(), moderation.FlagReasons
+	var err error
+	if pv.FlaggedByMe, err = s.moderation.Flagged(ctx, v.AccountID, t); err != nil {
+		return err
+	}
+	if v.Staff() {
+		if pv.Featured, err = s.moderation.IsFeatured(ctx, p.ID); err != nil {
+			return err
+		}
+		if pv.FlagCount, err = s.moderation.FlagCount(ctx, t); err != nil {
+			return err
+		}
+		pv.CommentFlags = map[int64]int{}
+	}
+	if v.CanEdit(p) && (p.Status == practices.Rejected || p.Hidden()) {
+		e, a, err := s.moderation.AppealableAction(ctx, v.AccountID, t)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			pv.Appeal = &appealInfo{Log: e, Appeal: a}
+		}
+	}
+	pv.CommentAppeals = map[int64]*appealInfo{}
+	var walk func([]*comments.Comment) error
+	walk = func(cs []*comments.Comment) error {
+		for _, c := range cs {
+			ct := moderation.Target{Type: "comment", ID: c.ID}
+			if c.Hidden() && c.AuthorID == v.AccountID {
+				e, a, err := s.moderation.AppealableAction(ctx, v.AccountID, ct)
+				if err != nil {
+					return err
+				}
+				if e != nil {
+					pv.CommentAppeals[c.ID] = &appealInfo{Log: e, Appeal: a}
+				}
+			}
+			if v.Staff() {
+				n, err := s.moderation.FlagCount(ctx, ct)
+				if err != nil {
+					return err
+				}
+				pv.CommentFlags[c.ID] = n
+			}
+			if err := walk(c.Replies); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(pv.Comments)
 }
 
 // practiceFormData is what the practice form needs besides the form.
@@ -387,20 +467,6 @@ func (s *Server) practiceSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.flashConflict(w, r, err, id)
 	}
 	s.flash(w, r, "practice.submitted")
-	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
-	return nil
-}
-
-func (s *Server) practicePublish(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.practices.Publish(r.Context(), s.viewer(r), id); err != nil {
-		return s.flashConflict(w, r, err, id)
-	}
-	s.log.Info("practice published", "practice_id", id, "actor_id", currentAccount(r).ID)
-	s.flash(w, r, "practice.published")
 	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
 	return nil
 }

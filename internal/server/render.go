@@ -16,6 +16,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/i18n"
+	"puente/internal/moderation"
 	"puente/internal/sanitize"
 	"puente/static"
 	"puente/web"
@@ -41,6 +42,7 @@ var funcs = template.FuncMap{
 	"statusKey":   func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
 	"str":         func(v any) string { return fmt.Sprint(v) },
 	"dict":        dict,
+	"add1":        func(i int) int { return i + 1 },
 }
 
 // dict builds a map from name, value pairs, to hand a partial template
@@ -95,6 +97,8 @@ type View struct {
 	// Editor asks the layout for the rich-text editor's files.
 	Editor bool
 	Nonce  string
+	// Queues is what waits for moderators, for the navigation.
+	Queues moderation.Counts
 }
 
 // IsAdmin and IsModerator answer the navigation's questions.
@@ -122,6 +126,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	v.Path = r.URL.Path
 	v.Status = status
 	v.Nonce = st.nonce
+	if v.IsModerator() {
+		if c, err := s.moderation.QueueCounts(r.Context()); err == nil {
+			v.Queues = c
+		} else {
+			s.log.Error("queue counts", "err", err)
+		}
+	}
 	if v.Errors == nil {
 		v.Errors = apperr.FieldErrors{}
 	}

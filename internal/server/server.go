@@ -16,6 +16,7 @@ import (
 	"puente/internal/comments"
 	"puente/internal/config"
 	"puente/internal/mail"
+	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/ratelimit"
 	"puente/internal/taxonomy"
@@ -44,6 +45,7 @@ type Server struct {
 	taxonomy   *taxonomy.Store
 	practices  *practices.Store
 	comments   *comments.Store
+	moderation *moderation.Store
 	outbox     *mail.Outbox
 	mail       *mail.Composer
 	pages      *pages
@@ -79,6 +81,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.practices = &practices.Store{DB: d.DB, Clock: d.Clock}
 	s.comments = &comments.Store{DB: d.DB, Clock: d.Clock, Practices: s.practices}
+	s.moderation = &moderation.Store{DB: d.DB, Clock: d.Clock, Practices: s.practices, Comments: s.comments, Notify: s.notify}
 	s.sessions = websession.New(d.DB, d.Clock, d.Config.SessionIdle, d.Config.SessionMax, d.Config.Secure(), d.Config.SessionKeys)
 	s.sessions.ClientIP = s.clientIP
 	s.cookieName = websession.CookieName(d.Config.Secure())
@@ -140,7 +143,6 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/practices/{id}/edit", s.h(s.practiceEdit))
 		r.Post("/practices/{id}", s.h(s.practiceUpdate))
 		r.Post("/practices/{id}/submit", s.h(s.practiceSubmit))
-		r.Post("/practices/{id}/publish", s.h(s.practicePublish))
 		r.Post("/practices/{id}/follow", s.h(s.practiceFollow))
 		r.Post("/practices/{id}/unfollow", s.h(s.practiceUnfollow))
 		r.Post("/practices/{id}/comments", s.h(s.commentCreate))
@@ -148,6 +150,28 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/comments/{id}/edit", s.h(s.commentUpdate))
 		r.Post("/comments/{id}/delete", s.h(s.commentDelete))
 		r.Get("/my/practices", s.h(s.myPractices))
+		r.Post("/flags", s.h(s.flagPost))
+		r.Post("/appeals", s.h(s.appealPost))
+		r.Post("/account/notifications", s.h(s.notificationsPost))
+		r.Get("/log", s.h(s.logPage))
+	})
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireAccount, s.requireRole(accounts.Moderator))
+		r.Get("/moderation", s.h(s.moderationHome))
+		r.Get("/moderation/review/{id}", s.h(s.reviewPage))
+		r.Post("/moderation/review/{id}", s.h(s.reviewPost))
+		r.Get("/moderation/featured", s.h(s.featuredPage))
+		r.Post("/moderation/practices/{id}/feature", s.h(s.featurePost))
+		r.Post("/moderation/practices/{id}/unfeature", s.h(s.unfeaturePost))
+		r.Post("/moderation/practices/{id}/move", s.h(s.movePost))
+		r.Post("/moderation/practices/{id}/hide", s.h(s.hideHandler("practice", true)))
+		r.Post("/moderation/practices/{id}/restore", s.h(s.hideHandler("practice", false)))
+		r.Post("/moderation/comments/{id}/hide", s.h(s.hideHandler("comment", true)))
+		r.Post("/moderation/comments/{id}/restore", s.h(s.hideHandler("comment", false)))
+		r.Post("/moderation/flags/dismiss", s.h(s.dismissFlags))
+		r.Post("/moderation/appeals/{id}/resolve", s.h(s.resolveAppeal))
+		r.Post("/practices/{id}/publish", s.h(s.practicePublish))
 	})
 
 	r.Group(func(r chi.Router) {
@@ -160,6 +184,15 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/admin/invitations", s.h(s.adminInvitations))
 		r.Post("/admin/invitations", s.h(s.adminInvite))
 		r.Post("/admin/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
+		r.Get("/admin/taxonomy", s.h(s.taxonomyPage))
+		r.Post("/admin/meetings", s.h(s.meetingCreate))
+		r.Get("/admin/meetings/{id}", s.h(s.meetingEdit))
+		r.Post("/admin/meetings/{id}", s.h(s.meetingUpdate))
+		r.Post("/admin/meetings/{id}/tags", s.h(s.tagCreate))
+		r.Get("/admin/tags/{id}", s.h(s.tagEdit))
+		r.Post("/admin/tags/{id}", s.h(s.tagUpdate))
+		r.Post("/admin/tags/{id}/retire", s.h(s.tagRetire(true)))
+		r.Post("/admin/tags/{id}/unretire", s.h(s.tagRetire(false)))
 	})
 	return r
 }

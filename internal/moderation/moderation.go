@@ -1,0 +1,419 @@
+// Package moderation is how moderators keep Puente trustworthy: the
+// review of submitted practices, featuring, hiding and restoring,
+// members' flags and authors' appeals. Every action is written to the
+// moderation log in the same transaction as the change it records.
+package moderation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+	"puente/internal/comments"
+	"puente/internal/modlog"
+	"puente/internal/practices"
+)
+
+// Notice is an email to one account about a moderation decision.
+type Notice struct {
+	To   int64  // account id
+	Kind string // practice_returned, practice_rejected, appeal_resolved, flag_notice
+	Data map[string]any
+}
+
+// Store carries out moderation actions.
+type Store struct {
+	DB        *db.DB
+	Clock     clock.Clock
+	Practices *practices.Store
+	Comments  *comments.Store
+	// Notify queues an email inside the action's transaction.
+	Notify func(ctx context.Context, tx *sql.Tx, n Notice) error
+}
+
+// MaxReason bounds notes and reasons.
+const MaxReason = 2000
+
+var (
+	errForbidden = apperr.New(apperr.Forbidden, "error.forbidden")
+	errHandled   = apperr.New(apperr.Conflict, "practice.already_handled")
+)
+
+func staff(a *accounts.Account) error {
+	if a == nil || !a.Role.AtLeast(accounts.Moderator) {
+		return errForbidden
+	}
+	return nil
+}
+
+// checkReason returns the catalogue key of the problem with a reason
+// that must be given, or "".
+func checkReason(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "moderation.reason_required"
+	case utf8.RuneCountInString(s) > MaxReason:
+		return "moderation.reason_too_long"
+	}
+	return ""
+}
+
+func (s *Store) notify(ctx context.Context, tx *sql.Tx, n Notice) error {
+	if s.Notify == nil {
+		return nil
+	}
+	return s.Notify(ctx, tx, n)
+}
+
+func firstCountry(p *practices.Practice) string {
+	if len(p.Countries) > 0 {
+		return p.Countries[0]
+	}
+	return ""
+}
+
+// Decision is a review of a submitted practice.
+type Decision string
+
+// The three outcomes of a review.
+const (
+	DecidePublish  Decision = "publish"
+	DecideSendBack Decision = "send_back"
+	DecideReject   Decision = "reject"
+)
+
+// Review applies a moderator's decision on a submitted practice. Sending
+// back needs a note for the author, rejecting a reason; both are emailed.
+// Two moderators acting at once: one wins, the other is told.
+func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d Decision, note string, private bool) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	if d != DecidePublish {
+		if key := checkReason(note); key != "" {
+			return apperr.New(apperr.Unprocessable, key)
+		}
+	}
+	now := s.Clock.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := practices.Load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != practices.Submitted {
+			return errHandled
+		}
+		var to practices.Status
+		var action, kind, stamp string
+		switch d {
+		case DecidePublish:
+			to, action, stamp = practices.Published, modlog.Publish, "published_at"
+		case DecideSendBack:
+			to, action, kind = practices.Returned, modlog.SendBack, "practice_returned"
+		case DecideReject:
+			to, action, kind = practices.Rejected, modlog.Reject, "practice_rejected"
+		default:
+			return apperr.New(apperr.Invalid, "error.bad_request")
+		}
+		if err := practices.Transition(ctx, tx, now, id, to, stamp, practices.Submitted); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE practices SET review_note = ?, reviewed_revision = revision WHERE id = ?`, note, id); err != nil {
+			return err
+		}
+		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "practice", TargetID: id,
+			CountryCode: firstCountry(p), Reason: note, ReasonPrivate: private}); err != nil {
+			return err
+		}
+		if kind != "" {
+			return s.notify(ctx, tx, Notice{To: p.AuthorID, Kind: kind, Data: map[string]any{"title": p.Title, "note": note, "practice": id}})
+		}
+		return nil
+	})
+}
+
+// Featured is a practice on the home page's featured list.
+type Featured struct {
+	Practice *practices.Practice
+	Note     string
+	Position int
+}
+
+// Feature puts a published practice on the featured list, last.
+func (s *Store) Feature(ctx context.Context, actor *accounts.Account, id int64, note string) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > MaxReason {
+		return apperr.New(apperr.Unprocessable, "moderation.reason_too_long")
+	}
+	now := s.Clock.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := practices.Load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != practices.Published || p.Hidden() {
+			return apperr.New(apperr.Conflict, "moderation.feature_published_only")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO features (practice_id, note, position, featured_by, featured_at)
+			VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM features), ?, ?) ON CONFLICT DO NOTHING`, id, note, actor.ID, db.FormatTime(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "moderation.already_featured")
+		}
+		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Feature, TargetType: "practice", TargetID: id,
+			CountryCode: firstCountry(p), Reason: note})
+		return err
+	})
+}
+
+// Unfeature takes a practice off the featured list.
+func (s *Store) Unfeature(ctx context.Context, actor *accounts.Account, id int64) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := practices.Load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := unfeature(ctx, tx, id); err != nil {
+			return err
+		}
+		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Unfeature, TargetType: "practice", TargetID: id,
+			CountryCode: firstCountry(p)})
+		return err
+	})
+}
+
+func unfeature(ctx context.Context, tx *sql.Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM features WHERE practice_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.Conflict, "moderation.not_featured")
+	}
+	return nil
+}
+
+// Move moves a featured practice one place up (-1) or down (+1).
+func (s *Store) Move(ctx context.Context, actor *accounts.Account, id int64, dir int) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	if dir != -1 && dir != 1 {
+		return apperr.New(apperr.Invalid, "error.bad_request")
+	}
+	now := s.Clock.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var pos int
+		if err := tx.QueryRowContext(ctx, `SELECT position FROM features WHERE practice_id = ?`, id).Scan(&pos); errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.Conflict, "moderation.not_featured")
+		} else if err != nil {
+			return err
+		}
+		cmp, order := "<", "DESC"
+		if dir > 0 {
+			cmp, order = ">", "ASC"
+		}
+		var other int64
+		var otherPos int
+		err := tx.QueryRowContext(ctx, `SELECT practice_id, position FROM features WHERE position `+cmp+` ? ORDER BY position `+order+` LIMIT 1`, pos).Scan(&other, &otherPos)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // already first or last
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE features SET position = CASE practice_id WHEN ? THEN ? ELSE ? END WHERE practice_id IN (?, ?)`,
+			id, otherPos, pos, id, other); err != nil {
+			return err
+		}
+		details := "up"
+		if dir > 0 {
+			details = "down"
+		}
+		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Reorder, TargetType: "practice", TargetID: id, Details: details})
+		return err
+	})
+}
+
+// FeaturedFor returns the featured practices v may see, in order.
+func (s *Store) FeaturedFor(ctx context.Context, v practices.Viewer) ([]Featured, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT practice_id, note, position FROM features ORDER BY position`)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		id       int64
+		note     string
+		position int
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.note, &r.position); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	var out []Featured
+	for _, r := range rs {
+		p, err := s.Practices.Get(ctx, v, r.id)
+		if apperr.Is(err, apperr.NotFound) {
+			continue // outside v's scope
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.Status == practices.Published && !p.Hidden() {
+			out = append(out, Featured{Practice: p, Note: r.note, Position: r.position})
+		}
+	}
+	return out, nil
+}
+
+// IsFeatured reports whether practice id is featured.
+func (s *Store) IsFeatured(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM features WHERE practice_id = ?`, id).Scan(&n)
+	return n > 0, err
+}
+
+// Target names a practice or a comment.
+type Target struct {
+	Type string // practice or comment
+	ID   int64
+}
+
+// Valid reports whether the target names a kind of item.
+func (t Target) Valid() bool { return (t.Type == "practice" || t.Type == "comment") && t.ID > 0 }
+
+// item loads what a target points to: its author, its country and a
+// short label, inside tx.
+type item struct {
+	authorID int64
+	country  string
+	label    string
+	hidden   bool
+	practice int64
+}
+
+func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
+	switch t.Type {
+	case "practice":
+		p, err := practices.Load(ctx, tx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &item{authorID: p.AuthorID, country: firstCountry(p), label: p.Title, hidden: p.Hidden(), practice: p.ID}, nil
+	case "comment":
+		c, err := comments.Load(ctx, tx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := practices.Load(ctx, tx, c.PracticeID)
+		if err != nil {
+			return nil, err
+		}
+		return &item{authorID: c.AuthorID, country: c.AuthorCC, label: p.Title, hidden: c.Hidden(), practice: p.ID}, nil
+	}
+	return nil, apperr.New(apperr.NotFound, "error.not_found")
+}
+
+// Hide hides a practice or a comment with a reason. Its author still sees
+// it, marked hidden with the reason; others do not. Open flags on it are
+// resolved as acted upon.
+func (s *Store) Hide(ctx context.Context, actor *accounts.Account, t Target, reason string, private bool) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
+	if key := checkReason(reason); key != "" {
+		return apperr.New(apperr.Unprocessable, key)
+	}
+	return s.setHidden(ctx, actor, t, true, reason, private)
+}
+
+// Restore makes a hidden practice or comment visible again.
+func (s *Store) Restore(ctx context.Context, actor *accounts.Account, t Target) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	return s.setHidden(ctx, actor, t, false, "", false)
+}
+
+func (s *Store) setHidden(ctx context.Context, actor *accounts.Account, t Target, hide bool, reason string, private bool) error {
+	now := s.Clock.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := s.hideTx(ctx, tx, actor, t, hide, reason, private, now)
+		return err
+	})
+}
+
+// hideTx hides or restores inside tx and logs it; it returns the log id.
+func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account, t Target, hide bool, reason string, private bool, now time.Time) (int64, error) {
+	it, err := loadItem(ctx, tx, t)
+	if err != nil {
+		return 0, err
+	}
+	if it.hidden == hide {
+		return 0, apperr.New(apperr.Conflict, "moderation.already_done")
+	}
+	var hiddenAt any
+	if hide {
+		hiddenAt = db.FormatTime(now)
+	}
+	var action string
+	switch t.Type {
+	case "practice":
+		action = modlog.RestorePractice
+		if hide {
+			action = modlog.HidePractice
+			if err := unfeature(ctx, tx, t.ID); err != nil && !apperr.Is(err, apperr.Conflict) {
+				return 0, err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE practices SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, t.ID)
+	case "comment":
+		action = modlog.RestoreComment
+		delta := 1
+		if hide {
+			action, delta = modlog.HideComment, -1
+		}
+		var deleted sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT deleted_at FROM comments WHERE id = ?`, t.ID).Scan(&deleted); err != nil {
+			return 0, err
+		}
+		if _, err = tx.ExecContext(ctx, `UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, t.ID); err == nil && !deleted.Valid {
+			_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + ? WHERE id = ?`, delta, it.practice)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	if hide {
+		if _, err := tx.ExecContext(ctx, `UPDATE flags SET resolved_at = ?, resolved_by = ?, resolution = 'actioned'
+			WHERE target_type = ? AND target_id = ? AND resolved_at IS NULL`, db.FormatTime(now), actor.ID, t.Type, t.ID); err != nil {
+			return 0, err
+		}
+	}
+	return modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: t.Type, TargetID: t.ID,
+		CountryCode: it.country, Reason: reason, ReasonPrivate: private})
+}

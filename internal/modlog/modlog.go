@@ -1,0 +1,158 @@
+// Package modlog is the moderation log: an append-only record of every
+// moderation and administration action (who, what, which item, why,
+// when) that every member can read.
+package modlog
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"puente/db"
+)
+
+// Actions recorded in the log.
+const (
+	Publish         = "practice.publish"
+	SendBack        = "practice.send_back"
+	Reject          = "practice.reject"
+	Feature         = "practice.feature"
+	Unfeature       = "practice.unfeature"
+	Reorder         = "practice.reorder"
+	HidePractice    = "practice.hide"
+	RestorePractice = "practice.restore"
+	HideComment     = "comment.hide"
+	RestoreComment  = "comment.restore"
+	FlagsDismissed  = "flags.dismiss"
+	AppealUpheld    = "appeal.uphold"
+	AppealReversed  = "appeal.reverse"
+	RoleChange      = "account.role"
+	Suspend         = "account.suspend"
+	Reactivate      = "account.reactivate"
+	Invite          = "account.invite"
+	RevokeInvite    = "account.revoke_invite"
+	TaxonomyAdd     = "taxonomy.add"
+	TaxonomyEdit    = "taxonomy.edit"
+	TaxonomyRetire  = "taxonomy.retire"
+)
+
+// Actions lists every action, for the log's filter.
+var Actions = []string{Publish, SendBack, Reject, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
+	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, Suspend, Reactivate,
+	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire}
+
+// Entry is one logged action.
+type Entry struct {
+	ID            int64
+	At            time.Time
+	ActorID       int64
+	ActorName     string
+	Action        string
+	TargetType    string // practice, comment, account, invitation, meeting, tag
+	TargetID      int64
+	CountryCode   string // the item's country, for filtering
+	Reason        string
+	ReasonPrivate bool
+	Details       string
+}
+
+// Record appends an entry inside tx, so the log holds exactly the actions
+// that happened. It returns the entry's id.
+func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, error) {
+	var actor any
+	if e.ActorID != 0 {
+		actor = e.ActorID
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, country_code, reason, reason_private, details)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.FormatTime(at), actor, e.Action, e.TargetType, e.TargetID, e.CountryCode, e.Reason, e.ReasonPrivate, e.Details)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// Filter narrows the log.
+type Filter struct {
+	Action  string
+	ActorID int64
+	Country string
+	Target  string // "practice:12"
+	Before  int64  // keyset: entries older than this id
+	Limit   int
+}
+
+// List returns entries matching f, newest first, and whether more follow.
+func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
+	var where []string
+	var args []any
+	if f.Action != "" {
+		where = append(where, "l.action = ?")
+		args = append(args, f.Action)
+	}
+	if f.ActorID != 0 {
+		where = append(where, "l.actor_id = ?")
+		args = append(args, f.ActorID)
+	}
+	if f.Country != "" {
+		where = append(where, "l.country_code = ?")
+		args = append(args, f.Country)
+	}
+	if typ, id, ok := strings.Cut(f.Target, ":"); ok {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		where = append(where, "l.target_type = ? AND l.target_id = ?")
+		args = append(args, typ, n)
+	}
+	if f.Before != 0 {
+		where = append(where, "l.id < ?")
+		args = append(args, f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	sqlWhere := ""
+	if len(where) > 0 {
+		sqlWhere = "WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := q.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.display_name, ''), l.action, l.target_type, l.target_id,
+			l.country_code, l.reason, l.reason_private, l.details
+		FROM moderation_log l LEFT JOIN accounts a ON a.id = l.actor_id `+sqlWhere+` ORDER BY l.id DESC LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []*Entry
+	for rows.Next() {
+		var e Entry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details); err != nil {
+			return nil, false, err
+		}
+		e.At, _ = db.ParseTime(at)
+		out = append(out, &e)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, rows.Err()
+}
+
+// Get returns one entry.
+func Get(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id int64) (*Entry, error) {
+	var e Entry
+	var at string
+	err := q.QueryRowContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.display_name, ''), l.action, l.target_type, l.target_id,
+			l.country_code, l.reason, l.reason_private, l.details
+		FROM moderation_log l LEFT JOIN accounts a ON a.id = l.actor_id WHERE l.id = ?`, id).
+		Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details)
+	if err != nil {
+		return nil, err
+	}
+	e.At, _ = db.ParseTime(at)
+	return &e, nil
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/modlog"
+	"puente/internal/taxonomy"
+)
+
+// logRow is one log entry as the viewer may see it: the item named only
+// when the viewer can see it, the reason only when it is public or the
+// viewer moderates.
+type logRow struct {
+	*modlog.Entry
+	ItemLabel    string
+	ItemLink     string
+	ReasonHidden bool
+}
+
+type logData struct {
+	Rows       []logRow
+	Actions    []string
+	Moderators []*accounts.Account
+	Countries  []*taxonomy.Country
+	Filter     modlog.Filter
+	NextURL    string
+}
+
+func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := modlog.Filter{Action: q.Get("action"), Country: q.Get("country")}
+	if id, err := strconv.ParseInt(q.Get("actor"), 10, 64); err == nil {
+		f.ActorID = id
+	}
+	if id, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil {
+		f.Before = id
+	}
+	entries, more, err := modlog.List(r.Context(), s.db.R, f)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r)
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	d := logData{Actions: modlog.Actions, Filter: f}
+	for _, e := range entries {
+		row := logRow{Entry: e, ReasonHidden: e.ReasonPrivate && !v.Staff()}
+		switch e.TargetType {
+		case "practice":
+			if p, err := s.practices.Get(r.Context(), v, e.TargetID); err == nil {
+				row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d", p.ID)
+			} else if !apperr.Is(err, apperr.NotFound) {
+				return err
+			}
+		case "comment":
+			if c, err := s.comments.Get(r.Context(), v, e.TargetID); err == nil {
+				if p, err := s.practices.Get(r.Context(), v, c.PracticeID); err == nil {
+					row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d#comment-%d", p.ID, c.ID)
+				}
+			} else if !apperr.Is(err, apperr.NotFound) {
+				return err
+			}
+		case "account":
+			if a, err := s.accounts.ByID(r.Context(), e.TargetID); err == nil {
+				row.ItemLabel = a.DisplayName
+			}
+		case "tag":
+			if t := rf.Tag(e.TargetID); t != nil {
+				row.ItemLabel, row.ItemLink = t.Label, fmt.Sprintf("/tags/%d", t.ID)
+			}
+		case "meeting":
+			if m, err := s.taxonomy.Meeting(r.Context(), state(r).lang, e.TargetID); err == nil && m != nil {
+				row.ItemLabel, row.ItemLink = m.Title, fmt.Sprintf("/meetings/%d", m.ID)
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	if d.Moderators, _, err = s.accounts.List(r.Context(), accounts.Filter{Role: string(accounts.Moderator), Limit: 200}); err != nil {
+		return err
+	}
+	admins, _, err := s.accounts.List(r.Context(), accounts.Filter{Role: string(accounts.Admin), Limit: 200})
+	if err != nil {
+		return err
+	}
+	d.Moderators = append(d.Moderators, admins...)
+	if d.Countries, err = s.taxonomy.Countries(r.Context(), state(r).lang); err != nil {
+		return err
+	}
+	if more {
+		next := url.Values{}
+		for k, val := range map[string]string{"action": f.Action, "country": f.Country} {
+			if val != "" {
+				next.Set(k, val)
+			}
+		}
+		if f.ActorID != 0 {
+			next.Set("actor", strconv.FormatInt(f.ActorID, 10))
+		}
+		next.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		d.NextURL = "/log?" + next.Encode()
+	}
+	s.render(w, r, http.StatusOK, "log", &View{Title: "log.title", Data: d})
+	return nil
+}

@@ -1,0 +1,375 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/moderation"
+	"puente/internal/modlog"
+	"puente/internal/practices"
+)
+
+// notify composes a moderation email in the recipient's language and
+// queues it inside the action's transaction.
+func (s *Server) notify(ctx context.Context, tx *sql.Tx, n moderation.Notice) error {
+	a, err := s.accounts.ByID(ctx, n.To)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"name": a.DisplayName}
+	for k, v := range n.Data {
+		data[k] = v
+	}
+	if id, ok := n.Data["practice"].(int64); ok {
+		data["link"] = s.absURL(fmt.Sprintf("/practices/%d", id))
+	}
+	if n.Kind == "flag_notice" {
+		data["link"] = s.absURL("/moderation")
+	}
+	lang := a.Lang
+	if lang == "" {
+		lang = "es"
+	}
+	m, err := s.mail.Compose(n.Kind, lang, a.Email, a.DisplayName, data)
+	if err != nil {
+		return err
+	}
+	_, err = s.outbox.Enqueue(ctx, tx, m)
+	return err
+}
+
+type moderationData struct {
+	Counts  moderation.Counts
+	Review  []*practices.Practice
+	Flags   []*moderation.FlagGroup
+	Appeals []*moderation.Appeal
+	Refs    *refs
+}
+
+func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
+	var d moderationData
+	var err error
+	if d.Counts, err = s.moderation.QueueCounts(r.Context()); err != nil {
+		return err
+	}
+	if d.Review, err = s.practices.Queue(r.Context()); err != nil {
+		return err
+	}
+	if d.Flags, err = s.moderation.FlagQueue(r.Context()); err != nil {
+		return err
+	}
+	if d.Appeals, err = s.moderation.AppealQueue(r.Context()); err != nil {
+		return err
+	}
+	if d.Refs, err = s.refs(r); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "moderation", &View{Title: "moderation.title", Data: d})
+	return nil
+}
+
+type reviewData struct {
+	PV        *practiceView
+	Diff      []practices.FieldDiff
+	SinceRev  int
+	Note      string
+	NoteError string
+}
+
+func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showReview(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, note, noteErr string) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r)
+	p, err := s.practices.Get(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	d := reviewData{PV: &practiceView{P: p, Refs: rf}, Note: note, NoteError: noteErr}
+	// What changed since a moderator last looked (sent back, then resubmitted).
+	if p.ReviewedRevision > 0 && p.ReviewedRevision < p.Revision {
+		old, err := s.practices.RevisionSnapshot(r.Context(), id, p.ReviewedRevision)
+		if err != nil {
+			return err
+		}
+		d.SinceRev = p.ReviewedRevision
+		d.Diff = practices.Diff(*old, practices.SnapshotOf(p), rf.CountryName, rf.TagLabel)
+	}
+	s.render(w, r, status, "review", &View{Title: "review.title", TitleText: p.Title, Data: d})
+	return nil
+}
+
+func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	note := r.PostFormValue("note")
+	d := moderation.Decision(r.PostFormValue("decision"))
+	err = s.moderation.Review(r.Context(), currentAccount(r), id, d, note, r.PostFormValue("private") != "")
+	if apperr.Is(err, apperr.Unprocessable) {
+		return s.showReview(w, r, http.StatusUnprocessableEntity, note, apperr.KeyOf(err))
+	}
+	if err != nil {
+		return s.flashConflict(w, r, err, id)
+	}
+	s.outbox.Notify()
+	s.flash(w, r, "review.done."+string(d))
+	redirect(w, r, "/moderation")
+	return nil
+}
+
+// practicePublish is the quick publish button on a submitted practice.
+func (s *Server) practicePublish(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.moderation.Review(r.Context(), currentAccount(r), id, moderation.DecidePublish, "", false); err != nil {
+		return s.flashConflict(w, r, err, id)
+	}
+	s.flash(w, r, "practice.published")
+	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+// moderate runs one action on a practice and goes back to it with a
+// flash; a refused action comes back as a message.
+func (s *Server) moderate(w http.ResponseWriter, r *http.Request, back string, do func(a *accounts.Account) error, done string) error {
+	err := do(currentAccount(r))
+	if code := apperr.CodeOf(err); err != nil && (code == apperr.Conflict || code == apperr.Unprocessable) {
+		s.flash(w, r, apperr.KeyOf(err))
+		redirect(w, r, back)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.outbox.Notify()
+	s.flash(w, r, done)
+	redirect(w, r, back)
+	return nil
+}
+
+func (s *Server) featurePost(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	return s.moderate(w, r, fmt.Sprintf("/practices/%d", id), func(a *accounts.Account) error {
+		return s.moderation.Feature(r.Context(), a, id, r.PostFormValue("note"))
+	}, "feature.done")
+}
+
+func (s *Server) unfeaturePost(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	return s.moderate(w, r, localOr(r, fmt.Sprintf("/practices/%d", id)), func(a *accounts.Account) error {
+		return s.moderation.Unfeature(r.Context(), a, id)
+	}, "feature.removed")
+}
+
+func (s *Server) movePost(w http.ResponseWriter, r *http.Request) error {
+	id, err := practiceID(r)
+	if err != nil {
+		return err
+	}
+	dir := 1
+	if r.PostFormValue("dir") == "up" {
+		dir = -1
+	}
+	return s.moderate(w, r, "/moderation/featured", func(a *accounts.Account) error {
+		return s.moderation.Move(r.Context(), a, id, dir)
+	}, "feature.moved")
+}
+
+// localOr is the form's "next" path, or def.
+func localOr(r *http.Request, def string) string {
+	if n := localPath(r.PostFormValue("next")); n != "/" {
+		return n
+	}
+	return def
+}
+
+type featuredData struct {
+	Featured []moderation.Featured
+	Refs     *refs
+}
+
+func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.moderation.FeaturedFor(r.Context(), s.viewer(r))
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "featured", &View{Title: "feature.title", Data: featuredData{Featured: f, Refs: rf}})
+	return nil
+}
+
+func target(typ string, r *http.Request) (moderation.Target, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return moderation.Target{}, errNotFound
+	}
+	return moderation.Target{Type: typ, ID: id}, nil
+}
+
+func (s *Server) backTo(t moderation.Target, practiceID int64) string {
+	if t.Type == "comment" {
+		return fmt.Sprintf("/practices/%d#comment-%d", practiceID, t.ID)
+	}
+	return fmt.Sprintf("/practices/%d", t.ID)
+}
+
+func (s *Server) practiceOf(r *http.Request, t moderation.Target) (int64, error) {
+	if t.Type == "practice" {
+		return t.ID, nil
+	}
+	c, err := s.comments.Get(r.Context(), s.viewer(r), t.ID)
+	if err != nil {
+		return 0, err
+	}
+	return c.PracticeID, nil
+}
+
+func (s *Server) hideHandler(typ string, hide bool) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		t, err := target(typ, r)
+		if err != nil {
+			return err
+		}
+		pid, err := s.practiceOf(r, t)
+		if err != nil {
+			return err
+		}
+		done := "hide.restored"
+		if hide {
+			done = "hide.done"
+		}
+		return s.moderate(w, r, localOr(r, s.backTo(t, pid)), func(a *accounts.Account) error {
+			if hide {
+				return s.moderation.Hide(r.Context(), a, t, r.PostFormValue("reason"), r.PostFormValue("private") != "")
+			}
+			return s.moderation.Restore(r.Context(), a, t)
+		}, done)
+	}
+}
+
+func (s *Server) dismissFlags(w http.ResponseWriter, r *http.Request) error {
+	id, _ := strconv.ParseInt(r.PostFormValue("target_id"), 10, 64)
+	t := moderation.Target{Type: r.PostFormValue("target_type"), ID: id}
+	if !t.Valid() {
+		return errNotFound
+	}
+	return s.moderate(w, r, "/moderation", func(a *accounts.Account) error {
+		return s.moderation.DismissFlags(r.Context(), a, t, r.PostFormValue("reason"))
+	}, "flag.dismissed")
+}
+
+func (s *Server) resolveAppeal(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	reverse := r.PostFormValue("outcome") == "reverse"
+	if r.PostFormValue("outcome") != "reverse" && r.PostFormValue("outcome") != "uphold" {
+		return errBadRequest
+	}
+	return s.moderate(w, r, "/moderation", func(a *accounts.Account) error {
+		return s.moderation.ResolveAppeal(r.Context(), a, id, reverse, r.PostFormValue("response"))
+	}, "appeal.resolved")
+}
+
+// flagPost is a member's flag on a practice or a comment.
+func (s *Server) flagPost(w http.ResponseWriter, r *http.Request) error {
+	id, _ := strconv.ParseInt(r.PostFormValue("target_id"), 10, 64)
+	t := moderation.Target{Type: r.PostFormValue("target_type"), ID: id}
+	if !t.Valid() {
+		return errNotFound
+	}
+	pid, err := s.practiceOf(r, t)
+	if err != nil {
+		return err
+	}
+	err = s.moderation.Flag(r.Context(), s.viewer(r), t, r.PostFormValue("reason"), r.PostFormValue("details"))
+	if code := apperr.CodeOf(err); err != nil && (code == apperr.Conflict || code == apperr.Unprocessable) {
+		s.flash(w, r, apperr.KeyOf(err))
+		redirect(w, r, s.backTo(t, pid))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.outbox.Notify()
+	s.log.Info("flag", "target_type", t.Type, "target_id", t.ID, "account_id", currentAccount(r).ID)
+	s.flash(w, r, "flag.thanks")
+	redirect(w, r, s.backTo(t, pid))
+	return nil
+}
+
+// appealPost is an author's appeal of a rejection or a hiding.
+func (s *Server) appealPost(w http.ResponseWriter, r *http.Request) error {
+	logID, err := strconv.ParseInt(r.PostFormValue("log_id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	e, err := modlog.Get(r.Context(), s.db.R, logID)
+	if err != nil {
+		return errNotFound
+	}
+	t := moderation.Target{Type: e.TargetType, ID: e.TargetID}
+	var pid int64 = t.ID
+	if t.Type == "comment" {
+		c, err := s.comments.Get(r.Context(), s.viewer(r), t.ID)
+		if err != nil {
+			return err
+		}
+		pid = c.PracticeID
+	}
+	_, err = s.moderation.FileAppeal(r.Context(), currentAccount(r), logID, r.PostFormValue("message"))
+	if code := apperr.CodeOf(err); err != nil && (code == apperr.Conflict || code == apperr.Unprocessable) {
+		s.flash(w, r, apperr.KeyOf(err))
+		redirect(w, r, s.backTo(t, pid))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(w, r, "appeal.filed")
+	redirect(w, r, s.backTo(t, pid))
+	return nil
+}
+
+func (s *Server) notificationsPost(w http.ResponseWriter, r *http.Request) error {
+	a := currentAccount(r)
+	if !a.Role.AtLeast(accounts.Moderator) {
+		return errForbidden
+	}
+	if err := s.accounts.SetNotifyFlags(r.Context(), a.ID, r.PostFormValue("notify_flags") != ""); err != nil {
+		return err
+	}
+	s.flash(w, r, "account.saved")
+	redirect(w, r, "/account")
+	return nil
+}
