@@ -80,10 +80,10 @@ type Practice struct {
 	ReviewedRevision int
 	HiddenAt         time.Time
 	HiddenReason     string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	SubmittedAt   time.Time
-	PublishedAt   time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	SubmittedAt      time.Time
+	PublishedAt      time.Time
 }
 
 // Section returns the section with key.
