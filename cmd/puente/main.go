@@ -27,6 +27,7 @@ import (
 	"puente/internal/demo"
 	"puente/internal/i18n"
 	"puente/internal/mail"
+	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
 	"puente/internal/server"
@@ -208,8 +209,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("demo seed: %w", err)
 		}
 		ps := &practices.Store{DB: d, Clock: clk}
-		np, err := demo.SeedPractices(ctx, demo.Stores{DB: d, Accounts: store, Practices: ps,
-			Comments: &comments.Store{DB: d, Clock: clk, Practices: ps}, Taxonomy: &taxonomy.Store{DB: d}})
+		cs := &comments.Store{DB: d, Clock: clk, Practices: ps}
+		np, err := demo.SeedPractices(ctx, demo.Stores{DB: d, Accounts: store, Practices: ps, Comments: cs, Taxonomy: &taxonomy.Store{DB: d},
+			Moderation: &moderation.Store{DB: d, Clock: clk, Practices: ps, Comments: cs}})
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/comments"
+	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -21,6 +22,9 @@ type Stores struct {
 	Practices *practices.Store
 	Comments  *comments.Store
 	Taxonomy  *taxonomy.Store
+	// Moderation, when set, also fills each moderation queue with one item
+	// and features Panama's practice, so the moderator's side is not empty.
+	Moderation *moderation.Store
 }
 
 var tagCodes = map[string]struct {
@@ -108,7 +112,63 @@ func SeedPractices(ctx context.Context, s Stores) (int, error) {
 			}
 		}
 	}
+	if s.Moderation != nil && created > 0 {
+		if err := seedModeration(ctx, s); err != nil {
+			return created, err
+		}
+	}
 	return created, nil
+}
+
+// seedModeration features the biometric registration, puts a flagged
+// comment in the flag queue and an appeal in the appeal queue.
+func seedModeration(ctx context.Context, s Stores) error {
+	mod, err := s.Accounts.ByEmail(ctx, "moderator@demo.puente.test")
+	if err != nil {
+		return err
+	}
+	admin, err := s.Accounts.ByEmail(ctx, "admin@demo.puente.test")
+	if err != nil {
+		return err
+	}
+	var featured, flagged, hidden int64
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM practices WHERE title = ?`, demoPractices[0].Title).Scan(&featured); err != nil {
+		return err
+	}
+	if err := s.Moderation.Feature(ctx, mod, featured, "Reconocida como ejemplar en la plenaria conjunta CRM–CSM."); err != nil {
+		return err
+	}
+	// The Canadian comment on Panama's practice gets a flag from Mexico.
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT c.id FROM comments c JOIN accounts a ON a.id = c.author_id
+		WHERE a.email = 'canada@demo.puente.test' ORDER BY c.id LIMIT 1`).Scan(&flagged); err != nil {
+		return err
+	}
+	mx, err := s.Accounts.ByEmail(ctx, "mexico@demo.puente.test")
+	if err != nil {
+		return err
+	}
+	if err := s.Moderation.Flag(ctx, viewerOf(ctx, s, mx), moderation.Target{Type: "comment", ID: flagged}, "off_topic",
+		"Habla de otro tema; quizá mejor por mensaje directo."); err != nil {
+		return err
+	}
+	// The admin hid Ecuador's question on Brazil's practice; Ecuador appeals.
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT c.id FROM comments c JOIN accounts a ON a.id = c.author_id
+		WHERE a.email = 'ecuador@demo.puente.test' ORDER BY c.id LIMIT 1`).Scan(&hidden); err != nil {
+		return err
+	}
+	if err := s.Moderation.Hide(ctx, admin, moderation.Target{Type: "comment", ID: hidden}, "Pregunta sobre empresas privadas: fuera del alcance del intercambio entre gobiernos.", false); err != nil {
+		return err
+	}
+	ec, err := s.Accounts.ByEmail(ctx, "ecuador@demo.puente.test")
+	if err != nil {
+		return err
+	}
+	var logID int64
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM moderation_log WHERE action = 'comment.hide' AND target_id = ?`, hidden).Scan(&logID); err != nil {
+		return err
+	}
+	_, err = s.Moderation.FileAppeal(ctx, ec, logID, "La pregunta es sobre la coordinación con el sector privado, que también es parte de la práctica.")
+	return err
 }
 
 func viewerOf(ctx context.Context, s Stores, a *accounts.Account) practices.Viewer {
