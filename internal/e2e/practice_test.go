@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -63,6 +65,26 @@ func TestPracticeJourney(t *testing.T) {
 			browsertest.Screenshot(t, ctx, filepath.Join(shots, "practice-failure.png"))
 		}
 	}()
+	// toggle clicks an editor's toolbar button until it shows the wanted
+	// state. The editor applies a click asynchronously, and a click that
+	// lands while it is busy can be lost; a person would look and click
+	// again, and so does the test (three tries at most).
+	toggle := func(editor, attr string, on bool) chromedp.Action[chromedp.Void] {
+		sel := `.rich-wrap:has(#` + editor + `) button[data-trix-attribute="` + attr + `"]`
+		check := fmt.Sprintf(`document.querySelector(%q).classList.contains("trix-active") === %v`, sel, on)
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			var err error
+			for range 3 {
+				if err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+					return err
+				}
+				if _, err = chromedp.Run(ctx, chromedp.Poll[bool](check, chromedp.WithPollingTimeout(2*time.Second))); err == nil {
+					return nil
+				}
+			}
+			return fmt.Errorf("toolbar button %s never became active=%v: %w", sel, on, err)
+		})
+	}
 	tool := func(editor, attr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Click(chromedp.CSS(`.rich-wrap:has(#` + editor + `) button[data-trix-attribute="` + attr + `"]`))
 	}
@@ -76,12 +98,12 @@ func TestPracticeJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("summary"), "Cada persona que llega por Darién queda registrada."),
 		chromedp.Click(chromedp.CSS(`trix-editor#f-context`)),
 		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), "La ruta es "),
-		tool("f-context", "bold"),
+		toggle("f-context", "bold", true),
 		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), "muy peligrosa"),
-		tool("f-context", "bold"),
+		toggle("f-context", "bold", false),
 		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), " para las familias."),
 		chromedp.Click(chromedp.CSS(`trix-editor#f-actions`)),
-		tool("f-actions", "bullet"),
+		toggle("f-actions", "bullet", true),
 		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-actions`), "Huellas dactilares\rFotografía facial"),
 		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-actions`), "\r\rMás en "),
 		tool("f-actions", "href"),
