@@ -25,6 +25,7 @@ import (
 	"puente/internal/comments"
 	"puente/internal/config"
 	"puente/internal/demo"
+	"puente/internal/digest"
 	"puente/internal/i18n"
 	"puente/internal/mail"
 	"puente/internal/moderation"
@@ -41,6 +42,8 @@ Usage:
   puente migrate [flags]               create or upgrade the database, then exit
   puente admin create --email ADDRESS  invite the first (or another) admin; prints a one-time link
   puente sanitize [--all]              re-sanitise stored rich text with the current policy
+  puente digest send [--week W] [--dry-run]      send the weekly digest (from cron), default: last week
+  puente digest preview --email X [--week W] [--out F.eml]   write the digest X would receive
 
 Run "puente COMMAND -h" for a command's flags. Every flag can also be set
 through the environment variable named in its help.
@@ -69,6 +72,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "sanitize":
 		return resanitize(ctx, args[1:], getenv, stdout, stderr)
+	case "digest":
+		if len(args) < 2 || (args[1] != "send" && args[1] != "preview") {
+			return errors.New("usage: puente digest send|preview [flags]")
+		}
+		return digestCommand(ctx, args[1], args[2:], getenv, stdout, stderr)
 	case "admin":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New(`usage: puente admin create --email ADDRESS`)
@@ -218,21 +226,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("demo data", "accounts_created", n, "practices_created", np)
 	}
 
-	var sender mail.Sender = &mail.DirSender{Dir: cfg.MailDir(), Log: log}
-	if cfg.SMTPURL != nil {
-		s, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.BaseURL.Hostname())
-		if err != nil {
-			return err
-		}
-		sender = s
-	}
-	composer, err := mail.NewComposer(cfg.BaseURL)
+	outbox, composer, runner, err := newMail(cfg, d, clk, log)
 	if err != nil {
 		return err
 	}
-	outbox := &mail.Outbox{DB: d, Clock: clk, Sender: sender, From: cfg.MailFrom,
-		MessageIDHost: cfg.BaseURL.Hostname(), Log: log}
-	srv, err := server.New(server.Deps{Config: cfg, DB: d, Clock: clk, Log: log, Accounts: store, Outbox: outbox, Mail: composer})
+	srv, err := server.New(server.Deps{Config: cfg, DB: d, Clock: clk, Log: log, Accounts: store, Outbox: outbox, Mail: composer, Digest: runner})
 	if err != nil {
 		return err
 	}
@@ -257,10 +255,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var wg sync.WaitGroup
 	wg.Go(func() { outbox.Run(workers) })
 	wg.Go(func() { srv.RunMaintenance(workers, 15*time.Minute) })
+	if cfg.DigestSchedule {
+		wg.Go(func() { runner.Schedule(workers, cfg.DigestDay, cfg.DigestHour) })
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
-	log.Info("listening", "url", cfg.BaseURL.String(), "addr", ln.Addr().String(), "mail", sender.Describe())
+	log.Info("listening", "url", cfg.BaseURL.String(), "addr", ln.Addr().String(), "mail", outbox.Sender.Describe(), "digest_schedule", cfg.DigestSchedule)
 	if cfg.Demo {
 		printDemo(stdout, cfg)
 	}
@@ -289,4 +290,107 @@ func printDemo(w io.Writer, cfg *config.Config) {
 	}
 	fmt.Fprintf(w, "\nOutgoing mail (invitations, password resets) is written to %s/\n", cfg.MailDir())
 	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")
+}
+
+// newMail builds the outbox (SMTP when configured, else .eml files), the
+// email composer and the digest runner, wired so that a digest address
+// refused for good stops receiving digests.
+func newMail(cfg *config.Config, d *db.DB, clk clock.Clock, log *slog.Logger) (*mail.Outbox, *mail.Composer, *digest.Runner, error) {
+	var sender mail.Sender = &mail.DirSender{Dir: cfg.MailDir(), Log: log}
+	if cfg.SMTPURL != nil {
+		s, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.BaseURL.Hostname())
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		sender = s
+	}
+	composer, err := mail.NewComposer(cfg.BaseURL)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	outbox := &mail.Outbox{DB: d, Clock: clk, Sender: sender, From: cfg.MailFrom, MessageIDHost: cfg.BaseURL.Hostname(), Log: log}
+	runner := &digest.Runner{DB: d, Clock: clk, Composer: composer, Outbox: outbox, Taxonomy: &taxonomy.Store{DB: d},
+		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
+	outbox.OnFailed = runner.MarkUndeliverable
+	return outbox, composer, runner, nil
+}
+
+// digestCommand sends the digest of a week (from cron), or previews one
+// person's.
+func digestCommand(ctx context.Context, verb string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var week, email, out string
+	var dry bool
+	cfg, d, log, err := setup(ctx, "digest "+verb, args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&week, "week", "", "ISO week to cover, such as 2026-W48 (default: the last complete week)")
+		if verb == "send" {
+			fs.BoolVar(&dry, "dry-run", false, "only count who would receive a digest")
+		} else {
+			fs.StringVar(&email, "email", "", "the account whose digest to write (required)")
+			fs.StringVar(&out, "out", "", "write the message to this .eml file (default: standard output)")
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	clk := clock.Real{}
+	outbox, _, runner, err := newMail(cfg, d, clk, log)
+	if err != nil {
+		return err
+	}
+	p := digest.LastComplete(clk.Now(), cfg.DigestLocation)
+	if week != "" {
+		if p, err = digest.ParsePeriod(week); err != nil {
+			return err
+		}
+	}
+	if verb == "preview" {
+		if email == "" {
+			return errors.New("--email is required")
+		}
+		a, err := accounts.NewStore(d, clk, accounts.DefaultHashParams).ByEmail(ctx, email)
+		if err != nil {
+			return fmt.Errorf("no account with email %q", email)
+		}
+		m, content, err := runner.Preview(ctx, a, p)
+		if err != nil {
+			return err
+		}
+		if content.Empty() {
+			fmt.Fprintf(stderr, "note: %s has nothing for %s, so no digest would be sent\n", email, p)
+		}
+		msg, err := outbox.Build(&mail.Queued{Message: m, MessageID: "<preview@" + cfg.BaseURL.Hostname() + ">", CreatedAt: clk.Now()})
+		if err != nil {
+			return err
+		}
+		w := stdout
+		if out != "" {
+			f, err := os.Create(out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		_, err = msg.WriteTo(w)
+		return err
+	}
+	progress := func(done, total int) { fmt.Fprintf(stderr, "\rdigest %s: %d/%d accounts", p, done, total) }
+	sum, err := runner.Run(ctx, p, digest.Options{DryRun: dry, Progress: progress})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	if !dry {
+		// Hand the queued digests to the mail server now; what the server
+		// defers (4xx) stays queued for the server's own sender.
+		sent, err := outbox.SendDue(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s; %d messages handed to %s\n", sum, sent, outbox.Sender.Describe())
+		return nil
+	}
+	fmt.Fprintf(stdout, "dry run: %s\n", sum)
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	_ "time/tzdata" // time zones even where the system has none
 )
 
 // Config is every setting of a Puente process.
@@ -32,10 +33,16 @@ type Config struct {
 	SessionKeys    [][]byte // first signs; all verify (rotation)
 	TrustedProxies []netip.Prefix
 	Demo           bool
+	// The weekly digest: whether the server sends it itself, and when.
+	DigestSchedule bool
+	DigestDay      time.Weekday
+	DigestHour     int
+	DigestLocation *time.Location
 	LogLevel       string
 	LogFormat      string
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
+	rawDigestDay, rawDigestTZ                          string
 }
 
 // Secure reports whether the site is served over https, which turns on
@@ -77,6 +84,18 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.rawKeys, "session-keys", env("PUENTE_SESSION_KEYS", ""), "comma-separated cookie signing keys, newest first, hex or base64, 32+ bytes each (PUENTE_SESSION_KEYS; default: generated once into DATA/session.keys)")
 	fs.StringVar(&c.rawProxies, "trusted-proxies", env("PUENTE_TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (PUENTE_TRUSTED_PROXIES; default none)")
 	fs.BoolVar(&c.Demo, "demo", env("PUENTE_DEMO", "") == "1", "seed demo accounts with a known password (PUENTE_DEMO=1); never in production")
+	fs.BoolVar(&c.DigestSchedule, "digest-schedule", env("PUENTE_DIGEST_SCHEDULE", "") == "1", "send the weekly digest from the server itself (PUENTE_DIGEST_SCHEDULE=1); otherwise run 'puente digest send' from cron")
+	fs.StringVar(&c.rawDigestDay, "digest-day", env("PUENTE_DIGEST_DAY", "monday"), "weekday the digest goes out (PUENTE_DIGEST_DAY)")
+	fs.IntVar(&c.DigestHour, "digest-hour", func() int {
+		if v := getenv("PUENTE_DIGEST_HOUR"); v != "" {
+			var h int
+			if _, err := fmt.Sscan(v, &h); err == nil {
+				return h
+			}
+		}
+		return 8
+	}(), "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
+	fs.StringVar(&c.rawDigestTZ, "digest-tz", env("PUENTE_DIGEST_TZ", "America/Panama"), "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PUENTE_LOG_LEVEL", "info"), "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("PUENTE_LOG_FORMAT", "text"), "text or json (PUENTE_LOG_FORMAT)")
 	return c
@@ -137,6 +156,19 @@ func (c *Config) Finish() error {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, pre.Masked())
 	}
+	day, ok := weekdays[strings.ToLower(c.rawDigestDay)]
+	if !ok {
+		errs = append(errs, fmt.Errorf("--digest-day %q: want a weekday in English, such as monday", c.rawDigestDay))
+	}
+	c.DigestDay = day
+	if c.DigestHour < 0 || c.DigestHour > 23 {
+		errs = append(errs, fmt.Errorf("--digest-hour %d: want 0 to 23", c.DigestHour))
+	}
+	if loc, err := time.LoadLocation(c.rawDigestTZ); err != nil {
+		errs = append(errs, fmt.Errorf("--digest-tz %q: %w", c.rawDigestTZ, err))
+	} else {
+		c.DigestLocation = loc
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -147,6 +179,9 @@ func (c *Config) Finish() error {
 	}
 	return errors.Join(errs...)
 }
+
+var weekdays = map[string]time.Weekday{"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday,
+	"wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday}
 
 func splitList(s string) []string {
 	var out []string

@@ -59,6 +59,9 @@ type Outbox struct {
 	Backoff func(attempt int) time.Duration
 	// Poll is how often the worker looks for due messages when not woken.
 	Poll time.Duration
+	// OnFailed, if set, learns of each message that failed for good, so
+	// that the sender of its kind can react (stop writing to the address).
+	OnFailed func(ctx context.Context, q *Queued, err error)
 
 	wakeOnce sync.Once
 	wake     chan struct{}
@@ -235,7 +238,11 @@ func (o *Outbox) deliver(ctx context.Context, q *Queued) {
 		log.Info("mail sent", "via", o.Sender.Describe())
 	case Permanent(err) || q.Attempts >= o.maxAttempts():
 		log.Warn("mail failed", "err", err)
-		_, err = o.DB.W.ExecContext(sendCtx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, truncate(err.Error(), 1000), q.ID)
+		cause := err
+		_, err = o.DB.W.ExecContext(sendCtx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, truncate(cause.Error(), 1000), q.ID)
+		if err == nil && o.OnFailed != nil && Permanent(cause) {
+			o.OnFailed(sendCtx, q, cause)
+		}
 	default:
 		wait := o.backoff(q.Attempts)
 		log.Warn("mail deferred", "err", err, "retry_in", wait.String())

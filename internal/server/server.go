@@ -15,6 +15,7 @@ import (
 	"puente/internal/clock"
 	"puente/internal/comments"
 	"puente/internal/config"
+	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/moderation"
 	"puente/internal/practices"
@@ -32,6 +33,7 @@ type Deps struct {
 	Accounts *accounts.Store
 	Outbox   *mail.Outbox
 	Mail     *mail.Composer
+	Digest   *digest.Runner
 }
 
 // Server holds the handlers' shared state.
@@ -48,6 +50,7 @@ type Server struct {
 	moderation *moderation.Store
 	outbox     *mail.Outbox
 	mail       *mail.Composer
+	digest     *digest.Runner
 	pages      *pages
 	cookieName string
 	limits     limits
@@ -75,7 +78,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg: d.Config, db: d.DB, clock: d.Clock, log: d.Log,
-		accounts: d.Accounts, outbox: d.Outbox, mail: d.Mail,
+		accounts: d.Accounts, outbox: d.Outbox, mail: d.Mail, digest: d.Digest,
 		taxonomy: &taxonomy.Store{DB: d.DB},
 		pages:    pg,
 	}
@@ -120,6 +123,10 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/invitations/{token}", s.h(s.acceptPage))
 	r.Post("/invitations/{token}", s.h(s.acceptPost))
 	r.Post("/language", s.h(s.setLanguage))
+	// The token in the URL is the credential: a mail client's one-click
+	// POST carries no session and no Origin of ours (RFC 8058).
+	r.Get("/unsubscribe/{token}", s.h(s.unsubscribePage))
+	r.Post("/unsubscribe/{token}", s.h(s.unsubscribePost))
 
 	// Open to visitors, who see only public practices.
 	r.Get("/practices", s.h(s.practiceList))
@@ -154,6 +161,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/appeals", s.h(s.appealPost))
 		r.Post("/account/notifications", s.h(s.notificationsPost))
 		r.Get("/log", s.h(s.logPage))
+		r.Get("/settings/digest", s.h(s.digestSettings))
+		r.Post("/settings/digest", s.h(s.digestSettingsPost))
 	})
 
 	r.Group(func(r chi.Router) {
@@ -184,6 +193,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/admin/invitations", s.h(s.adminInvitations))
 		r.Post("/admin/invitations", s.h(s.adminInvite))
 		r.Post("/admin/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
+		r.Get("/admin/digest/preview", s.h(s.digestPreview))
 		r.Get("/admin/taxonomy", s.h(s.taxonomyPage))
 		r.Post("/admin/meetings", s.h(s.meetingCreate))
 		r.Get("/admin/meetings/{id}", s.h(s.meetingEdit))

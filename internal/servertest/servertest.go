@@ -24,9 +24,11 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/clock"
 	"puente/internal/config"
+	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/mail/smtptest"
 	"puente/internal/server"
+	"puente/internal/taxonomy"
 )
 
 // Password is the password of accounts made by CreateAccount.
@@ -44,6 +46,7 @@ type Env struct {
 	Config   *config.Config
 	Accounts *accounts.Store
 	Outbox   *mail.Outbox
+	Digest   *digest.Runner
 	SMTP     *smtptest.Server
 	Server   *server.Server
 	HTTP     *httptest.Server
@@ -120,7 +123,10 @@ func New(t testing.TB, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	e.Outbox = &mail.Outbox{DB: d, Clock: e.Clock, Sender: sender, From: cfg.MailFrom, MessageIDHost: "puente.test", Log: log}
-	e.Server, err = server.New(server.Deps{Config: cfg, DB: d, Clock: e.Clock, Log: log, Accounts: e.Accounts, Outbox: e.Outbox, Mail: composer})
+	e.Digest = &digest.Runner{DB: d, Clock: e.Clock, Composer: composer, Outbox: e.Outbox, Taxonomy: &taxonomy.Store{DB: d},
+		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
+	e.Outbox.OnFailed = e.Digest.MarkUndeliverable
+	e.Server, err = server.New(server.Deps{Config: cfg, DB: d, Clock: e.Clock, Log: log, Accounts: e.Accounts, Outbox: e.Outbox, Mail: composer, Digest: e.Digest})
 	if err != nil {
 		t.Fatal(err)
 	}

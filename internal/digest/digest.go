@@ -1,0 +1,625 @@
+// Package digest composes and sends the weekly email digest: for each
+// person, the moderators' featured picks, the practices published in the
+// tags and countries they follow, and new comments on the practices they
+// wrote or follow, within their sharing scope and in their language. A
+// delivery row per person and period makes each digest go out once.
+package digest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/apperr"
+	"puente/internal/clock"
+	"puente/internal/mail"
+	"puente/internal/practices"
+	"puente/internal/taxonomy"
+	"puente/internal/tokens"
+)
+
+// Limits of one digest, so that a busy week stays readable.
+const (
+	MaxPractices = 15
+	MaxComments  = 10
+)
+
+// Runner composes and queues digests.
+type Runner struct {
+	DB       *db.DB
+	Clock    clock.Clock
+	Composer *mail.Composer
+	Outbox   *mail.Outbox
+	Taxonomy *taxonomy.Store
+	BaseURL  *url.URL
+	// Location is the operator's time zone; weeks run Monday to Monday in it.
+	Location *time.Location
+	// MailTo is the address for mailto: unsubscribe requests.
+	MailTo string
+	Log    *slog.Logger
+}
+
+// Item is a practice in a digest.
+type Item struct {
+	ID        int64
+	Title     string
+	Summary   string
+	Lang      string
+	Countries []string // names in the recipient's language
+	Tags      []string // labels in the recipient's language
+	URL       string
+	Note      string // why moderators featured it
+}
+
+// CommentGroup is the week's new comments on one practice.
+type CommentGroup struct {
+	Title   string
+	URL     string
+	Count   int
+	Authors []string
+}
+
+// Content is what one person's digest says.
+type Content struct {
+	Period        string
+	From, To      time.Time
+	Featured      []Item
+	Practices     []Item
+	MorePractices int
+	Comments      []CommentGroup
+	FollowsSome   bool
+	ListURL       string
+	SettingsURL   string
+	UnsubURL      string
+}
+
+// Empty reports whether there is nothing to send.
+func (c *Content) Empty() bool {
+	return len(c.Featured) == 0 && len(c.Practices) == 0 && len(c.Comments) == 0
+}
+
+// week is what a period holds for everyone, read once per run: the
+// published practices and the featured picks of its window.
+type week struct {
+	period    Period
+	from, to  time.Time
+	weeks     int
+	practices []*weekPractice
+	featured  map[int64]string // practice id → note
+}
+
+type weekPractice struct {
+	id                   int64
+	title, summary, lang string
+	scope                practices.Scope
+	countries            []string
+	tags                 []int64
+	publishedAt          time.Time
+}
+
+func (r *Runner) loadWeek(ctx context.Context, p Period, weeks int) (*week, error) {
+	w := &week{period: p, to: p.End(r.Location), weeks: weeks, featured: map[int64]string{}}
+	w.from = w.to.AddDate(0, 0, -7*weeks)
+	from, to := db.FormatTime(w.from), db.FormatTime(w.to)
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT id, title, summary, lang, scope, published_at FROM practices
+		WHERE status = 'published' AND hidden_at IS NULL AND published_at >= ? AND published_at < ? ORDER BY published_at DESC, id DESC`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*weekPractice{}
+	for rows.Next() {
+		var wp weekPractice
+		var at string
+		if err := rows.Scan(&wp.id, &wp.title, &wp.summary, &wp.lang, &wp.scope, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		wp.publishedAt, _ = db.ParseTime(at)
+		w.practices = append(w.practices, &wp)
+		byID[wp.id] = &wp
+	}
+	rows.Close()
+	// Featured picks of the window, whenever they were published.
+	rows, err = r.DB.R.QueryContext(ctx, `SELECT f.practice_id, f.note, p.title, p.summary, p.lang, p.scope, coalesce(p.published_at, '')
+		FROM features f JOIN practices p ON p.id = f.practice_id
+		WHERE f.featured_at >= ? AND f.featured_at < ? AND p.status = 'published' AND p.hidden_at IS NULL ORDER BY f.position`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var wp weekPractice
+		var note, at string
+		if err := rows.Scan(&wp.id, &note, &wp.title, &wp.summary, &wp.lang, &wp.scope, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		w.featured[wp.id] = note
+		if _, ok := byID[wp.id]; !ok {
+			wp.publishedAt, _ = db.ParseTime(at)
+			byID[wp.id] = &wp
+			w.practices = append(w.practices, &wp)
+		}
+	}
+	rows.Close()
+	if len(byID) == 0 {
+		return w, nil
+	}
+	ids := make([]any, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err = r.DB.R.QueryContext(ctx, `SELECT practice_id, country_code FROM practice_countries WHERE practice_id IN (`+in+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[id].countries = append(byID[id].countries, c)
+	}
+	rows.Close()
+	rows, err = r.DB.R.QueryContext(ctx, `SELECT practice_id, tag_id FROM practice_tags WHERE practice_id IN (`+in+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, t int64
+		if err := rows.Scan(&id, &t); err != nil {
+			return nil, err
+		}
+		byID[id].tags = append(byID[id].tags, t)
+	}
+	return w, rows.Err()
+}
+
+// recipient is an account as the digest needs it.
+type recipient struct {
+	*accounts.Account
+	every int
+}
+
+func (r *Runner) viewer(ctx context.Context, a *accounts.Account) practices.Viewer {
+	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
+	if c, _ := r.Taxonomy.Country(ctx, a.CountryCode); c != nil {
+		v.Processes = c.Processes
+	}
+	return v
+}
+
+// names caches taxonomy names per language for a run.
+type names struct {
+	countries map[string]map[string]string
+	tags      map[string]map[int64]*taxonomy.TagRef
+}
+
+func (r *Runner) namesIn(ctx context.Context, n *names, lang string) (map[string]string, map[int64]*taxonomy.TagRef, error) {
+	if c, ok := n.countries[lang]; ok {
+		return c, n.tags[lang], nil
+	}
+	cs, err := r.Taxonomy.Countries(ctx, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	cm := map[string]string{}
+	for _, c := range cs {
+		cm[c.Code] = c.Name(lang)
+	}
+	tags, err := r.Taxonomy.Tags(ctx, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	n.countries[lang], n.tags[lang] = cm, tags
+	return cm, tags, nil
+}
+
+func (r *Runner) abs(path string) string { return r.BaseURL.String() + path }
+
+// compose builds one person's digest for week w.
+func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *names) (*Content, error) {
+	lang := a.Lang
+	if lang == "" {
+		lang = "es"
+	}
+	countryNames, tagNames, err := r.namesIn(ctx, n, lang)
+	if err != nil {
+		return nil, err
+	}
+	v := r.viewer(ctx, a)
+	scopes := v.PublishedScopes()
+	c := &Content{Period: w.period.String(), From: w.from, To: w.to.Add(-time.Second),
+		ListURL: r.abs("/practices"), SettingsURL: r.abs("/settings/digest")}
+	var followTags []int64
+	var followCountries []string
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT 't', tag_id, '' FROM follow_tags WHERE account_id = ?
+		UNION ALL SELECT 'c', 0, country_code FROM follow_countries WHERE account_id = ?`, a.ID, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var kind, cc string
+		var tag int64
+		if err := rows.Scan(&kind, &tag, &cc); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if kind == "t" {
+			followTags = append(followTags, tag)
+		} else {
+			followCountries = append(followCountries, cc)
+		}
+	}
+	rows.Close()
+	c.FollowsSome = len(followTags)+len(followCountries) > 0
+	item := func(p *weekPractice) Item {
+		it := Item{ID: p.id, Title: p.title, Summary: p.summary, Lang: p.lang, URL: r.abs(fmt.Sprintf("/practices/%d", p.id))}
+		for _, cc := range p.countries {
+			it.Countries = append(it.Countries, countryNames[cc])
+		}
+		slices.Sort(it.Countries)
+		for _, t := range p.tags {
+			if tr, ok := tagNames[t]; ok {
+				it.Tags = append(it.Tags, tr.Label)
+			}
+		}
+		return it
+	}
+	for _, p := range w.practices {
+		if !slices.Contains(scopes, p.scope) {
+			continue
+		}
+		if note, ok := w.featured[p.id]; ok {
+			it := item(p)
+			it.Note = note
+			c.Featured = append(c.Featured, it)
+			continue
+		}
+		if p.publishedAt.Before(w.from) {
+			continue // an older practice featured this week
+		}
+		if c.FollowsSome && !slices.ContainsFunc(p.tags, func(t int64) bool { return slices.Contains(followTags, t) }) &&
+			!slices.ContainsFunc(p.countries, func(cc string) bool { return slices.Contains(followCountries, cc) }) {
+			continue
+		}
+		if len(c.Practices) < MaxPractices {
+			c.Practices = append(c.Practices, item(p))
+		} else {
+			c.MorePractices++
+		}
+	}
+	groups, err := r.comments(ctx, a, v, w)
+	if err != nil {
+		return nil, err
+	}
+	c.Comments = groups
+	return c, nil
+}
+
+// comments groups the window's new comments, by other people, on the
+// practices a wrote or follows and may still see.
+func (r *Runner) comments(ctx context.Context, a *accounts.Account, v practices.Viewer, w *week) ([]CommentGroup, error) {
+	scopes := v.PublishedScopes()
+	in := strings.TrimSuffix(strings.Repeat("?,", len(scopes)), ",")
+	args := []any{a.ID, a.ID}
+	for _, s := range scopes {
+		args = append(args, string(s))
+	}
+	args = append(args, db.FormatTime(w.from), db.FormatTime(w.to), a.ID, MaxComments)
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT p.id, p.title, count(*), group_concat(DISTINCT ca.display_name)
+		FROM (SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?) mine
+		JOIN practices p ON p.id = mine.id
+		JOIN comments c ON c.practice_id = p.id
+		JOIN accounts ca ON ca.id = c.author_id
+		WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.scope IN (`+in+`)
+		  AND c.created_at >= ? AND c.created_at < ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.author_id <> ?
+		GROUP BY p.id ORDER BY max(c.created_at) DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CommentGroup
+	for rows.Next() {
+		var g CommentGroup
+		var id int64
+		var authors string
+		if err := rows.Scan(&id, &g.Title, &g.Count, &authors); err != nil {
+			return nil, err
+		}
+		g.URL = r.abs(fmt.Sprintf("/practices/%d#comments", id))
+		g.Authors = strings.Split(authors, ",")
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// message renders a composed digest as an email with its unsubscribe
+// headers (RFC 8058 one-click).
+func (r *Runner) message(a *accounts.Account, c *Content, token string) (mail.Message, error) {
+	c.UnsubURL = r.abs("/unsubscribe/" + token)
+	lang := a.Lang
+	if lang == "" {
+		lang = "es"
+	}
+	m, err := r.Composer.Compose("digest", lang, a.Email, a.DisplayName, map[string]any{"digest": c, "name": a.DisplayName, "period": c.Period, "footer": "digest.footer"})
+	if err != nil {
+		return m, err
+	}
+	mailto := "mailto:" + r.MailTo + "?subject=" + url.QueryEscape("unsubscribe "+token)
+	m.Headers = map[string]string{
+		"List-Unsubscribe":      "<" + c.UnsubURL + ">, <" + mailto + ">",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		"List-Id":               "Puente digest <digest." + r.BaseURL.Hostname() + ">",
+		"Auto-Submitted":        "auto-generated",
+		"Precedence":            "bulk",
+	}
+	return m, nil
+}
+
+// Summary counts what a run did.
+type Summary struct {
+	Period     string
+	Recipients int // accounts considered
+	Queued     int // digests handed to the outbox
+	Empty      int // nothing for them this period
+	Done       int // already handled by an earlier run
+	NotDue     int // asked for a digest less often
+	Failed     int
+}
+
+func (s Summary) String() string {
+	return fmt.Sprintf("period %s: %d recipients, %d queued, %d empty, %d already done, %d not due, %d failed",
+		s.Period, s.Recipients, s.Queued, s.Empty, s.Done, s.NotDue, s.Failed)
+}
+
+// Options tune a run.
+type Options struct {
+	DryRun   bool
+	Progress func(done, total int)
+	// FailAfter, for tests, stops the run with an error after that many
+	// digests were queued, as a crash would.
+	FailAfter int
+}
+
+// ErrInjected is the failure FailAfter injects.
+var ErrInjected = errors.New("digest: injected failure")
+
+// Run queues the digests of period p for every active account that wants
+// one. It reads accounts in batches, so memory does not grow with their
+// number. Each digest is queued in one transaction with its delivery row;
+// a digest already recorded for (account, period) is skipped, so a rerun
+// after a crash, or two runs at once, send each digest once.
+func (r *Runner) Run(ctx context.Context, p Period, opt Options) (Summary, error) {
+	sum := Summary{Period: p.String()}
+	var total int
+	if err := r.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL`).Scan(&total); err != nil {
+		return sum, err
+	}
+	weeks := map[int]*week{}
+	n := &names{countries: map[string]map[string]string{}, tags: map[string]map[int64]*taxonomy.TagRef{}}
+	var after int64
+	for {
+		batch, err := r.batch(ctx, after)
+		if err != nil {
+			return sum, err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		after = batch[len(batch)-1].ID
+		for _, rc := range batch {
+			if ctx.Err() != nil {
+				return sum, ctx.Err()
+			}
+			sum.Recipients++
+			if opt.Progress != nil && sum.Recipients%100 == 0 {
+				opt.Progress(sum.Recipients, total)
+			}
+			if !p.Due(rc.every) {
+				sum.NotDue++
+				continue
+			}
+			w, ok := weeks[rc.every]
+			if !ok {
+				if w, err = r.loadWeek(ctx, p, rc.every); err != nil {
+					return sum, err
+				}
+				weeks[rc.every] = w
+			}
+			outcome, err := r.one(ctx, rc.Account, w, n, opt.DryRun)
+			if err != nil {
+				sum.Failed++
+				r.Log.Error("digest", "account_id", rc.ID, "period", sum.Period, "err", err)
+				continue
+			}
+			switch outcome {
+			case "queued":
+				sum.Queued++
+			case "empty":
+				sum.Empty++
+			case "done":
+				sum.Done++
+			}
+			if opt.FailAfter > 0 && sum.Queued >= opt.FailAfter {
+				return sum, ErrInjected
+			}
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(sum.Recipients, total)
+	}
+	if !opt.DryRun && sum.Queued > 0 {
+		r.Outbox.Notify()
+	}
+	r.Log.Info("digest run", "period", sum.Period, "recipients", sum.Recipients, "queued", sum.Queued, "empty", sum.Empty,
+		"already_done", sum.Done, "not_due", sum.NotDue, "failed", sum.Failed, "dry_run", opt.DryRun)
+	return sum, nil
+}
+
+func (r *Runner) batch(ctx context.Context, after int64) ([]recipient, error) {
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT id, email, display_name, role, coalesce(country_code, ''), lang, digest_every FROM accounts
+		WHERE id > ? AND status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL ORDER BY id LIMIT 500`, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []recipient
+	for rows.Next() {
+		a := &accounts.Account{Status: accounts.Active}
+		rc := recipient{Account: a}
+		if err := rows.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Lang, &rc.every); err != nil {
+			return nil, err
+		}
+		out = append(out, rc)
+	}
+	return out, rows.Err()
+}
+
+// one handles one account: "queued", "empty" or "done".
+func (r *Runner) one(ctx context.Context, a *accounts.Account, w *week, n *names, dry bool) (string, error) {
+	var exists int
+	if err := r.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM digest_deliveries WHERE account_id = ? AND period = ?`, a.ID, w.period.String()).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists > 0 {
+		return "done", nil
+	}
+	c, err := r.compose(ctx, a, w, n)
+	if err != nil {
+		return "", err
+	}
+	if dry {
+		if c.Empty() {
+			return "empty", nil
+		}
+		return "queued", nil
+	}
+	now := db.FormatTime(r.Clock.Now())
+	status := "queued"
+	err = r.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if c.Empty() {
+			status = "empty"
+			res, err := tx.ExecContext(ctx, `INSERT INTO digest_deliveries (account_id, period, status, created_at) VALUES (?, ?, 'empty', ?)
+				ON CONFLICT DO NOTHING`, a.ID, w.period.String(), now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				status = "done"
+			}
+			return nil
+		}
+		token := tokens.New()
+		res, err := tx.ExecContext(ctx, `INSERT INTO digest_deliveries (account_id, period, status, unsub_token_hash, created_at) VALUES (?, ?, 'queued', ?, ?)
+			ON CONFLICT (account_id, period) DO NOTHING`, a.ID, w.period.String(), tokens.Hash(token), now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			status = "done" // another run got here first
+			return nil
+		}
+		id, _ := res.LastInsertId()
+		m, err := r.message(a, c, token)
+		if err != nil {
+			return err
+		}
+		outboxID, err := r.Outbox.Enqueue(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE digest_deliveries SET outbox_id = ? WHERE id = ?`, outboxID, id)
+		return err
+	})
+	return status, err
+}
+
+// Preview composes the exact message account a would receive for p,
+// without recording or sending anything. The unsubscribe link in it is
+// not a working one.
+func (r *Runner) Preview(ctx context.Context, a *accounts.Account, p Period) (mail.Message, *Content, error) {
+	every := 1
+	if err := r.DB.R.QueryRowContext(ctx, `SELECT digest_every FROM accounts WHERE id = ?`, a.ID).Scan(&every); err != nil {
+		return mail.Message{}, nil, err
+	}
+	w, err := r.loadWeek(ctx, p, every)
+	if err != nil {
+		return mail.Message{}, nil, err
+	}
+	n := &names{countries: map[string]map[string]string{}, tags: map[string]map[int64]*taxonomy.TagRef{}}
+	c, err := r.compose(ctx, a, w, n)
+	if err != nil {
+		return mail.Message{}, nil, err
+	}
+	m, err := r.message(a, c, "preview")
+	return m, c, err
+}
+
+// ErrTokenInvalid answers an unknown or used unsubscribe link.
+var ErrTokenInvalid = apperr.New(apperr.Gone, "unsubscribe.invalid")
+
+// Unsubscribe turns the digest off for the account a delivery's link
+// belongs to. The link works once.
+func (r *Runner) Unsubscribe(ctx context.Context, token string) (int64, error) {
+	var account int64
+	err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var used sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT account_id, unsubscribed_at FROM digest_deliveries WHERE unsub_token_hash = ?`, tokens.Hash(token)).Scan(&account, &used)
+		if errors.Is(err, sql.ErrNoRows) || used.Valid {
+			return ErrTokenInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE digest_deliveries SET unsubscribed_at = ? WHERE unsub_token_hash = ?`, db.FormatTime(r.Clock.Now()), tokens.Hash(token)); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE accounts SET digest_enabled = 0 WHERE id = ?`, account)
+		return err
+	})
+	return account, err
+}
+
+// CheckToken reports whether an unsubscribe link still works.
+func (r *Runner) CheckToken(ctx context.Context, token string) error {
+	var used sql.NullString
+	err := r.DB.R.QueryRowContext(ctx, `SELECT unsubscribed_at FROM digest_deliveries WHERE unsub_token_hash = ?`, tokens.Hash(token)).Scan(&used)
+	if errors.Is(err, sql.ErrNoRows) || used.Valid {
+		return ErrTokenInvalid
+	}
+	return err
+}
+
+// MarkUndeliverable stops digests to an address the mail server refused
+// for good (5xx). It is the outbox's OnFailed hook for digests.
+func (r *Runner) MarkUndeliverable(ctx context.Context, q *mail.Queued, cause error) {
+	if q.Kind != "digest" {
+		return
+	}
+	_, err := r.DB.W.ExecContext(ctx, `UPDATE accounts SET undeliverable_at = ?, undeliverable_reason = ? WHERE email = ? AND undeliverable_at IS NULL`,
+		db.FormatTime(r.Clock.Now()), truncate(cause.Error(), 500), q.To)
+	if err != nil {
+		r.Log.Error("mark undeliverable", "err", err)
+		return
+	}
+	r.Log.Warn("digest address undeliverable; digests stop for it", "outbox_id", q.ID)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,123 @@
+package digest
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+
+	"puente/internal/apperr"
+)
+
+// Settings are a person's digest choices.
+type Settings struct {
+	Enabled   bool
+	Every     int // weeks
+	Tags      []int64
+	Countries []string
+}
+
+// HasTag and HasCountry tell the settings form which boxes are ticked.
+func (s *Settings) HasTag(id int64) bool { return slices.Contains(s.Tags, id) }
+
+// HasCountry reports whether country code is followed.
+func (s *Settings) HasCountry(code string) bool { return slices.Contains(s.Countries, code) }
+
+// Load reads an account's settings.
+func (r *Runner) Load(ctx context.Context, accountID int64) (*Settings, error) {
+	s := &Settings{}
+	if err := r.DB.R.QueryRowContext(ctx, `SELECT digest_enabled, digest_every FROM accounts WHERE id = ?`, accountID).Scan(&s.Enabled, &s.Every); err != nil {
+		return nil, err
+	}
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT tag_id FROM follow_tags WHERE account_id = ? ORDER BY tag_id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.Tags = append(s.Tags, id)
+	}
+	rows.Close()
+	rows, err = r.DB.R.QueryContext(ctx, `SELECT country_code FROM follow_countries WHERE account_id = ? ORDER BY country_code`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		s.Countries = append(s.Countries, c)
+	}
+	return s, rows.Err()
+}
+
+// Form is the settings form as sent.
+type Form struct {
+	Enabled   bool
+	Every     string
+	Tags      []string
+	Countries []string
+}
+
+// Save validates and stores an account's settings.
+func (r *Runner) Save(ctx context.Context, accountID int64, f Form, countryExists func(string) bool, tagExists func(int64) bool) (*Settings, apperr.FieldErrors, error) {
+	errs := apperr.FieldErrors{}
+	s := &Settings{Enabled: f.Enabled}
+	switch f.Every {
+	case "1", "2", "4":
+		s.Every, _ = strconv.Atoi(f.Every)
+	default:
+		errs.Add("every", "field.invalid_choice")
+	}
+	for _, t := range f.Tags {
+		id, err := strconv.ParseInt(t, 10, 64)
+		if err != nil || !tagExists(id) {
+			errs.Add("tags", "practice.tag_unknown")
+			continue
+		}
+		if !slices.Contains(s.Tags, id) {
+			s.Tags = append(s.Tags, id)
+		}
+	}
+	for _, c := range f.Countries {
+		if !countryExists(c) {
+			errs.Add("countries", "invite.country_unknown")
+			continue
+		}
+		if !slices.Contains(s.Countries, c) {
+			s.Countries = append(s.Countries, c)
+		}
+	}
+	if !errs.OK() {
+		return s, errs, nil
+	}
+	err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET digest_enabled = ?, digest_every = ? WHERE id = ?`, s.Enabled, s.Every, accountID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM follow_tags WHERE account_id = ?`, accountID); err != nil {
+			return err
+		}
+		for _, t := range s.Tags {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO follow_tags (account_id, tag_id) VALUES (?, ?)`, accountID, t); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM follow_countries WHERE account_id = ?`, accountID); err != nil {
+			return err
+		}
+		for _, c := range s.Countries {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO follow_countries (account_id, country_code) VALUES (?, ?)`, accountID, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s, errs, err
+}
