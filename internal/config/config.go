@@ -42,7 +42,7 @@ type Config struct {
 	LogFormat      string
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
-	rawDigestDay, rawDigestTZ                          string
+	rawDigestDay, rawDigestTZ                         string
 }
 
 // Secure reports whether the site is served over https, which turns on

@@ -150,4 +150,3 @@ func (s *Server) digestPreview(w http.ResponseWriter, r *http.Request) error {
 	w.Write([]byte(m.HTML))
 	return nil
 }
-
