@@ -15,8 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"os"
+
 	"puente/db"
 	"puente/internal/demo"
+	"puente/internal/digest"
 )
 
 type syncBuf struct {
@@ -246,5 +249,52 @@ func TestSanitizeCommand(t *testing.T) {
 	run(context.Background(), []string{"sanitize", "--data", dir, "--all"}, noEnv, &out, &errs)
 	if !strings.Contains(out.String(), "re-sanitised 14 practices") {
 		t.Fatalf("--all: %q", out.String())
+	}
+}
+
+func TestDigestCommands(t *testing.T) {
+	dir := t.TempDir()
+	_, _, stop := startServe(t, "--data", dir, "--demo")
+	stop()
+	// The demo's practices were published long ago: make one recent.
+	d, _ := db.Open(filepath.Join(dir, "puente.db"))
+	week := digest.LastComplete(time.Now(), time.UTC)
+	d.W.Exec(`UPDATE practices SET published_at = ? WHERE id = 2`, db.FormatTime(week.Start(time.UTC).Add(36*time.Hour)))
+	d.Close()
+	var out, errs bytes.Buffer
+	args := []string{"digest", "send", "--data", dir, "--digest-tz", "UTC", "--week", week.String()}
+	if err := run(context.Background(), append(args, "--dry-run"), noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !strings.Contains(out.String(), "dry run: period "+week.String()) || !strings.Contains(out.String(), "11 recipients") {
+		t.Fatalf("dry run: %s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), args, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !strings.Contains(out.String(), "messages handed to folder") {
+		t.Fatalf("send: %s", out.String())
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml"))
+	if len(files) == 0 {
+		t.Fatal("no digest written")
+	}
+	out.Reset()
+	if err := run(context.Background(), args, noEnv, &out, &errs); err != nil || !strings.Contains(out.String(), "0 queued") {
+		t.Fatalf("second send: %v %s", err, out.String())
+	}
+	out.Reset()
+	eml := filepath.Join(dir, "preview.eml")
+	if err := run(context.Background(), []string{"digest", "preview", "--data", dir, "--digest-tz", "UTC", "--week", week.String(),
+		"--email", "brasil@demo.puente.test", "--out", eml}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	b, _ := os.ReadFile(eml)
+	if !strings.Contains(string(b), "List-Unsubscribe-Post: List-Unsubscribe=One-Click") || !strings.Contains(string(b), "Subject:") {
+		t.Fatalf("preview:\n%.500s", b)
+	}
+	if err := run(context.Background(), []string{"digest", "send", "--data", dir, "--week", "2026-48"}, noEnv, &out, &errs); err == nil {
+		t.Fatal("bad week accepted")
 	}
 }

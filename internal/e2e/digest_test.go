@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/browsertest"
+	"puente/internal/servertest"
+)
+
+// TestDigestRendersAndFollowsSettings: the HTML digest renders in a real
+// browser (with its inline styles), and an official's settings, changed
+// in the browser, change what the next preview holds.
+func TestDigestRendersAndFollowsSettings(t *testing.T) {
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("admin@puente.test", accounts.Admin, "")
+	pa := e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	mx := e.CreateAccount("luis@inm.gob.mx", accounts.Official, "MX")
+	base := e.HTTP.URL
+	shots := os.Getenv("PUENTE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	at := db.FormatTime(time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)) // in week 2026-W47
+	for _, p := range []struct {
+		author *accounts.Account
+		title  string
+		tag    int
+	}{{pa, "Registro biométrico en Darién", 3}, {mx, "Tarjeta de Visitante Regional", 4}} {
+		res, err := e.DB.W.Exec(`INSERT INTO practices (author_id, status, scope, lang, title, summary, policy_version, period_start, created_at, updated_at, published_at)
+			VALUES (?, 'published', 'members', 'es', ?, 'Resumen.', 1, '2021-01', ?, ?, ?)`, p.author.ID, p.title, at, at, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := res.LastInsertId()
+		e.DB.W.Exec(`INSERT INTO practice_countries VALUES (?, ?)`, id, p.author.CountryCode)
+		e.DB.W.Exec(`INSERT INTO practice_tags VALUES (?, ?)`, id, p.tag)
+	}
+	preview := base + "/admin/digest/preview?email=samira@migracion.gob.pa&week=2026-W47"
+
+	signIn(t, ctx, base, "admin@puente.test")
+	// The preview forbids every script, so the checks read the page through
+	// the DOM and CSS protocol domains, which need none.
+	browsertest.Do(t, ctx, chromedp.Navigate(preview), chromedp.WaitReady(chromedp.CSS(`a[href*="/practices/"]`)))
+	body := html(t, ctx, "body")
+	if !strings.Contains(body, "Registro biométrico en Darién") || !strings.Contains(body, "Tarjeta de Visitante Regional") {
+		t.Fatalf("digest: %q", body)
+	}
+	// The inline styles apply: the header band is the brand colour.
+	var bg string
+	for _, p := range browsertest.Run(t, ctx, chromedp.ComputedStyle(chromedp.CSS(`td[style*="background:#0b4f6c"]`))) {
+		if p.Name == "background-color" {
+			bg = p.Value
+		}
+	}
+	if bg != "rgb(11, 79, 108)" {
+		t.Fatalf("email styles not applied: %q", bg)
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "digest.png"))
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/"))
+	signOut(t, ctx)
+
+	// The official follows Recommendation 1 only.
+	signIn(t, ctx, base, "samira@migracion.gob.pa")
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/settings/digest"), chromedp.WaitVisible(chromedp.ID("ft-3")), chromedp.Click(chromedp.ID("ft-3")))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/settings/digest"] button[type=submit]`)))
+	signOut(t, ctx)
+
+	signIn(t, ctx, base, "admin@puente.test")
+	browsertest.Do(t, ctx, chromedp.Navigate(preview), chromedp.WaitReady(chromedp.CSS(`a[href*="/practices/"]`)))
+	body = html(t, ctx, "body")
+	if !strings.Contains(body, "Registro biométrico en Darién") || strings.Contains(body, "Tarjeta de Visitante Regional") {
+		t.Fatalf("after following one recommendation: %q", body)
+	}
+}
