@@ -1,0 +1,206 @@
+// Command puente-bench measures Puente on a database of realistic size:
+// it generates the database (once) and times the weekly digest of every
+// account against a local SMTP server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	netmail "net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"puente/db"
+	"puente/internal/clock"
+	"puente/internal/digest"
+	"puente/internal/mail"
+	"puente/internal/scale"
+	"puente/internal/taxonomy"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "puente-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: puente-bench generate|digest [flags]")
+	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	path := fs.String("db", "bench/scale.db", "scale database file; generated when missing")
+	small := fs.Bool("small", false, "a tiny database (for the smoke test), not the full size")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	size := scale.Full
+	if *small {
+		size = scale.Size{Accounts: 200, Practices: 1000, Comments: 5000, Seed: 1, Years: 2}
+	}
+	d, err := ensure(ctx, *path, size, out)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	switch args[0] {
+	case "generate":
+		return nil
+	case "digest":
+		return benchDigest(ctx, d, out)
+	}
+	return fmt.Errorf("unknown benchmark %q", args[0])
+}
+
+// ensure opens the scale database, generating it first when missing.
+func ensure(ctx context.Context, path string, size scale.Size, out io.Writer) (*db.DB, error) {
+	if _, err := os.Stat(path); err == nil {
+		d, err := db.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		_, err = d.Migrate(ctx)
+		return d, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	tmp := path + ".partial"
+	os.Remove(tmp)
+	d, err := db.Open(tmp)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	err = scale.Generate(ctx, d, size, func(s string) { fmt.Fprintf(out, "\rgenerating: %-40s", s) })
+	fmt.Fprintln(out)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	d.W.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	d.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	os.Remove(tmp + "-wal")
+	os.Remove(tmp + "-shm")
+	fmt.Fprintf(out, "generated %s in %s: %d accounts, %d practices, %d comments\n", path, time.Since(start).Round(time.Second),
+		size.Accounts, size.Practices, size.Comments)
+	d, err = db.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	_, err = d.Migrate(ctx)
+	return d, err
+}
+
+// sink is an SMTP server that accepts and counts every message.
+type sink struct{ n atomic.Int64 }
+
+func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s}, nil }
+
+type sinkSession struct{ s *sink }
+
+func (ss *sinkSession) Reset()                               {}
+func (ss *sinkSession) Logout() error                        { return nil }
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (ss *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (ss *sinkSession) Data(r io.Reader) error {
+	_, err := io.Copy(io.Discard, r)
+	ss.s.n.Add(1)
+	return err
+}
+
+// peakRSS is the process's high-water resident memory, in MiB.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// benchDigest composes the last complete week's digest for every account
+// and hands each to a local SMTP server, and reports the time taken.
+func benchDigest(ctx context.Context, d *db.DB, out io.Writer) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	sk := &sink{}
+	srv := smtp.NewServer(sk)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	// Start from a clean slate of deliveries so every run measures the same work.
+	for _, q := range []string{`DELETE FROM digest_deliveries`, `DELETE FROM outbox WHERE kind = 'digest'`,
+		`UPDATE accounts SET digest_enabled = 1, undeliverable_at = NULL`} {
+		if _, err := d.W.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	base, _ := url.Parse("https://puente.example.org")
+	u, _ := url.Parse("smtp://" + ln.Addr().String() + "?tls=none")
+	sender, err := mail.NewSMTPSender(u, "localhost")
+	if err != nil {
+		return err
+	}
+	composer, err := mail.NewComposer(base)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	from, _ := netmail.ParseAddress("Puente <no-reply@puente.example.org>")
+	outbox := &mail.Outbox{DB: d, Clock: clock.Real{}, Sender: sender, From: from, MessageIDHost: "puente.example.org", Log: log}
+	runner := &digest.Runner{DB: d, Clock: clock.Real{}, Composer: composer, Outbox: outbox, Taxonomy: &taxonomy.Store{DB: d},
+		BaseURL: base, Location: time.UTC, MailTo: "no-reply@puente.example.org", Log: log}
+	p := digest.LastComplete(time.Now(), time.UTC)
+
+	var accounts int
+	d.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts`).Scan(&accounts)
+	runtime.GC()
+	start := time.Now()
+	sum, err := runner.Run(ctx, p, digest.Options{Progress: func(done, total int) {
+		fmt.Fprintf(out, "\rcomposing %d/%d", done, total)
+	}})
+	fmt.Fprintln(out)
+	if err != nil {
+		return err
+	}
+	composed := time.Since(start)
+	sent, err := outbox.SendDue(ctx)
+	if err != nil {
+		return err
+	}
+	total := time.Since(start)
+	fmt.Fprintf(out, "digest %s over %d accounts: %s\n", p, accounts, sum)
+	fmt.Fprintf(out, "composed and queued in %s; %d handed to SMTP (server counted %d); total %s (%.0f digests/s); peak RSS %.0f MiB\n",
+		composed.Round(time.Millisecond), sent, sk.n.Load(), total.Round(time.Millisecond), float64(sent)/total.Seconds(), peakRSS())
+	return nil
+}
