@@ -8,7 +8,7 @@ ADDR     ?= 127.0.0.1:8080
 GOBIN    := $(shell go env GOPATH)/bin
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build run test lint fmt tools deps assets clean
+.PHONY: all build run test lint fmt tools deps assets clean bench-digest
 
 all: build
 
@@ -62,6 +62,14 @@ lint: tools
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+BENCH_DB ?= bench/scale.db
+
+# bench-digest times the weekly digest of 10,000 accounts over 100,000
+# practices and 1,000,000 comments, handed to a local SMTP server. The
+# database is generated on first use (a few minutes) and reused.
+bench-digest:
+	go run ./cmd/puente-bench digest --db $(BENCH_DB)
 
 clean:
 	rm -rf bin node_modules static/vendor/trix
