@@ -289,4 +289,3 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress func(string)) e
 		return err
 	})
 }
-

@@ -11,8 +11,8 @@ import (
 	"puente/internal/demo"
 	"puente/internal/moderation"
 	"puente/internal/practices"
-	"puente/internal/taxonomy"
 	"puente/internal/servertest"
+	"puente/internal/taxonomy"
 )
 
 var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
