@@ -181,6 +181,9 @@ func (d *DB) Migrate(ctx context.Context) ([]int, error) {
 			return err
 		})
 		if err != nil {
+			if strings.Contains(err.Error(), "no such module: fts5") {
+				err = fmt.Errorf("%w (this build of the SQLite driver lacks FTS5: build and test with -tags sqlite_fts5, as the Makefile does)", err)
+			}
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		applied = append(applied, m.version)

@@ -16,6 +16,7 @@ import (
 	"puente/internal/clock"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
+	"puente/internal/search"
 )
 
 // MaxBody is the longest comment, in characters of raw rich text.
@@ -123,8 +124,10 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 			return err
 		}
 		id, _ = res.LastInsertId()
-		_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, practiceID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, practiceID); err != nil {
+			return err
+		}
+		return search.Index(ctx, tx, practiceID)
 	})
 	if err != nil {
 		return nil, err
@@ -209,8 +212,13 @@ func (s *Store) Edit(ctx context.Context, v practices.Viewer, id int64, body str
 	if key := Validate(body); key != "" {
 		return nil, apperr.New(apperr.Unprocessable, key)
 	}
-	_, err = s.DB.W.ExecContext(ctx, `UPDATE comments SET body_raw = ?, body_html = ?, policy_version = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL`,
-		body, sanitize.Rich(body), sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id)
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET body_raw = ?, body_html = ?, policy_version = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL`,
+			body, sanitize.Rich(body), sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id); err != nil {
+			return err
+		}
+		return search.Index(ctx, tx, c.PracticeID)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +241,12 @@ func (s *Store) Delete(ctx context.Context, v practices.Viewer, id int64) (*Comm
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "comment.deleted")
 		}
-		if c.Hidden() {
-			return nil // a hidden comment was already out of the count
+		if !c.Hidden() { // a hidden comment was already out of the count
+			if _, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count - 1 WHERE id = ?`, c.PracticeID); err != nil {
+				return err
+			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count - 1 WHERE id = ?`, c.PracticeID)
-		return err
+		return search.Index(ctx, tx, c.PracticeID)
 	})
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"puente/internal/comments"
 	"puente/internal/modlog"
 	"puente/internal/practices"
+	"puente/internal/search"
 )
 
 // Notice is an email to one account about a moderation decision.
@@ -403,6 +404,10 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, t.ID); err == nil && !deleted.Valid {
 			_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + ? WHERE id = ?`, delta, it.practice)
+		}
+		if err == nil {
+			// A hidden comment's words leave the search index.
+			err = search.Index(ctx, tx, it.practice)
 		}
 	}
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/clock"
 	"puente/internal/sanitize"
+	"puente/internal/search"
 )
 
 // Store reads and writes practices.
@@ -202,9 +203,11 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, id int64, editor i
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO practice_revisions (practice_id, number, editor_id, created_at, status, snapshot) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, p.Revision, editor, now, p.Status, string(snap))
-	return err
+	if _, err = tx.ExecContext(ctx, `INSERT INTO practice_revisions (practice_id, number, editor_id, created_at, status, snapshot) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, p.Revision, editor, now, p.Status, string(snap)); err != nil {
+		return err
+	}
+	return search.Index(ctx, tx, id)
 }
 
 // Create saves a new draft by author from a validated form.

@@ -1,0 +1,12 @@
+-- Full-text search over practices and their comments. One row per
+-- practice, kept in step by the code that writes practices and comments,
+-- in the same transaction. Diacritics are folded, so "migracion" finds
+-- "migración".
+CREATE VIRTUAL TABLE practice_fts USING fts5(
+    title,
+    summary,
+    body,      -- the five sections, as text
+    places,    -- country names in every language, institutions, partners
+    comments,  -- the visible comments, as text
+    tokenize = 'unicode61 remove_diacritics 2'
+);

@@ -1,0 +1,81 @@
+// Package search is full-text search over practices and their comments,
+// with SQLite FTS5: diacritics folded, prefix and phrase queries, results
+// ranked with the title above the summary above the text.
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of a query, so that no input is too costly to run.
+const (
+	MaxQueryLen = 300
+	MaxTerms    = 12
+)
+
+// Parse turns what a person typed into a safe FTS5 query: words and
+// "quoted phrases" that must all appear, the last word (or any ending in
+// *) as a prefix. FTS5 syntax in the input has no effect: every term is
+// quoted. It returns "" when nothing searchable is left.
+func Parse(input string) string {
+	if !utf8.ValidString(input) {
+		input = strings.ToValidUTF8(input, " ")
+	}
+	if len(input) > MaxQueryLen {
+		input = input[:MaxQueryLen]
+		for !utf8.ValidString(input) {
+			input = input[:len(input)-1]
+		}
+	}
+	var terms []string
+	endsInSpace := strings.HasSuffix(input, " ")
+	rest := input
+	for len(terms) < MaxTerms {
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return !isWordRune(r) && r != '"' })
+		if rest == "" {
+			break
+		}
+		if rest[0] == '"' {
+			end := strings.IndexByte(rest[1:], '"')
+			var phrase string
+			if end < 0 {
+				phrase, rest = rest[1:], "" // an unbalanced quote: the rest is the phrase
+			} else {
+				phrase, rest = rest[1:1+end], rest[2+end:]
+			}
+			if words := wordsOf(phrase); len(words) > 0 {
+				terms = append(terms, `"`+strings.Join(words, " ")+`"`)
+			}
+			continue
+		}
+		i := strings.IndexFunc(rest, func(r rune) bool { return !isWordRune(r) })
+		word := rest
+		if i >= 0 {
+			word, rest = rest[:i], rest[i:]
+		} else {
+			rest = ""
+		}
+		prefix := strings.HasPrefix(rest, "*")
+		if rest == "" && !endsInSpace {
+			prefix = true // still typing the last word
+		}
+		t := `"` + strings.ToLower(word) + `"`
+		if prefix && utf8.RuneCountInString(word) >= 2 {
+			t += "*"
+		}
+		terms = append(terms, t)
+	}
+	return strings.Join(terms, " ")
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+
+func wordsOf(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) }) {
+		out = append(out, strings.ToLower(w))
+	}
+	return out
+}
