@@ -31,6 +31,7 @@ import (
 	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
+	"puente/internal/search"
 	"puente/internal/server"
 	"puente/internal/taxonomy"
 )
@@ -42,6 +43,7 @@ Usage:
   puente migrate [flags]               create or upgrade the database, then exit
   puente admin create --email ADDRESS  invite the first (or another) admin; prints a one-time link
   puente sanitize [--all]              re-sanitise stored rich text with the current policy
+  puente search reindex                rebuild the full-text search index
   puente digest send [--week W] [--dry-run]      send the weekly digest (from cron), default: last week
   puente digest preview --email X [--week W] [--out F.eml]   write the digest X would receive
 
@@ -72,6 +74,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "sanitize":
 		return resanitize(ctx, args[1:], getenv, stdout, stderr)
+	case "search":
+		if len(args) < 2 || args[1] != "reindex" {
+			return errors.New("usage: puente search reindex [flags]")
+		}
+		return reindex(ctx, args[2:], getenv, stdout, stderr)
 	case "digest":
 		if len(args) < 2 || (args[1] != "send" && args[1] != "preview") {
 			return errors.New("usage: puente digest send|preview [flags]")
@@ -162,6 +169,23 @@ func resanitize(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stdout, "\rre-sanitised %d practices and %d comments with policy version %d\n", np, nc, sanitize.PolicyVersion)
 	log.Info("re-sanitised", "practices", np, "comments", nc, "policy_version", sanitize.PolicyVersion)
+	return nil
+}
+
+// reindex rebuilds the search index from the stored practices and comments.
+func reindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	_, d, log, err := setup(ctx, "search reindex", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	start := time.Now()
+	n, err := search.Reindex(ctx, d, func(n int) { fmt.Fprintf(stdout, "\rindexed %d practices", n) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\rindexed %d practices in %s\n", n, time.Since(start).Round(time.Millisecond))
+	log.Info("search index rebuilt", "practices", n)
 	return nil
 }
 

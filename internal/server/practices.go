@@ -396,6 +396,9 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 	return nil
 }
 
+// urlQueryEscape escapes a query parameter's value.
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
 // formError turns a body that could not be parsed into the right answer.
 func (s *Server) formError(err error) error {
 	return apperr.Wrap(apperr.Invalid, "error.bad_request", err)
@@ -602,23 +605,20 @@ func (s *Server) listFilter(r *http.Request) practices.Filter {
 	return f
 }
 
-func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
-	f := s.listFilter(r)
-	page, err := s.practices.List(r.Context(), s.viewer(r), f)
-	if err != nil {
-		return err
-	}
+// listView gathers what the list page (and the search page) show beside
+// the results: the filters' choices and the filters as a query string.
+func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.Page) (*listData, error) {
 	rf, err := s.refs(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	procs, err := s.processViews(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	meetings, err := s.taxonomy.Meetings(r.Context(), state(r).lang)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q := url.Values{}
 	for k, v := range map[string]string{"country": f.Country, "process": f.Process, "lang": f.Lang} {
@@ -639,8 +639,20 @@ func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	for y := s.clock.Now().Year(); y >= 2000; y-- {
 		years = append(years, y)
 	}
-	s.render(w, r, http.StatusOK, "practice_list", &View{Title: "list.title",
-		Data: listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}})
+	return &listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}, nil
+}
+
+func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
+	f := s.listFilter(r)
+	page, err := s.practices.List(r.Context(), s.viewer(r), f)
+	if err != nil {
+		return err
+	}
+	d, err := s.listView(r, f, page)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "practice_list", &View{Title: "list.title", Data: *d})
 	return nil
 }
 

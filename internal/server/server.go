@@ -130,6 +130,7 @@ func (s *Server) Handler() http.Handler {
 
 	// Open to visitors, who see only public practices.
 	r.Get("/practices", s.h(s.practiceList))
+	r.Get("/search", s.h(s.searchPage))
 	r.Get("/practices/{id}", s.h(s.practicePage))
 	r.Get("/practices/{id}/history", s.h(s.practiceHistory))
 	r.Get("/countries/{code}", s.h(s.countryPage))

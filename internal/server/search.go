@@ -1,0 +1,54 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"puente/internal/apperr"
+	"puente/internal/practices"
+)
+
+type searchData struct {
+	List    listData
+	Q       string
+	Results *practices.Results
+	Problem string
+	NextURL string
+	PrevURL string
+}
+
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	f := s.listFilter(r)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	ld, err := s.listView(r, f, nil)
+	if err != nil {
+		return err
+	}
+	d := searchData{List: *ld, Q: q}
+	status := http.StatusOK
+	if q != "" {
+		d.Results, err = s.practices.Search(r.Context(), s.viewer(r), q, f, page)
+		switch {
+		case apperr.Is(err, apperr.Unprocessable):
+			d.Problem, status = apperr.KeyOf(err), http.StatusUnprocessableEntity
+		case err != nil:
+			return err
+		default:
+			base := "/search?" + ld.Query.Encode()
+			if !strings.HasSuffix(base, "?") {
+				base += "&"
+			}
+			base += "q=" + urlQueryEscape(q) + "&page="
+			if d.Results.More {
+				d.NextURL = base + strconv.Itoa(d.Results.Page+1)
+			}
+			if d.Results.Page > 1 {
+				d.PrevURL = base + strconv.Itoa(d.Results.Page-1)
+			}
+		}
+	}
+	s.render(w, r, status, "search", &View{Title: "search.title", Data: d})
+	return nil
+}

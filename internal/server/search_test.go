@@ -1,0 +1,123 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"puente/internal/accounts"
+)
+
+func TestSearch(t *testing.T) {
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	f := practiceForm("Registro biométrico de migrantes", []string{"PA"}, "members")
+	f.Set("summary", "Guía para la migración ordenada.")
+	f.Set("context", "<p>La selva de Darién es una ruta peligrosa.</p>")
+	bio := publish(t, e, pa, f)
+	f = practiceForm("Ventanilla única de trámites", []string{"PA", "CR"}, "crm")
+	f.Set("context", "<p>Un registro biométrico aparece solo en el cuerpo.</p>")
+	crm := publish(t, e, pa, f)
+	f = practiceForm("Coordinación sanitaria", []string{"PA"}, "public")
+	f.Set("summary", "El registro biométrico en el resumen.")
+	public := publish(t, e, pa, f)
+	br := e.SignIn("br@gov.br")
+	br.PostForm(bio+"/comments", url.Values{"body": {"<p>Nos interesa la interoperabilidad con Roraima.</p>"}})
+
+	mx := e.SignIn("mx@gob.mx")
+	get := func(who string, q string) string {
+		t.Helper()
+		c := map[string]func(string) string{
+			"mx":   func(p string) string { return mx.Get(p).Body },
+			"br":   func(p string) string { return br.Get(p).Body },
+			"anon": func(p string) string { return e.Client().Get(p).Body },
+		}[who]
+		return c("/search?q=" + url.QueryEscape(q))
+	}
+	has := func(body, title string) bool { return strings.Contains(body, ">"+title+"</a>") }
+
+	for _, tc := range []struct {
+		name, who, q string
+		want, not    []string
+	}{
+		{"diacritics folded", "mx", "migracion", []string{"Registro biométrico de migrantes"}, nil},
+		{"capital and accent", "mx", "Guia", []string{"Registro biométrico de migrantes"}, nil},
+		{"prefix typed", "mx", "biometr*", []string{"Registro biométrico de migrantes", "Ventanilla única de trámites", "Coordinación sanitaria"}, nil},
+		{"prefix while typing", "mx", "darie", []string{"Registro biométrico de migrantes"}, nil},
+		{"phrase", "mx", `"ruta peligrosa"`, []string{"Registro biométrico de migrantes"}, []string{"Coordinación sanitaria"}},
+		{"phrase in wrong order", "mx", `"peligrosa ruta"`, nil, []string{"Registro biométrico de migrantes"}},
+		{"country names in any language", "mx", "Costa Rica", []string{"Ventanilla única de trámites"}, []string{"Coordinación sanitaria"}},
+		{"comments are searched", "mx", "Roraima", []string{"Registro biométrico de migrantes"}, nil},
+		{"scope: CSM official", "br", "biometrico", []string{"Registro biométrico de migrantes"}, []string{"Ventanilla única de trámites"}},
+		{"scope: visitor", "anon", "biometrico", []string{"Coordinación sanitaria"}, []string{"Registro biométrico de migrantes", "Ventanilla única de trámites"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := get(tc.who, tc.q)
+			for _, w := range tc.want {
+				if !has(body, w) {
+					t.Errorf("%q: %q not found", tc.q, w)
+				}
+			}
+			for _, n := range tc.not {
+				if has(body, n) {
+					t.Errorf("%q: %q found", tc.q, n)
+				}
+			}
+		})
+	}
+	// Ranking: title above summary above body.
+	body := get("mx", "registro biométrico ")
+	i1, i2, i3 := strings.Index(body, "Registro biométrico de migrantes</a>"), strings.Index(body, "Coordinación sanitaria</a>"), strings.Index(body, "Ventanilla única de trámites</a>")
+	if i1 < 0 || i2 < 0 || i3 < 0 || !(i1 < i2 && i2 < i3) {
+		t.Fatalf("ranking title > summary > body: %d %d %d", i1, i2, i3)
+	}
+	// Snippets mark the matched words; the rest is escaped text.
+	if !strings.Contains(body, "<mark>") {
+		t.Error("no highlight in snippets")
+	}
+	// Filters combine with search.
+	if b := mx.Get("/search?country=CR&q=registro").Body; !has(b, "Ventanilla única de trámites") || has(b, "Registro biométrico de migrantes") {
+		t.Error("country filter ignored")
+	}
+	// The index follows edits, hiding and deletion.
+	f = practiceForm("Registro biométrico de migrantes", []string{"PA"}, "members")
+	f.Set("context", "<p>Texto nuevo sobre Chiriquí.</p>")
+	pa.PostForm(bio, f)
+	if !has(get("mx", "Chiriqui"), "Registro biométrico de migrantes") || has(get("mx", "peligrosa"), "Registro biométrico de migrantes") {
+		t.Error("index not updated on edit")
+	}
+	var cid int64
+	e.DB.R.QueryRow(`SELECT id FROM comments`).Scan(&cid)
+	e.SignIn("mod@puente.test").PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"x"}})
+	if has(get("mx", "Roraima"), "Registro biométrico de migrantes") {
+		t.Error("hidden comment still searchable")
+	}
+	e.SignIn("mod@puente.test").PostForm("/moderation/practices/"+idOf(public)+"/hide", url.Values{"reason": {"x"}})
+	if has(get("anon", "biometrico"), "Coordinación sanitaria") {
+		t.Error("hidden practice still found")
+	}
+	if !has(get("mx", "ventanilla"), "Ventanilla única de trámites") {
+		t.Errorf("CRM official misses %s", crm)
+	}
+}
+
+func TestHostileSearchQueries(t *testing.T) {
+	e := practiceEnv(t)
+	e.CreateAccount("x@gob.pa", accounts.Official, "PA")
+	c := e.SignIn("x@gob.pa")
+	for _, q := range []string{`"`, `"""`, `AND`, `OR NOT`, `NEAR(a b, 2)`, `col:val`, `a AND (b`, `^start`, `*`, `-`, `{a b}`,
+		strings.Repeat("palabra ", 1300), "\x00\xff", `'; DROP TABLE practices; --`, `title:"x`, `a* * b*`, "é́́́́"} {
+		res := c.Get("/search?q=" + url.QueryEscape(q))
+		if res.Status >= 500 {
+			t.Errorf("query %.40q: %d", q, res.Status)
+		}
+		if res.Status != 200 && res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("query %.40q: %d", q, res.Status)
+		}
+	}
+	if res := c.Get("/search?q=" + url.QueryEscape("*** ...")); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Type at least one word.") {
+		t.Errorf("nothing searchable: %d", res.Status)
+	}
+}
