@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -23,10 +24,13 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"puente/db"
+	"puente/internal/accounts"
 	"puente/internal/clock"
 	"puente/internal/digest"
 	"puente/internal/mail"
+	"puente/internal/practices"
 	"puente/internal/scale"
+	"puente/internal/search"
 	"puente/internal/taxonomy"
 )
 
@@ -39,7 +43,7 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: puente-bench generate|digest [flags]")
+		return errors.New("usage: puente-bench generate|digest|search [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	path := fs.String("db", "bench/scale.db", "scale database file; generated when missing")
@@ -61,6 +65,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return nil
 	case "digest":
 		return benchDigest(ctx, d, out)
+	case "search":
+		return benchSearch(ctx, d, out)
 	}
 	return fmt.Errorf("unknown benchmark %q", args[0])
 }
@@ -202,5 +208,46 @@ func benchDigest(ctx context.Context, d *db.DB, out io.Writer) error {
 	fmt.Fprintf(out, "digest %s over %d accounts: %s\n", p, accounts, sum)
 	fmt.Fprintf(out, "composed and queued in %s; %d handed to SMTP (server counted %d); total %s (%.0f digests/s); peak RSS %.0f MiB\n",
 		composed.Round(time.Millisecond), sent, sk.n.Load(), total.Round(time.Millisecond), float64(sent)/total.Seconds(), peakRSS())
+	return nil
+}
+
+// benchSearch times searches for two common words, one client, as an
+// official of a CRM country sees them, after a warm-up.
+func benchSearch(ctx context.Context, d *db.DB, out io.Writer) error {
+	var indexed int
+	if err := d.R.QueryRowContext(ctx, `SELECT count(*) FROM practice_fts`).Scan(&indexed); err != nil {
+		return err
+	}
+	if indexed == 0 {
+		fmt.Fprintln(out, "building the search index…")
+		var err error
+		if indexed, err = search.Reindex(ctx, d, nil); err != nil {
+			return err
+		}
+	}
+	store := &practices.Store{DB: d, Clock: clock.Real{}}
+	v := practices.Viewer{AccountID: 2, Role: accounts.Official, Processes: []string{"CRM"}}
+	queries := []string{"migración frontera", "registro salud", "protección asilo", "trámites plataforma", "familias retorno"}
+	for i := range 20 {
+		if _, err := store.Search(ctx, v, queries[i%len(queries)], practices.Filter{}, 1); err != nil {
+			return err
+		}
+	}
+	var times []time.Duration
+	hits := 0
+	for i := range 200 {
+		start := time.Now()
+		r, err := store.Search(ctx, v, queries[i%len(queries)], practices.Filter{}, 1)
+		if err != nil {
+			return err
+		}
+		times = append(times, time.Since(start))
+		hits += len(r.Hits)
+	}
+	slices.Sort(times)
+	pct := func(p float64) time.Duration { return times[int(p*float64(len(times)-1))] }
+	fmt.Fprintf(out, "search, two common words, 1 client, %d practices indexed: %d queries, p50 %s, p90 %s, p99 %s, max %s (%d hits)\n",
+		indexed, len(times), pct(.5).Round(10*time.Microsecond), pct(.9).Round(10*time.Microsecond),
+		pct(.99).Round(10*time.Microsecond), times[len(times)-1].Round(10*time.Microsecond), hits)
 	return nil
 }

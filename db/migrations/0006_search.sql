@@ -10,3 +10,7 @@ CREATE VIRTUAL TABLE practice_fts USING fts5(
     comments,  -- the visible comments, as text
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- ORDER BY rank uses these column weights: a match in the title counts
+-- most, then the summary, the places, the text, the comments.
+INSERT INTO practice_fts (practice_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0, 2.0, 0.5)');

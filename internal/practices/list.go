@@ -112,7 +112,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		order = " ORDER BY " + keyCol + " ASC, p.id ASC"
 		backward = true
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+`, `+keyCol+` FROM practices p JOIN accounts a ON a.id = p.author_id
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+`, `+keyCol+` FROM practices p JOIN accounts a ON a.id = p.author_id
 		WHERE `+where+order+` LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, err
@@ -207,7 +207,7 @@ func countBy[K comparable](ctx context.Context, s *Store, v Viewer, q string) (m
 
 // Mine returns what account wrote (every status), newest change first.
 func (s *Store) Mine(ctx context.Context, v Viewer) ([]*Practice, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
 		WHERE p.author_id = ? ORDER BY p.updated_at DESC LIMIT 500`, v.AccountID)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (s *Store) Mine(ctx context.Context, v Viewer) ([]*Practice, error) {
 // Followed returns the practices v follows and may still see.
 func (s *Store) Followed(ctx context.Context, v Viewer) ([]*Practice, error) {
 	where, args := visibleWhere(v)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practice_follows f
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practice_follows f
 		JOIN practices p ON p.id = f.practice_id JOIN accounts a ON a.id = p.author_id
 		WHERE f.account_id = ? AND `+where+` ORDER BY f.created_at DESC LIMIT 500`, append([]any{v.AccountID}, args...)...)
 	if err != nil {

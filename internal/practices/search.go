@@ -8,9 +8,6 @@ import (
 	"puente/internal/search"
 )
 
-// Column weights of the ranking: title, summary, body, places, comments.
-const rankWeights = "10.0, 5.0, 1.0, 2.0, 0.5"
-
 // SearchPageSize and SearchMaxPages bound how deep search results go.
 const (
 	SearchPageSize = 20
@@ -42,6 +39,11 @@ var ErrEmptyQuery = apperr.New(apperr.Unprocessable, "search.empty")
 
 // Search finds the published practices v may see whose text, places or
 // comments match q, best first, narrowed by the list's filters.
+//
+// Without filters it ranks inside the index first (ORDER BY rank, which
+// FTS5 answers without reading practices), then keeps the candidates v
+// may see, in order, reading more candidates only when too few are
+// visible. With filters, one query joins and ranks.
 func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page int) (*Results, error) {
 	fts := search.Parse(q)
 	if fts == "" {
@@ -50,35 +52,162 @@ func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page i
 	if page < 1 || page > SearchMaxPages {
 		page = 1
 	}
+	need := page*SearchPageSize + 1
+	var ids []int64
+	var err error
+	if f == (Filter{Sort: f.Sort}) {
+		ids, err = s.rankedVisible(ctx, v, fts, need)
+	} else {
+		ids, err = s.rankedFiltered(ctx, v, fts, f, need)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Query: fts, Page: page}
+	lo := (page - 1) * SearchPageSize
+	if lo >= len(ids) {
+		return res, nil
+	}
+	hi := min(lo+SearchPageSize, len(ids))
+	res.More = len(ids) > hi && page < SearchMaxPages
+	ids = ids[lo:hi]
+	ps, err := s.byIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	snips, err := s.snippets(ctx, fts, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		res.Hits = append(res.Hits, Hit{Practice: p, Snippet: marks(snips[p.ID])})
+	}
+	return res, nil
+}
+
+// rankedVisible walks the index's ranking in chunks and keeps the ids v
+// may see, until it has n or the matches run out.
+func (s *Store) rankedVisible(ctx context.Context, v Viewer, fts string, n int) ([]int64, error) {
+	where, args := listWhere(v)
+	const chunk = 200
+	var out []int64
+	for offset := 0; len(out) < n; offset += chunk {
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid FROM practice_fts WHERE practice_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, fts, chunk, offset)
+		if err != nil {
+			return nil, err
+		}
+		var cand []any
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			cand = append(cand, id)
+		}
+		rows.Close()
+		if len(cand) == 0 {
+			break
+		}
+		in := strings.TrimSuffix(strings.Repeat("?,", len(cand)), ",")
+		rows, err = s.DB.R.QueryContext(ctx, `SELECT p.id FROM practices p WHERE p.id IN (`+in+`) AND `+where, append(cand, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		ok := map[int64]bool{}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ok[id] = true
+		}
+		rows.Close()
+		for _, c := range cand {
+			if id := c.(int64); ok[id] {
+				out = append(out, id)
+			}
+		}
+		if len(cand) < chunk {
+			break
+		}
+	}
+	return out, nil
+}
+
+// rankedFiltered ranks the matches that pass the filters in one query.
+func (s *Store) rankedFiltered(ctx context.Context, v Viewer, fts string, f Filter, n int) ([]int64, error) {
 	where, args := filterWhere(v, f)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+`,
-			snippet(practice_fts, -1, char(2), char(3), '…', 24)
-		FROM practice_fts JOIN practices p ON p.id = practice_fts.rowid JOIN accounts a ON a.id = p.author_id
-		WHERE practice_fts MATCH ? AND `+where+`
-		ORDER BY bm25(practice_fts, `+rankWeights+`), p.id DESC LIMIT ? OFFSET ?`,
-		append(append([]any{fts}, args...), SearchPageSize+1, (page-1)*SearchPageSize)...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.id FROM practice_fts JOIN practices p ON p.id = practice_fts.rowid
+		WHERE practice_fts MATCH ? AND `+where+` ORDER BY practice_fts.rank LIMIT ?`, append(append([]any{fts}, args...), n)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	res := &Results{Query: fts, Page: page}
-	var ps []*Practice
+	var out []int64
 	for rows.Next() {
-		var snip string
-		p, err := scanPractice(scanWith(rows, &snip))
-		if err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		ps = append(ps, p)
-		res.Hits = append(res.Hits, Hit{Practice: p, Snippet: marks(snip)})
+		out = append(out, id)
 	}
-	if err := rows.Err(); err != nil {
+	return out, rows.Err()
+}
+
+// byIDs loads practices for a list, in the order of ids, without their
+// long sections.
+func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id WHERE p.id IN (`+in+`)`, args...)
+	if err != nil {
 		return nil, err
 	}
-	if len(res.Hits) > SearchPageSize {
-		res.Hits, ps, res.More = res.Hits[:SearchPageSize], ps[:SearchPageSize], page < SearchMaxPages
+	got, err := s.collect(ctx, rows)
+	if err != nil {
+		return nil, err
 	}
-	return res, loadRelations(ctx, s.DB.R, ps)
+	byID := map[int64]*Practice{}
+	for _, p := range got {
+		byID[p.ID] = p
+	}
+	out := make([]*Practice, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// snippets asks the index for the matching passage of each practice.
+func (s *Store) snippets(ctx context.Context, fts string, ids []int64) (map[int64]string, error) {
+	args := []any{fts}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid, snippet(practice_fts, -1, char(2), char(3), '…', 24) FROM practice_fts
+		WHERE practice_fts MATCH ? AND rowid IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var sn string
+		if err := rows.Scan(&id, &sn); err != nil {
+			return nil, err
+		}
+		out[id] = sn
+	}
+	return out, rows.Err()
 }
 
 // marks splits a snippet at the markers FTS5 put around matched words.

@@ -34,6 +34,12 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''),
 	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason`
 
+// listColumns are practiceColumns without the long sections, for lists.
+var listColumns = strings.NewReplacer(
+	"p.context_raw, p.context_html", "'', ''", "p.actions_raw, p.actions_html", "'', ''",
+	"p.results_raw, p.results_html", "'', ''", "p.lessons_raw, p.lessons_html", "'', ''",
+	"p.adoption_raw, p.adoption_html", "'', ''").Replace(practiceColumns)
+
 func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	var p Practice
 	raw := make([]string, len(Sections))
@@ -366,7 +372,7 @@ func Load(ctx context.Context, q interface {
 
 // Queue returns the practices waiting for review, oldest submission first.
 func (s *Store) Queue(ctx context.Context) ([]*Practice, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
 		WHERE p.status = 'submitted' ORDER BY p.submitted_at, p.id LIMIT 500`)
 	if err != nil {
 		return nil, err
