@@ -157,10 +157,10 @@ func TestErrorPages(t *testing.T) {
 	if res := c.Do(req); res.Status != http.StatusMethodNotAllowed {
 		t.Errorf("DELETE /signin: %d", res.Status)
 	}
-	big := strings.Repeat("a", 2<<20)
+	big := strings.Repeat("a", 5<<20)
 	if res := c.PostForm("/account/profile", url.Values{"display_name": {big}}); res.Status != http.StatusRequestEntityTooLarge ||
 		!strings.Contains(res.Body, "larger than the limit") {
-		t.Errorf("2 MB form: %d", res.Status)
+		t.Errorf("5 MB form: %d", res.Status)
 	}
 	if res := c.Get("/invitations/not-a-token"); res.Status != http.StatusGone {
 		t.Errorf("unknown invitation: %d", res.Status)

@@ -54,8 +54,9 @@ func (s *Server) begin(next http.Handler) http.Handler {
 	})
 }
 
-// MaxBodyBytes bounds a request body; forms are far smaller.
-const MaxBodyBytes = 1 << 20
+// MaxBodyBytes bounds a request body: room for a practice whose five
+// sections are at their limit, percent-encoded.
+const MaxBodyBytes = 4 << 20
 
 func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
