@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,4 +159,23 @@ func Screenshot(t testing.TB, ctx context.Context, path string) {
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Shots returns the folder for a test's screenshots: $PUENTE_SCREENSHOTS,
+// or a temporary one. When the test fails, a screenshot of the page at
+// that moment is saved there and its path logged.
+func Shots(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	dir := os.Getenv("PUENTE_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			path := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-failure.png")
+			Screenshot(t, ctx, path)
+			t.Logf("screenshot of the failure: %s", path)
+		}
+	})
+	return dir
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,10 +24,7 @@ func TestDigestRendersAndFollowsSettings(t *testing.T) {
 	pa := e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
 	mx := e.CreateAccount("luis@inm.gob.mx", accounts.Official, "MX")
 	base := e.HTTP.URL
-	shots := os.Getenv("PUENTE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	shots := browsertest.Shots(t, ctx)
 	at := db.FormatTime(time.Date(2026, 11, 18, 15, 0, 0, 0, time.UTC)) // in week 2026-W47
 	for _, p := range []struct {
 		author *accounts.Account

@@ -23,16 +23,7 @@ func TestInviteAcceptSignOutJourney(t *testing.T) {
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	base := e.HTTP.URL
-	shots := os.Getenv("PUENTE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	defer func() {
-		if t.Failed() {
-			browsertest.Screenshot(t, ctx, filepath.Join(shots, "failure.png"))
-			t.Logf("screenshot of the failure: %s", filepath.Join(shots, "failure.png"))
-		}
-	}()
+	shots := browsertest.Shots(t, ctx)
 
 	// The admin signs in; the sign-in page sends them on to where they were going.
 	browsertest.Do(t, ctx,

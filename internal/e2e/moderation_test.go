@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,15 +36,7 @@ func TestModerationJourney(t *testing.T) {
 	e.CreateAccount("luis@inm.gob.mx", accounts.Official, "MX")
 	e.CreateAccount("beatriz@gov.br", accounts.Official, "BR")
 	base := e.HTTP.URL
-	shots := os.Getenv("PUENTE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	defer func() {
-		if t.Failed() {
-			browsertest.Screenshot(t, ctx, filepath.Join(shots, "moderation-failure.png"))
-		}
-	}()
+	shots := browsertest.Shots(t, ctx)
 
 	// The official writes and submits.
 	signIn(t, ctx, base, "samira@migracion.gob.pa")

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,15 +55,7 @@ func TestPracticeJourney(t *testing.T) {
 	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
 	e.CreateAccount("beatriz@gov.br", accounts.Official, "BR")
 	base := e.HTTP.URL
-	shots := os.Getenv("PUENTE_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	defer func() {
-		if t.Failed() {
-			browsertest.Screenshot(t, ctx, filepath.Join(shots, "practice-failure.png"))
-		}
-	}()
+	shots := browsertest.Shots(t, ctx)
 	// toggle clicks an editor's toolbar button until it shows the wanted
 	// state. The editor applies a click asynchronously, and a click that
 	// lands while it is busy can be lost; a person would look and click
