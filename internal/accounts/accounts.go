@@ -15,6 +15,7 @@ import (
 	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/tokens"
 )
 
 // Role is what an account may do.
@@ -301,4 +302,34 @@ func (s *Store) NotifyFlags(ctx context.Context, id int64) (bool, error) {
 	var on bool
 	err := s.DB.R.QueryRowContext(ctx, `SELECT notify_flags FROM accounts WHERE id = ?`, id).Scan(&on)
 	return on, err
+}
+
+// NewFeedToken gives an account a new private-feed token, replacing any
+// old one (whose links stop working), and returns it.
+func (s *Store) NewFeedToken(ctx context.Context, id int64) (string, error) {
+	token := tokens.New()
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET feed_token_hash = ? WHERE id = ?`, tokens.Hash(token), id)
+	return token, err
+}
+
+// RevokeFeedToken ends an account's private feed.
+func (s *Store) RevokeFeedToken(ctx context.Context, id int64) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET feed_token_hash = NULL WHERE id = ?`, id)
+	return err
+}
+
+// HasFeedToken reports whether an account has a private feed.
+func (s *Store) HasFeedToken(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE id = ? AND feed_token_hash IS NOT NULL`, id).Scan(&n)
+	return n > 0, err
+}
+
+// ByFeedToken returns the active account a private-feed token belongs to.
+func (s *Store) ByFeedToken(ctx context.Context, token string) (*Account, error) {
+	a, err := scanAccount(s.DB.R.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE feed_token_hash = ? AND status = 'active'`, tokens.Hash(token)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return a, err
 }

@@ -22,6 +22,10 @@ type accountData struct {
 	Country     string
 	Profile     profileForm
 	NotifyFlags bool
+	// HasFeed tells whether a private feed exists; FeedURL is shown once,
+	// right after it is made (only its hash is stored).
+	HasFeed bool
+	FeedURL string
 }
 
 func (s *Server) accountView(r *http.Request, title string) (*View, error) {
@@ -36,6 +40,9 @@ func (s *Server) accountView(r *http.Request, title string) (*View, error) {
 	}
 	d := accountData{Sessions: list, Profile: profileForm{DisplayName: a.DisplayName, Lang: a.Lang}}
 	if d.NotifyFlags, err = s.accounts.NotifyFlags(r.Context(), a.ID); err != nil {
+		return nil, err
+	}
+	if d.HasFeed, err = s.accounts.HasFeedToken(r.Context(), a.ID); err != nil {
 		return nil, err
 	}
 	if c, _ := s.taxonomy.Country(r.Context(), a.CountryCode); c != nil {

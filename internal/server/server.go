@@ -131,6 +131,10 @@ func (s *Server) Handler() http.Handler {
 	// Open to visitors, who see only public practices.
 	r.Get("/practices", s.h(s.practiceList))
 	r.Get("/search", s.h(s.searchPage))
+	r.Get("/feeds/practices.atom", s.h(s.publicFeed))
+	r.Get("/feeds/tags/{tag}", s.h(s.publicFeed))
+	r.Get("/feeds/countries/{country}", s.h(s.publicFeed))
+	r.Get("/feeds/private/{token}", s.h(s.privateFeed))
 	r.Get("/practices/{id}", s.h(s.practicePage))
 	r.Get("/practices/{id}/history", s.h(s.practiceHistory))
 	r.Get("/countries/{code}", s.h(s.countryPage))
@@ -161,6 +165,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/flags", s.h(s.flagPost))
 		r.Post("/appeals", s.h(s.appealPost))
 		r.Post("/account/notifications", s.h(s.notificationsPost))
+		r.Post("/account/feed", s.h(s.feedTokenPost))
 		r.Get("/log", s.h(s.logPage))
 		r.Get("/settings/digest", s.h(s.digestSettings))
 		r.Post("/settings/digest", s.h(s.digestSettingsPost))
