@@ -119,9 +119,7 @@ func (l Locale) T(key string, args ...any) string {
 
 func (l Locale) format(v any) string {
 	switch v := v.(type) {
-	case int:
-		return l.Number(int64(v))
-	case int64:
+	case int, int64:
 		return l.Number(v)
 	case time.Time:
 		return l.Date(v)
@@ -138,8 +136,18 @@ func Has(key string) bool {
 // Keys returns every catalogue key, for tests.
 func Keys() map[string]Msg { return catalogue }
 
-// Number formats an integer with the language's thousands separator.
-func (l Locale) Number(n int64) string {
+// Number formats an integer (int or int64) with the language's thousands
+// separator.
+func (l Locale) Number(v any) string {
+	var n int64
+	switch v := v.(type) {
+	case int:
+		n = int64(v)
+	case int64:
+		n = v
+	default:
+		return fmt.Sprint(v)
+	}
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

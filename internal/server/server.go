@@ -166,6 +166,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/appeals", s.h(s.appealPost))
 		r.Post("/account/notifications", s.h(s.notificationsPost))
 		r.Post("/account/feed", s.h(s.feedTokenPost))
+		r.Get("/insights", s.h(s.insightsPage))
+		r.Get("/insights/{chart}.csv", s.h(s.insightsCSV))
 		r.Get("/log", s.h(s.logPage))
 		r.Get("/settings/digest", s.h(s.digestSettings))
 		r.Post("/settings/digest", s.h(s.digestSettingsPost))
