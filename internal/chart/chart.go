@@ -7,10 +7,19 @@ import (
 	"strconv"
 )
 
-// Row is one category with a value per series.
+// Row is one category with a value per series. Short, when set, labels
+// the chart where Label would not fit; tables use Label.
 type Row struct {
 	Label  string
+	Short  string
 	Values []int
+}
+
+func (r Row) chartLabel() string {
+	if r.Short != "" {
+		return r.Short
+	}
+	return r.Label
 }
 
 // Bar is one drawn bar.
@@ -39,15 +48,17 @@ type Chart struct {
 	Rows          []Row
 }
 
-// niceMax rounds a maximum up to 1, 2 or 5 times a power of ten.
+// ticks is the number of intervals on the value axis.
+const ticks = 4
+
+// niceMax is the top of the value axis: four steps of 1, 2 or 5 times a
+// power of ten, at least v, so every tick is a whole number.
 func niceMax(v int) int {
-	if v <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(float64(v))))
+	need := math.Max(float64(v)/ticks, 1)
+	p := math.Pow(10, math.Floor(math.Log10(need)))
 	for _, m := range []float64{1, 2, 5, 10} {
-		if float64(v) <= m*p {
-			return int(m * p)
+		if need <= m*p {
+			return int(m*p) * ticks
 		}
 	}
 	return v
@@ -66,7 +77,7 @@ func maxOf(rows []Row) int {
 // Horizontal lays out one group of bars per row, rows top to bottom, with
 // the labels at the left.
 func Horizontal(rows []Row, series []string, width float64) Chart {
-	const labelW, barH, gap, top, bottom = 230.0, 14.0, 10.0, 10.0, 28.0
+	const labelW, barH, gap, top, bottom = 300.0, 14.0, 10.0, 10.0, 28.0
 	c := Chart{Width: width, Horizontal: true, Series: series, Rows: rows}
 	groupH := barH*float64(len(series)) + gap
 	c.Height = top + groupH*float64(len(rows)) + bottom
@@ -74,16 +85,16 @@ func Horizontal(rows []Row, series []string, width float64) Chart {
 	m := niceMax(maxOf(rows))
 	for i, r := range rows {
 		y := top + groupH*float64(i)
-		c.Labels = append(c.Labels, Label{X: labelW - 8, Y: y + barH*float64(len(series))/2 + 4, Text: r.Label, Anchor: "end"})
+		c.Labels = append(c.Labels, Label{X: labelW - 8, Y: y + barH*float64(len(series))/2 + 4, Text: r.chartLabel(), Anchor: "end"})
 		for s, v := range r.Values {
 			w := plotW * float64(v) / float64(m)
 			c.Bars = append(c.Bars, Bar{X: labelW, Y: y + barH*float64(s), W: w, H: barH - 2, Value: v, Series: s})
 		}
 	}
-	for i := 0; i <= 4; i++ {
-		x := labelW + plotW*float64(i)/4
+	for i := 0; i <= ticks; i++ {
+		x := labelW + plotW*float64(i)/ticks
 		c.Gridlines = append(c.Gridlines, x)
-		c.Ticks = append(c.Ticks, Label{X: x, Y: c.Height - 8, Text: strconv.Itoa(m * i / 4), Anchor: "middle"})
+		c.Ticks = append(c.Ticks, Label{X: x, Y: c.Height - 8, Text: strconv.Itoa(m * i / ticks), Anchor: "middle"})
 	}
 	return c
 }
@@ -100,17 +111,17 @@ func Vertical(rows []Row, series []string, width, height float64) Chart {
 	for i, r := range rows {
 		x := left + groupW*float64(i)
 		if i%3 == 0 {
-			c.Labels = append(c.Labels, Label{X: x + groupW/2, Y: height - bottom + 16, Text: r.Label, Anchor: "middle"})
+			c.Labels = append(c.Labels, Label{X: x + groupW/2, Y: height - bottom + 16, Text: r.chartLabel(), Anchor: "middle"})
 		}
 		for s, v := range r.Values {
 			h := plotH * float64(v) / float64(m)
 			c.Bars = append(c.Bars, Bar{X: x + barW*float64(s), Y: top + plotH - h, W: barW - 1, H: h, Value: v, Series: s})
 		}
 	}
-	for i := 0; i <= 4; i++ {
-		y := top + plotH - plotH*float64(i)/4
+	for i := 0; i <= ticks; i++ {
+		y := top + plotH - plotH*float64(i)/ticks
 		c.Gridlines = append(c.Gridlines, y)
-		c.Ticks = append(c.Ticks, Label{X: left - 6, Y: y + 4, Text: strconv.Itoa(m * i / 4), Anchor: "end"})
+		c.Ticks = append(c.Ticks, Label{X: left - 6, Y: y + 4, Text: strconv.Itoa(m * i / ticks), Anchor: "end"})
 	}
 	return c
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -37,7 +38,8 @@ func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error)
 	for _, m := range meetings {
 		for _, t := range append(append(m.Objectives[:0:0], m.Objectives...), m.Recommendations...) {
 			c := counts[t.ID]
-			tagRows = append(tagRows, chart.Row{Label: loc.T("tag.kind."+t.Kind, "n", t.Number) + ": " + t.Label, Values: []int{c[0], c[1]}})
+			full := loc.T("tag.kind."+t.Kind, "n", t.Number) + ": " + t.Label
+			tagRows = append(tagRows, chart.Row{Label: full, Short: shorten(full, 42), Values: []int{c[0], c[1]}})
 		}
 	}
 	countries, err := s.taxonomy.Countries(r.Context(), lang)
@@ -50,7 +52,7 @@ func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error)
 	}
 	var monthRows []chart.Row
 	for _, m := range in.ByMonth {
-		monthRows = append(monthRows, chart.Row{Label: loc.MonthYear(m.Month), Values: []int{m.Practices, m.Comments}})
+		monthRows = append(monthRows, chart.Row{Label: loc.MonthYear(m.Month), Short: m.Month.Format("2006-01"), Values: []int{m.Practices, m.Comments}})
 	}
 	return map[string]chart.Chart{
 		"tags":      chart.Horizontal(tagRows, []string{"CRM", "CSM"}, 760),
@@ -97,4 +99,13 @@ func (s *Server) insightsCSV(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 	return nil
+}
+
+// shorten cuts a label to n characters, with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
