@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"puente/internal/browsertest"
+	"puente/internal/comments"
+	"puente/internal/demo"
+	"puente/internal/moderation"
+	"puente/internal/practices"
+	"puente/internal/servertest"
+	"puente/internal/taxonomy"
+)
+
+func demoEnv(t *testing.T) *servertest.Env {
+	t.Helper()
+	e := servertest.New(t)
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, e.Accounts); err != nil {
+		t.Fatal(err)
+	}
+	ps := &practices.Store{DB: e.DB, Clock: e.Clock}
+	cs := &comments.Store{DB: e.DB, Clock: e.Clock, Practices: ps}
+	if _, err := demo.SeedPractices(ctx, demo.Stores{DB: e.DB, Accounts: e.Accounts, Practices: ps, Comments: cs,
+		Taxonomy: &taxonomy.Store{DB: e.DB}, Moderation: &moderation.Store{DB: e.DB, Clock: e.Clock, Practices: ps, Comments: cs}}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func demoSignIn(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), demo.Password))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+}
+
+// TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on the main
+// pages, as the roles that use them: no serious or critical violation.
+func TestAccessibility(t *testing.T) {
+	ctx := browsertest.New(t)
+	e := demoEnv(t)
+	base := e.HTTP.URL
+	browsertest.Shots(t, ctx)
+	check := func(path string) {
+		t.Helper()
+		browsertest.Do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("main")))
+		if strings.Contains(path, "/new") || strings.HasPrefix(path, "/practices/") {
+			browsertest.Do(t, ctx, chromedp.WaitReady(chromedp.CSS("trix-editor")))
+		}
+		for _, v := range browsertest.Axe(t, ctx) {
+			t.Errorf("%s: %s", path, v)
+		}
+	}
+	// The check can fail: an unlabelled field added to a page is caught.
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/signin"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("main").insertAdjacentHTML("beforeend", "<input type=text id=axe-probe>")`))
+	caught := false
+	for _, v := range browsertest.Axe(t, ctx) {
+		caught = caught || v.ID == "label"
+	}
+	if !caught {
+		t.Fatal("axe-core did not report an unlabelled input: the check is not running")
+	}
+	check("/signin")
+	check("/practices")
+	demoSignIn(t, ctx, base, "panama@demo.puente.test")
+	for _, p := range []string{"/", "/practices", "/practices/1", "/practices/new", "/search?q=registro", "/settings/digest", "/insights", "/account", "/log"} {
+		check(p)
+	}
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/"))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	demoSignIn(t, ctx, base, "moderator@demo.puente.test")
+	check("/moderation")
+	check(fmt.Sprintf("/moderation/review/%d", 14))
+}
+
+// TestKeyboardOnly signs in and comments with the keyboard alone.
+func TestKeyboardOnly(t *testing.T) {
+	ctx := browsertest.New(t)
+	e := demoEnv(t)
+	base := e.HTTP.URL
+	browsertest.Shots(t, ctx)
+	focused := func() string {
+		return browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id || document.activeElement.tagName`))
+	}
+	tabTo := func(id string) {
+		t.Helper()
+		for range 60 {
+			if focused() == id {
+				return
+			}
+			browsertest.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
+		}
+		t.Fatalf("Tab never reached #%s", id)
+	}
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/signin"), chromedp.WaitVisible(chromedp.ID("email")))
+	tabTo("email")
+	browsertest.Do(t, ctx, chromedp.KeyEvent("panama@demo.puente.test"))
+	tabTo("password")
+	browsertest.Do(t, ctx, chromedp.KeyEvent(demo.Password))
+	browsertest.Navigate(t, ctx, chromedp.KeyEvent(kb.Enter))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)))
+
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/4"), chromedp.WaitVisible(chromedp.CSS(`trix-editor#comment-body-0`)))
+	tabTo("comment-body-0")
+	browsertest.Do(t, ctx, chromedp.KeyEvent("Comentario escrito solo con el teclado."))
+	// Tab out of the editor to its submit button, then Enter.
+	for range 10 {
+		if browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.activeElement.matches("form.comment-form:has(#comment-body-0) button[type=submit]")`)) {
+			break
+		}
+		browsertest.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
+	}
+	browsertest.Navigate(t, ctx, chromedp.KeyEvent(kb.Enter))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	if c := text(t, ctx, "section.comments"); !strings.Contains(c, "Comentario escrito solo con el teclado.") {
+		t.Fatalf("comment not posted by keyboard: %q", c)
+	}
+}
