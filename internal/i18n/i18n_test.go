@@ -140,3 +140,51 @@ func TestFormatting(t *testing.T) {
 		t.Errorf("unknown language should fall back to Spanish: %q", got)
 	}
 }
+
+var (
+	tplAction  = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	htmlTag    = regexp.MustCompile(`(?s)<[^>]*>`)
+	textAttr   = regexp.MustCompile(`(?i)\b(placeholder|title|aria-label|alt|label)="([^"]*)"`)
+	hasLetter  = regexp.MustCompile(`\p{L}`)
+	literalOK  = map[string]bool{"Puente": true, "· Puente": true}
+	formatHint = regexp.MustCompile(`^[0-9W-]+$`)
+)
+
+// TestTemplatesHaveNoLiteralText fails when a template shows a person
+// words that do not come from the catalogue.
+func TestTemplatesHaveNoLiteralText(t *testing.T) {
+	root := filepath.Join("..", "..", "web", "templates")
+	checked := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		src := string(b)
+		for _, m := range textAttr.FindAllStringSubmatch(tplAction.ReplaceAllString(src, ""), -1) {
+			v := m[2]
+			if hasLetter.MatchString(v) && !formatHint.MatchString(v) && !literalOK[strings.TrimSpace(v)] {
+				t.Errorf("%s: %s=%q is not from the catalogue", path, m[1], m[2])
+			}
+		}
+		text := htmlTag.ReplaceAllString(tplAction.ReplaceAllString(src, " "), "\n")
+		for _, line := range strings.Split(text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || !hasLetter.MatchString(line) || literalOK[line] || strings.HasPrefix(line, "/") {
+				continue
+			}
+			t.Errorf("%s: literal text %q", path, line)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 20 {
+		t.Fatalf("checked only %d templates", checked)
+	}
+}
