@@ -15,10 +15,7 @@ const (
 )
 
 // Mark is a piece of a snippet; Hit is true for the words that matched.
-type Mark struct {
-	Text string
-	Hit  bool
-}
+type Mark = search.Mark
 
 // Hit is one search result.
 type Hit struct {
@@ -75,42 +72,62 @@ func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page i
 	if err != nil {
 		return nil, err
 	}
-	snips, err := s.snippets(ctx, fts, ids)
+	snips, err := s.snippets(ctx, search.Terms(q), ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
-		res.Hits = append(res.Hits, Hit{Practice: p, Snippet: marks(snips[p.ID])})
+		res.Hits = append(res.Hits, Hit{Practice: p, Snippet: snips[p.ID]})
 	}
 	return res, nil
 }
 
-// rankedVisible walks the index's ranking in chunks and keeps the ids v
-// may see, until it has n or the matches run out.
+// rankedVisible takes the matches in titles and summaries first (a small
+// index, and the best-ranked matches), then the rest of the full index,
+// each in ranking order and in chunks, keeping the ids v may see until it
+// has n or the matches run out.
 func (s *Store) rankedVisible(ctx context.Context, v Viewer, fts string, n int) ([]int64, error) {
+	seen := map[int64]bool{}
+	out, err := s.rankedIn(ctx, v, "practice_head_fts", fts, n, seen, nil)
+	if err != nil || len(out) >= n {
+		return out, err
+	}
+	return s.rankedIn(ctx, v, "practice_fts", fts, n, seen, out)
+}
+
+func (s *Store) rankedIn(ctx context.Context, v Viewer, table, fts string, n int, seen map[int64]bool, out []int64) ([]int64, error) {
 	where, args := listWhere(v)
-	const chunk = 200
-	var out []int64
+	const chunk = 64
 	for offset := 0; len(out) < n; offset += chunk {
-		rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid FROM practice_fts WHERE practice_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, fts, chunk, offset)
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, fts, chunk, offset)
 		if err != nil {
 			return nil, err
 		}
 		var cand []any
+		fetched := 0
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			cand = append(cand, id)
+			fetched++
+			if !seen[id] {
+				seen[id] = true
+				cand = append(cand, id)
+			}
 		}
 		rows.Close()
-		if len(cand) == 0 {
+		if fetched == 0 {
 			break
 		}
+		if len(cand) == 0 {
+			continue
+		}
 		in := strings.TrimSuffix(strings.Repeat("?,", len(cand)), ",")
-		rows, err = s.DB.R.QueryContext(ctx, `SELECT p.id FROM practices p WHERE p.id IN (`+in+`) AND `+where, append(cand, args...)...)
+		// The covering index answers without reading the long rows.
+		rows, err = s.DB.R.QueryContext(ctx, `SELECT p.id FROM practices p INDEXED BY practices_visibility
+			WHERE p.id IN (`+in+`) AND `+where, append(cand, args...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +146,7 @@ func (s *Store) rankedVisible(ctx context.Context, v Viewer, fts string, n int) 
 				out = append(out, id)
 			}
 		}
-		if len(cand) < chunk {
+		if fetched < chunk {
 			break
 		}
 	}
@@ -185,52 +202,47 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
 	return out, nil
 }
 
-// snippets asks the index for the matching passage of each practice.
-func (s *Store) snippets(ctx context.Context, fts string, ids []int64) (map[int64]string, error) {
-	args := []any{fts}
-	for _, id := range ids {
-		args = append(args, id)
+// snippets finds the matching passage of each practice in its indexed
+// text: the summary and the sections, else the places and comments.
+func (s *Store) snippets(ctx context.Context, terms []search.Term, ids []int64) (map[int64][]Mark, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid, snippet(practice_fts, -1, char(2), char(3), '…', 24) FROM practice_fts
-		WHERE practice_fts MATCH ? AND rowid IN (`+in+`)`, args...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid, summary, body, places, comments FROM practice_fts WHERE rowid IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]string{}
+	out := map[int64][]Mark{}
 	for rows.Next() {
 		var id int64
-		var sn string
-		if err := rows.Scan(&id, &sn); err != nil {
+		var summary, body, places, comments string
+		if err := rows.Scan(&id, &summary, &body, &places, &comments); err != nil {
 			return nil, err
 		}
-		out[id] = sn
+		var best []Mark
+		for _, text := range []string{summary + "\n" + body, places, comments} {
+			marks := search.Snippet(text, terms, 28)
+			if hasHit(marks) {
+				best = marks
+				break
+			}
+			if best == nil {
+				best = marks
+			}
+		}
+		out[id] = best
 	}
 	return out, rows.Err()
 }
 
-// marks splits a snippet at the markers FTS5 put around matched words.
-// The text stays text: templates escape it, and only they add <mark>.
-func marks(s string) []Mark {
-	var out []Mark
-	for s != "" {
-		i := strings.IndexByte(s, 2)
-		if i < 0 {
-			out = append(out, Mark{Text: s})
-			break
+func hasHit(ms []Mark) bool {
+	for _, m := range ms {
+		if m.Hit {
+			return true
 		}
-		if i > 0 {
-			out = append(out, Mark{Text: s[:i]})
-		}
-		s = s[i+1:]
-		j := strings.IndexByte(s, 3)
-		if j < 0 {
-			out = append(out, Mark{Text: s, Hit: true})
-			break
-		}
-		out = append(out, Mark{Text: s[:j], Hit: true})
-		s = s[j+1:]
 	}
-	return out
+	return false
 }

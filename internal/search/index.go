@@ -24,6 +24,9 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 		context_html, actions_html, results_html, lessons_html, adoption_html FROM practices WHERE id = ?`, id).
 		Scan(&title, &summary, &institutions, &partners, &sections[0], &sections[1], &sections[2], &sections[3], &sections[4])
 	if err == sql.ErrNoRows {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM practice_head_fts WHERE rowid = ?`, id); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id)
 		return err
 	}
@@ -59,6 +62,12 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id); err != nil {
 		return err
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_head_fts WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO practice_head_fts (rowid, title, summary) VALUES (?, ?, ?)`, id, title, summary); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO practice_fts (rowid, title, summary, body, places, comments) VALUES (?, ?, ?, ?, ?, ?)`,
 		id, title, summary, body.String(), places, comments.String())
 	return err
@@ -66,8 +75,10 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 
 // Reindex rebuilds the whole index, in batches, reporting progress.
 func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error) {
-	if _, err := d.W.ExecContext(ctx, `DELETE FROM practice_fts`); err != nil {
-		return 0, err
+	for _, table := range []string{"practice_fts", "practice_head_fts"} {
+		if _, err := d.W.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			return 0, err
+		}
 	}
 	var after int64
 	done := 0
@@ -106,6 +117,9 @@ func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error
 			progress(done)
 		}
 	}
-	_, err := d.W.ExecContext(ctx, `INSERT INTO practice_fts (practice_fts) VALUES ('optimize')`)
+	if _, err := d.W.ExecContext(ctx, `INSERT INTO practice_fts (practice_fts) VALUES ('optimize')`); err != nil {
+		return done, err
+	}
+	_, err := d.W.ExecContext(ctx, `INSERT INTO practice_head_fts (practice_head_fts) VALUES ('optimize')`)
 	return done, err
 }

@@ -15,11 +15,17 @@ const (
 	MaxTerms    = 12
 )
 
-// Parse turns what a person typed into a safe FTS5 query: words and
-// "quoted phrases" that must all appear, the last word (or any ending in
-// *) as a prefix. FTS5 syntax in the input has no effect: every term is
-// quoted. It returns "" when nothing searchable is left.
-func Parse(input string) string {
+// Term is one searched word, or a phrase of several, as typed.
+type Term struct {
+	Words  []string // lower case
+	Prefix bool     // the last word matches as a prefix
+}
+
+// Terms reads what a person typed: words and "quoted phrases" that must
+// all appear, the last word (or any ending in *) as a prefix. Everything
+// else (FTS5 operators, punctuation, a quote left open) is only a
+// separator.
+func Terms(input string) []Term {
 	if !utf8.ValidString(input) {
 		input = strings.ToValidUTF8(input, " ")
 	}
@@ -29,7 +35,7 @@ func Parse(input string) string {
 			input = input[:len(input)-1]
 		}
 	}
-	var terms []string
+	var terms []Term
 	endsInSpace := strings.HasSuffix(input, " ")
 	rest := input
 	for len(terms) < MaxTerms {
@@ -46,7 +52,7 @@ func Parse(input string) string {
 				phrase, rest = rest[1:1+end], rest[2+end:]
 			}
 			if words := wordsOf(phrase); len(words) > 0 {
-				terms = append(terms, `"`+strings.Join(words, " ")+`"`)
+				terms = append(terms, Term{Words: words})
 			}
 			continue
 		}
@@ -61,13 +67,24 @@ func Parse(input string) string {
 		if rest == "" && !endsInSpace {
 			prefix = true // still typing the last word
 		}
-		t := `"` + strings.ToLower(word) + `"`
-		if prefix && utf8.RuneCountInString(word) >= 2 {
-			t += "*"
-		}
-		terms = append(terms, t)
+		terms = append(terms, Term{Words: []string{strings.ToLower(word)}, Prefix: prefix && utf8.RuneCountInString(word) >= 2})
 	}
-	return strings.Join(terms, " ")
+	return terms
+}
+
+// Parse turns what a person typed into a safe FTS5 query: every term is
+// quoted, so FTS5 syntax in the input has no effect. It returns "" when
+// nothing searchable is left.
+func Parse(input string) string {
+	var out []string
+	for _, t := range Terms(input) {
+		q := `"` + strings.Join(t.Words, " ") + `"`
+		if t.Prefix {
+			q += "*"
+		}
+		out = append(out, q)
+	}
+	return strings.Join(out, " ")
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
