@@ -8,7 +8,7 @@ ADDR     ?= 127.0.0.1:8080
 GOBIN    := $(shell go env GOPATH)/bin
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all build run test lint fmt tools deps assets clean bench-digest
+.PHONY: all build run test lint fmt tools deps assets clean bench-digest bench-search
 
 all: build
 
@@ -70,6 +70,11 @@ BENCH_DB ?= bench/scale.db
 # database is generated on first use (a few minutes) and reused.
 bench-digest:
 	go run ./cmd/puente-bench digest --db $(BENCH_DB)
+
+# bench-search times a two-word query of common words, one client, over the
+# same database (the search index is built on first use).
+bench-search:
+	go run ./cmd/puente-bench search --db $(BENCH_DB)
 
 clean:
 	rm -rf bin node_modules static/vendor/trix

@@ -29,3 +29,17 @@ func TestDigestBenchSmoke(t *testing.T) {
 		t.Fatalf("second run:\n%s", out.String())
 	}
 }
+
+// TestSearchBenchSmoke runs the search benchmark on a tiny database: it
+// builds the index when it is empty and answers every query.
+func TestSearchBenchSmoke(t *testing.T) {
+	var out bytes.Buffer
+	path := filepath.Join(t.TempDir(), "small.db")
+	if err := run(context.Background(), []string{"search", "--small", "--db", path}, &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if !strings.Contains(s, "200 queries, p50 ") || strings.Contains(s, "(0 hits)") {
+		t.Fatalf("benchmark output:\n%s", s)
+	}
+}

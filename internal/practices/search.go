@@ -82,17 +82,28 @@ func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page i
 	return res, nil
 }
 
-// rankedVisible takes the matches in titles and summaries first (a small
-// index, and the best-ranked matches), then the rest of the full index,
-// each in ranking order and in chunks, keeping the ids v may see until it
-// has n or the matches run out.
+// rankedVisible ranks in tiers, each in ranking order and in chunks,
+// keeping the ids v may see until it has n or the matches run out:
+// first the practices whose title holds every term, then those whose title
+// and summary hold them (a small index), then the rest of the full index.
+// A title that says what was searched for comes before a summary that
+// does, and a summary before the text; and the first tiers are small, so
+// the common case never ranks every match of common words.
 func (s *Store) rankedVisible(ctx context.Context, v Viewer, fts string, n int) ([]int64, error) {
 	seen := map[int64]bool{}
-	out, err := s.rankedIn(ctx, v, "practice_head_fts", fts, n, seen, nil)
-	if err != nil || len(out) >= n {
-		return out, err
+	tiers := []struct{ table, match string }{
+		{"practice_head_fts", "{title} : (" + fts + ")"},
+		{"practice_head_fts", fts},
+		{"practice_fts", fts},
 	}
-	return s.rankedIn(ctx, v, "practice_fts", fts, n, seen, out)
+	var out []int64
+	for _, t := range tiers {
+		var err error
+		if out, err = s.rankedIn(ctx, v, t.table, t.match, n, seen, out); err != nil || len(out) >= n {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 func (s *Store) rankedIn(ctx context.Context, v Viewer, table, fts string, n int, seen map[int64]bool, out []int64) ([]int64, error) {
