@@ -44,6 +44,7 @@ Usage:
   puente admin create --email ADDRESS  invite the first (or another) admin; prints a one-time link
   puente sanitize [--all]              re-sanitise stored rich text with the current policy
   puente search reindex                rebuild the full-text search index
+  puente backup FILE                   copy the database to FILE while the server runs
   puente digest send [--week W] [--dry-run]      send the weekly digest (from cron), default: last week
   puente digest preview --email X [--week W] [--out F.eml]   write the digest X would receive
 
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errors.New("usage: puente digest send|preview [flags]")
 		}
 		return digestCommand(ctx, args[1], args[2:], getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "admin":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New(`usage: puente admin create --email ADDRESS`)
@@ -169,6 +172,38 @@ func resanitize(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stdout, "\rre-sanitised %d practices and %d comments with policy version %d\n", np, nc, sanitize.PolicyVersion)
 	log.Info("re-sanitised", "practices", np, "comments", nc, "policy_version", sanitize.PolicyVersion)
+	return nil
+}
+
+// backup copies the database, consistent and checked, to a new file.
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	// The destination may come before or after the flags.
+	var dest string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		dest, args = args[0], args[1:]
+	}
+	var flags *flag.FlagSet
+	cfg, d, log, err := setup(ctx, "backup", args, getenv, stderr, func(fs *flag.FlagSet) { flags = fs })
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if rest := flags.Args(); dest == "" && len(rest) == 1 {
+		dest = rest[0]
+	} else if len(rest) > 0 || dest == "" {
+		return errors.New("usage: puente backup [flags] FILE")
+	}
+	start := time.Now()
+	if err := d.Backup(ctx, dest); err != nil {
+		return err
+	}
+	info, err := os.Stat(dest)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s (%.1f MB, integrity checked) in %s\n", cfg.DBPath, dest,
+		float64(info.Size())/1e6, time.Since(start).Round(time.Millisecond))
+	log.Info("database backed up", "to", dest, "bytes", info.Size())
 	return nil
 }
 

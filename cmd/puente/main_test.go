@@ -298,3 +298,43 @@ func TestDigestCommands(t *testing.T) {
 		t.Fatal("bad week accepted")
 	}
 }
+
+// TestBackupCommand copies the database of a running server, then serves
+// the copy, as a restore would.
+func TestBackupCommand(t *testing.T) {
+	dir := t.TempDir()
+	_, _, stop := startServe(t, "--data", dir, "--demo")
+	restored := t.TempDir()
+	dest := filepath.Join(restored, "puente.db")
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"backup", "--data", dir, dest}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !strings.Contains(out.String(), "integrity checked") {
+		t.Fatalf("output %q", out.String())
+	}
+	if err := run(context.Background(), []string{"backup", dest, "--data", dir}, noEnv, &out, &errs); !errors.Is(err, db.ErrBackupExists) {
+		t.Fatalf("backup over an existing file: %v", err)
+	}
+	if err := run(context.Background(), []string{"backup", "--data", dir}, noEnv, &out, &errs); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Fatalf("backup without a file: %v", err)
+	}
+	stop()
+
+	base, _, _ := startServe(t, "--data", restored)
+	res, err := http.Get(base + "/practices")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	d, err := db.Open(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var n int
+	d.R.QueryRow(`SELECT count(*) FROM practices`).Scan(&n)
+	if res.StatusCode != 200 || n != 14 {
+		t.Fatalf("restored copy: status %d, %d practices", res.StatusCode, n)
+	}
+}
