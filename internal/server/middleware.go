@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -116,6 +118,56 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.Log(r.Context(), level, "request", attrs...)
 	})
+}
+
+// checkForm refuses, with a 400 page, a form or query string that cannot be
+// decoded or that is not valid UTF-8. Browsers never send either, and a
+// handler that went on would store or echo broken text.
+func (s *Server) checkForm(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		bad := apperr.New(apperr.Invalid, "error.bad_encoding")
+		if q, err := url.ParseQuery(r.URL.RawQuery); err != nil || !validUTF8(q) {
+			s.renderError(w, r, bad)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if ct == "application/x-www-form-urlencoded" {
+				if err := r.ParseForm(); err != nil {
+					var tooLarge *http.MaxBytesError
+					if errors.As(err, &tooLarge) {
+						s.renderError(w, r, err)
+					} else {
+						s.renderError(w, r, bad)
+					}
+					return
+				}
+				if !validUTF8(r.PostForm) {
+					s.renderError(w, r, bad)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func validUTF8(v url.Values) bool {
+	for k, vs := range v {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		for _, x := range vs {
+			if !utf8.ValidString(x) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s *Server) limitBody(next http.Handler) http.Handler {

@@ -106,7 +106,7 @@ func (s *Server) Sessions() *websession.Store { return s.sessions }
 // Handler returns the router with every middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.limitBody, s.crossOrigin)
+	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.limitBody, s.crossOrigin, s.checkForm)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
