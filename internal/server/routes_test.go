@@ -1,0 +1,277 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"puente/internal/accounts"
+	"puente/internal/servertest"
+)
+
+// access is who may use a route at all.
+type access int
+
+const (
+	anyone    access = iota // visitors too
+	signedIn                // any active account
+	moderator               // moderators and admins
+	admin                   // admins only
+	byToken                 // the token in the URL is the credential
+)
+
+// object is what a route's {id} names, for the object-level checks.
+type object int
+
+const (
+	none        object = iota
+	practice           // a practice shared with the CRM only, by its author
+	ownPractice        // the same, on a route only its author may use
+	comment            // a comment by the author on that practice
+	ownComment         // the same, on a route only its author may use
+	other              // an object of an admin or moderator page
+)
+
+// routeTable lists every route the router knows. A route missing from it
+// fails TestEveryRouteIsAuthorised, so a new route cannot ship without
+// someone deciding who may use it.
+var routeTable = map[string]struct {
+	access access
+	object object
+}{
+	"GET /healthz": {anyone, none}, "GET /static/*": {anyone, none},
+	"GET /signin": {anyone, none}, "POST /signin": {anyone, none}, "POST /signout": {anyone, none},
+	"GET /password/forgot": {anyone, none}, "POST /password/forgot": {anyone, none},
+	"GET /password/reset/{token}": {byToken, none}, "POST /password/reset/{token}": {byToken, none},
+	"GET /invitations/{token}": {byToken, none}, "POST /invitations/{token}": {byToken, none},
+	"POST /language":           {anyone, none},
+	"GET /unsubscribe/{token}": {byToken, none}, "POST /unsubscribe/{token}": {byToken, none},
+	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
+	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
+	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
+	"GET /practices/{id}": {anyone, practice}, "GET /practices/{id}/history": {anyone, practice},
+	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /tags/{id}": {anyone, other},
+
+	"GET /": {signedIn, none}, "GET /account": {signedIn, none},
+	"POST /account/profile": {signedIn, none}, "POST /account/password": {signedIn, none},
+	"POST /account/sessions/{id}/end": {signedIn, other}, "POST /account/sessions/end-all": {signedIn, none},
+	"GET /practices/new": {signedIn, none}, "POST /practices": {signedIn, none},
+	"GET /practices/{id}/edit": {signedIn, ownPractice}, "POST /practices/{id}": {signedIn, ownPractice},
+	"POST /practices/{id}/submit": {signedIn, ownPractice},
+	"POST /practices/{id}/follow": {signedIn, practice},
+	// Unfollowing only deletes the caller's own follow, with the same answer
+	// whether the practice exists or not, so a practice that left the
+	// caller's scope can still be dropped from "my practices".
+	"POST /practices/{id}/unfollow": {signedIn, other},
+	"POST /practices/{id}/comments": {signedIn, practice},
+	"GET /comments/{id}/edit":       {signedIn, ownComment}, "POST /comments/{id}/edit": {signedIn, ownComment},
+	"POST /comments/{id}/delete": {signedIn, ownComment},
+	"GET /my/practices":          {signedIn, none}, "POST /flags": {signedIn, other}, "POST /appeals": {signedIn, other},
+	"POST /account/notifications": {moderator, none}, // flag notifications are for moderators
+	"POST /account/feed":          {signedIn, none},
+	"GET /insights":               {signedIn, none}, "GET /insights/{chart}.csv": {signedIn, other}, "GET /log": {signedIn, none},
+	"GET /settings/digest": {signedIn, none}, "POST /settings/digest": {signedIn, none},
+
+	"GET /moderation": {moderator, none}, "GET /moderation/review/{id}": {moderator, practice},
+	"POST /moderation/review/{id}": {moderator, practice}, "GET /moderation/featured": {moderator, none},
+	"POST /moderation/practices/{id}/feature": {moderator, practice}, "POST /moderation/practices/{id}/unfeature": {moderator, practice},
+	"POST /moderation/practices/{id}/move": {moderator, practice},
+	"POST /moderation/practices/{id}/hide": {moderator, practice}, "POST /moderation/practices/{id}/restore": {moderator, practice},
+	"POST /moderation/comments/{id}/hide": {moderator, comment}, "POST /moderation/comments/{id}/restore": {moderator, comment},
+	"POST /moderation/flags/dismiss": {moderator, other}, "POST /moderation/appeals/{id}/resolve": {moderator, other},
+	"POST /practices/{id}/publish": {moderator, practice},
+
+	"GET /admin/accounts": {admin, none}, "GET /admin/accounts/{id}": {admin, other},
+	"POST /admin/accounts/{id}/role": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},
+	"POST /admin/accounts/{id}/reactivate": {admin, other},
+	"GET /admin/invitations":               {admin, none}, "POST /admin/invitations": {admin, none},
+	"POST /admin/invitations/{id}/revoke": {admin, other}, "GET /admin/digest/preview": {admin, none},
+	"GET /admin/taxonomy": {admin, none}, "POST /admin/meetings": {admin, none},
+	"GET /admin/meetings/{id}": {admin, other}, "POST /admin/meetings/{id}": {admin, other},
+	"POST /admin/meetings/{id}/tags": {admin, other}, "GET /admin/tags/{id}": {admin, other},
+	"POST /admin/tags/{id}": {admin, other}, "POST /admin/tags/{id}/retire": {admin, other},
+	"POST /admin/tags/{id}/unretire": {admin, other},
+}
+
+// TestEveryRouteIsAuthorised walks the router and sends each route's
+// request as a visitor, an official of a CRM country, an official of a CSM
+// country, the author of the objects, a moderator, an admin and a
+// suspended account, and checks the answer against routeTable: a visitor
+// is sent to sign in, a role below the route's gets 403, an object outside
+// the viewer's sharing scope answers 404 (its existence is not revealed),
+// and another official may not use the author's own routes.
+func TestEveryRouteIsAuthorised(t *testing.T) {
+	type route struct{ method, pattern string }
+	var routes []route
+	e0 := servertest.New(t)
+	err := chi.Walk(e0.Server.Handler().(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, route{method, pattern})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range routes {
+		key := r.method + " " + r.pattern
+		seen[key] = true
+		if _, ok := routeTable[key]; !ok {
+			t.Errorf("route %s is not in routeTable: decide who may use it", key)
+		}
+	}
+	for key := range routeTable {
+		if !seen[key] {
+			t.Errorf("routeTable lists %s, which the router does not have", key)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	// State-changing routes that end the caller's session go last.
+	last := func(r route) bool {
+		return strings.Contains(r.pattern, "signout") || strings.Contains(r.pattern, "end-all")
+	}
+	slices.SortStableFunc(routes, func(a, b route) int {
+		ka, kb := 0, 0
+		if a.method != http.MethodGet {
+			ka = 1
+		}
+		if b.method != http.MethodGet {
+			kb = 1
+		}
+		if last(a) {
+			ka = 2
+		}
+		if last(b) {
+			kb = 2
+		}
+		return ka - kb
+	})
+
+	roles := []string{"anonymous", "crm", "csm", "author", "moderator", "admin", "suspended"}
+	for _, role := range roles {
+		t.Run(role, func(t *testing.T) {
+			// Each role gets its own site, so what one role changes cannot
+			// decide what another is allowed.
+			e := practiceEnv(t)
+			e.CreateAccount("admin@puente.test", accounts.Admin, "")
+			e.CreateAccount("gone@gob.pa", accounts.Official, "PA")
+			e.CreateAccount("spare@gob.gt", accounts.Official, "GT")
+			pa := e.SignIn("pa@gob.pa")
+			path := publish(t, e, pa, practiceForm("Ventanilla única", []string{"PA"}, "crm"))
+			pid := strings.TrimPrefix(path, "/practices/")
+			if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>Un comentario.</p>"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("comment: %d", res.Status)
+			}
+			var cid, spare, gone int64
+			e.DB.R.QueryRow(`SELECT max(id) FROM comments`).Scan(&cid)
+			e.DB.R.QueryRow(`SELECT id FROM accounts WHERE email = 'spare@gob.gt'`).Scan(&spare)
+			e.DB.R.QueryRow(`SELECT id FROM accounts WHERE email = 'gone@gob.pa'`).Scan(&gone)
+
+			var c *servertest.Client
+			switch role {
+			case "anonymous":
+				c = e.Client()
+			case "crm":
+				c = e.SignIn("mx@gob.mx")
+			case "csm":
+				c = e.SignIn("br@gov.br")
+			case "author":
+				c = pa
+			case "moderator":
+				c = e.SignIn("mod@puente.test")
+			case "admin":
+				c = e.SignIn("admin@puente.test")
+			case "suspended":
+				c = e.SignIn("gone@gob.pa")
+				if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/suspend", gone), nil); res.Status != http.StatusSeeOther {
+					t.Fatalf("suspend: %d", res.Status)
+				}
+			}
+			level := map[string]access{"anonymous": anyone, "suspended": anyone, "crm": signedIn, "csm": signedIn,
+				"author": signedIn, "moderator": moderator, "admin": admin}[role]
+
+			for _, r := range routes {
+				spec := routeTable[r.method+" "+r.pattern]
+				p := r.pattern
+				p = strings.ReplaceAll(p, "{token}", "not-a-real-token")
+				p = strings.ReplaceAll(p, "{tag}", "1.atom")
+				p = strings.ReplaceAll(p, "{country}", "PA.atom")
+				p = strings.ReplaceAll(p, "{code}", "PA")
+				p = strings.ReplaceAll(p, "{chart}", "countries")
+				p = strings.ReplaceAll(p, "/*", "/css/app.css")
+				switch spec.object {
+				case practice, ownPractice:
+					p = strings.ReplaceAll(p, "{id}", pid)
+				case comment, ownComment:
+					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(cid))
+				default:
+					if strings.HasPrefix(p, "/admin/accounts/") {
+						p = strings.ReplaceAll(p, "{id}", fmt.Sprint(spare))
+					}
+					if strings.HasPrefix(p, "/account/sessions/") {
+						p = strings.ReplaceAll(p, "{id}", "999999")
+					}
+					p = strings.ReplaceAll(p, "{id}", "1")
+				}
+				var res *servertest.Response
+				if r.method == http.MethodGet {
+					res = c.Get(p)
+				} else {
+					req, _ := http.NewRequest(r.method, c.Base+p, strings.NewReader(""))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Origin", c.Base)
+					req.Header.Set("Sec-Fetch-Site", "same-origin")
+					res = c.Do(req)
+				}
+				got := res.Status
+				toSignIn := got == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/signin")
+				name := r.method + " " + p
+				if got >= 500 {
+					t.Errorf("%s: %d", name, got)
+					continue
+				}
+				switch {
+				case spec.access == byToken:
+					if got != http.StatusGone && got != http.StatusNotFound {
+						t.Errorf("%s with a made-up token: %d, want 404 or 410", name, got)
+					}
+				case spec.access > anyone && level == anyone:
+					if !toSignIn {
+						t.Errorf("%s: %d, want a redirect to sign in", name, got)
+					}
+				case spec.access > level:
+					if got != http.StatusForbidden {
+						t.Errorf("%s: %d, want 403", name, got)
+					}
+				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment) &&
+					(role == "csm" || role == "anonymous" || role == "suspended"):
+					// Shared with the CRM only: not there for the others.
+					if got != http.StatusNotFound {
+						t.Errorf("%s outside the sharing scope: %d, want 404", name, got)
+					}
+				case (spec.object == ownPractice || spec.object == ownComment) && role != "author":
+					// Moderators curate through their own routes; nobody
+					// edits another person's words.
+					if got != http.StatusForbidden {
+						t.Errorf("%s on another account's object: %d, want 403", name, got)
+					}
+				case last(r):
+					if !toSignIn {
+						t.Errorf("%s: %d, want the session ended", name, got)
+					}
+				default:
+					if got == http.StatusForbidden || got == http.StatusUnauthorized || toSignIn ||
+						(got == http.StatusNotFound && spec.object != other) {
+						t.Errorf("%s: %d (%s), want it allowed", name, got, res.Header.Get("Location"))
+					}
+				}
+			}
+		})
+	}
+}
