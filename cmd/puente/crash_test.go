@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"puente/db"
+	"puente/internal/demo"
+)
+
+// TestMain lets the test binary act as the server in a child process, so
+// the crash test can kill a real server with SIGKILL.
+func TestMain(m *testing.M) {
+	if os.Getenv("PUENTE_TEST_CHILD_SERVE") == "1" {
+		if err := run(context.Background(), append([]string{"serve"}, os.Args[len(os.Args)-4:]...), os.Getenv, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "puente:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestSIGKILLLosesNoAcknowledgedWrite kills the server with SIGKILL while
+// 50 clients post comments and practices, restarts it, and checks that
+// every write it answered with success is stored and that the database
+// passes PRAGMA integrity_check; five rounds.
+func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
+	dir := t.TempDir()
+	var (
+		mu       sync.Mutex
+		comments []string // bodies of acknowledged comments
+		drafts   []string // titles of acknowledged practices
+	)
+	for round := range 5 {
+		addr := freeAddr(t)
+		cmd := exec.Command(os.Args[0], "-test.run=^$", "--data", dir, "--addr", addr)
+		cmd.Env = append(os.Environ(), "PUENTE_TEST_CHILD_SERVE=1", "PUENTE_DEMO=1")
+		var stderr syncBuf
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		base := "http://" + addr
+		ready := time.Now().Add(30 * time.Second)
+		for {
+			res, err := http.Get(base + "/healthz")
+			if err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(ready) {
+				cmd.Process.Kill()
+				t.Fatalf("round %d: server not ready\n%s", round, stderr.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// Five sessions of Panama's official, shared by 50 clients.
+		var sessions []*http.Client
+		for range 5 {
+			c := client()
+			if res := post(t, c, base+"/signin", url.Values{"email": {"panama@demo.puente.test"}, "password": {demo.Password}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("sign in: %d", res.StatusCode)
+			}
+			sessions = append(sessions, c)
+		}
+		target := base + "/practices/1"
+
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := sessions[i%len(sessions)]
+				for n := 0; ; n++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					var path string
+					var form url.Values
+					key := fmt.Sprintf("r%d-c%d-n%d", round, i, n)
+					if n%4 == 0 {
+						path = base + "/practices"
+						form = url.Values{"title": {"Borrador " + key}, "summary": {"Resumen del borrador"}, "lang": {"es"}, "scope": {"members"},
+							"countries": {"PA"}, "context": {"<p>Contexto</p>"}, "actions": {"<p>Pasos</p>"}, "tags": {"1"},
+							"period_start": {"2021-09"}, "ongoing": {"1"}, "institutions": {"Servicio Nacional de Migración"},
+							"contact_name": {"Punto focal"}, "contact_email": {"focal@gob.example"}, "action": {"save"}}
+					} else {
+						path = target + "/comments"
+						form = url.Values{"body": {"<p>Comentario " + key + "</p>"}}
+					}
+					req, _ := http.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					res, err := c.Do(req)
+					if err != nil {
+						return // the server is gone
+					}
+					res.Body.Close()
+					if res.StatusCode == http.StatusSeeOther && !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+						mu.Lock()
+						if n%4 == 0 {
+							drafts = append(drafts, "Borrador "+key)
+						} else {
+							comments = append(comments, "Comentario "+key)
+						}
+						mu.Unlock()
+					} else if res.StatusCode >= 500 || (round == 0 && n < 2 && res.StatusCode != http.StatusSeeOther) {
+						t.Errorf("round %d: %s answered %d", round, path, res.StatusCode)
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(400+200*round) * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		close(stop)
+		wg.Wait()
+
+		d, err := db.Open(filepath.Join(dir, "puente.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.IntegrityCheck(context.Background()); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		stored := map[string]bool{}
+		rows, err := d.R.Query(`SELECT body_raw FROM comments UNION ALL SELECT title FROM practices`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			stored[strings.TrimSuffix(strings.TrimPrefix(s, "<p>"), "</p>")] = true
+		}
+		rows.Close()
+		d.Close()
+		mu.Lock()
+		lost := 0
+		for _, k := range append(append([]string{}, comments...), drafts...) {
+			if !stored[k] {
+				lost++
+				if lost <= 3 {
+					t.Errorf("round %d: acknowledged write %q is missing", round, k)
+				}
+			}
+		}
+		t.Logf("round %d: %d comments and %d practices acknowledged so far, %d missing", round, len(comments), len(drafts), lost)
+		mu.Unlock()
+		if lost > 0 {
+			t.FailNow()
+		}
+	}
+	if len(comments) == 0 || len(drafts) == 0 {
+		t.Fatal("no write was acknowledged: the test measured nothing")
+	}
+}
