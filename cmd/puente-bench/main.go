@@ -43,11 +43,16 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: puente-bench generate|digest|search [flags]")
+		return errors.New("usage: puente-bench generate|digest|search|load [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	path := fs.String("db", "bench/scale.db", "scale database file; generated when missing")
 	small := fs.Bool("small", false, "a tiny database (for the smoke test), not the full size")
+	var lo loadOptions
+	fs.StringVar(&lo.server, "server", "bin/puente", "load: the puente binary to start against the database")
+	fs.DurationVar(&lo.duration, "duration", 10*time.Second, "load: how long each row runs at each concurrency")
+	fs.DurationVar(&lo.warmup, "warmup", 2*time.Second, "load: warm-up before each measurement")
+	fs.StringVar(&lo.results, "results", "bench/results.md", "load: file the table is written to")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -67,6 +72,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return benchDigest(ctx, d, out)
 	case "search":
 		return benchSearch(ctx, d, out)
+	case "load":
+		return benchLoad(ctx, d, lo, out)
 	}
 	return fmt.Errorf("unknown benchmark %q", args[0])
 }

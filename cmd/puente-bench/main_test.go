@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,5 +43,29 @@ func TestSearchBenchSmoke(t *testing.T) {
 	s := out.String()
 	if !strings.Contains(s, "200 queries, p50 ") || strings.Contains(s, "(0 hits)") {
 		t.Fatalf("benchmark output:\n%s", s)
+	}
+}
+
+// TestLoadBenchSmoke builds the server, and runs every row of the load
+// benchmark for a moment against a tiny database.
+func TestLoadBenchSmoke(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "puente")
+	build := exec.Command("go", "build", "-o", bin, "puente/cmd/puente")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	var out bytes.Buffer
+	results := filepath.Join(dir, "results.md")
+	err := run(context.Background(), []string{"load", "--small", "--db", filepath.Join(dir, "small.db"), "--server", bin,
+		"--duration", "300ms", "--warmup", "0s", "--results", results}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	table, _ := os.ReadFile(results)
+	for _, want := range []string{"static 20 KB (ceiling)", "practice list, page 500", "search, a rare word", "comment POST (303 back)", "start to ready"} {
+		if !strings.Contains(string(table), want) {
+			t.Errorf("results lack %q:\n%s", want, table)
+		}
 	}
 }

@@ -57,6 +57,10 @@ var words = map[string][]string{
 
 var langs = []string{"es", "es", "es", "en", "pt"}
 
+// RareWord is in the summary of one practice in 10,000, for benchmarks of
+// a search that finds few results.
+const RareWord = "Darién"
+
 type gen struct {
 	r *rand.Rand
 }
@@ -179,7 +183,11 @@ func Generate(ctx context.Context, d *db.DB, size Size, progress func(string)) e
 				if g.r.IntN(2) == 0 {
 					end = pub.Format("2006-01")
 				}
-				args := []any{author, g.pick(scopes), lang, g.sentence(lang, 5+g.r.IntN(5)), g.sentence(lang, 20+g.r.IntN(20))}
+				summary := g.sentence(lang, 20+g.r.IntN(20))
+				if (done+i)%10000 == 0 {
+					summary += " " + RareWord + "."
+				}
+				args := []any{author, g.pick(scopes), lang, g.sentence(lang, 5+g.r.IntN(5)), summary}
 				args = append(args, secs...)
 				args = append(args, sanitize.PolicyVersion, periodStart, end, g.sentence(lang, 4), g.sentence(lang, 3),
 					"Punto focal", "focal@scale.test", at, at, at, at)

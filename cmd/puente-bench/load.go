@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"puente/db"
+	"puente/internal/scale"
+)
+
+// loadOptions bound a load run.
+type loadOptions struct {
+	server   string        // the puente binary to start
+	duration time.Duration // per row and concurrency
+	warmup   time.Duration
+	results  string // file the table is written to ("" for none)
+}
+
+// row is one line of the load table.
+type row struct {
+	name        string
+	conns       int
+	rps         float64
+	p50, p99    time.Duration
+	errors      uint64
+	requests    uint64
+	ratio       float64 // of the static ceiling at the same concurrency
+	ceilingLike bool
+}
+
+// benchLoad starts the real server on the scale database, signs in as an
+// official of a CRM country, and drives each page at fixed concurrencies
+// with vegeta, after a warm-up, for a fixed time. A static 20 KB file
+// served by the same binary is the ceiling every page is compared with.
+func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) error {
+	fx, err := loadFixtures(ctx, d)
+	if err != nil {
+		return err
+	}
+	d.Close() // the server owns the file from here on
+
+	addr, err := freeLoopback()
+	if err != nil {
+		return err
+	}
+	base := "http://" + addr
+	srv := exec.CommandContext(ctx, o.server, "serve", "--db", fx.path, "--data", filepath.Dir(fx.path), "--addr", addr,
+		"--base-url", base, "--log-level", "error")
+	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
+	start := time.Now()
+	if err := srv.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", o.server, err)
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	if err := waitReady(base, 60*time.Second); err != nil {
+		return err
+	}
+	ready := time.Since(start)
+
+	cookie, err := signIn(base, fx.email, scale.Password)
+	if err != nil {
+		return err
+	}
+	hdr := http.Header{"Cookie": {cookie}, "Accept-Language": {"es"}, "Accept-Encoding": {"gzip"}}
+	get := func(path string) vegeta.Targeter {
+		return vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + path, Header: hdr})
+	}
+	var n atomic.Int64
+	commentPost := func(tgt *vegeta.Target) error {
+		i := n.Add(1)
+		h := hdr.Clone()
+		h.Set("Content-Type", "application/x-www-form-urlencoded")
+		h.Set("Origin", base)
+		h.Set("Sec-Fetch-Site", "same-origin")
+		*tgt = vegeta.Target{Method: "POST", URL: base + "/practices/" + strconv.FormatInt(fx.commented, 10) + "/comments", Header: h,
+			Body: []byte(url.Values{"body": {fmt.Sprintf("<p>Comentario de carga %d: la experiencia de registro fue útil.</p>", i)}}.Encode())}
+		return nil
+	}
+	deep := "/practices?after=" + fx.deepCursor
+
+	type spec struct {
+		name  string
+		tr    vegeta.Targeter
+		conns []int
+	}
+	specs := []spec{
+		{"static 20 KB (ceiling)", get("/static/vendor/trix/trix.css"), []int{1, 8, 32}},
+		{"home page", get("/"), []int{1, 32}},
+		{"practice list, page 1", get("/practices"), []int{1, 32}},
+		{"practice list, page 500", get(deep), []int{1, 32}},
+		{"practice list, two filters", get("/practices?country=" + fx.country + "&tag=" + strconv.FormatInt(fx.tag, 10)), []int{1, 32}},
+		{"practice with 50 comments", get("/practices/" + strconv.FormatInt(fx.fifty, 10)), []int{1, 32}},
+		{"search, two common words", get("/search?q=" + url.QueryEscape("migración frontera")), []int{1, 32}},
+		{"search, a rare word", get("/search?q=" + url.QueryEscape(fx.rare)), []int{1, 32}},
+		{"comment POST (303 back)", commentPost, []int{8}},
+	}
+	ceiling := map[int]float64{}
+	var rows []row
+	peak := 0.0
+	for _, s := range specs {
+		for _, c := range s.conns {
+			if o.warmup > 0 {
+				attack(s.tr, c, o.warmup)
+			}
+			m := attack(s.tr, c, o.duration)
+			r := row{name: s.name, conns: c, rps: m.Throughput, p50: m.Latencies.P50, p99: m.Latencies.P99,
+				requests: m.Requests, errors: m.Requests - uint64(float64(m.Requests)*m.Success+0.5)}
+			if strings.HasPrefix(s.name, "static") {
+				ceiling[c] = m.Throughput
+				r.ceilingLike = true
+			}
+			if cl := ceiling[c]; cl > 0 {
+				r.ratio = m.Throughput / cl
+			} else if cl := ceiling[32]; cl > 0 {
+				r.ratio = m.Throughput / cl
+			}
+			if len(m.Errors) > 0 {
+				fmt.Fprintf(os.Stderr, "%s at %d: %v\n", s.name, c, m.Errors[:min(3, len(m.Errors))])
+			}
+			rows = append(rows, r)
+			peak = max(peak, rssOf(srv.Process.Pid))
+			fmt.Fprintf(out, "  %-30s %2d conns: %8.0f req/s\n", s.name, c, m.Throughput)
+		}
+	}
+	table := formatTable(rows, ready, peak, fx)
+	fmt.Fprint(out, table)
+	if o.results != "" {
+		if err := os.WriteFile(o.results, []byte(table), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "written to %s\n", o.results)
+	}
+	for _, r := range rows {
+		if r.requests == 0 {
+			return fmt.Errorf("%s: no request completed", r.name)
+		}
+		if r.errors > 0 {
+			return fmt.Errorf("%s at %d connections: %d of %d requests failed", r.name, r.conns, r.errors, r.requests)
+		}
+	}
+	return nil
+}
+
+// attack runs tr with c workers over c connections, as fast as the server
+// answers, for du; redirects are not followed, so a 303 is a success.
+func attack(tr vegeta.Targeter, c int, du time.Duration) vegeta.Metrics {
+	a := vegeta.NewAttacker(vegeta.Workers(uint64(c)), vegeta.MaxWorkers(uint64(c)), vegeta.Connections(c),
+		vegeta.MaxConnections(c), vegeta.Redirects(vegeta.NoFollow), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
+	var m vegeta.Metrics
+	for res := range a.Attack(tr, vegeta.Rate{Freq: 0}, du, "") {
+		m.Add(res)
+	}
+	m.Close()
+	return m
+}
+
+func formatTable(rows []row, ready time.Duration, peakMiB float64, fx *fixtures) string {
+	var b strings.Builder
+	host, _ := os.Hostname()
+	fmt.Fprintf(&b, "\nPuente load benchmark, %s, %s (%d CPUs), %d practices, %d comments, %d accounts\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), host, runtime.NumCPU(), fx.practices, fx.comments, fx.accounts)
+	fmt.Fprintf(&b, "| row | conns | req/s | p50 | p99 | errors | of ceiling |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		ratio := fmt.Sprintf("%.0f%%", r.ratio*100)
+		if r.ceilingLike {
+			ratio = "100%"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %d | %s |\n", r.name, r.conns, r.rps,
+			r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.errors, ratio)
+	}
+	fmt.Fprintf(&b, "\nstart to ready on the scale database: %s; server peak RSS: %.0f MiB\n", ready.Round(time.Millisecond), peakMiB)
+	return b.String()
+}
+
+type fixtures struct {
+	path                          string
+	email, country, rare          string
+	tag, fifty, commented         int64
+	deepCursor                    string
+	practices, comments, accounts int
+}
+
+// loadFixtures picks, from the data, what the rows ask for: an official of
+// a CRM country, the practice closest to 50 comments, a cursor 10,000
+// practices deep (page 500; less on a small database), a country and a
+// tag, and a word that is rare.
+func loadFixtures(ctx context.Context, d *db.DB) (*fixtures, error) {
+	fx := &fixtures{path: d.Path}
+	q := func(dst []any, query string, args ...any) error {
+		if err := d.R.QueryRowContext(ctx, query, args...).Scan(dst...); err != nil {
+			return fmt.Errorf("fixtures: %s: %w", strings.Fields(query)[1], err)
+		}
+		return nil
+	}
+	if err := q([]any{&fx.email, &fx.country}, `SELECT a.email, a.country_code FROM accounts a
+		JOIN process_members m ON m.country_code = a.country_code AND m.process_code = 'CRM'
+		WHERE a.role = 'official' AND a.status = 'active' ORDER BY a.id LIMIT 1`); err != nil {
+		return nil, err
+	}
+	if err := q([]any{&fx.fifty}, `SELECT id FROM practices WHERE status = 'published' AND scope IN ('public', 'members')
+		AND hidden_at IS NULL ORDER BY abs(comment_count - 50), id LIMIT 1`); err != nil {
+		return nil, err
+	}
+	if err := q([]any{&fx.commented}, `SELECT id FROM practices WHERE status = 'published' AND scope IN ('public', 'members')
+		AND hidden_at IS NULL AND id <> ? ORDER BY id LIMIT 1`, fx.fifty); err != nil {
+		return nil, err
+	}
+	var key string
+	var id int64
+	if err := q([]any{&key, &id}, `SELECT published_at, id FROM practices WHERE status = 'published'
+		ORDER BY published_at DESC, id DESC LIMIT 1
+		OFFSET min(?, (SELECT count(*) - 1 FROM practices WHERE status = 'published'))`, 499*20); err != nil {
+		return nil, err
+	}
+	fx.deepCursor = base64.RawURLEncoding.EncodeToString([]byte(key + "|" + strconv.FormatInt(id, 10)))
+	if err := q([]any{&fx.tag}, `SELECT tag_id FROM practice_tags GROUP BY tag_id ORDER BY count(*) DESC LIMIT 1`); err != nil {
+		return nil, err
+	}
+	fx.rare = scale.RareWord
+	if err := q([]any{&fx.practices, &fx.comments, &fx.accounts},
+		`SELECT (SELECT count(*) FROM practices), (SELECT count(*) FROM comments), (SELECT count(*) FROM accounts)`); err != nil {
+		return nil, err
+	}
+	return fx, nil
+}
+
+func freeLoopback() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func waitReady(base string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return errors.New("the server did not become ready")
+}
+
+// signIn signs in through the form, as a person would, and returns the
+// session cookie to send with every request.
+func signIn(base, email, password string) (string, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("sign in as %s: status %d", email, res.StatusCode)
+	}
+	u, _ := url.Parse(base)
+	var parts []string
+	for _, ck := range jar.Cookies(u) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// rssOf reads the peak resident set of process pid.
+func rssOf(pid int) float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
