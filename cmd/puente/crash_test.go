@@ -53,14 +53,7 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		}
 		base := "http://" + addr
 		ready := time.Now().Add(30 * time.Second)
-		for {
-			res, err := http.Get(base + "/healthz")
-			if err == nil {
-				res.Body.Close()
-				if res.StatusCode == 200 {
-					break
-				}
-			}
+		for !healthy(base) {
 			if time.Now().After(ready) {
 				cmd.Process.Kill()
 				t.Fatalf("round %d: server not ready\n%s", round, stderr.String())

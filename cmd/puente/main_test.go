@@ -51,14 +51,7 @@ func startServe(t *testing.T, args ...string) (base string, stdout *syncBuf, sto
 	go func() { done <- run(ctx, append([]string{"serve", "--addr", addr}, args...), noEnv, stdout, stderr) }()
 	base = "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)
-	for {
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
-		}
+	for !healthy(base) {
 		select {
 		case err := <-done:
 			t.Fatalf("serve exited: %v\n%s", err, stderr.String())
@@ -85,6 +78,16 @@ func startServe(t *testing.T, args ...string) (base string, stdout *syncBuf, sto
 	}
 	t.Cleanup(func() { stop() })
 	return base, stdout, stop
+}
+
+// healthy reports whether the server at base answers /healthz with 200.
+func healthy(base string) bool {
+	res, err := http.Get(base + "/healthz")
+	if err != nil {
+		return false
+	}
+	res.Body.Close()
+	return res.StatusCode == http.StatusOK
 }
 
 func client() *http.Client {
