@@ -2,13 +2,16 @@ package server_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"puente/internal/accounts"
+	"puente/internal/practices"
 )
 
 func TestSearch(t *testing.T) {
@@ -127,5 +130,27 @@ func TestHostileSearchQueries(t *testing.T) {
 	}
 	if res := c.Get("/search?q=" + url.QueryEscape("*** ...")); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Type at least one word.") {
 		t.Errorf("nothing searchable: %d", res.Status)
+	}
+}
+
+// TestSearchPages pages through more results than fit on one page.
+func TestSearchPages(t *testing.T) {
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	for i := range practices.SearchPageSize + 2 {
+		publish(t, e, pa, practiceForm(fmt.Sprintf("Registro número %d", i), []string{"PA"}, "members"))
+	}
+	mx := e.SignIn("mx@gob.mx")
+	first := mx.Get("/search?q=registro")
+	if first.Status != http.StatusOK || strings.Count(first.Body, `class="practice-card"`) != practices.SearchPageSize {
+		t.Fatalf("first page: %d, %d results", first.Status, strings.Count(first.Body, `class="practice-card"`))
+	}
+	m := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.Body)
+	if m == nil {
+		t.Fatal("no link to the next page")
+	}
+	second := mx.Get(html.UnescapeString(m[1]))
+	if second.Status != http.StatusOK || strings.Count(second.Body, `class="practice-card"`) != 2 || !strings.Contains(second.Body, `rel="prev"`) {
+		t.Fatalf("second page: %d, %d results", second.Status, strings.Count(second.Body, `class="practice-card"`))
 	}
 }
