@@ -3,6 +3,7 @@ package practices
 import (
 	"context"
 	"encoding/base64"
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -94,9 +95,15 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	}
 	where, args := filterWhere(v, f)
 	page := &Page{}
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM practices p WHERE `+where, args...).Scan(&page.Total); err != nil {
+	countQuery := `SELECT count(*) FROM practices p WHERE ` + where
+	total, err := cachedCount(ctx, s, countKey(countQuery, args), func() (n int, err error) {
+		err = s.DB.R.QueryRowContext(ctx, countQuery, args...).Scan(&n)
+		return n, err
+	})
+	if err != nil {
 		return nil, err
 	}
+	page.Total = total
 	keyCol := "p.published_at"
 	if f.Sort == SortDiscussed {
 		keyCol = "printf('%010d', p.comment_count)"
@@ -188,7 +195,13 @@ func (s *Store) CountByCountry(ctx context.Context, v Viewer) (map[string]int, e
 // countBy runs a grouped count whose %s is the list's visibility rule.
 func countBy[K comparable](ctx context.Context, s *Store, v Viewer, q string) (map[K]int, error) {
 	where, args := listWhere(v)
-	rows, err := s.DB.R.QueryContext(ctx, strings.Replace(q, "%s", where, 1), args...)
+	q = strings.Replace(q, "%s", where, 1)
+	m, err := cachedCount(ctx, s, countKey(q, args), func() (map[K]int, error) { return groupCount[K](ctx, s, q, args) })
+	return maps.Clone(m), err // the cached map stays the cache's
+}
+
+func groupCount[K comparable](ctx context.Context, s *Store, q string, args []any) (map[K]int, error) {
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

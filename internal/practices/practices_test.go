@@ -361,3 +361,70 @@ func TestQueriesUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsFollowEveryChange checks that cached counts (a list's total,
+// per country, per tag) change with every write that can change them,
+// and that a comment does not throw them away.
+func TestCountsFollowEveryChange(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	author, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	_, mx := e.account(t, "mx@gob.mx", accounts.Official, "MX") // CRM
+	check := func(step string, want int) {
+		t.Helper()
+		page, err := e.store.List(ctx, mx, practices.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byCountry, _ := e.store.CountByCountry(ctx, mx)
+		byTag, _ := e.store.CountByTag(ctx, mx)
+		if page.Total != want || byCountry["PA"] != want || byTag[1] != want {
+			t.Fatalf("%s: total %d, PA %d, tag 1 %d; want %d", step, page.Total, byCountry["PA"], byTag[1], want)
+		}
+	}
+	check("empty", 0)
+	a := e.publish(t, author, form("Uno", []string{"PA"}, "crm"))
+	e.publish(t, author, form("Dos", []string{"PA"}, "members"))
+	check("two published", 2)
+	e.publish(t, author, form("Tres", []string{"PA"}, "public"))
+	check("three published", 3)
+
+	version := func() (n int64) {
+		e.db.R.QueryRow(`SELECT n FROM list_version`).Scan(&n)
+		return n
+	}
+	before := version()
+	e.db.W.Exec(`UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, a.ID)
+	if version() != before {
+		t.Error("a comment invalidated the counts")
+	}
+	for _, step := range []struct {
+		name, sql string
+		want      int
+	}{
+		{"hidden", `UPDATE practices SET hidden_at = '2026-11-02T00:00:00Z' WHERE id = ?`, 2},
+		{"restored", `UPDATE practices SET hidden_at = NULL WHERE id = ?`, 3},
+		{"moved to the CSM", `UPDATE practices SET scope = 'csm' WHERE id = ?`, 2},
+		{"back to the CRM", `UPDATE practices SET scope = 'crm' WHERE id = ?`, 3},
+		{"archived", `UPDATE practices SET status = 'archived' WHERE id = ?`, 2},
+		{"republished", `UPDATE practices SET status = 'published' WHERE id = ?`, 3},
+		{"country removed", `DELETE FROM practice_countries WHERE practice_id = ?`, 3}, // total stays, PA drops: checked below
+	} {
+		if _, err := e.db.W.Exec(step.sql, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if step.name == "country removed" {
+			if c, _ := e.store.CountByCountry(ctx, mx); c["PA"] != 2 {
+				t.Fatalf("country removed: PA %d, want 2", c["PA"])
+			}
+			continue
+		}
+		check(step.name, step.want)
+	}
+	if _, err := e.db.W.Exec(`DELETE FROM practice_tags WHERE practice_id = ?`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := e.store.CountByTag(ctx, mx); c[1] != 2 {
+		t.Fatalf("tag removed: tag 1 %d, want 2", c[1])
+	}
+}

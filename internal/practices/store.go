@@ -21,6 +21,8 @@ import (
 type Store struct {
 	DB    *db.DB
 	Clock clock.Clock
+
+	counts countCache
 }
 
 // ErrNotFound answers both "no such practice" and "not yours to see", so
