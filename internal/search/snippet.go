@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/runes"
@@ -15,7 +16,11 @@ type Mark struct {
 	Hit  bool
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// folders hands each goroutine its own transformer: a transform.Chain
+// keeps state between calls and must not be shared.
+var folders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // Fold lowers case and removes diacritics, as the index does.
 func Fold(s string) string {
@@ -29,7 +34,9 @@ func Fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
-	out, _, err := transform.String(folder, strings.ToLower(s))
+	t := folders.Get().(transform.Transformer)
+	out, _, err := transform.String(t, strings.ToLower(s))
+	folders.Put(t)
 	if err != nil {
 		return strings.ToLower(s)
 	}
