@@ -428,3 +428,45 @@ func TestCountsFollowEveryChange(t *testing.T) {
 		t.Fatalf("tag removed: tag 1 %d, want 2", c[1])
 	}
 }
+
+// TestFilteredListsBothWays lists with filters that match many practices
+// (walked in order) and few (found from the lists of ids): both give the
+// right practices, newest first, page after page.
+func TestFilteredListsBothWays(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	pa, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	_, mx := e.account(t, "mx@gob.mx", accounts.Official, "MX")
+	for i := range 60 {
+		cc := "PA"
+		if i == 7 {
+			cc = "CR"
+		}
+		e.publish(t, pa, form(fmt.Sprintf("Práctica %02d", i), []string{cc}, "members", "1"))
+	}
+	few, err := e.store.List(ctx, mx, practices.Filter{Country: "CR", Tag: 1})
+	if err != nil || few.Total != 1 || len(few.Practices) != 1 || few.Practices[0].Title != "Práctica 07" {
+		t.Fatalf("few matches: %v %+v", err, few)
+	}
+	var titles []string
+	f := practices.Filter{Country: "PA", Tag: 1, Limit: 25}
+	for {
+		page, err := e.store.List(ctx, mx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 59 {
+			t.Fatalf("many matches: total %d", page.Total)
+		}
+		for _, p := range page.Practices {
+			titles = append(titles, p.Title)
+		}
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	if len(titles) != 59 || titles[0] != "Práctica 59" || titles[58] != "Práctica 00" || slices.Contains(titles, "Práctica 07") {
+		t.Fatalf("many matches: %d titles, first %q, last %q", len(titles), titles[0], titles[len(titles)-1])
+	}
+}
