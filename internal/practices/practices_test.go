@@ -444,6 +444,8 @@ func TestFilteredListsBothWays(t *testing.T) {
 		}
 		e.publish(t, pa, form(fmt.Sprintf("Práctica %02d", i), []string{cc}, "members", "1"))
 	}
+	defer func(r int) { *practices.WalkRatio = r }(*practices.WalkRatio)
+	*practices.WalkRatio = 50 // 1 match in 60 is "few"
 	few, err := e.store.List(ctx, mx, practices.Filter{Country: "CR", Tag: 1})
 	if err != nil || few.Total != 1 || len(few.Practices) != 1 || few.Practices[0].Title != "Práctica 07" {
 		t.Fatalf("few matches: %v %+v", err, few)
