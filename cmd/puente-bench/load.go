@@ -51,6 +51,9 @@ type row struct {
 // with vegeta, after a warm-up, for a fixed time. A static 20 KB file
 // served by the same binary is the ceiling every page is compared with.
 func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) error {
+	if _, err := ensureIndex(ctx, d, out); err != nil {
+		return err
+	}
 	fx, err := loadFixtures(ctx, d)
 	if err != nil {
 		return err
@@ -80,6 +83,12 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		return err
 	}
 	hdr := http.Header{"Cookie": {cookie}, "Accept-Language": {"es"}, "Accept-Encoding": {"gzip"}}
+	// Measuring an empty result would flatter the search rows.
+	for _, q := range []string{"migración frontera", fx.rare} {
+		if err := expectResults(base+"/search?q="+url.QueryEscape(q), cookie); err != nil {
+			return err
+		}
+	}
 	get := func(path string) vegeta.Targeter {
 		return vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + path, Header: hdr})
 	}
@@ -285,6 +294,22 @@ func signIn(base, email, password string) (string, error) {
 		parts = append(parts, ck.Name+"="+ck.Value)
 	}
 	return strings.Join(parts, "; "), nil
+}
+
+// expectResults fails unless the search page at u lists a practice.
+func expectResults(u, cookie string) error {
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Cookie", cookie)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), `class="practice-card"`) {
+		return fmt.Errorf("%s: status %d and no result; is the search index built?", u, res.StatusCode)
+	}
+	return nil
 }
 
 // rssOf reads the peak resident set of process pid.
