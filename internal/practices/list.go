@@ -103,6 +103,16 @@ func filterWhereAs(v Viewer, f Filter, correlated bool) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// countWhere counts the practices p matching where, from the cache while
+// the lists have not changed.
+func (s *Store) countWhere(ctx context.Context, where string, args []any) (int, error) {
+	q := `SELECT count(*) FROM practices p WHERE ` + where
+	return cachedCount(ctx, s, countKey(q, args), func() (n int, err error) {
+		err = s.DB.R.QueryRowContext(ctx, q, args...).Scan(&n)
+		return n, err
+	})
+}
+
 // List returns one page of the published practices v may see.
 func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	limit := f.Limit
@@ -111,11 +121,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	}
 	where, args := filterWhere(v, f)
 	page := &Page{}
-	countQuery := `SELECT count(*) FROM practices p WHERE ` + where
-	total, err := cachedCount(ctx, s, countKey(countQuery, args), func() (n int, err error) {
-		err = s.DB.R.QueryRowContext(ctx, countQuery, args...).Scan(&n)
-		return n, err
-	})
+	total, err := s.countWhere(ctx, where, args)
 	if err != nil {
 		return nil, err
 	}
@@ -126,11 +132,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		// 60 ms at 100,000 practices); fewer matches are found faster from
 		// the lists of matching ids.
 		lw, largs := listWhere(v)
-		allQuery := `SELECT count(*) FROM practices p WHERE ` + lw
-		all, err := cachedCount(ctx, s, countKey(allQuery, largs), func() (n int, err error) {
-			err = s.DB.R.QueryRowContext(ctx, allQuery, largs...).Scan(&n)
-			return n, err
-		})
+		all, err := s.countWhere(ctx, lw, largs)
 		if err != nil {
 			return nil, err
 		}
