@@ -88,19 +88,11 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, note, noteErr string) error {
-	id, err := practiceID(r)
+	_, p, rf, err := s.viewedPractice(r)
 	if err != nil {
 		return err
 	}
-	v := s.viewer(r)
-	p, err := s.practices.Get(r.Context(), v, id)
-	if err != nil {
-		return err
-	}
-	rf, err := s.refs(r)
-	if err != nil {
-		return err
-	}
+	id := p.ID
 	d := reviewData{PV: &practiceView{P: p, Refs: rf}, Note: note, NoteError: noteErr}
 	// What changed since a moderator last looked (sent back, then resubmitted).
 	if p.ReviewedRevision > 0 && p.ReviewedRevision < p.Revision {

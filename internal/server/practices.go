@@ -119,20 +119,28 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request) error {
 	return s.showPractice(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int, fill func(*practiceView)) error {
+// viewedPractice loads the practice in the URL as the viewer may see it,
+// with the names the page shows for countries and tags.
+func (s *Server) viewedPractice(r *http.Request) (practices.Viewer, *practices.Practice, *refs, error) {
+	v := s.viewer(r)
 	id, err := practiceID(r)
 	if err != nil {
-		return err
+		return v, nil, nil, err
 	}
-	v := s.viewer(r)
 	p, err := s.practices.Get(r.Context(), v, id)
 	if err != nil {
-		return err
+		return v, nil, nil, err
 	}
 	rf, err := s.refs(r)
+	return v, p, rf, err
+}
+
+func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int, fill func(*practiceView)) error {
+	v, p, rf, err := s.viewedPractice(r)
 	if err != nil {
 		return err
 	}
+	id := p.ID
 	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
 		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned),
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
