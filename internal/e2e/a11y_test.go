@@ -112,9 +112,12 @@ func TestKeyboardOnly(t *testing.T) {
 	tabTo("comment-body-0")
 	browsertest.Do(t, ctx, chromedp.KeyEvent("Comentario escrito solo con el teclado."))
 	// Tab out of the editor to its submit button, then Enter.
-	for range 10 {
-		if browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.activeElement.matches("form.comment-form:has(#comment-body-0) button[type=submit]")`)) {
-			break
+	onSubmit := func() bool {
+		return browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.activeElement.matches("form.comment-form:has(#comment-body-0) button[type=submit]")`))
+	}
+	for i := 0; !onSubmit(); i++ {
+		if i == 20 {
+			t.Fatalf("Tab never reached the comment's submit button; focus is on %s", focused())
 		}
 		browsertest.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
 	}
