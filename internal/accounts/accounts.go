@@ -70,6 +70,7 @@ type Account struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	PasswordChangedAt time.Time
+	TwoFactor         bool // two-factor sign-in is on
 }
 
 // Limits on what a person types.
@@ -95,14 +96,14 @@ func NewStore(d *db.DB, c clock.Clock, params HashParams) *Store {
 
 func (s *Store) now() string { return db.FormatTime(s.Clock.Now()) }
 
-const accountColumns = `id, email, display_name, role, coalesce(country_code, ''), status, lang, created_at, updated_at, password_changed_at`
+const accountColumns = `id, email, display_name, role, coalesce(country_code, ''), status, lang, created_at, updated_at, password_changed_at, totp_enabled_at IS NOT NULL`
 
 type rowScanner interface{ Scan(...any) error }
 
 func scanAccount(r rowScanner) (*Account, error) {
 	var a Account
 	var created, updated, pwd string
-	if err := r.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Status, &a.Lang, &created, &updated, &pwd); err != nil {
+	if err := r.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Status, &a.Lang, &created, &updated, &pwd, &a.TwoFactor); err != nil {
 		return nil, err
 	}
 	a.CreatedAt, _ = db.ParseTime(created)
@@ -189,6 +190,19 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*Acco
 		return nil, ErrSuspended
 	}
 	return a, nil
+}
+
+// CheckPasswordOf reports whether password is account id's, to confirm a
+// sensitive change by someone already signed in.
+func (s *Store) CheckPasswordOf(ctx context.Context, id int64, password string) (bool, error) {
+	if password == "" {
+		return false, nil
+	}
+	_, hash, err := s.withHash(ctx, `id = ?`, id)
+	if err != nil {
+		return false, err
+	}
+	return VerifyPassword(password, hash)
 }
 
 // withHash loads one account and its password hash.

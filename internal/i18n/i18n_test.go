@@ -77,11 +77,11 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 // TestGoCodeUsesKnownKeys checks the message keys that Go code names as
 // string literals in the packages that produce messages for people.
 func TestGoCodeUsesKnownKeys(t *testing.T) {
-	keyLike := regexp.MustCompile(`"((?:signin|signout|password|email|name|field|invite|admin|account|sessions|link|reset|accept|error)\.[a-z0-9_.]+)"`)
+	keyLike := regexp.MustCompile(`"((?:signin|signout|password|email|name|field|invite|admin|account|sessions|link|reset|accept|error|twofactor)\.[a-z0-9_.]+)"`)
 	notMessages := map[string]bool{ // log event names, not interface text
 		"signin.success": true, "signin.failure": true, "signin.locked": true, "reset.requested": true,
 		"reset.completed": true, "reset.limited": true, "account.role_changed": true, "account.suspended": true,
-		"account.reactivated": true,
+		"account.reactivated": true, "signin.password_ok": true,
 	}
 	checked := 0
 	for _, dir := range []string{"../accounts", "../server", "../apperr", "../mail"} {

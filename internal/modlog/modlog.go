@@ -15,33 +15,35 @@ import (
 
 // Actions recorded in the log.
 const (
-	Publish         = "practice.publish"
-	SendBack        = "practice.send_back"
-	Reject          = "practice.reject"
-	Feature         = "practice.feature"
-	Unfeature       = "practice.unfeature"
-	Reorder         = "practice.reorder"
-	HidePractice    = "practice.hide"
-	RestorePractice = "practice.restore"
-	HideComment     = "comment.hide"
-	RestoreComment  = "comment.restore"
-	FlagsDismissed  = "flags.dismiss"
-	AppealUpheld    = "appeal.uphold"
-	AppealReversed  = "appeal.reverse"
-	RoleChange      = "account.role"
-	Suspend         = "account.suspend"
-	Reactivate      = "account.reactivate"
-	Invite          = "account.invite"
-	RevokeInvite    = "account.revoke_invite"
-	TaxonomyAdd     = "taxonomy.add"
-	TaxonomyEdit    = "taxonomy.edit"
-	TaxonomyRetire  = "taxonomy.retire"
+	Publish          = "practice.publish"
+	SendBack         = "practice.send_back"
+	Reject           = "practice.reject"
+	Feature          = "practice.feature"
+	Unfeature        = "practice.unfeature"
+	Reorder          = "practice.reorder"
+	HidePractice     = "practice.hide"
+	RestorePractice  = "practice.restore"
+	HideComment      = "comment.hide"
+	RestoreComment   = "comment.restore"
+	FlagsDismissed   = "flags.dismiss"
+	AppealUpheld     = "appeal.uphold"
+	AppealReversed   = "appeal.reverse"
+	RoleChange       = "account.role"
+	Suspend          = "account.suspend"
+	Reactivate       = "account.reactivate"
+	Invite           = "account.invite"
+	RevokeInvite     = "account.revoke_invite"
+	TaxonomyAdd      = "taxonomy.add"
+	TaxonomyEdit     = "taxonomy.edit"
+	TaxonomyRetire   = "taxonomy.retire"
+	TwoFactorReset   = "account.2fa_reset"
+	TwoFactorRequire = "settings.2fa_required"
 )
 
 // Actions lists every action, for the log's filter.
 var Actions = []string{Publish, SendBack, Reject, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
 	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, Suspend, Reactivate,
-	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire}
+	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 
 // Entry is one logged action.
 type Entry struct {

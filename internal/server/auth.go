@@ -72,6 +72,14 @@ func (s *Server) signinPost(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	s.limits.signinAccount.Reset(acctKey)
+	if a.TwoFactor {
+		if err := s.beginSecondFactor(w, r, a, f.Next); err != nil {
+			return err
+		}
+		s.log.Info("security", "event", "signin.password_ok", "account_id", a.ID, "client_ip", ip)
+		redirect(w, r, "/signin/code")
+		return nil
+	}
 	if err := s.startSession(w, r, a); err != nil {
 		return err
 	}
@@ -210,6 +218,15 @@ func (s *Server) resetPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.Info("security", "event", "reset.completed", "account_id", a.ID, "sessions_ended", ended, "client_ip", ip)
+	if a.TwoFactor {
+		// A new password does not stand in for the second factor.
+		if err := s.beginSecondFactor(w, r, a, "/"); err != nil {
+			return err
+		}
+		s.flash(w, r, "reset.done")
+		redirect(w, r, "/signin/code")
+		return nil
+	}
 	if err := s.startSession(w, r, a); err != nil {
 		return err
 	}

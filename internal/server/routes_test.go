@@ -18,11 +18,12 @@ import (
 type access int
 
 const (
-	anyone    access = iota // visitors too
-	signedIn                // any active account
-	moderator               // moderators and admins
-	admin                   // admins only
-	byToken                 // the token in the URL is the credential
+	anyone        access = iota // visitors too
+	signedIn                    // any active account
+	moderator                   // moderators and admins
+	admin                       // admins only
+	byToken                     // the token in the URL is the credential
+	afterPassword               // only for a session that has just given a password
 )
 
 // object is what a route's {id} names, for the object-level checks.
@@ -49,7 +50,10 @@ var routeTable = map[string]struct {
 	"GET /password/forgot": {anyone, none}, "POST /password/forgot": {anyone, none},
 	"GET /password/reset/{token}": {byToken, none}, "POST /password/reset/{token}": {byToken, none},
 	"GET /invitations/{token}": {byToken, none}, "POST /invitations/{token}": {byToken, none},
-	"POST /language":           {anyone, none},
+	"POST /language": {anyone, none},
+	// The code step of sign-in: it acts only on the account whose password
+	// this same session has just given.
+	"GET /signin/code": {afterPassword, none}, "POST /signin/code": {afterPassword, none},
 	"GET /unsubscribe/{token}": {byToken, none}, "POST /unsubscribe/{token}": {byToken, none},
 	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
@@ -76,6 +80,9 @@ var routeTable = map[string]struct {
 	"POST /account/feed":          {signedIn, none},
 	"GET /insights":               {signedIn, none}, "GET /insights/{chart}.csv": {signedIn, other}, "GET /log": {signedIn, none},
 	"GET /settings/digest": {signedIn, none}, "POST /settings/digest": {signedIn, none},
+	"GET /account/2fa": {signedIn, none}, "POST /account/2fa/setup": {signedIn, none},
+	"POST /account/2fa/enable": {signedIn, none}, "POST /account/2fa/recovery": {signedIn, none},
+	"POST /account/2fa/disable": {signedIn, none},
 
 	"GET /moderation": {moderator, none}, "GET /moderation/review/{id}": {moderator, practice},
 	"POST /moderation/review/{id}": {moderator, practice}, "GET /moderation/featured": {moderator, none},
@@ -88,8 +95,9 @@ var routeTable = map[string]struct {
 
 	"GET /admin/accounts": {admin, none}, "GET /admin/accounts/{id}": {admin, other},
 	"POST /admin/accounts/{id}/role": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},
-	"POST /admin/accounts/{id}/reactivate": {admin, other},
-	"GET /admin/invitations":               {admin, none}, "POST /admin/invitations": {admin, none},
+	"POST /admin/accounts/{id}/reactivate": {admin, other}, "POST /admin/accounts/{id}/2fa/reset": {admin, other},
+	"GET /admin/security": {admin, none}, "POST /admin/security": {admin, none},
+	"GET /admin/invitations": {admin, none}, "POST /admin/invitations": {admin, none},
 	"POST /admin/invitations/{id}/revoke": {admin, other}, "GET /admin/digest/preview": {admin, none},
 	"GET /admin/taxonomy": {admin, none}, "POST /admin/meetings": {admin, none},
 	"GET /admin/meetings/{id}": {admin, other}, "POST /admin/meetings/{id}": {admin, other},
@@ -240,6 +248,11 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				case spec.access == byToken:
 					if got != http.StatusGone && got != http.StatusNotFound {
 						t.Errorf("%s with a made-up token: %d, want 404 or 410", name, got)
+					}
+				case spec.access == afterPassword:
+					// No session here is between password and code.
+					if !toSignIn {
+						t.Errorf("%s without a password step: %d, want a redirect to sign in", name, got)
 					}
 				case spec.access > anyone && level == anyone:
 					if !toSignIn {

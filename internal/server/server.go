@@ -61,6 +61,7 @@ type limits struct {
 	resetEmail, resetIP     *ratelimit.Limiter
 	resetAccount            *ratelimit.Limiter
 	inviteIP, invitation    *ratelimit.Limiter
+	code, codeIP            *ratelimit.Limiter
 }
 
 // Rate limits. Sign-in counts failures only; the others count every try.
@@ -96,6 +97,8 @@ func New(d Deps) (*Server, error) {
 		resetAccount:  ratelimit.New(10, LimitWindow, d.Clock),
 		inviteIP:      ratelimit.New(20, LimitWindow, d.Clock),
 		invitation:    ratelimit.New(10, LimitWindow, d.Clock),
+		code:          ratelimit.New(CodeLimit, LimitWindow, d.Clock),
+		codeIP:        ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
 	}
 	return s, nil
 }
@@ -106,7 +109,7 @@ func (s *Server) Sessions() *websession.Store { return s.sessions }
 // Handler returns the router with every middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.limitBody, s.crossOrigin, s.checkForm)
+	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.enforceTwoFactor, s.limitBody, s.crossOrigin, s.checkForm)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
@@ -116,6 +119,8 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/signin", s.h(s.signinPage))
 	r.Post("/signin", s.h(s.signinPost))
 	r.Post("/signout", s.h(s.signout))
+	r.Get("/signin/code", s.h(s.signinCodePage))
+	r.Post("/signin/code", s.h(s.signinCodePost))
 	r.Get("/password/forgot", s.h(s.forgotPage))
 	r.Post("/password/forgot", s.h(s.forgotPost))
 	r.Get("/password/reset/{token}", s.h(s.resetPage))
@@ -149,6 +154,11 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/account/password", s.h(s.passwordPost))
 		r.Post("/account/sessions/{id}/end", s.h(s.endSession))
 		r.Post("/account/sessions/end-all", s.h(s.endAllSessions))
+		r.Get("/account/2fa", s.h(s.twoFactorPage))
+		r.Post("/account/2fa/setup", s.h(s.twoFactorSetup))
+		r.Post("/account/2fa/enable", s.h(s.twoFactorEnable))
+		r.Post("/account/2fa/recovery", s.h(s.twoFactorRecovery))
+		r.Post("/account/2fa/disable", s.h(s.twoFactorDisable))
 
 		r.Get("/practices/new", s.h(s.practiceNew))
 		r.Post("/practices", s.h(s.practiceCreate))
@@ -198,6 +208,9 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/admin/accounts/{id}/role", s.h(s.adminSetRole))
 		r.Post("/admin/accounts/{id}/suspend", s.h(s.adminSuspend))
 		r.Post("/admin/accounts/{id}/reactivate", s.h(s.adminReactivate))
+		r.Post("/admin/accounts/{id}/2fa/reset", s.h(s.adminResetTwoFactor))
+		r.Get("/admin/security", s.h(s.adminSecurity))
+		r.Post("/admin/security", s.h(s.adminSecurityPost))
 		r.Get("/admin/invitations", s.h(s.adminInvitations))
 		r.Post("/admin/invitations", s.h(s.adminInvite))
 		r.Post("/admin/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
