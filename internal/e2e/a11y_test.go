@@ -74,6 +74,13 @@ func TestAccessibility(t *testing.T) {
 	for _, p := range []string{"/", "/practices", "/practices/1", "/practices/new", "/search?q=registro", "/settings/digest", "/insights", "/account", "/log"} {
 		check(p)
 	}
+	// Two-step verification: the page before and during setup (QR code).
+	check("/account/2fa")
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/account/2fa/setup"] button`)))
+	check("/account/2fa")
+	if n := browsertest.Run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.qr path").length`)); n != 1 {
+		t.Errorf("setup page shows %d QR codes", n)
+	}
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/"))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
 	demoSignIn(t, ctx, base, "moderator@demo.puente.test")
