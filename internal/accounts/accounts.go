@@ -15,6 +15,7 @@ import (
 	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/sanitize"
 	"puente/internal/tokens"
 )
 
@@ -152,7 +153,7 @@ func CheckEmail(email string) string {
 // CheckDisplayName returns the catalogue key of the problem with a name, or "".
 func CheckDisplayName(name string) string {
 	switch n := utf8.RuneCountInString(name); {
-	case strings.TrimSpace(name) == "":
+	case sanitize.Plain(name) == "":
 		return "field.required"
 	case n > MaxDisplayName:
 		return "name.too_long"
@@ -268,7 +269,7 @@ func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, id int64, password 
 // UpdateProfile changes what a person may change about themselves.
 func (s *Store) UpdateProfile(ctx context.Context, id int64, displayName, lang string) error {
 	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET display_name = ?, lang = ?, updated_at = ? WHERE id = ?`,
-		strings.TrimSpace(displayName), lang, s.now(), id)
+		sanitize.Plain(displayName), lang, s.now(), id)
 	return err
 }
 
@@ -294,7 +295,7 @@ func (s *Store) CreateDirect(ctx context.Context, email, name string, role Role,
 		cc = country
 	}
 	res, err := s.DB.W.ExecContext(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, country_code, lang, created_at, updated_at, password_changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, NormalizeEmail(email), name, HashPassword(password, s.Params), role, cc, lang, now, now, now)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, NormalizeEmail(email), sanitize.Plain(name), HashPassword(password, s.Params), role, cc, lang, now, now, now)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return nil, apperr.Wrap(apperr.Conflict, "invite.email_taken", err)

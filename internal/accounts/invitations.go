@@ -10,6 +10,7 @@ import (
 	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/modlog"
+	"puente/internal/sanitize"
 	"puente/internal/tokens"
 )
 
@@ -208,7 +209,7 @@ type AcceptForm struct {
 // Validate checks the form for the invitation's address.
 func (f *AcceptForm) Validate(email string) apperr.FieldErrors {
 	errs := apperr.FieldErrors{}
-	f.DisplayName = strings.TrimSpace(f.DisplayName)
+	f.DisplayName = sanitize.Plain(f.DisplayName)
 	if key := CheckDisplayName(f.DisplayName); key != "" {
 		errs.Add("display_name", key)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +12,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/modlog"
 	"puente/internal/practices"
+	"puente/internal/sanitize"
 )
 
 // appealable are the actions an author may appeal.
@@ -72,7 +72,7 @@ func (s *Store) appealByLog(ctx context.Context, logID int64) (*Appeal, error) {
 
 // FileAppeal records the author's appeal of logged action logID, once.
 func (s *Store) FileAppeal(ctx context.Context, author *accounts.Account, logID int64, message string) (*Appeal, error) {
-	message = strings.TrimSpace(message)
+	message = sanitize.Plain(message)
 	switch {
 	case message == "":
 		return nil, apperr.New(apperr.Unprocessable, "appeal.message_required")
@@ -198,7 +198,7 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 	if err := staff(actor); err != nil {
 		return err
 	}
-	response = strings.TrimSpace(response)
+	response = sanitize.Plain(response)
 	if key := checkReason(response); key != "" {
 		return apperr.New(apperr.Unprocessable, key)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +12,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/modlog"
 	"puente/internal/practices"
+	"puente/internal/sanitize"
 )
 
 // FlagReasons are why a member may flag an item.
@@ -31,7 +31,7 @@ func (s *Store) Flag(ctx context.Context, v practices.Viewer, t Target, reason, 
 	if err := s.visible(ctx, v, t); err != nil {
 		return err
 	}
-	details = strings.TrimSpace(details)
+	details = sanitize.Plain(details)
 	switch {
 	case !slices.Contains(FlagReasons, reason):
 		return apperr.New(apperr.Unprocessable, "flag.reason_required")
@@ -195,7 +195,7 @@ func (s *Store) DismissFlags(ctx context.Context, actor *accounts.Account, t Tar
 			return apperr.New(apperr.Conflict, "moderation.already_done")
 		}
 		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.FlagsDismissed, TargetType: t.Type, TargetID: t.ID,
-			CountryCode: it.country, Reason: strings.TrimSpace(reason)})
+			CountryCode: it.country, Reason: sanitize.Plain(reason)})
 		return err
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"puente/internal/comments"
 	"puente/internal/modlog"
 	"puente/internal/practices"
+	"puente/internal/sanitize"
 	"puente/internal/search"
 )
 
@@ -97,7 +98,7 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 	if err := staff(actor); err != nil {
 		return err
 	}
-	note = strings.TrimSpace(note)
+	note = sanitize.Plain(note)
 	if d != DecidePublish {
 		if key := checkReason(note); key != "" {
 			return apperr.New(apperr.Unprocessable, key)
@@ -153,7 +154,7 @@ func (s *Store) Feature(ctx context.Context, actor *accounts.Account, id int64, 
 	if err := staff(actor); err != nil {
 		return err
 	}
-	note = strings.TrimSpace(note)
+	note = sanitize.Plain(note)
 	if utf8.RuneCountInString(note) > MaxReason {
 		return apperr.New(apperr.Unprocessable, "moderation.reason_too_long")
 	}
@@ -345,7 +346,7 @@ func (s *Store) Hide(ctx context.Context, actor *accounts.Account, t Target, rea
 	if err := staff(actor); err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
+	reason = sanitize.Plain(reason)
 	if key := checkReason(reason); key != "" {
 		return apperr.New(apperr.Unprocessable, key)
 	}

@@ -64,7 +64,7 @@ func Rich(raw string) string {
 	if strings.TrimSpace(raw) == "" {
 		return ""
 	}
-	cleaned := policy.Sanitize(normalize(raw))
+	cleaned := policy.Sanitize(normalize(StripHidden(raw)))
 	return finish(cleaned)
 }
 
@@ -263,3 +263,39 @@ func textOf(b *strings.Builder, n *html.Node) {
 		b.WriteString("\n")
 	}
 }
+
+// hiddenControl reports the invisible characters that change how other
+// text reads without showing themselves: bidirectional embeddings,
+// overrides and isolates (a filename "txt.exe" shown as "exe.txt"), the
+// zero-width space, word joiner and byte-order mark (an "admin" that is
+// not "admin"), and Unicode tag characters. None is needed in the working
+// languages; the zero-width joiner and non-joiner, which emoji and some
+// scripts need, are kept.
+func hiddenControl(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x061C:
+		return true
+	case r == 0x200B, r == 0x2060, r == 0xFEFF:
+		return true
+	case r >= 0xE0000 && r <= 0xE007F:
+		return true
+	}
+	return false
+}
+
+// StripHidden removes the hidden control characters from s.
+func StripHidden(s string) string {
+	if !strings.ContainsFunc(s, hiddenControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if hiddenControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Plain tidies one plain-text field: hidden control characters removed,
+// surrounding space trimmed.
+func Plain(s string) string { return strings.TrimSpace(StripHidden(s)) }

@@ -177,3 +177,24 @@ func FuzzRich(f *testing.F) {
 		checkSafe(t, in, Rich(in))
 	})
 }
+
+func TestHiddenControlsAreRemoved(t *testing.T) {
+	cases := map[string]string{
+		"Informe \u202etxt.exe":         "Informe txt.exe",
+		"\u2067Panamá\u2069 registro":   "Panamá registro",
+		"admin\u200b":                   "admin",
+		"Zero\ufeffwidth\u2060joiner":   "Zerowidthjoiner",
+		"tag\U000E0041\U000E0042 chars": "tag chars",
+		"familia 👩\u200d👩\u200d👧":       "familia 👩\u200d👩\u200d👧", // the joiner stays
+		"  plain text, untouched  ":     "plain text, untouched",
+		"\u061cArabic letter mark":      "Arabic letter mark",
+	}
+	for in, want := range cases {
+		if got := Plain(in); got != want {
+			t.Errorf("Plain(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Rich("<p>Texto \u202eoculto</p>"); got != "<p>Texto oculto</p>" {
+		t.Errorf("Rich kept a direction override: %q", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"puente/internal/apperr"
 	"puente/internal/practices"
+	"puente/internal/sanitize"
 )
 
 type searchData struct {
@@ -19,7 +20,7 @@ type searchData struct {
 }
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	q := sanitize.Plain(r.URL.Query().Get("q"))
 	f := s.listFilter(r)
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	ld, err := s.listView(r, f, nil)

@@ -13,6 +13,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/i18n"
 	"puente/internal/modlog"
+	"puente/internal/sanitize"
 )
 
 // Limits of taxonomy texts.
@@ -54,7 +55,7 @@ func (f *MeetingForm) Validate() apperr.FieldErrors {
 
 func checkTexts(errs apperr.FieldErrors, prefix string, t Texts, limit int) {
 	for _, l := range i18n.Langs {
-		t[l] = strings.TrimSpace(t[l])
+		t[l] = sanitize.Plain(t[l])
 		switch {
 		case t[l] == "":
 			errs.Add(prefix+l, "field.required")
