@@ -45,8 +45,10 @@ type Form struct {
 	Scope        string
 }
 
-// Section returns the raw text of a section, for the form.
-func (f *Form) Section(key string) string { return f.Sections[key] }
+// Section returns a section for the form's editor, sanitised: even when a
+// refused form comes back with what was typed, hostile markup is not
+// re-parsed in the author's browser.
+func (f *Form) Section(key string) string { return sanitize.Rich(f.Sections[key]) }
 
 // HasCountry and HasTag tell the form which boxes are ticked.
 func (f *Form) HasCountry(code string) bool { return slices.Contains(f.Countries, code) }

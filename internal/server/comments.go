@@ -9,6 +9,7 @@ import (
 
 	"puente/internal/apperr"
 	"puente/internal/comments"
+	"puente/internal/sanitize"
 )
 
 func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
@@ -23,7 +24,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		// The practice page comes back with the text as typed and the
 		// problem beside the comment box.
 		return s.showPractice(w, r, statusOf(apperr.CodeOf(err)), func(pv *practiceView) {
-			pv.CommentBody, pv.CommentParent, pv.CommentError = body, parent, apperr.KeyOf(err)
+			pv.CommentBody, pv.CommentParent, pv.CommentError = sanitize.Rich(body), parent, apperr.KeyOf(err)
 		})
 	}
 	if err != nil {
@@ -81,7 +82,7 @@ func (s *Server) commentUpdate(w http.ResponseWriter, r *http.Request) error {
 			return gerr
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, "comment_edit", &View{Title: "comment.edit_title", Editor: true,
-			Data: commentEditData{Comment: old, Body: body}, Errors: apperr.FieldErrors{"body": apperr.KeyOf(err)}})
+			Data: commentEditData{Comment: old, Body: sanitize.Rich(body)}, Errors: apperr.FieldErrors{"body": apperr.KeyOf(err)}})
 		return nil
 	}
 	if err != nil {

@@ -172,8 +172,9 @@ func TestPracticeFormKeepsWhatWasTyped(t *testing.T) {
 			if !strings.Contains(res.Body, `id="`+tc.field+`"`) || !strings.Contains(res.Body, tc.msg) {
 				t.Errorf("no %s with %q", tc.field, tc.msg)
 			}
-			// The rich text comes back as typed, escaped into its textarea.
-			if !strings.Contains(res.Body, `&lt;p&gt;Texto &lt;em&gt;enriquecido&lt;/em&gt; &amp; &#34;comillas&#34;&lt;/p&gt;`) {
+			// The rich text comes back as typed (sanitised, so the editor
+			// never parses hostile markup), escaped into its textarea.
+			if !strings.Contains(res.Body, `&lt;p&gt;Texto &lt;em&gt;enriquecido&lt;/em&gt; &amp;amp; &amp;#34;comillas&amp;#34;&lt;/p&gt;`) {
 				t.Error("rich text not kept")
 			}
 			if !strings.Contains(res.Body, `value="focal@gob.example"`) {

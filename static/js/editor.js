@@ -8,8 +8,14 @@
   // No attachments: Puente stores no files yet.
   document.addEventListener("trix-file-accept", function (e) { e.preventDefault(); });
 
+  // Text far over a section's limit (a refused form coming back with what
+  // was pasted) stays in its plain textarea: the editor would take seconds
+  // to lay it out, and the person only needs to cut it down.
+  var tooLongForEditor = 100000;
+
   function enhance() {
     document.querySelectorAll("textarea[data-rich]").forEach(function (ta) {
+      if (ta.value.length > tooLongForEditor) { return; }
       var input = document.createElement("input");
       input.type = "hidden";
       input.name = ta.name;
