@@ -95,8 +95,12 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 	if key := Validate(body); key != "" {
 		return nil, apperr.New(apperr.Unprocessable, key)
 	}
+	// Sanitised before the transaction: the single writer is held for the
+	// writes alone.
+	html := sanitize.Rich(body)
 	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	// Comments arrive many at a time: they share commits (group commit).
+	err := s.DB.Batch(ctx, func(tx *sql.Tx) error {
 		var parent any
 		if parentID != 0 {
 			var pp sql.NullInt64
@@ -119,7 +123,7 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 		}
 		now := db.FormatTime(s.Clock.Now())
 		res, err := tx.ExecContext(ctx, `INSERT INTO comments (practice_id, author_id, parent_id, body_raw, body_html, policy_version, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, practiceID, v.AccountID, parent, body, sanitize.Rich(body), sanitize.PolicyVersion, now)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, practiceID, v.AccountID, parent, body, html, sanitize.PolicyVersion, now)
 		if err != nil {
 			return err
 		}
@@ -127,7 +131,7 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 		if _, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, practiceID); err != nil {
 			return err
 		}
-		return search.Index(ctx, tx, practiceID)
+		return search.AddComment(ctx, tx, practiceID, html)
 	})
 	if err != nil {
 		return nil, err

@@ -123,3 +123,26 @@ func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error
 	_, err := d.W.ExecContext(ctx, `INSERT INTO practice_head_fts (practice_head_fts) VALUES ('optimize')`)
 	return done, err
 }
+
+// AddComment adds one new visible comment's text to practice id's row,
+// inside the caller's transaction. It reads the row's text back from the
+// index rather than rebuilding it from every section and comment, so a
+// comment costs the same on a practice with 5 comments or 500. A practice
+// with no row yet is indexed in full.
+func AddComment(ctx context.Context, tx execQuerier, id int64, commentHTML string) error {
+	var title, summary, body, places, comments string
+	err := tx.QueryRowContext(ctx, `SELECT title, summary, body, places, comments FROM practice_fts WHERE rowid = ?`, id).
+		Scan(&title, &summary, &body, &places, &comments)
+	if err == sql.ErrNoRows {
+		return Index(ctx, tx, id)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO practice_fts (rowid, title, summary, body, places, comments) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, title, summary, body, places, comments+sanitize.Text(commentHTML)+"\n")
+	return err
+}

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/practices"
+	"puente/internal/search"
 )
 
 func TestSearch(t *testing.T) {
@@ -152,5 +154,36 @@ func TestSearchPages(t *testing.T) {
 	second := mx.Get(html.UnescapeString(m[1]))
 	if second.Status != http.StatusOK || strings.Count(second.Body, `class="practice-card"`) != 2 || !strings.Contains(second.Body, `rel="prev"`) {
 		t.Fatalf("second page: %d, %d results", second.Status, strings.Count(second.Body, `class="practice-card"`))
+	}
+}
+
+// TestCommentIndexMatchesRebuild: adding a comment appends its text to the
+// practice's index row; the row must equal a rebuild from the database.
+func TestCommentIndexMatchesRebuild(t *testing.T) {
+	e := practiceEnv(t)
+	path := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	mx := e.SignIn("mx@gob.mx")
+	for i, body := range []string{"<p>Primera <b>pregunta</b></p>", "<ul><li>uno</li><li>dos</li></ul>", "<p>Tercera, con <a href=\"https://gob.mx\">enlace</a></p>"} {
+		if res := mx.PostForm(path+"/comments", url.Values{"body": {body}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("comment %d: %d", i, res.Status)
+		}
+	}
+	row := func() string {
+		var title, summary, body, places, comments string
+		if err := e.DB.R.QueryRow(`SELECT title, summary, body, places, comments FROM practice_fts WHERE rowid = ?`, idOf(path)).
+			Scan(&title, &summary, &body, &places, &comments); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join([]string{title, summary, body, places, comments}, "|")
+	}
+	incremental := row()
+	if !strings.Contains(incremental, "Primera pregunta") || !strings.Contains(incremental, "Tercera, con enlace") {
+		t.Fatalf("comments not in the index row: %q", incremental)
+	}
+	if _, err := search.Reindex(context.Background(), e.DB, nil); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := row(); rebuilt != incremental {
+		t.Errorf("index row after comments:\n%q\nrebuilt:\n%q", incremental, rebuilt)
 	}
 }
