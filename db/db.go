@@ -36,6 +36,10 @@ type DB struct {
 	// R is for reads only (query_only); it may have many connections.
 	R    *sql.DB
 	Path string
+
+	jobs     chan *batchJob // writes waiting for Batch's next commit
+	quit     chan struct{}  // closed by Close
+	loopDone chan struct{}  // closed when the commit loop has stopped
 }
 
 // ErrSchemaTooNew means the file was migrated by a newer Puente.
@@ -78,11 +82,19 @@ func Open(path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	return &DB{W: w, R: r, Path: path}, nil
+	d := &DB{W: w, R: r, Path: path, jobs: make(chan *batchJob), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	go d.commitLoop()
+	return d, nil
 }
 
-// Close closes both pools.
+// Close stops the group commit and closes both pools.
 func (d *DB) Close() error {
+	select {
+	case <-d.quit:
+	default:
+		close(d.quit)
+	}
+	<-d.loopDone
 	return errors.Join(d.R.Close(), d.W.Close())
 }
 

@@ -183,7 +183,8 @@ func encodeValues(values map[any]any) ([]byte, int64, error) {
 }
 
 // Save stores the session and sets its cookie; a session with MaxAge < 0 is
-// deleted and its cookie cleared.
+// deleted and its cookie cleared. Saves share commits with the other writes
+// of the moment (group commit): a flash message costs no fsync of its own.
 func (st *Store) Save(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
 	ctx := r.Context()
 	if s.Options.MaxAge < 0 {
@@ -210,21 +211,34 @@ func (st *Store) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessio
 		if len(ua) > 300 {
 			ua = ua[:300]
 		}
-		res, err := st.DB.W.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, data, created_at, last_seen_at, user_agent, client_ip)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, tokens.Hash(s.ID), acct, data, now, now, ua, st.ClientIP(r))
+		var rowID int64
+		err := st.DB.Batch(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, data, created_at, last_seen_at, user_agent, client_ip)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, tokens.Hash(s.ID), acct, data, now, now, ua, st.ClientIP(r))
+			if err == nil {
+				rowID, err = res.LastInsertId()
+			}
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		rowID, _ := res.LastInsertId()
 		t, _ := db.ParseTime(now)
 		s.Values[infoKey{}] = &Info{RowID: rowID, CreatedAt: t, LastSeenAt: t}
 	} else {
-		res, err := st.DB.W.ExecContext(ctx, `UPDATE sessions SET data = ?, account_id = ?, last_seen_at = ? WHERE token_hash = ?`,
-			data, acct, now, tokens.Hash(s.ID))
+		var n int64
+		err := st.DB.Batch(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE sessions SET data = ?, account_id = ?, last_seen_at = ? WHERE token_hash = ?`,
+				data, acct, now, tokens.Hash(s.ID))
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n == 0 {
 			// Ended meanwhile (signed out elsewhere, suspended): do not
 			// bring it back.
 			http.SetCookie(w, sessions.NewCookie(s.Name(), "", &sessions.Options{Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.Options.Secure, SameSite: s.Options.SameSite}))
