@@ -47,8 +47,14 @@ func Require(t testing.TB) string {
 }
 
 // New starts a browser for the test and returns a context that drives one
-// tab of it. Every other tab of the test comes from NewTab.
+// tab of it, for at most three minutes.
 func New(t testing.TB) context.Context {
+	t.Helper()
+	return NewFor(t, 3*time.Minute)
+}
+
+// NewFor is New for a test that needs the browser for up to d.
+func NewFor(t testing.TB, d time.Duration) context.Context {
 	t.Helper()
 	path := Require(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -68,7 +74,7 @@ func New(t testing.TB) context.Context {
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancel()
