@@ -32,6 +32,20 @@ type loadOptions struct {
 	duration time.Duration // per row and concurrency
 	warmup   time.Duration
 	results  string // file the table is written to ("" for none)
+	rows     string // comma-separated parts of row names to run ("" for all); the ceiling always runs
+}
+
+// wanted reports whether the row named name is to run.
+func (o loadOptions) wanted(name string) bool {
+	if o.rows == "" || strings.HasPrefix(name, "static") {
+		return true
+	}
+	for _, part := range strings.Split(o.rows, ",") {
+		if part = strings.TrimSpace(part); part != "" && strings.Contains(name, part) {
+			return true
+		}
+	}
+	return false
 }
 
 // row is one line of the load table.
@@ -125,6 +139,9 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 	var rows []row
 	peak := 0.0
 	for _, s := range specs {
+		if !o.wanted(s.name) {
+			continue
+		}
 		for _, c := range s.conns {
 			if o.warmup > 0 {
 				attack(s.tr, c, o.warmup)

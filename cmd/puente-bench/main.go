@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&lo.duration, "duration", 10*time.Second, "load: how long each row runs at each concurrency")
 	fs.DurationVar(&lo.warmup, "warmup", 2*time.Second, "load: warm-up before each measurement")
 	fs.StringVar(&lo.results, "results", "bench/results.md", "load: file the table is written to")
+	fs.StringVar(&lo.rows, "rows", "", "load: run only the rows whose names contain one of these comma-separated parts (the ceiling always runs)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

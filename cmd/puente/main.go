@@ -314,6 +314,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var wg sync.WaitGroup
 	wg.Go(func() { outbox.Run(workers) })
 	wg.Go(func() { srv.RunMaintenance(workers, 15*time.Minute) })
+	wg.Go(func() { srv.RunSearchFlush(workers, time.Second) })
 	if cfg.DigestSchedule {
 		wg.Go(func() { runner.Schedule(workers, cfg.DigestDay, cfg.DigestHour) })
 	}

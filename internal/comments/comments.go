@@ -131,7 +131,10 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 		if _, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, practiceID); err != nil {
 			return err
 		}
-		return search.AddComment(ctx, tx, practiceID, html)
+		// Added to the search index by the next flush (a search runs one
+		// first): rewriting the practice's row on every comment would
+		// cost more with each comment.
+		return search.QueueComment(ctx, tx, id, practiceID)
 	})
 	if err != nil {
 		return nil, err

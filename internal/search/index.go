@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
+	"sync"
 
 	"puente/db"
 	"puente/internal/sanitize"
@@ -59,6 +61,10 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 		comments.WriteString("\n")
 	}
 	rows.Close()
+	// The full row holds every visible comment: none waits any more.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE practice_id = ?`, id); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id); err != nil {
 		return err
 	}
@@ -124,25 +130,103 @@ func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error
 	return done, err
 }
 
-// AddComment adds one new visible comment's text to practice id's row,
-// inside the caller's transaction. It reads the row's text back from the
-// index rather than rebuilding it from every section and comment, so a
-// comment costs the same on a practice with 5 comments or 500. A practice
-// with no row yet is indexed in full.
-func AddComment(ctx context.Context, tx execQuerier, id int64, commentHTML string) error {
+// QueueComment records, inside the caller's transaction, that a new comment
+// is to be added to its practice's search row by the next Flush.
+func QueueComment(ctx context.Context, tx execQuerier, commentID, practiceID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_pending_comments (comment_id, practice_id) VALUES (?, ?)`, commentID, practiceID)
+	return err
+}
+
+// flushMu lets one Flush run at a time: the others find nothing left.
+var flushMu sync.Mutex
+
+// Flush adds the waiting comments to their practices' search rows: each
+// row is read back from the index, the comments' text appended, and the
+// row written once, however many comments it gains. It returns how many
+// comments it added.
+func Flush(ctx context.Context, d *db.DB) (int, error) {
+	flushMu.Lock()
+	defer flushMu.Unlock()
+	var empty bool
+	if err := d.R.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_pending_comments)`).Scan(&empty); err != nil || empty {
+		return 0, err
+	}
+	added := 0
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT q.comment_id, q.practice_id, c.body_html, c.deleted_at IS NULL AND c.hidden_at IS NULL
+			FROM search_pending_comments q JOIN comments c ON c.id = q.comment_id ORDER BY q.practice_id, q.comment_id LIMIT 5000`)
+		if err != nil {
+			return err
+		}
+		type pending struct {
+			practice int64
+			text     strings.Builder
+		}
+		var order []*pending
+		var ids []int64
+		for rows.Next() {
+			var cid, pid int64
+			var html string
+			var visible bool
+			if err := rows.Scan(&cid, &pid, &html, &visible); err != nil {
+				rows.Close()
+				return err
+			}
+			if len(order) == 0 || order[len(order)-1].practice != pid {
+				order = append(order, &pending{practice: pid})
+			}
+			if visible {
+				order[len(order)-1].text.WriteString(sanitize.Text(html) + "\n")
+				added++
+			}
+			ids = append(ids, cid)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, p := range order {
+			if err := appendComments(ctx, tx, p.practice, p.text.String()); err != nil {
+				return err
+			}
+		}
+		// A practice indexed in full above has emptied its own queue; the
+		// rest read here go now.
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+		return err
+	})
+	return added, err
+}
+
+func jsonList(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// appendComments adds text to practice id's row; a practice with no row
+// yet is indexed in full.
+func appendComments(ctx context.Context, tx execQuerier, id int64, text string) error {
 	var title, summary, body, places, comments string
 	err := tx.QueryRowContext(ctx, `SELECT title, summary, body, places, comments FROM practice_fts WHERE rowid = ?`, id).
 		Scan(&title, &summary, &body, &places, &comments)
 	if err == sql.ErrNoRows {
 		return Index(ctx, tx, id)
 	}
-	if err != nil {
+	if err != nil || text == "" {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO practice_fts (rowid, title, summary, body, places, comments) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, title, summary, body, places, comments+sanitize.Text(commentHTML)+"\n")
+		id, title, summary, body, places, comments+text)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
+	"puente/internal/search"
 )
 
 type searchData struct {
@@ -30,6 +31,10 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	d := searchData{List: *ld, Q: q}
 	status := http.StatusOK
 	if q != "" {
+		// Comments posted a moment ago are in the index before it is read.
+		if _, err := search.Flush(r.Context(), s.db); err != nil {
+			return err
+		}
 		d.Results, err = s.practices.Search(r.Context(), s.viewer(r), q, f, page)
 		switch {
 		case apperr.Is(err, apperr.Unprocessable):

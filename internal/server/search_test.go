@@ -157,8 +157,9 @@ func TestSearchPages(t *testing.T) {
 	}
 }
 
-// TestCommentIndexMatchesRebuild: adding a comment appends its text to the
-// practice's index row; the row must equal a rebuild from the database.
+// TestCommentIndexMatchesRebuild: new comments wait in a queue; a search
+// first appends them to the practice's index row, which must then equal a
+// rebuild from the database.
 func TestCommentIndexMatchesRebuild(t *testing.T) {
 	e := practiceEnv(t)
 	path := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
@@ -175,6 +176,18 @@ func TestCommentIndexMatchesRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		return strings.Join([]string{title, summary, body, places, comments}, "|")
+	}
+	var waiting int
+	e.DB.R.QueryRow(`SELECT count(*) FROM search_pending_comments`).Scan(&waiting)
+	if waiting != 3 {
+		t.Fatalf("%d comments wait for the index, want 3", waiting)
+	}
+	if res := mx.Get("/search?q=" + url.QueryEscape("tercera enlace")); !strings.Contains(res.Body, "Registro biométrico") {
+		t.Fatalf("a comment just posted is not found by search:\n%.2000s", res.Body)
+	}
+	e.DB.R.QueryRow(`SELECT count(*) FROM search_pending_comments`).Scan(&waiting)
+	if waiting != 0 {
+		t.Fatalf("%d comments still wait after a search", waiting)
 	}
 	incremental := row()
 	if !strings.Contains(incremental, "Primera pregunta") || !strings.Contains(incremental, "Tercera, con enlace") {

@@ -20,6 +20,7 @@ import (
 	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/ratelimit"
+	"puente/internal/search"
 	"puente/internal/taxonomy"
 	"puente/internal/websession"
 )
@@ -239,6 +240,23 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ok\n"))
+}
+
+// RunSearchFlush adds newly posted comments to the search index every
+// interval until ctx ends (a search also does it first).
+func (s *Server) RunSearchFlush(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := search.Flush(ctx, s.db); err != nil && ctx.Err() == nil {
+			s.log.Error("search flush", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // RunMaintenance sweeps expired sessions every interval until ctx ends.
