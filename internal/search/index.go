@@ -145,10 +145,19 @@ var flushMu sync.Mutex
 // row written once, however many comments it gains. It returns how many
 // comments it added.
 func Flush(ctx context.Context, d *db.DB) (int, error) {
+	waiting := func() (bool, error) {
+		var some bool
+		err := d.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_pending_comments)`).Scan(&some)
+		return some, err
+	}
+	// Searches run side by side while nothing waits, which is the usual
+	// case; only a flush with work to do takes the lock.
+	if some, err := waiting(); err != nil || !some {
+		return 0, err
+	}
 	flushMu.Lock()
 	defer flushMu.Unlock()
-	var empty bool
-	if err := d.R.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM search_pending_comments)`).Scan(&empty); err != nil || empty {
+	if some, err := waiting(); err != nil || !some {
 		return 0, err
 	}
 	added := 0

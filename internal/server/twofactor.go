@@ -72,15 +72,22 @@ func (s *Server) pendingAccount(r *http.Request) (*accounts.Account, string, err
 
 type codeForm struct{ Code string }
 
-func (s *Server) signinCodePage(w http.ResponseWriter, r *http.Request) error {
-	a, _, err := s.pendingAccount(r)
-	if err != nil {
-		return err
-	}
-	if a == nil {
+// pendingOrRestart is pendingAccount for the code step's handlers: with
+// nobody between password and code, the browser is sent back to sign in
+// and a is nil.
+func (s *Server) pendingOrRestart(w http.ResponseWriter, r *http.Request) (a *accounts.Account, next string, err error) {
+	a, next, err = s.pendingAccount(r)
+	if err == nil && a == nil {
 		s.flash(w, r, "twofactor.start_again")
 		redirect(w, r, "/signin")
-		return nil
+	}
+	return a, next, err
+}
+
+func (s *Server) signinCodePage(w http.ResponseWriter, r *http.Request) error {
+	a, _, err := s.pendingOrRestart(w, r)
+	if a == nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, "signin_code", &View{Title: "twofactor.signin_title", Form: codeForm{}})
 	return nil
@@ -119,14 +126,9 @@ func (s *Server) checkCode(r *http.Request, a *accounts.Account, code string) (u
 }
 
 func (s *Server) signinCodePost(w http.ResponseWriter, r *http.Request) error {
-	a, next, err := s.pendingAccount(r)
-	if err != nil {
-		return err
-	}
+	a, next, err := s.pendingOrRestart(w, r)
 	if a == nil {
-		s.flash(w, r, "twofactor.start_again")
-		redirect(w, r, "/signin")
-		return nil
+		return err
 	}
 	f := codeForm{Code: r.PostFormValue("code")}
 	usedRecovery, errs, err := s.checkCode(r, a, f.Code)
