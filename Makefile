@@ -75,8 +75,10 @@ bench-digest:
 # and drives each page with vegeta at 1 and 32 connections (comments at 8),
 # 2 s of warm-up and 10 s of measurement each, against the ceiling of a
 # static 20 KB file; the table goes to bench/results.md.
+# ROWS="comment POST,search" runs only the rows whose names contain those parts.
+ROWS ?=
 bench: build
-	go run ./cmd/puente-bench load --db $(BENCH_DB) --server $(BIN)
+	go run ./cmd/puente-bench load --db $(BENCH_DB) --server $(BIN) --rows "$(ROWS)"
 
 # bench-search times a two-word query of common words, one client, over the
 # same database (the search index is built on first use).
