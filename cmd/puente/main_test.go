@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -339,5 +340,36 @@ func TestBackupCommand(t *testing.T) {
 	d.R.QueryRow(`SELECT count(*) FROM practices`).Scan(&n)
 	if res.StatusCode != 200 || n != 14 {
 		t.Fatalf("restored copy: status %d, %d practices", res.StatusCode, n)
+	}
+}
+
+// TestProfiler: --pprof-addr serves Go's profiler on its own loopback
+// listener, not on the site, and refuses any address that is not loopback.
+func TestProfiler(t *testing.T) {
+	dir := t.TempDir()
+	paddr := freeAddr(t)
+	base, _, stop := startServe(t, "--data", dir, "--pprof-addr", paddr)
+	defer stop()
+	res, err := http.Get("http://" + paddr + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile") {
+		t.Fatalf("profiler: %d\n%.300s", res.StatusCode, body)
+	}
+	site, err := http.Get(base + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Body.Close()
+	if site.StatusCode != http.StatusNotFound {
+		t.Fatalf("profiler reachable on the site: %d", site.StatusCode)
+	}
+	var out, errs bytes.Buffer
+	err = run(context.Background(), []string{"migrate", "--data", dir, "--pprof-addr", "0.0.0.0:6060"}, noEnv, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("profiler on every interface accepted: %v", err)
 	}
 }

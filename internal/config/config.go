@@ -40,6 +40,8 @@ type Config struct {
 	DigestLocation *time.Location
 	LogLevel       string
 	LogFormat      string
+	// PprofAddr, when set, serves Go's profiler there (loopback only).
+	PprofAddr string
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
 	rawDigestDay, rawDigestTZ                         string
@@ -98,6 +100,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", env("PUENTE_DIGEST_TZ", "America/Panama"), "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PUENTE_LOG_LEVEL", "info"), "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("PUENTE_LOG_FORMAT", "text"), "text or json (PUENTE_LOG_FORMAT)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PUENTE_PPROF_ADDR", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (PUENTE_PPROF_ADDR; default off)")
 	return c
 }
 
@@ -109,6 +112,13 @@ func (c *Config) Finish() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	if c.PprofAddr != "" {
+		// The profiler shows memory and goroutines: never beyond this host.
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			errs = append(errs, fmt.Errorf("--pprof-addr %q: want a loopback address such as 127.0.0.1:6060", c.PprofAddr))
+		}
 	}
 	raw := c.rawBaseURL
 	if raw == "" {
