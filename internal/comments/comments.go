@@ -73,15 +73,17 @@ func Validate(body string) string {
 
 // visiblePractice returns the practice if v may read and discuss it:
 // comments exist only on published practices.
-func (s *Store) visiblePractice(ctx context.Context, v practices.Viewer, id int64) (*practices.Practice, error) {
-	p, err := s.Practices.Get(ctx, v, id)
+// visiblePractice checks that v may comment on practice id: visible to v
+// and published. Only the status is read, not the practice.
+func (s *Store) visiblePractice(ctx context.Context, v practices.Viewer, id int64) error {
+	st, err := s.Practices.Status(ctx, v, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if p.Status != practices.Published {
-		return nil, apperr.New(apperr.Conflict, "comment.not_published")
+	if st != practices.Published {
+		return apperr.New(apperr.Conflict, "comment.not_published")
 	}
-	return p, nil
+	return nil
 }
 
 // Add posts a comment (parentID 0) or a reply on practice id.
@@ -89,7 +91,7 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 	if !v.Member() {
 		return nil, apperr.New(apperr.Unauthorized, "error.signin_needed")
 	}
-	if _, err := s.visiblePractice(ctx, v, practiceID); err != nil {
+	if err := s.visiblePractice(ctx, v, practiceID); err != nil {
 		return nil, err
 	}
 	if key := Validate(body); key != "" {

@@ -138,6 +138,18 @@ func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Practice, error) 
 	return p, loadRelations(ctx, s.DB.R, []*Practice{p})
 }
 
+// Status returns the status of practice id if v may see it, else
+// ErrNotFound: the visibility check alone, without loading the practice.
+func (s *Store) Status(ctx context.Context, v Viewer, id int64) (Status, error) {
+	where, args := visibleWhere(v)
+	var st Status
+	err := s.DB.R.QueryRowContext(ctx, `SELECT p.status FROM practices p WHERE p.id = ? AND `+where, append([]any{id}, args...)...).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return st, err
+}
+
 // Snapshot is a practice's content at one revision, as stored.
 type Snapshot struct {
 	Title        string            `json:"title"`

@@ -369,3 +369,23 @@ func TestDynamicCatalogueKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadMessagesAreBounded: a client that posts and never reads the
+// pages keeps only the latest few messages in its session.
+func TestUnreadMessagesAreBounded(t *testing.T) {
+	e := practiceEnv(t)
+	path := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	mx := e.SignIn("mx@gob.mx")
+	for i := range 12 {
+		if res := mx.PostForm(path+"/comments", url.Values{"body": {fmt.Sprintf("<p>Comentario %d</p>", i)}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("comment %d: %d", i, res.Status)
+		}
+	}
+	page := mx.Get(path)
+	if n := strings.Count(page.Body, `class="flash"`); n != 5 {
+		t.Fatalf("%d messages shown after 12 unread, want the latest 5", n)
+	}
+	if n := strings.Count(mx.Get(path).Body, `class="flash"`); n != 0 {
+		t.Fatalf("%d messages shown a second time", n)
+	}
+}

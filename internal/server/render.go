@@ -18,6 +18,7 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/moderation"
 	"puente/internal/sanitize"
+	"puente/internal/websession"
 	"puente/static"
 	"puente/web"
 )
@@ -172,12 +173,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 }
 
 // flash keeps a message for the next page this person sees.
+// maxFlashes is how many unread messages a session keeps.
+const maxFlashes = 5
+
 func (s *Server) flash(w http.ResponseWriter, r *http.Request, key string) {
 	st := state(r)
 	if st.session == nil {
 		return
 	}
 	st.session.AddFlash(key)
+	// A client that never reads its messages (a script posting comments)
+	// keeps only the latest few, not a session growing with each post.
+	if f, ok := st.session.Values[websession.FlashKey].([]any); ok && len(f) > maxFlashes {
+		st.session.Values[websession.FlashKey] = f[len(f)-maxFlashes:]
+	}
 	if err := st.session.Save(r, w); err != nil {
 		s.log.Error("session save", "err", err)
 	}
