@@ -87,13 +87,13 @@ var month = regexp.MustCompile(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$`)
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
 func clean(s string) string {
-	s = sanitize.Plain(s)
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
 			return -1
 		}
 		return r
 	}, s)
+	return sanitize.Plain(s)
 }
 
 // Validate normalises the form and returns its problems by field.

@@ -64,8 +64,10 @@ func Rich(raw string) string {
 	if strings.TrimSpace(raw) == "" {
 		return ""
 	}
-	cleaned := policy.Sanitize(normalize(StripHidden(raw)))
-	return finish(cleaned)
+	cleaned := policy.Sanitize(normalize(raw))
+	// Last, on valid UTF-8: removing characters earlier could let the
+	// bytes around a dropped one join into a new hidden character.
+	return StripHidden(finish(cleaned))
 }
 
 // HTML marks stored, sanitised HTML as safe to render. It must only ever be
