@@ -64,9 +64,10 @@ func Rich(raw string) string {
 	if strings.TrimSpace(raw) == "" {
 		return ""
 	}
-	cleaned := policy.Sanitize(normalize(raw))
-	// Last, on valid UTF-8: removing characters earlier could let the
-	// bytes around a dropped one join into a new hidden character.
+	// Hidden characters go before the final re-parse (which trims what
+	// they leave at the edges) and again after it, in case the re-parse
+	// joined the bytes around a dropped one into a new one.
+	cleaned := StripHidden(policy.Sanitize(normalize(raw)))
 	return StripHidden(finish(cleaned))
 }
 
