@@ -367,9 +367,6 @@ var textFields = []string{"title", "summary", "context", "actions", "results", "
 // and the feeds' entries are opened without any CSP, as a mail client or
 // feed reader would show them. Zero of each is the only pass.
 func TestHostileContent(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long browser test")
-	}
 	corpus := loadCorpus(t)
 	if len(corpus) < 300 {
 		t.Fatalf("corpus has %d samples, want at least 300", len(corpus))

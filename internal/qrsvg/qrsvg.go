@@ -4,7 +4,6 @@ package qrsvg
 
 import (
 	"fmt"
-	"html/template"
 	"image/color"
 	"strings"
 
@@ -32,14 +31,20 @@ func Matrix(text string) ([][]bool, error) {
 	return m, nil
 }
 
-// SVG returns text as a QR code: one path of dark squares on a white
-// background, scaled by the page. label is its accessible name.
-func SVG(text, label string) (template.HTML, error) {
+// Image is a QR code ready for an SVG: Size modules a side (quiet zone
+// included) and Path, the dark modules as SVG path data. The page's
+// template draws it, so no markup is trusted here.
+type Image struct {
+	Size int
+	Path string
+}
+
+// Draw encodes text as an Image.
+func Draw(text string) (*Image, error) {
 	m, err := Matrix(text)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	size := len(m) + 2*quiet
 	var p strings.Builder
 	for y, row := range m {
 		for x := 0; x < len(row); x++ {
@@ -55,7 +60,8 @@ func SVG(text, label string) (template.HTML, error) {
 			x += run - 1
 		}
 	}
-	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" class="qr" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="%s"/></svg>`,
-		size, size, size*5, size*5, template.HTMLEscapeString(label), size, size, p.String())
-	return template.HTML(svg), nil
+	return &Image{Size: len(m) + 2*quiet, Path: p.String()}, nil
 }
+
+// Scaled is the image's width and height on the page, in pixels.
+func (i *Image) Scaled() int { return i.Size * 5 }

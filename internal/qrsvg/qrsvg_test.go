@@ -52,21 +52,17 @@ func TestMatrixIsAQRCode(t *testing.T) {
 	}
 }
 
-func TestSVGDrawsEveryDarkModule(t *testing.T) {
+func TestDrawCoversEveryDarkModule(t *testing.T) {
 	text := "otpauth://totp/Puente:x?secret=ABC"
 	m, _ := Matrix(text)
-	svg, err := SVG(text, `QR "code" <for> you`)
+	img, err := Draw(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(svg)
-	size := len(m) + 2*quiet
-	if !strings.Contains(s, fmt.Sprintf(`viewBox="0 0 %d %d"`, size, size)) {
-		t.Errorf("viewBox wrong: %.120s", s)
+	if size := len(m) + 2*quiet; img.Size != size {
+		t.Errorf("size %d, want %d", img.Size, size)
 	}
-	if !strings.Contains(s, `aria-label="QR &#34;code&#34; &lt;for&gt; you"`) {
-		t.Errorf("label not escaped: %.300s", s)
-	}
+	s := ` d="` + img.Path
 	// Sum of run lengths equals the number of dark modules.
 	dark := 0
 	for _, row := range m {

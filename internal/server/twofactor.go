@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
-	"puente/internal/i18n"
 	"puente/internal/qrsvg"
 )
 
@@ -153,7 +151,7 @@ func (s *Server) signinCodePost(w http.ResponseWriter, r *http.Request) error {
 
 // totpSetup is what the page shows while an authenticator is being added.
 type totpSetup struct {
-	QR     template.HTML
+	QR     *qrsvg.Image
 	Secret string // grouped by four for reading aloud or typing
 }
 
@@ -176,7 +174,7 @@ func (s *Server) twoFactorView(r *http.Request) (*View, error) {
 		if err != nil {
 			return nil, err
 		}
-		qr, err := qrsvg.SVG(url, i18n.For(state(r).lang).T("twofactor.qr_label"))
+		qr, err := qrsvg.Draw(url)
 		if err != nil {
 			return nil, err
 		}

@@ -30,7 +30,8 @@ func enableTOTP(t *testing.T, e *servertest.Env, c *servertest.Client) (string, 
 	}
 	page := c.Get("/account/2fa")
 	m := secretRe.FindStringSubmatch(page.Body)
-	if m == nil || !strings.Contains(page.Body, `<svg xmlns="http://www.w3.org/2000/svg" class="qr"`) {
+	if m == nil || !strings.Contains(page.Body, `<svg xmlns="http://www.w3.org/2000/svg" class="qr" viewBox="0 0 `) ||
+		!strings.Contains(page.Body, `aria-label="QR code for your authenticator app"`) {
 		t.Fatalf("setup page has no QR code or secret:\n%s", page.Body)
 	}
 	secret := strings.ReplaceAll(m[1], " ", "")
