@@ -5,6 +5,7 @@ package taxonomy
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -52,6 +53,17 @@ type Store struct {
 	loadErr   error
 	countries map[string]*Country
 	processes []*Process
+
+	// meetings keeps Meetings by language while taxonomy_version, which
+	// triggers bump on every change to meetings, tags and their texts,
+	// stays the same: every list, form and practice page reads them.
+	mu       sync.Mutex
+	meetings map[string]meetingsEntry
+}
+
+type meetingsEntry struct {
+	version int64
+	list    []*Meeting
 }
 
 func (s *Store) load(ctx context.Context) error {
@@ -189,7 +201,41 @@ func (m *Meeting) Starts() time.Time { t, _ := time.Parse(time.DateOnly, m.Start
 func (m *Meeting) Ends() time.Time { t, _ := time.Parse(time.DateOnly, m.EndsOn); return t }
 
 // Meetings returns every meeting, newest first, with its tags in lang.
+// The result is the caller's own copy to change.
 func (s *Store) Meetings(ctx context.Context, lang string) ([]*Meeting, error) {
+	var version int64
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT n FROM taxonomy_version WHERE id = 1`).Scan(&version); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	e, ok := s.meetings[lang]
+	s.mu.Unlock()
+	if !ok || e.version != version {
+		list, err := s.readMeetings(ctx, lang)
+		if err != nil {
+			return nil, err
+		}
+		// The version was read first: a change landing in between only
+		// makes the entry look older than it is, never newer.
+		e = meetingsEntry{version, list}
+		s.mu.Lock()
+		if s.meetings == nil {
+			s.meetings = map[string]meetingsEntry{}
+		}
+		s.meetings[lang] = e
+		s.mu.Unlock()
+	}
+	out := make([]*Meeting, len(e.list))
+	for i, m := range e.list {
+		c := *m
+		c.Objectives = slices.Clone(m.Objectives)
+		c.Recommendations = slices.Clone(m.Recommendations)
+		out[i] = &c
+	}
+	return out, nil
+}
+
+func (s *Store) readMeetings(ctx context.Context, lang string) ([]*Meeting, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT m.id, m.slug, m.starts_on, m.ends_on,
 			coalesce(mi.title, md.title, ''),
 			t.id, t.kind, t.number, coalesce(ti.label, td.label, ''), coalesce(ti.body, td.body, ''), t.retired_at IS NOT NULL
