@@ -489,6 +489,11 @@ func TestHostileContent(t *testing.T) {
 	// 4. Comments, flags with details, moderation reasons, and a second
 	// revision of every practice for the history's diff.
 	var refusedComments []int
+	type refusedFlag struct {
+		comment int64
+		k       int
+	}
+	var refusedFlags []refusedFlag
 	for k, id := range ids {
 		res := viewer.PostForm("/practices/"+id+"/comments", url.Values{"body": {sample(k)}})
 		stats["comment posted"]++
@@ -507,6 +512,11 @@ func TestHostileContent(t *testing.T) {
 		stats["flag posted"]++
 		if res.Status >= 500 {
 			t.Errorf("flag with sample %d: %d", k+3, res.Status)
+		}
+		// A refused flag comes back on the flag page, which stays there
+		// as long as the comment is not hidden below.
+		if res.Status == http.StatusUnprocessableEntity && k%2 == 0 {
+			refusedFlags = append(refusedFlags, refusedFlag{cid, k + 3})
 		}
 		if k%2 == 1 {
 			res = mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {sample(k + 5)}})
@@ -592,6 +602,17 @@ func TestHostileContent(t *testing.T) {
 			continue
 		}
 		w.submit(base, "/practices/"+ids[k], "form.comment-form", "form.comment-form button[type=submit]", url.Values{"body": {sample(k)}}, fmt.Sprintf("refused comment %d:", k))
+		stats["refused form replayed in browser"]++
+	}
+	signOut(t, ctx)
+	signIn(t, ctx, base, "flagger@gob.cr")
+	for _, f := range refusedFlags {
+		if len(sample(f.k)) > 100000 {
+			stats["megabyte form refused over HTTP only"]++
+			continue
+		}
+		w.submit(base, fmt.Sprintf("/comments/%d/flag", f.comment), "form.flag-form", "form.flag-form button[type=submit]",
+			url.Values{"reason": {"other"}, "details": {sample(f.k)}}, fmt.Sprintf("refused flag %d:", f.k))
 		stats["refused form replayed in browser"]++
 	}
 	signOut(t, ctx)

@@ -99,10 +99,13 @@ func TestModerationJourney(t *testing.T) {
 
 	// Another member flags the comment.
 	signIn(t, ctx, base, "beatriz@gov.br")
-	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`article.comment .flag-box summary`)),
-		chromedp.Click(chromedp.CSS(`article.comment .flag-box summary`)),
-		chromedp.Click(chromedp.CSS(`article.comment .flag-box input[value=spam]`)))
-	submit(t, ctx, `article.comment .flag-box button[type=submit]`)
+	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`article.comment a[href$="/flag"]`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`article.comment a[href$="/flag"]`)))
+	if quoted := text(t, ctx, ".flag-item blockquote"); !strings.Contains(quoted, "Esto es publicidad de mi empresa.") {
+		t.Fatalf("the flag page quotes %q", quoted)
+	}
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`form.flag-form input[value=spam]`)))
+	submit(t, ctx, `form.flag-form button[type=submit]`)
 	if flash := text(t, ctx, ".flash"); !strings.Contains(flash, "moderators will review your flag") {
 		t.Fatalf("after flagging: %q", flash)
 	}

@@ -79,6 +79,11 @@ var moderationMessages = map[string]Msg{
 
 	// Flags
 	"flag.open":             {ES: "Señalar a la moderación…", EN: "Flag to moderators…", PT: "Sinalizar à moderação…", FR: "Signaler à la modération…", NL: "Melden bij moderatoren…"},
+	"flag.title":            {ES: "Señalar a la moderación", EN: "Flag to moderators", PT: "Sinalizar à moderação", FR: "Signaler à la modération", NL: "Melden bij moderatoren"},
+	"flag.lead":             {ES: "Diga a la moderación qué incumple las normas. Revisan cada aviso.", EN: "Tell the moderators what breaks the rules. They review every flag.", PT: "Diga à moderação o que descumpre as regras. Ela revisa cada aviso.", FR: "Dites à la modération ce qui enfreint les règles. Elle examine chaque signalement.", NL: "Vertel de moderatoren wat de regels overtreedt. Zij bekijken elke melding."},
+	"flag.back":             {ES: "← Volver a la práctica", EN: "← Back to the practice", PT: "← Voltar à prática", FR: "← Retour à la pratique", NL: "← Terug naar de praktijk"},
+	"flag.on_practice":      {ES: "En la práctica:", EN: "On the practice:", PT: "Na prática:", FR: "Sur la pratique :", NL: "Bij de praktijk:"},
+	"flag.the_practice":     {ES: "La práctica", EN: "The practice", PT: "A prática", FR: "La pratique", NL: "De praktijk"},
 	"flag.why":              {ES: "Motivo:", EN: "Reason:", PT: "Motivo:", FR: "Raison :", NL: "Reden:"},
 	"flag.details":          {ES: "Detalles (obligatorios si elige «otro»)", EN: "Details (required for “other”)", PT: "Detalhes (obrigatórios se escolher «outro»)", FR: "Détails (obligatoires pour « autre »)", NL: "Details (verplicht bij ‘anders’)"},
 	"flag.submit":           {ES: "Enviar el aviso", EN: "Send the flag", PT: "Enviar o aviso", FR: "Envoyer le signalement", NL: "Melding versturen"},

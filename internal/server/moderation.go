@@ -11,6 +11,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/comments"
 	"puente/internal/moderation"
 	"puente/internal/modlog"
 	"puente/internal/practices"
@@ -293,30 +294,115 @@ func (s *Server) resolveAppeal(w http.ResponseWriter, r *http.Request) error {
 	}, "appeal.resolved")
 }
 
-// flagPost is a member's flag on a practice or a comment.
+// flagData is the page where a member tells moderators what is wrong
+// with a practice or a comment: the item itself, so they see what they
+// flag, and the form, or why it is not offered.
+type flagData struct {
+	Target   moderation.Target
+	Back     string
+	Practice *practices.Practice // the practice, or the one the comment is on
+	Comment  *comments.Comment   // nil when a practice is flagged
+	Reasons  []string
+	Reason   string
+	Details  string
+	// Notice replaces the form: the item is the viewer's own, or flagged
+	// by them already.
+	Notice string
+}
+
+// flagTarget loads what t names as v may see it: a published practice, or
+// a comment shown on one. Anything else is not there to be flagged.
+func (s *Server) flagTarget(r *http.Request, t moderation.Target) (*flagData, error) {
+	ctx := r.Context()
+	v := s.viewer(r)
+	d := &flagData{Target: t, Reasons: moderation.FlagReasons}
+	pid, author := t.ID, int64(0)
+	if t.Type == "comment" {
+		c, err := s.comments.Get(ctx, v, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if c.Deleted() || c.Hidden() {
+			return nil, errNotFound
+		}
+		d.Comment, pid, author = c, c.PracticeID, c.AuthorID
+	}
+	p, err := s.practices.Get(ctx, v, pid)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != practices.Published || p.Hidden() {
+		return nil, errNotFound
+	}
+	if t.Type == "practice" {
+		author = p.AuthorID
+	}
+	d.Practice, d.Back = p, s.backTo(t, p.ID)
+	switch flagged, err := s.moderation.Flagged(ctx, v.AccountID, t); {
+	case err != nil:
+		return nil, err
+	case author == v.AccountID:
+		d.Notice = "flag.own_item"
+	case flagged:
+		d.Notice = "flag.already"
+	}
+	return d, nil
+}
+
+func (s *Server) renderFlag(w http.ResponseWriter, r *http.Request, status int, d *flagData, errs apperr.FieldErrors) {
+	s.render(w, r, status, "flag", &View{Title: "flag.title", Data: d, Errors: errs})
+}
+
+// flagPage shows the flag form for the practice or comment in the URL.
+func (s *Server) flagPage(typ string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		t, err := target(typ, r)
+		if err != nil {
+			return err
+		}
+		d, err := s.flagTarget(r, t)
+		if err != nil {
+			return err
+		}
+		s.renderFlag(w, r, http.StatusOK, d, nil)
+		return nil
+	}
+}
+
+// flagPost is a member's flag on a practice or a comment. A refused flag
+// comes back on its page with the message beside the field and the
+// words typed still there.
 func (s *Server) flagPost(w http.ResponseWriter, r *http.Request) error {
 	id, _ := strconv.ParseInt(r.PostFormValue("target_id"), 10, 64)
 	t := moderation.Target{Type: r.PostFormValue("target_type"), ID: id}
 	if !t.Valid() {
 		return errNotFound
 	}
-	pid, err := s.practiceOf(r, t)
+	d, err := s.flagTarget(r, t)
 	if err != nil {
 		return err
 	}
-	err = s.moderation.Flag(r.Context(), s.viewer(r), t, r.PostFormValue("reason"), r.PostFormValue("details"))
-	if code := apperr.CodeOf(err); err != nil && (code == apperr.Conflict || code == apperr.Unprocessable) {
-		s.flash(w, r, apperr.KeyOf(err))
-		redirect(w, r, s.backTo(t, pid))
+	d.Reason, d.Details = r.PostFormValue("reason"), r.PostFormValue("details")
+	err = s.moderation.Flag(r.Context(), s.viewer(r), t, d.Reason, d.Details)
+	switch code := apperr.CodeOf(err); {
+	case err != nil && code == apperr.Unprocessable:
+		field := "details"
+		if apperr.KeyOf(err) == "flag.reason_required" {
+			field = "reason"
+		}
+		s.renderFlag(w, r, http.StatusUnprocessableEntity, d, apperr.FieldErrors{field: apperr.KeyOf(err)})
 		return nil
-	}
-	if err != nil {
+	case err != nil && code == apperr.Conflict:
+		d.Notice = apperr.KeyOf(err)
+		s.renderFlag(w, r, http.StatusConflict, d, nil)
+		return nil
+	case err != nil:
 		return err
 	}
 	s.outbox.Notify()
 	s.log.Info("flag", "target_type", t.Type, "target_id", t.ID, "account_id", currentAccount(r).ID)
 	s.flash(w, r, "flag.thanks")
-	redirect(w, r, s.backTo(t, pid))
+	redirect(w, r, d.Back)
 	return nil
 }
 

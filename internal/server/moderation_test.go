@@ -202,23 +202,44 @@ func TestFlagHideAppealRestoreAndLog(t *testing.T) {
 	mod := e.SignIn("mod@puente.test")
 	mod.PostForm("/account/notifications", url.Values{"notify_flags": {"1"}})
 
-	// Members flag once each; the author cannot flag their own comment.
+	// The flag page shows the comment and the form; members flag once
+	// each; the author cannot flag their own comment.
 	mx := e.SignIn("mx@gob.mx")
+	flagPage := fmt.Sprintf("/comments/%d/flag", cid)
+	if res := mx.Get(flagPage); res.Status != http.StatusOK || !strings.Contains(res.Body, "Comentario fuera de lugar") ||
+		!strings.Contains(res.Body, `name="reason"`) || !strings.Contains(res.Body, `href="`+path+`#comment-`) {
+		t.Fatalf("flag page: %d\n%s", res.Status, res.Body)
+	}
+	if !strings.Contains(mx.Get(path).Body, `href="`+flagPage+`"`) {
+		t.Fatal("the practice page does not link to the comment's flag page")
+	}
+	// Refused: no reason. The page comes back with the message beside the
+	// reasons and the details typed.
+	res := mx.PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(cid)}, "details": {"Insulta a otra delegación"}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="flag-reason-error"`) ||
+		!strings.Contains(res.Body, "Choose a reason.") || !strings.Contains(res.Body, ">Insulta a otra delegación</textarea>") {
+		t.Fatalf("flag without a reason: %d\n%s", res.Status, res.Body)
+	}
 	flag := url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(cid)}, "reason": {"offensive"}}
 	for _, c := range []*servertest.Client{mx, pa} {
 		if res := c.PostForm("/flags", flag); res.Status != http.StatusSeeOther {
 			t.Fatalf("flag: %d", res.Status)
 		}
 	}
-	mx.PostForm("/flags", flag)
-	if !strings.Contains(mx.Get(path).Body, "You already flagged this") {
-		t.Fatal("second flag not refused")
+	if res := mx.PostForm("/flags", flag); res.Status != http.StatusConflict || !strings.Contains(res.Body, "You already flagged this") {
+		t.Fatalf("second flag not refused: %d", res.Status)
 	}
-	br.PostForm("/flags", flag)
-	if !strings.Contains(br.Get(path).Body, "cannot flag what you wrote") {
-		t.Fatal("author flagging own comment not refused")
+	if res := mx.Get(flagPage); !strings.Contains(res.Body, "You already flagged this") || strings.Contains(res.Body, `name="reason"`) {
+		t.Fatal("the flag page offers a second flag")
 	}
-	if res := e.SignIn("admin@puente.test").PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(cid)}, "reason": {"other"}}); res.Status != http.StatusSeeOther {
+	if res := br.PostForm("/flags", flag); res.Status != http.StatusConflict || !strings.Contains(res.Body, "cannot flag what you wrote") {
+		t.Fatalf("author flagging own comment not refused: %d", res.Status)
+	}
+	if res := br.Get(flagPage); !strings.Contains(res.Body, "cannot flag what you wrote") || strings.Contains(res.Body, `name="reason"`) {
+		t.Fatal("the author is offered a flag on their own comment")
+	}
+	if res := e.SignIn("admin@puente.test").PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(cid)}, "reason": {"other"}}); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, `id="flag-details-error"`) {
 		t.Fatalf("flag with other and no details: %d", res.Status)
 	}
 	var flags int

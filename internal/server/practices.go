@@ -106,7 +106,6 @@ type practiceView struct {
 	// CommentAppeals are the viewer's own hidden comments' appeal state.
 	CommentAppeals map[int64]*appealInfo
 	CommentFlags   map[int64]int
-	FlagReasons    []string
 }
 
 // appealInfo is the decision an author may appeal, and their appeal.
@@ -170,7 +169,7 @@ func (s *Server) fillModeration(r *http.Request, v practices.Viewer, pv *practic
 	ctx := r.Context()
 	p := pv.P
 	t := moderation.Target{Type: "practice", ID: p.ID}
-	pv.Staff, pv.FlagReasons = v.Staff(), moderation.FlagReasons
+	pv.Staff = v.Staff()
 	var err error
 	if pv.FlaggedByMe, err = s.moderation.Flagged(ctx, v.AccountID, t); err != nil {
 		return err

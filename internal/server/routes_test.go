@@ -75,7 +75,8 @@ var routeTable = map[string]struct {
 	"POST /practices/{id}/comments": {signedIn, practice},
 	"GET /comments/{id}/edit":       {signedIn, ownComment}, "POST /comments/{id}/edit": {signedIn, ownComment},
 	"POST /comments/{id}/delete": {signedIn, ownComment},
-	"GET /my/practices":          {signedIn, none}, "POST /flags": {signedIn, other}, "POST /appeals": {signedIn, other},
+	"GET /my/practices":          {signedIn, none}, "POST /flags": {signedIn, other},
+	"GET /practices/{id}/flag": {signedIn, practice}, "GET /comments/{id}/flag": {signedIn, comment}, "POST /appeals": {signedIn, other},
 	"POST /account/notifications": {moderator, none}, // flag notifications are for moderators
 	"POST /account/feed":          {signedIn, none},
 	"GET /insights":               {signedIn, none}, "GET /insights/{chart}.csv": {signedIn, other}, "GET /log": {signedIn, none},

@@ -173,6 +173,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/comments/{id}/edit", s.h(s.commentUpdate))
 		r.Post("/comments/{id}/delete", s.h(s.commentDelete))
 		r.Get("/my/practices", s.h(s.myPractices))
+		r.Get("/practices/{id}/flag", s.h(s.flagPage("practice")))
+		r.Get("/comments/{id}/flag", s.h(s.flagPage("comment")))
 		r.Post("/flags", s.h(s.flagPost))
 		r.Post("/appeals", s.h(s.appealPost))
 		r.Post("/account/notifications", s.h(s.notificationsPost))
