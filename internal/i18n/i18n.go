@@ -107,14 +107,47 @@ func (l Locale) T(key string, args ...any) string {
 		return key
 	}
 	s := m.In(l.Lang)
-	if len(args) == 0 {
+	if len(args) < 2 {
 		return s
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", l.format(args[i+1]))
+	return expand(s, func(name string) (string, bool) {
+		for i := 0; i+1 < len(args); i += 2 {
+			if n, ok := args[i].(string); ok && n == name || !ok && fmt.Sprint(args[i]) == name {
+				return l.format(args[i+1]), true
+			}
+		}
+		return "", false
+	})
+}
+
+// expand replaces each {name} in s that value knows, left to right, and
+// leaves the rest as it is. Pages call T hundreds of times: this walks
+// the message once where a strings.Replacer was built for every call.
+func expand(s string, value func(name string) (string, bool)) string {
+	i := strings.IndexByte(s, '{')
+	if i < 0 {
+		return s
 	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i >= 0 {
+		j := strings.IndexByte(s[i+1:], '}')
+		if j < 0 {
+			break
+		}
+		name := s[i+1 : i+1+j]
+		if v, ok := value(name); ok && !strings.ContainsRune(name, '{') {
+			b.WriteString(s[:i])
+			b.WriteString(v)
+			s = s[i+j+2:]
+		} else {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+		}
+		i = strings.IndexByte(s, '{')
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 func (l Locale) format(v any) string {
@@ -176,18 +209,33 @@ func (l Locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	month := l.T("month." + strconv.Itoa(int(t.Month())))
-	return strings.NewReplacer("{d}", strconv.Itoa(t.Day()), "{month}", month, "{y}", strconv.Itoa(t.Year())).
-		Replace(catalogue["date.long"].In(l.Lang))
+	return expand(catalogue["date.long"].In(l.Lang), l.dateParts(t))
 }
+
+// dateParts gives the {d}, {month} and {y} of t.
+func (l Locale) dateParts(t time.Time) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		switch name {
+		case "d":
+			return strconv.Itoa(t.Day()), true
+		case "month":
+			return l.T(monthKeys[t.Month()-1]), true
+		case "y":
+			return strconv.Itoa(t.Year()), true
+		}
+		return "", false
+	}
+}
+
+var monthKeys = [12]string{"month.1", "month.2", "month.3", "month.4", "month.5", "month.6",
+	"month.7", "month.8", "month.9", "month.10", "month.11", "month.12"}
 
 // MonthYear formats a month, as in a practice's period.
 func (l Locale) MonthYear(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	month := l.T("month." + strconv.Itoa(int(t.Month())))
-	return strings.NewReplacer("{month}", month, "{y}", strconv.Itoa(t.Year())).Replace(catalogue["date.month_year"].In(l.Lang))
+	return expand(catalogue["date.month_year"].In(l.Lang), l.dateParts(t))
 }
 
 // DateTime formats an instant as date and 24-hour time, in UTC unless loc

@@ -188,3 +188,54 @@ func TestTemplatesHaveNoLiteralText(t *testing.T) {
 		t.Fatalf("checked only %d templates", checked)
 	}
 }
+
+// T fills placeholders as a strings.Replacer over every {name} would, for
+// every message in every language, and dates read as before.
+func TestPlaceholdersFilledLikeAReplacer(t *testing.T) {
+	args := []any{"n", 1234, "name", "Ana {n}", "when", "ayer", "count", 7, "total", int64(20), "q", "{name}"}
+	var pairs []string
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+args[i].(string)+"}", "")
+	}
+	filled := 0
+	for key, m := range Keys() {
+		for _, lang := range Langs {
+			l := For(lang)
+			for i := 0; i+1 < len(args); i += 2 {
+				pairs[i+1] = l.format(args[i+1])
+			}
+			want := strings.NewReplacer(pairs...).Replace(m.In(lang))
+			if got := l.T(key, args...); got != want {
+				t.Errorf("%s in %s: %q, want %q", key, lang, got, want)
+			}
+			if want != m.In(lang) {
+				filled++
+			}
+		}
+	}
+	if filled < 50 {
+		t.Fatalf("only %d messages had a placeholder filled: the comparison tests little", filled)
+	}
+	for _, c := range []struct{ msg, want string }{
+		{"{n} of {total}", "1,234 of 20"}, {"{unknown} {n}", "{unknown} 1,234"}, {"{{n}}", "{1,234}"},
+		{"{a{n}", "{a1,234"}, {"no close {n", "no close {n"}, {"", ""},
+	} {
+		if got := expand(c.msg, func(name string) (string, bool) {
+			switch name {
+			case "n":
+				return "1,234", true
+			case "total":
+				return "20", true
+			}
+			return "", false
+		}); got != c.want {
+			t.Errorf("expand(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+	d := time.Date(2026, 3, 5, 14, 7, 0, 0, time.UTC)
+	for lang, want := range map[string]string{"es": "5 de marzo de 2026", "en": "5 March 2026"} {
+		if got := For(lang).Date(d); got != want {
+			t.Errorf("Date in %s: %q, want %q", lang, got, want)
+		}
+	}
+}

@@ -44,6 +44,7 @@ var funcs = template.FuncMap{
 	"str":         func(v any) string { return fmt.Sprint(v) },
 	"dict":        dict,
 	"add1":        func(i int) int { return i + 1 },
+	"card":        card,
 }
 
 // dict builds a map from name, value pairs, to hand a partial template
