@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -649,9 +650,24 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 	return &listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}, nil
 }
 
+// practiceList shows a page of the published practices. Everyone with the
+// same scopes, language and filter sees the same list, so its rendered
+// main part is kept until practices or the taxonomy change.
 func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	f := s.listFilter(r)
-	page, err := s.practices.List(r.Context(), s.viewer(r), f)
+	v := s.viewer(r)
+	version, err := dataVersion(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	view := &View{Title: "list.title", mainKey: fmt.Sprintf("practice_list\x00%s\x00%t\x00%v\x00%#v\x00%d\x00%s",
+		state(r).lang, v.Member(), v.PublishedScopes(), f, s.clock.Now().Year(), version)}
+	if main, ok := s.mains.get(view.mainKey); ok {
+		view.main = main
+		s.render(w, r, http.StatusOK, "practice_list", view)
+		return nil
+	}
+	page, err := s.practices.List(r.Context(), v, f)
 	if err != nil {
 		return err
 	}
@@ -659,7 +675,8 @@ func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "practice_list", &View{Title: "list.title", Data: *d})
+	view.Data = *d
+	s.render(w, r, http.StatusOK, "practice_list", view)
 	return nil
 }
 

@@ -101,6 +101,12 @@ type View struct {
 	Nonce  string
 	// Queues is what waits for moderators, for the navigation.
 	Queues moderation.Counts
+
+	// mainKey, when set, names the page's main part in the server's
+	// mainCache, where it is stored once rendered; main is that part
+	// rendered earlier, which the layout then surrounds.
+	mainKey string
+	main    []byte
 }
 
 // IsAdmin and IsModerator answer the navigation's questions.
@@ -157,7 +163,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
+	if err := s.execute(&buf, t, v); err != nil {
 		s.log.Error("template", "page", page, "err", err)
 		if page != "error" {
 			s.renderError(w, r, err)
@@ -171,6 +177,28 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// execute renders the page, around a main part rendered earlier when
+// there is one. All three parts start in HTML text, so each is escaped
+// as it would be within the whole.
+func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) error {
+	if v.main == nil && v.mainKey == "" {
+		return t.ExecuteTemplate(buf, "base", v)
+	}
+	if err := t.ExecuteTemplate(buf, "page-head", v); err != nil {
+		return err
+	}
+	if v.main == nil {
+		var main bytes.Buffer
+		if err := t.ExecuteTemplate(&main, "main", v); err != nil {
+			return err
+		}
+		v.main = main.Bytes()
+		s.mains.put(v.mainKey, v.main)
+	}
+	buf.Write(v.main)
+	return t.ExecuteTemplate(buf, "page-foot", v)
 }
 
 // flash keeps a message for the next page this person sees.

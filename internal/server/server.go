@@ -39,6 +39,7 @@ type Deps struct {
 
 // Server holds the handlers' shared state.
 type Server struct {
+	mains      mainCache
 	cfg        *config.Config
 	db         *db.DB
 	clock      clock.Clock
