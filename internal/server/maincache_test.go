@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,6 +68,81 @@ func TestListCacheFollowsScopesAndChanges(t *testing.T) {
 		}
 		if s.want == "" && strings.Contains(body, "Para los miembros") {
 			t.Errorf("%s: the list still shows it", s.name)
+		}
+	}
+}
+
+// A practice's comments are kept rendered for visitors and for members who
+// wrote none of them; their authors and moderators always get their own,
+// and every change to a comment or a signature shows at once.
+func TestPracticeCommentsCacheFollowsViewersAndChanges(t *testing.T) {
+	e := modEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	path := publish(t, e, pa, practiceForm("Práctica pública", []string{"PA"}, "public"))
+	mx, br, anon, mod := e.SignIn("mx@gob.mx"), e.SignIn("br@gov.br"), e.Client(), e.SignIn("mod@puente.test")
+	if res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Primer comentario</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("comment: %d", res.Status)
+	}
+	var cid int64
+	e.DB.R.QueryRow(`SELECT id FROM comments`).Scan(&cid)
+	edit := fmt.Sprintf(`href="/comments/%d/edit"`, cid)
+
+	// Loaded first by a member who wrote nothing, twice.
+	for range 2 {
+		if body := br.Get(path).Body; !strings.Contains(body, "Primer comentario") || strings.Contains(body, edit) ||
+			!strings.Contains(body, fmt.Sprintf(`href="/comments/%d/flag"`, cid)) || !strings.Contains(body, `class="reply-box"`) {
+			t.Fatal("member who wrote nothing: wrong comments")
+		}
+	}
+	if body := anon.Get(path).Body; !strings.Contains(body, "Primer comentario") || !strings.Contains(body, "Sign in to comment.") ||
+		strings.Contains(body, `class="reply-box"`) || strings.Contains(body, "/flag") {
+		t.Error("visitor after a member: forms or flag links shown")
+	}
+	if body := mx.Get(path).Body; !strings.Contains(body, edit) {
+		t.Error("the comment's author does not get their edit link")
+	}
+	if body := mod.Get(path).Body; !strings.Contains(body, fmt.Sprintf(`/moderation/comments/%d/hide`, cid)) {
+		t.Error("the moderator does not get the hide form")
+	}
+	if body := br.Get(path).Body; strings.Contains(body, edit) || strings.Contains(body, "/moderation/comments/") {
+		t.Error("the author's or moderator's page leaked to a member")
+	}
+
+	steps := []struct {
+		name   string
+		change func()
+		want   string
+	}{
+		{"an edit", func() {
+			if res := mx.PostForm(fmt.Sprintf("/comments/%d/edit", cid), url.Values{"body": {"<p>Comentario corregido</p>"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("edit: %d", res.Status)
+			}
+		}, "Comentario corregido"},
+		{"a new name", func() {
+			if res := mx.PostForm("/account/profile", url.Values{"display_name": {"Lucía Méndez"}, "lang": {"en"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("profile: %d", res.Status)
+			}
+		}, "Lucía Méndez"},
+		{"a reply", func() {
+			if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>Respuesta del autor</p>"}, "parent_id": {fmt.Sprint(cid)}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("reply: %d", res.Status)
+			}
+		}, "Respuesta del autor"},
+		{"hidden by a moderator", func() {
+			if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"Fuera de tema."}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("hide: %d", res.Status)
+			}
+		}, "Hidden by moderators."},
+	}
+	for _, s := range steps {
+		br.Get(path)
+		anon.Get(path)
+		s.change()
+		if body := br.Get(path).Body; !strings.Contains(body, s.want) {
+			t.Errorf("%s: a member does not see it", s.name)
+		}
+		if body := anon.Get(path).Body; !strings.Contains(body, s.want) {
+			t.Errorf("%s: a visitor does not see it", s.name)
 		}
 	}
 }

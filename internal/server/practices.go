@@ -145,7 +145,16 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned),
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published}
-	if p.Status == practices.Published {
+	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
+	comments := part{name: "practice-comments"}
+	if fill == nil && p.Status == practices.Published {
+		if comments.key, err = s.commentsKey(r, v, p); err != nil {
+			return err
+		}
+		comments.html, _ = s.mains.get(comments.key)
+	}
+	view.parts = []part{{name: "practice-top"}, comments}
+	if p.Status == practices.Published && comments.html == nil {
 		if pv.Comments, err = s.comments.Thread(r.Context(), v, id); err != nil {
 			return err
 		}
@@ -161,8 +170,37 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	if fill != nil {
 		fill(pv)
 	}
-	s.render(w, r, status, "practice", &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment})
+	s.render(w, r, status, "practice", view)
 	return nil
+}
+
+// commentsKey names a practice's rendered comments in the mainCache, or
+// is "" when the viewer's are their own: moderators (flag counts, hide
+// forms) and anyone who wrote one of the comments (edit and delete
+// links, their hidden comments, appeals). Visitors share one rendering,
+// the other members another, until a comment, the practice or a name
+// changes (page_version).
+func (s *Server) commentsKey(r *http.Request, v practices.Viewer, p *practices.Practice) (string, error) {
+	class := "visitor"
+	if v.Member() {
+		if v.Staff() {
+			return "", nil
+		}
+		var wrote bool
+		if err := s.db.R.QueryRowContext(r.Context(), `SELECT EXISTS (SELECT 1 FROM comments WHERE practice_id = ? AND author_id = ?)`,
+			p.ID, v.AccountID).Scan(&wrote); err != nil {
+			return "", err
+		}
+		if wrote {
+			return "", nil
+		}
+		class = "member"
+	}
+	version, err := dataVersion(r.Context(), s.db)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("practice_comments\x00%d\x00%s\x00%s\x00%s", p.ID, state(r).lang, class, version), nil
 }
 
 // fillModeration adds what moderators see and what an author may appeal.
@@ -660,13 +698,16 @@ func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	view := &View{Title: "list.title", mainKey: fmt.Sprintf("practice_list\x00%s\x00%t\x00%v\x00%#v\x00%d\x00%s",
+	main := part{name: "main", key: fmt.Sprintf("practice_list\x00%s\x00%t\x00%v\x00%#v\x00%d\x00%s",
 		state(r).lang, v.Member(), v.PublishedScopes(), f, s.clock.Now().Year(), version)}
-	if main, ok := s.mains.get(view.mainKey); ok {
-		view.main = main
+	view := &View{Title: "list.title"}
+	if html, ok := s.mains.get(main.key); ok {
+		main.html = html
+		view.parts = []part{main}
 		s.render(w, r, http.StatusOK, "practice_list", view)
 		return nil
 	}
+	view.parts = []part{main}
 	page, err := s.practices.List(r.Context(), v, f)
 	if err != nil {
 		return err

@@ -102,11 +102,18 @@ type View struct {
 	// Queues is what waits for moderators, for the navigation.
 	Queues moderation.Counts
 
-	// mainKey, when set, names the page's main part in the server's
-	// mainCache, where it is stored once rendered; main is that part
-	// rendered earlier, which the layout then surrounds.
-	mainKey string
-	main    []byte
+	// parts, when set, are the templates the main part is made of, in
+	// order, some of them kept rendered in the server's mainCache.
+	parts []part
+}
+
+// part is a piece of a page's main part: the template name, or, when it
+// has a key, what the server's mainCache keeps under it (html, when found
+// there; stored there once rendered).
+type part struct {
+	name string
+	key  string
+	html []byte
 }
 
 // IsAdmin and IsModerator answer the navigation's questions.
@@ -179,25 +186,30 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Write(buf.Bytes())
 }
 
-// execute renders the page, around a main part rendered earlier when
-// there is one. All three parts start in HTML text, so each is escaped
-// as it would be within the whole.
+// execute renders the page, its main part piece by piece when it has
+// parts, taking from the cache the pieces rendered earlier. Every piece
+// starts and ends in HTML text, so each is escaped as it would be within
+// the whole.
 func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) error {
-	if v.main == nil && v.mainKey == "" {
+	if len(v.parts) == 0 {
 		return t.ExecuteTemplate(buf, "base", v)
 	}
 	if err := t.ExecuteTemplate(buf, "page-head", v); err != nil {
 		return err
 	}
-	if v.main == nil {
-		var main bytes.Buffer
-		if err := t.ExecuteTemplate(&main, "main", v); err != nil {
-			return err
+	for _, p := range v.parts {
+		if p.html == nil {
+			start := buf.Len()
+			if err := t.ExecuteTemplate(buf, p.name, v); err != nil {
+				return err
+			}
+			if p.key != "" {
+				s.mains.put(p.key, bytes.Clone(buf.Bytes()[start:]))
+			}
+			continue
 		}
-		v.main = main.Bytes()
-		s.mains.put(v.mainKey, v.main)
+		buf.Write(p.html)
 	}
-	buf.Write(v.main)
 	return t.ExecuteTemplate(buf, "page-foot", v)
 }
 
