@@ -86,16 +86,18 @@ func (s *Store) visiblePractice(ctx context.Context, v practices.Viewer, id int6
 	return nil
 }
 
-// Add posts a comment (parentID 0) or a reply on practice id.
-func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentID int64, body string) (*Comment, error) {
+// Add posts a comment (parentID 0) or a reply on practice id and returns
+// the new comment's id. (Reading the comment back cost a tenth of the time
+// of a post under load, for callers that only want the id.)
+func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentID int64, body string) (int64, error) {
 	if !v.Member() {
-		return nil, apperr.New(apperr.Unauthorized, "error.signin_needed")
+		return 0, apperr.New(apperr.Unauthorized, "error.signin_needed")
 	}
 	if err := s.visiblePractice(ctx, v, practiceID); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if key := Validate(body); key != "" {
-		return nil, apperr.New(apperr.Unprocessable, key)
+		return 0, apperr.New(apperr.Unprocessable, key)
 	}
 	// Sanitised before the transaction: the single writer is held for the
 	// writes alone.
@@ -139,9 +141,9 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 		return search.QueueComment(ctx, tx, id, practiceID)
 	})
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return s.get(ctx, id)
+	return id, nil
 }
 
 const columns = `c.id, c.practice_id, c.author_id, a.display_name, coalesce(a.country_code, ''), coalesce(c.parent_id, 0),

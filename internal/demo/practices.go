@@ -184,10 +184,10 @@ func addComment(ctx context.Context, s Stores, practiceID, parent int64, c demoC
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", c.Author, err)
 	}
-	cm, err := s.Comments.Add(ctx, viewerOf(ctx, s, a), practiceID, parent, c.Body)
+	id, err := s.Comments.Add(ctx, viewerOf(ctx, s, a), practiceID, parent, c.Body)
 	if err != nil {
 		return 0, fmt.Errorf("comment by %s: %w", c.Author, err)
 	}
-	_, err = s.DB.W.ExecContext(ctx, `UPDATE comments SET created_at = ? WHERE id = ?`, db.FormatTime(at), cm.ID)
-	return cm.ID, err
+	_, err = s.DB.W.ExecContext(ctx, `UPDATE comments SET created_at = ? WHERE id = ?`, db.FormatTime(at), id)
+	return id, err
 }

@@ -115,11 +115,6 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 		if err := sess.Save(r, w); err != nil {
 			return err
 		}
-		// A fresh anonymous session carries the goodbye message; it holds
-		// nothing of the account.
-		sess.Options.MaxAge = 0
-		sess.ID = ""
-		sess.Values = map[any]any{}
 		st.account = nil
 		s.flash(w, r, "signout.done")
 	}

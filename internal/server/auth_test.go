@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"puente/internal/accounts"
 	"puente/internal/mail/smtptest"
 	"puente/internal/servertest"
@@ -88,28 +90,35 @@ func TestSignInBadCredentials(t *testing.T) {
 	}
 }
 
+// TestSessionFixation: the only session a browser holds before it is
+// signed in is the code step of a two-step sign-in; its id dies when the
+// sign-in completes, so an attacker who planted or copied it gains nothing.
+// Signing out leaves no session at all.
 func TestSessionFixation(t *testing.T) {
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
+	secret, _ := enableTOTP(t, e, c)
 	c.PostForm("/signout", nil)
-	preSignIn := c.Cookie(cookie)
-	if preSignIn == "" {
-		t.Fatal("sign-out left no anonymous session to test with")
-	}
-	var before int
-	e.DB.R.QueryRow(`SELECT count(*) FROM sessions WHERE account_id IS NULL`).Scan(&before)
-	if before != 1 {
-		t.Fatalf("anonymous sessions = %d, want 1", before)
+	var left int
+	e.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&left)
+	if left != 0 || c.Cookie(cookie) != "" {
+		t.Fatalf("sign-out left %d sessions and cookie %q", left, c.Cookie(cookie))
 	}
 
-	res := c.PostForm("/signin", url.Values{"email": {"ana@gob.pa"}, "password": {servertest.Password}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", res.Status)
+	c = passwordStep(t, e, "ana@gob.pa")
+	preSignIn := c.Cookie(cookie)
+	if preSignIn == "" {
+		t.Fatal("the code step holds no session to test with")
+	}
+	e.Clock.Advance(30 * time.Second) // the setup code's time step is spent
+	code, _ := totp.GenerateCode(secret, e.Clock.Now())
+	if res := c.PostForm("/signin/code", url.Values{"code": {code}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("code step: %d", res.Status)
 	}
 	after := c.Cookie(cookie)
-	if after == preSignIn {
-		t.Fatal("session id kept across sign-in")
+	if after == preSignIn || !isSignedIn(c) {
+		t.Fatal("session id kept across sign-in, or not signed in")
 	}
 	attacker := e.Client()
 	attacker.SetCookie(cookie, preSignIn)

@@ -19,7 +19,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := r.PostFormValue("body")
 	parent, _ := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
-	c, err := s.comments.Add(r.Context(), s.viewer(r), id, parent, body)
+	cid, err := s.comments.Add(r.Context(), s.viewer(r), id, parent, body)
 	if apperr.Is(err, apperr.Unprocessable) || apperr.Is(err, apperr.Conflict) {
 		// The practice page comes back with the text as typed and the
 		// problem beside the comment box.
@@ -31,7 +31,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(w, r, "comment.posted")
-	redirect(w, r, fmt.Sprintf("/practices/%d#comment-%d", id, c.ID))
+	redirect(w, r, fmt.Sprintf("/practices/%d#comment-%d", id, cid))
 	return nil
 }
 

@@ -34,6 +34,8 @@ type reqState struct {
 	lang    string
 	// nonce lets the rich-text editor's own stylesheet past the CSP.
 	nonce string
+	// flashes are the messages this response leaves for the next page.
+	flashes []string
 }
 
 type ctxKey struct{}

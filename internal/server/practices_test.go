@@ -388,4 +388,10 @@ func TestUnreadMessagesAreBounded(t *testing.T) {
 	if n := strings.Count(mx.Get(path).Body, `class="flash"`); n != 0 {
 		t.Fatalf("%d messages shown a second time", n)
 	}
+	// Messages travel in a signed cookie: one made up by the client shows
+	// nothing.
+	mx.SetCookie("puente-flash", "practice.saved")
+	if res := mx.Get(path); res.Status != http.StatusOK || strings.Contains(res.Body, `class="flash"`) {
+		t.Fatalf("a forged message cookie: %d, shown: %t", res.Status, strings.Contains(res.Body, `class="flash"`))
+	}
 }

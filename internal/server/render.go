@@ -18,7 +18,6 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/moderation"
 	"puente/internal/sanitize"
-	"puente/internal/websession"
 	"puente/static"
 	"puente/web"
 )
@@ -151,18 +150,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if v.Errors == nil {
 		v.Errors = apperr.FieldErrors{}
 	}
-	if st.session != nil {
-		if flashes := st.session.Flashes(); len(flashes) > 0 {
-			for _, f := range flashes {
-				if k, ok := f.(string); ok {
-					v.Flash = append(v.Flash, k)
-				}
-			}
-			if err := st.session.Save(r, w); err != nil {
-				s.log.Error("session save", "err", err)
-			}
-		}
-	}
+	v.Flash = s.takeFlashes(w, r)
 	t, ok := s.pages.byName[page]
 	if !ok {
 		s.log.Error("no such page template", "page", page)
@@ -211,26 +199,6 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) error
 		buf.Write(p.html)
 	}
 	return t.ExecuteTemplate(buf, "page-foot", v)
-}
-
-// flash keeps a message for the next page this person sees.
-// maxFlashes is how many unread messages a session keeps.
-const maxFlashes = 5
-
-func (s *Server) flash(w http.ResponseWriter, r *http.Request, key string) {
-	st := state(r)
-	if st.session == nil {
-		return
-	}
-	st.session.AddFlash(key)
-	// A client that never reads its messages (a script posting comments)
-	// keeps only the latest few, not a session growing with each post.
-	if f, ok := st.session.Values[websession.FlashKey].([]any); ok && len(f) > maxFlashes {
-		st.session.Values[websession.FlashKey] = f[len(f)-maxFlashes:]
-	}
-	if err := st.session.Save(r, w); err != nil {
-		s.log.Error("session save", "err", err)
-	}
 }
 
 // redirect answers a form with 303 See Other, so a reload does not post

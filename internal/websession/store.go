@@ -25,11 +25,11 @@ import (
 // Keys of session values with a meaning to the store.
 const (
 	AccountKey = "account_id" // int64
-	FlashKey   = "_flash"     // gorilla's flash key
 )
 
 func init() {
-	// Flash messages are kept as a slice of interface values.
+	// Flash messages were once kept in sessions as a slice of interface
+	// values; sessions stored then still decode.
 	gob.Register([]any{})
 }
 
