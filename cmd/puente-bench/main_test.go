@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"puente/db"
 )
 
 // TestDigestBenchSmoke runs the digest benchmark on a tiny database, so
@@ -67,5 +69,20 @@ func TestLoadBenchSmoke(t *testing.T) {
 		if !strings.Contains(string(table), want) {
 			t.Errorf("results lack %q:\n%s", want, table)
 		}
+	}
+	// The comments the run posted are gone again, and their practice's
+	// count and search row with them.
+	d, err := db.Open(filepath.Join(dir, "small.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var left, wrong, pending int
+	d.R.QueryRow(`SELECT count(*) FROM comments WHERE body_html LIKE '<p>' || ? || ' %'`, loadComment).Scan(&left)
+	d.R.QueryRow(`SELECT count(*) FROM practices p WHERE comment_count <>
+		(SELECT count(*) FROM comments c WHERE c.practice_id = p.id AND deleted_at IS NULL AND hidden_at IS NULL)`).Scan(&wrong)
+	d.R.QueryRow(`SELECT count(*) FROM practice_fts WHERE practice_fts MATCH '"comentario de carga"'`).Scan(&pending)
+	if !strings.Contains(out.String(), "removed the ") || left != 0 || wrong != 0 || pending != 0 {
+		t.Errorf("after the run: %d load comments left, %d counts wrong, %d search rows with them\n%s", left, wrong, pending, out.String())
 	}
 }
