@@ -128,6 +128,13 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		return nil
 	}
 	deep := "/practices?after=" + fx.deepCursor
+	// Pages the server has not kept: a random one of thousands each time.
+	var pick atomic.Uint64
+	anyPage := func(tgt *vegeta.Target) error {
+		i := pick.Add(0x9E3779B97F4A7C15) % uint64(len(fx.cursors))
+		*tgt = vegeta.Target{Method: "GET", URL: base + "/practices?after=" + fx.cursors[i], Header: hdr}
+		return nil
+	}
 
 	type spec struct {
 		name  string
@@ -139,6 +146,7 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		{"home page", get("/"), []int{1, 32}},
 		{"practice list, page 1", get("/practices"), []int{1, 32}},
 		{"practice list, page 500", get(deep), []int{1, 32}},
+		{"practice list, a page not kept", vegeta.Targeter(anyPage), []int{1, 32}},
 		{"practice list, two filters", get("/practices?country=" + fx.country + "&tag=" + strconv.FormatInt(fx.tag, 10)), []int{1, 32}},
 		{"practice with 50 comments", get("/practices/" + strconv.FormatInt(fx.fifty, 10)), []int{1, 32}},
 		{"search, two common words", get("/search?q=" + url.QueryEscape("migración frontera")), []int{1, 32}},
@@ -294,6 +302,7 @@ type fixtures struct {
 	email, country, rare          string
 	tag, fifty, commented         int64
 	deepCursor                    string
+	cursors                       []string // of pages all over the list
 	practices, comments, accounts int
 }
 
@@ -333,6 +342,21 @@ func loadFixtures(ctx context.Context, d *db.DB) (*fixtures, error) {
 		return nil, err
 	}
 	fx.deepCursor = base64.RawURLEncoding.EncodeToString([]byte(key + "|" + strconv.FormatInt(id, 10)))
+	rows, err := d.R.QueryContext(ctx, `SELECT published_at, id FROM practices WHERE status = 'published' ORDER BY (id * 7919) % 100003 LIMIT 20000`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		if err := rows.Scan(&key, &id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		fx.cursors = append(fx.cursors, base64.RawURLEncoding.EncodeToString([]byte(key+"|"+strconv.FormatInt(id, 10))))
+	}
+	rows.Close()
+	if len(fx.cursors) == 0 {
+		return nil, fmt.Errorf("fixtures: no published practice")
+	}
 	if err := q([]any{&fx.tag}, `SELECT tag_id FROM practice_tags GROUP BY tag_id ORDER BY count(*) DESC LIMIT 1`); err != nil {
 		return nil, err
 	}

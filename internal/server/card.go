@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"strings"
 
 	"puente/internal/i18n"
@@ -44,6 +45,62 @@ func card(v *View, p *practices.Practice, rf *refs) cardView {
 		for i, id := range p.Tags {
 			c.Tags[i] = rf.TagLabel(id)
 		}
+	}
+	return c
+}
+
+// option is one choice of a select in the list's filters; optGroup a
+// labelled group of them.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type optGroup struct {
+	Label   string
+	Options []option
+}
+
+// filterChoices are the list filters' choices with their labels, worked
+// out in Go for the same reason as cards: some eighty options, each a few
+// reflective calls from the template.
+type filterChoices struct {
+	Tags      []optGroup
+	Countries []optGroup
+	Processes []option
+	Langs     []option
+	Years     []option
+	Sorts     []option
+}
+
+func filterChoicesOf(loc i18n.Locale, d *listData) filterChoices {
+	f := d.Filter
+	var c filterChoices
+	for _, m := range d.Meetings {
+		g := optGroup{Label: m.Title}
+		for _, t := range append(append(m.Objectives[:0:0], m.Objectives...), m.Recommendations...) {
+			g.Options = append(g.Options, option{Value: strconv.FormatInt(t.ID, 10),
+				Label: loc.T("tag.kind."+t.Kind, "n", t.Number) + ": " + t.Label, Selected: t.ID == f.Tag})
+		}
+		c.Tags = append(c.Tags, g)
+	}
+	for _, p := range d.Processes {
+		g := optGroup{Label: p.Name}
+		for _, country := range p.Countries {
+			g.Options = append(g.Options, option{Value: country.Code, Label: country.Name(loc.Lang), Selected: country.Code == f.Country})
+		}
+		c.Countries = append(c.Countries, g)
+		c.Processes = append(c.Processes, option{Value: p.Code, Label: p.Code, Selected: p.Code == f.Process})
+	}
+	for _, l := range i18n.Langs {
+		c.Langs = append(c.Langs, option{Value: l, Label: i18n.NativeName(l), Selected: l == f.Lang})
+	}
+	for _, y := range d.Years {
+		c.Years = append(c.Years, option{Value: strconv.Itoa(y), Label: strconv.Itoa(y), Selected: y == f.Year})
+	}
+	c.Sorts = []option{
+		{Value: practices.SortNewest, Label: loc.T("list.sort_newest"), Selected: f.Sort == practices.SortNewest},
+		{Value: practices.SortDiscussed, Label: loc.T("list.sort_discussed"), Selected: f.Sort == practices.SortDiscussed},
 	}
 	return c
 }

@@ -622,6 +622,7 @@ type listData struct {
 	Meetings  []*taxonomy.Meeting
 	Years     []int
 	Query     url.Values // the filters, for pagination links
+	Choices   filterChoices
 }
 
 // listFilter reads the list's filters from the query; unknown values are
@@ -685,7 +686,9 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 	for y := s.clock.Now().Year(); y >= 2000; y-- {
 		years = append(years, y)
 	}
-	return &listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}, nil
+	d := &listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}
+	d.Choices = filterChoicesOf(i18n.For(state(r).lang), d)
+	return d, nil
 }
 
 // practiceList shows a page of the published practices. Everyone with the
