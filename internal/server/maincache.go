@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"puente/db"
@@ -45,12 +44,12 @@ func (c *mainCache) put(key string, b []byte) {
 	c.size += len(b)
 }
 
-// dataVersion names the state of everything a list of practice cards
-// shows: page_version and taxonomy_version, which triggers bump on every
-// change to practices, their countries and tags, and the taxonomy.
-func dataVersion(ctx context.Context, d *db.DB) (string, error) {
-	var pages, taxonomy int64
-	err := d.R.QueryRowContext(ctx, `SELECT (SELECT n FROM page_version WHERE id = 1), (SELECT n FROM taxonomy_version WHERE id = 1)`).
+// dataVersion reads the state of everything kept pages show: pages,
+// which triggers bump on every change to practices, their countries and
+// tags, comments and the names that sign them (page_version), and the
+// meetings and tags (taxonomy_version).
+func dataVersion(ctx context.Context, d *db.DB) (pages, taxonomy int64, err error) {
+	err = d.R.QueryRowContext(ctx, `SELECT (SELECT n FROM page_version WHERE id = 1), (SELECT n FROM taxonomy_version WHERE id = 1)`).
 		Scan(&pages, &taxonomy)
-	return fmt.Sprintf("%d.%d", pages, taxonomy), err
+	return pages, taxonomy, err
 }

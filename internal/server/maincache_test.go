@@ -38,6 +38,13 @@ func TestListCacheFollowsScopesAndChanges(t *testing.T) {
 		}
 	}
 
+	// The filters' top is kept per filter: each shows its own choice.
+	for _, c := range []string{"PA", "BR", "PA"} {
+		if body := mx.Get("/practices?country=" + c).Body; !strings.Contains(body, `<option value="`+c+`" selected>`) {
+			t.Errorf("the list filtered by %s does not show %s chosen", c, c)
+		}
+	}
+
 	// Changes the list shows, each made by a different road.
 	steps := []struct {
 		name   string
@@ -52,9 +59,9 @@ func TestListCacheFollowsScopesAndChanges(t *testing.T) {
 		{"a title changed in the database", func() {
 			e.DB.W.Exec(`UPDATE practices SET title = 'Título corregido' WHERE title = 'Solo para la CRM'`)
 		}, "Título corregido"},
-		{"a tag relabelled", func() {
+		{"a tag relabelled (in the cards and in the filter's choices)", func() {
 			e.DB.W.Exec(`UPDATE tag_i18n SET label = 'Etiqueta renombrada' WHERE tag_id = 1 AND lang = 'en'`)
-		}, "Etiqueta renombrada"},
+		}, "Etiqueta renombrada</option>"},
 		{"a practice hidden by moderators", func() {
 			e.DB.W.Exec(`UPDATE practices SET hidden_at = '2026-01-01T00:00:00Z' WHERE title = 'Para los miembros'`)
 		}, ""},

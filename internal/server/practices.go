@@ -196,11 +196,11 @@ func (s *Server) commentsKey(r *http.Request, v practices.Viewer, p *practices.P
 		}
 		class = "member"
 	}
-	version, err := dataVersion(r.Context(), s.db)
+	pages, taxonomy, err := dataVersion(r.Context(), s.db)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("practice_comments\x00%d\x00%s\x00%s\x00%s", p.ID, state(r).lang, class, version), nil
+	return fmt.Sprintf("practice_comments\x00%d\x00%s\x00%s\x00%d.%d", p.ID, state(r).lang, class, pages, taxonomy), nil
 }
 
 // fillModeration adds what moderators see and what an author may appeal.
@@ -697,23 +697,29 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	f := s.listFilter(r)
 	v := s.viewer(r)
-	version, err := dataVersion(r.Context(), s.db)
+	pages, taxonomy, err := dataVersion(r.Context(), s.db)
 	if err != nil {
 		return err
 	}
-	main := part{name: "main", key: fmt.Sprintf("practice_list\x00%s\x00%t\x00%v\x00%#v\x00%d\x00%s",
-		state(r).lang, v.Member(), v.PublishedScopes(), f, s.clock.Now().Year(), version)}
-	view := &View{Title: "list.title"}
-	if html, ok := s.mains.get(main.key); ok {
-		main.html = html
-		view.parts = []part{main}
+	lang, year := state(r).lang, s.clock.Now().Year()
+	// The top (title and filters) depends on the filters chosen, not on
+	// the page of results: it stays kept while practices change.
+	choice := f
+	choice.After, choice.Before = "", ""
+	top := part{name: "list-top", key: fmt.Sprintf("practice_list_top\x00%s\x00%t\x00%#v\x00%d\x00%d", lang, v.Member(), choice, year, taxonomy)}
+	results := part{name: "list-results", key: fmt.Sprintf("practice_list\x00%s\x00%v\x00%#v\x00%d.%d", lang, v.PublishedScopes(), f, pages, taxonomy)}
+	top.html, _ = s.mains.get(top.key)
+	results.html, _ = s.mains.get(results.key)
+	view := &View{Title: "list.title", parts: []part{top, results}}
+	if top.html != nil && results.html != nil {
 		s.render(w, r, http.StatusOK, "practice_list", view)
 		return nil
 	}
-	view.parts = []part{main}
-	page, err := s.practices.List(r.Context(), v, f)
-	if err != nil {
-		return err
+	var page *practices.Page
+	if results.html == nil {
+		if page, err = s.practices.List(r.Context(), v, f); err != nil {
+			return err
+		}
 	}
 	d, err := s.listView(r, f, page)
 	if err != nil {
