@@ -7,9 +7,10 @@ import (
 	"puente/db"
 )
 
-// mainCache keeps the rendered main part of pages every viewer of a kind
-// sees alike (the practice list for one scope, language and filter), for
-// as long as the data they show stays the same. The key holds everything
+// mainCache keeps rendered parts of pages that every viewer of a kind
+// sees alike (a list's results for one scope, language and filter; a
+// practice's comments for visitors), for as long as the data they show
+// stays the same. The key holds everything
 // the part depends on, the versions of the data included, so an entry is
 // never served after a change: it simply stops being asked for.
 type mainCache struct {

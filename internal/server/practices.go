@@ -693,7 +693,8 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 
 // practiceList shows a page of the published practices. Everyone with the
 // same scopes, language and filter sees the same list, so its rendered
-// main part is kept until practices or the taxonomy change.
+// results are kept until practices or the taxonomy change, and its title
+// and filters until the taxonomy does.
 func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	f := s.listFilter(r)
 	v := s.viewer(r)
