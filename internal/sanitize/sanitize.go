@@ -102,8 +102,8 @@ func render(root *html.Node) string {
 	return buf.String()
 }
 
-// finish re-parses sanitised HTML, sets rel on links, drops spans that
-// carry nothing, and renders it in canonical form. Dropping a wrapper can
+// finish re-parses sanitised HTML, sets rel on links, drops spans and
+// links that carry nothing, and renders it in canonical form. Dropping a wrapper can
 // leave nesting that a parser reads differently (a heading inside a
 // heading), so it repeats until parsing the output gives the output back.
 func finish(s string) string {
@@ -131,6 +131,14 @@ func finishOnce(s string) string {
 				if a.Key == "href" {
 					attrs = append(attrs, a)
 				}
+			}
+			// A link the policy left without a target (it kept only a
+			// title) goes to nowhere, and the policy drops such a link the
+			// next time it sees it: it is unwrapped now, so that the
+			// output is a fixed point.
+			if len(attrs) == 0 {
+				empty = append(empty, n)
+				return
 			}
 			n.Attr = append(attrs, html.Attribute{Key: "rel", Val: LinkRel})
 		case atom.Span:

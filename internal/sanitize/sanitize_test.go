@@ -70,6 +70,8 @@ func TestPolicyTable(t *testing.T) {
 		{"data link", `<a href="data:text/html,<script>alert(1)</script>">x</a>`, `x`},
 		{"vbscript link", `<a href="vbscript:msgbox(1)">x</a>`, `x`},
 		{"relative link", `<a href="/admin">x</a>`, `x`},
+		{"link with only a title", `<A title >`, ``},
+		{"link with a title and text", `<p><a title="t">uno</a> dos</p>`, `<p>uno dos</p>`},
 		{"http link gets rel", `<a href="http://www.migracion.gob.pa" title="INM" target="_blank" rel="opener">INM</a>`, `<a href="http://www.migracion.gob.pa" rel="nofollow noopener noreferrer">INM</a>`},
 		{"mailto", `<a href="mailto:contacto@migracion.gob.pa">contacto</a>`, `<a href="mailto:contacto@migracion.gob.pa" rel="nofollow noopener noreferrer">contacto</a>`},
 		{"image removed", `<p>a<img src="https://evil.example/x.png" onerror="alert(1)">b</p>`, `<p>ab</p>`},
