@@ -185,3 +185,48 @@ func Shots(t testing.TB, ctx context.Context) string {
 	})
 	return dir
 }
+
+// SignIn signs in through the form as email with password and waits for
+// the signed-in page.
+func SignIn(t testing.TB, ctx context.Context, base, email, password string) {
+	t.Helper()
+	Do(t, ctx,
+		chromedp.Navigate(base+"/signin"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+	)
+	Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)))
+}
+
+// SignOut signs out with the header's button and waits for the sign-in
+// form.
+func SignOut(t testing.TB, ctx context.Context) {
+	t.Helper()
+	Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	Do(t, ctx, chromedp.WaitVisible(chromedp.ID("email")))
+}
+
+// Text is the text of the first element matching css.
+func Text(t testing.TB, ctx context.Context, css string) string {
+	t.Helper()
+	return Run(t, ctx, chromedp.Text(chromedp.CSS(css)))
+}
+
+// OuterHTML is the markup of the first element matching css.
+func OuterHTML(t testing.TB, ctx context.Context, css string) string {
+	t.Helper()
+	return Run(t, ctx, chromedp.OuterHTML(chromedp.CSS(css)))
+}
+
+// Submit clicks the button matching css and waits for the page it loads.
+func Submit(t testing.TB, ctx context.Context, css string) {
+	t.Helper()
+	Navigate(t, ctx, chromedp.Click(chromedp.CSS(css)))
+}
+
+// TypeRich types s into the rich-text editor with the given id.
+func TypeRich(id, s string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Click(chromedp.CSS(`trix-editor#`+id)), chromedp.SendKeys(chromedp.CSS(`trix-editor#`+id), s))
+}

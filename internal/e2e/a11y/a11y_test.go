@@ -1,4 +1,4 @@
-package e2e
+package a11y
 
 import (
 	"context"
@@ -44,6 +44,7 @@ func demoSignIn(t *testing.T, ctx context.Context, base, email string) {
 // TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on the main
 // pages, as the roles that use them: no serious or critical violation.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	e := demoEnv(t)
 	base := e.HTTP.URL
@@ -91,6 +92,7 @@ func TestAccessibility(t *testing.T) {
 
 // TestKeyboardOnly signs in and comments with the keyboard alone.
 func TestKeyboardOnly(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	e := demoEnv(t)
 	base := e.HTTP.URL
@@ -131,7 +133,7 @@ func TestKeyboardOnly(t *testing.T) {
 	}
 	browsertest.Navigate(t, ctx, chromedp.KeyEvent(kb.Enter))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
-	if c := text(t, ctx, "section.comments"); !strings.Contains(c, "Comentario escrito solo con el teclado.") {
+	if c := browsertest.Text(t, ctx, "section.comments"); !strings.Contains(c, "Comentario escrito solo con el teclado.") {
 		t.Fatalf("comment not posted by keyboard: %q", c)
 	}
 }

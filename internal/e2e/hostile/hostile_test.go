@@ -1,4 +1,4 @@
-package e2e
+package hostile
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -23,6 +24,11 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/browsertest"
+	"puente/internal/comments"
+	"puente/internal/dbtest"
+	"puente/internal/htmlcheck"
+	"puente/internal/moderation"
+	"puente/internal/practices"
 	"puente/internal/servertest"
 )
 
@@ -256,7 +262,8 @@ func (w *watcher) submit(base, path, formCSS, buttonCSS string, values url.Value
 			time.Sleep(200 * time.Millisecond)
 		}
 		if err != nil {
-			w.t.Fatalf("%s: %s: %v", label, name, err)
+			state, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](`location.href + " " + document.readyState + " editors: " + [...document.querySelectorAll('trix-editor')].map(e => !!e.editor).join(",") + " long fields: " + document.querySelectorAll('textarea[data-rich]').length`))
+			w.t.Fatalf("%s: %s: %v (page: %s)", label, name, err, state)
 		}
 	}
 	stage("open the form", chromedp.Navigate(base+path))
@@ -357,100 +364,199 @@ var (
 // rotate through them.
 var textFields = []string{"title", "summary", "context", "actions", "results", "lessons", "adoption", "institutions", "partners", "contact_name"}
 
-// TestHostileContent posts every sample of the corpus through the real
-// forms into every text field (practice title, summary, the five rich-text
-// sections, institutions, partners, contact; comments; flag details;
-// moderation reasons; display names; the search box), then opens every
-// page that shows them in Chromium with a hook that records script
-// execution, dialogs, requests to other origins and CSP violations, and
-// inspects the DOM for markup that should not be there. The digest's HTML
-// and the feeds' entries are opened without any CSP, as a mail client or
-// feed reader would show them. Zero of each is the only pass.
-func TestHostileContent(t *testing.T) {
-	corpus := loadCorpus(t)
-	if len(corpus) < 300 {
-		t.Fatalf("corpus has %d samples, want at least 300", len(corpus))
-	}
-	ctx := browsertest.NewFor(t, 12*time.Minute)
-	e := servertest.New(t)
-	base := e.HTTP.URL
-	mirror := &noCSP{pages: map[string]string{}}
-	plain := httptest.NewServer(mirror)
-	t.Cleanup(plain.Close)
-	w := watch(t, ctx, base, plain.URL)
-	start := time.Now()
-	stats := map[string]int{}
+// richFields are the practice form's rich-text sections.
+var richFields = []string{"context", "actions", "results", "lessons", "adoption"}
 
+// pageChecker checks, in process, the markup of every page the test is
+// given: the same rules the browser pass applies to the DOM, applied by
+// Go's HTML parser, which builds the tree a browser builds.
+type pageChecker struct {
+	t      *testing.T
+	origin string
+	mu     sync.Mutex
+	pages  int
+	fails  int
+}
+
+func (c *pageChecker) check(label, body string) {
+	c.t.Helper()
+	problems := htmlcheck.Page(body, c.origin)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pages++
+	if len(problems) > 0 {
+		c.fails++
+		c.t.Errorf("%s: %q", label, problems)
+		if c.fails > 40 {
+			c.t.Fatal("too many failures; stopping")
+		}
+	}
+}
+
+// get fetches path as client, fails on a server error, checks the page and
+// returns its body.
+func (c *pageChecker) get(cl *servertest.Client, path, label string) string {
+	c.t.Helper()
+	res := cl.Get(path)
+	if res.Status >= 500 || res.Status == http.StatusNotFound {
+		c.t.Errorf("%s %s: status %d", label, truncate(path, 80), res.Status)
+	}
+	c.check(label+" "+truncate(path, 80), res.Body)
+	return res.Body
+}
+
+// post posts a form as client, fails on a server error, and checks the
+// answer when it is a page (a refused form comes back with what was typed).
+func (c *pageChecker) post(cl *servertest.Client, path string, v url.Values, label string) *servertest.Response {
+	c.t.Helper()
+	res := cl.PostForm(path, v)
+	if res.Status >= 500 {
+		c.t.Errorf("%s: status %d", label, res.Status)
+	}
+	if res.Status != http.StatusSeeOther {
+		c.check(label, res.Body)
+	}
+	return res
+}
+
+// follow checks path and every page its rel=next links lead to, and
+// returns how many pages it read.
+func (c *pageChecker) follow(cl *servertest.Client, path, label string) int {
+	c.t.Helper()
+	n := 0
+	for ; path != "" && n < 200; n++ {
+		path = htmlcheck.NextLink(c.get(cl, path, label))
+	}
+	return n
+}
+
+// world is what the samples were posted into: who wrote what, and which
+// forms were refused with which values.
+type world struct {
+	e       *servertest.Env
+	corpus  []string
+	ids     []string // practice k holds sample k+31·f in text field f
+	comment []int64  // the comment on practice k holds sample k
+	// showcase holds every sample at once: each rich section the whole
+	// corpus, its comments the corpus in pieces, a revision before it.
+	showcase         string
+	showcaseValues   url.Values
+	showcaseComments []int64
+	authors          []*servertest.Client
+	namers           []*servertest.Client
+	admin, mod       *servertest.Client
+	viewer, flagger  *servertest.Client
+	refusedForms     []refused
+	refusedNames     []int
+	refusedComments  []int
+	refusedFlags     []refusedFlag
+	feedPath         string
+}
+
+type refused struct {
+	k      int
+	values url.Values
+}
+
+type refusedFlag struct {
+	comment int64
+	k       int
+}
+
+const nAuthors = 6
+
+func authorEmail(i int) string { return fmt.Sprintf("autor%d@gob.pa", i) }
+
+func (w *world) sample(k int) string { return w.corpus[k%len(w.corpus)] }
+
+// form is practice k's form: sample k+31·f+shift in text field f, so that
+// every sample lands in every field once.
+func (w *world) form(k, shift int) url.Values {
+	scopes := []string{"public", "members", "crm"}
+	v := url.Values{"lang": {"es"}, "scope": {scopes[k%3]}, "tags": {"1", "4"}, "countries": {"PA"},
+		"period_start": {"2021-09"}, "ongoing": {"1"}, "contact_email": {"focal@gob.example"}, "action": {"submit"}}
+	for f, name := range textFields {
+		v.Set(name, w.sample(k+31*f+shift))
+	}
+	// A common word in every section, so one search finds them all.
+	v.Set("context", "<p>pelícano</p>"+v.Get("context"))
+	return v
+}
+
+// pieces joins the samples (those short enough to type) into pieces of at
+// most max characters, in order, starting at sample from.
+func (w *world) pieces(max, from int) []string {
+	var out []string
+	var b strings.Builder
+	for i := range w.corpus {
+		s := w.sample(from + i)
+		if utf8.RuneCountInString(s) > max || len(s) > 100000 {
+			continue
+		}
+		if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(s)+1 > max {
+			out = append(out, b.String())
+			b.Reset()
+		}
+		b.WriteString(s)
+		b.WriteString("\n")
+	}
+	return append(out, b.String())
+}
+
+// setUp posts every sample through every form over HTTP, checking each
+// answer that is a page.
+func setUp(t *testing.T, c *pageChecker, e *servertest.Env, corpus []string) *world {
+	w := &world{e: e, corpus: corpus, ids: make([]string, len(corpus)), comment: make([]int64, len(corpus))}
+	start := time.Now()
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	e.CreateAccount("mod@puente.test", accounts.Moderator, "")
 	e.CreateAccount("viewer@gob.mx", accounts.Official, "MX")
 	e.CreateAccount("flagger@gob.cr", accounts.Official, "CR")
-	const nAuthors = 6
-	authors := make([]*servertest.Client, nAuthors)
-	authorEmail := func(i int) string { return fmt.Sprintf("autor%d@gob.pa", i) }
-	for i := range authors {
+	for i := range nAuthors {
 		e.CreateAccount(authorEmail(i), accounts.Official, "PA")
-		authors[i] = e.SignIn(authorEmail(i))
+		w.authors = append(w.authors, e.SignIn(authorEmail(i)))
 	}
-	admin, mod := e.SignIn("admin@puente.test"), e.SignIn("mod@puente.test")
-	viewer, flagger := e.SignIn("viewer@gob.mx"), e.SignIn("flagger@gob.cr")
-	sample := func(k int) string { return corpus[k%len(corpus)] }
+	w.admin, w.mod = e.SignIn("admin@puente.test"), e.SignIn("mod@puente.test")
+	w.viewer, w.flagger = e.SignIn("viewer@gob.mx"), e.SignIn("flagger@gob.cr")
 
-	// 1. Display names, through the profile form: every sample. The
-	// authors and the commenter keep a hostile name, shown on every page.
-	e.CreateAccount("scratch@gob.pa", accounts.Official, "PA")
-	sc := e.SignIn("scratch@gob.pa")
-	var rejectedNames []int
+	// 1. Display names: sample k is the name of an account of its own, so
+	// that every accepted name is shown at once in the accounts list. The
+	// authors and the commenter keep a hostile name too, shown on every
+	// page they wrote.
 	for k := range corpus {
-		res := sc.PostForm("/account/profile", url.Values{"display_name": {sample(k)}, "lang": {"en"}})
-		stats["display name posted"]++
+		email := fmt.Sprintf("nombre%d@gob.pa", k)
+		e.CreateAccount(email, accounts.Official, "PA")
+		cl := e.SignIn(email)
+		w.namers = append(w.namers, cl)
+		res := c.post(cl, "/account/profile", url.Values{"display_name": {w.sample(k)}, "lang": {"en"}}, fmt.Sprintf("display name %d", k))
 		switch res.Status {
 		case http.StatusSeeOther:
 		case http.StatusUnprocessableEntity:
-			rejectedNames = append(rejectedNames, k)
+			w.refusedNames = append(w.refusedNames, k)
 		default:
 			t.Errorf("display name sample %d: status %d", k, res.Status)
 		}
 	}
 	named := 0
 	for k := 0; named < nAuthors+1 && k < len(corpus); k++ {
-		c := viewer
+		cl := w.viewer
 		if named < nAuthors {
-			c = authors[named]
+			cl = w.authors[named]
 		}
-		if res := c.PostForm("/account/profile", url.Values{"display_name": {sample(k)}, "lang": {"en"}}); res.Status == http.StatusSeeOther {
+		if res := cl.PostForm("/account/profile", url.Values{"display_name": {w.sample(k)}, "lang": {"en"}}); res.Status == http.StatusSeeOther {
 			named++
 		}
 	}
 
-	// 2. Practices: sample k+31·f goes into field f of practice k, so every
-	// sample lands in every field once. A field the form refuses (too
-	// long, say) gets a plain value so the practice still exists; the
-	// refused form is replayed in the browser in step 8.
-	type refused struct {
-		k      int
-		values url.Values
-	}
-	var refusedForms []refused
-	ids := make([]string, len(corpus))
-	scopes := []string{"public", "members", "crm"}
-	form := func(k, shift int) url.Values {
-		v := url.Values{"lang": {"es"}, "scope": {scopes[k%3]}, "tags": {"1", "4"}, "countries": {"PA"},
-			"period_start": {"2021-09"}, "ongoing": {"1"}, "contact_email": {"focal@gob.example"}, "action": {"submit"}}
-		for f, name := range textFields {
-			v.Set(name, sample(k+31*f+shift))
-		}
-		// A common word in every section, so one search finds them all.
-		v.Set("context", "<p>pelícano</p>"+v.Get("context"))
-		return v
-	}
+	// 2. Practices. A field the form refuses (too long, say) gets a plain
+	// value so the practice still exists; the refused form was checked as
+	// it came back, and is replayed in the browser.
 	for k := range corpus {
-		a := authors[k%nAuthors]
-		v := form(k, 0)
-		res := a.PostForm("/practices", v)
-		stats["practice form posted"]++
+		a := w.authors[k%nAuthors]
+		v := w.form(k, 0)
+		res := c.post(a, "/practices", v, fmt.Sprintf("practice form %d", k))
 		if res.Status == http.StatusUnprocessableEntity {
-			refusedForms = append(refusedForms, refused{k, cloneValues(v)})
+			w.refusedForms = append(w.refusedForms, refused{k, cloneValues(v)})
 			for f, name := range textFields {
 				if hasFieldError(res.Body, name) {
 					v.Set(name, fmt.Sprintf("Campo %d de la práctica %d", f, k))
@@ -462,283 +568,395 @@ func TestHostileContent(t *testing.T) {
 		if res.Status != http.StatusSeeOther || m == nil {
 			t.Fatalf("practice %d: %d %q", k, res.Status, fieldErrRe.FindAllString(res.Body, -1))
 		}
-		ids[k] = m[1]
+		w.ids[k] = m[1]
 	}
-
-	t.Logf("step 2 done at %s", time.Since(start).Round(time.Second))
-	// 3. The moderator reviews every submission in the browser, then
-	// publishes it.
-	signIn(t, ctx, base, "mod@puente.test")
-	w.visit(base, "/moderation", "moderation queue")
-	all := make([]int, len(ids))
-	for k := range all {
-		all[k] = k
-	}
-	// The review page shows a practice as its page does (checked for
-	// every practice below); a third of them are opened here.
-	for k := 0; k < len(ids); k += 3 {
-		w.visit(base, "/moderation/review/"+ids[k], fmt.Sprintf("review of practice %d:", k))
-	}
-	for _, id := range ids {
-		if res := mod.PostForm("/practices/"+id+"/publish", nil); res.Status != http.StatusSeeOther {
+	for _, id := range w.ids {
+		if res := w.mod.PostForm("/practices/"+id+"/publish", nil); res.Status != http.StatusSeeOther {
 			t.Fatalf("publish %s: %d", id, res.Status)
 		}
 	}
+	t.Logf("names and practices posted at %s", time.Since(start).Round(time.Second))
 
-	t.Logf("step 3 done at %s", time.Since(start).Round(time.Second))
-	// 4. Comments, flags with details, moderation reasons, and a second
+	// 3. Comments, flags with details, moderation reasons, and a second
 	// revision of every practice for the history's diff.
-	var refusedComments []int
-	type refusedFlag struct {
-		comment int64
-		k       int
-	}
-	var refusedFlags []refusedFlag
-	for k, id := range ids {
-		res := viewer.PostForm("/practices/"+id+"/comments", url.Values{"body": {sample(k)}})
-		stats["comment posted"]++
+	for k, id := range w.ids {
+		res := c.post(w.viewer, "/practices/"+id+"/comments", url.Values{"body": {w.sample(k)}}, fmt.Sprintf("comment %d", k))
 		if res.Status == http.StatusUnprocessableEntity {
-			refusedComments = append(refusedComments, k)
-			res = viewer.PostForm("/practices/"+id+"/comments", url.Values{"body": {fmt.Sprintf("<p>Comentario %d</p>", k)}})
+			w.refusedComments = append(w.refusedComments, k)
+			res = w.viewer.PostForm("/practices/"+id+"/comments", url.Values{"body": {fmt.Sprintf("<p>Comentario %d</p>", k)}})
 		}
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("comment on practice %d: %d", k, res.Status)
 		}
-		var cid int64
-		if err := e.DB.R.QueryRow(`SELECT max(id) FROM comments WHERE practice_id = ?`, id).Scan(&cid); err != nil {
-			t.Fatal(err)
-		}
-		res = flagger.PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(cid)}, "reason": {"other"}, "details": {sample(k + 3)}})
-		stats["flag posted"]++
-		if res.Status >= 500 {
-			t.Errorf("flag with sample %d: %d", k+3, res.Status)
-		}
-		// A refused flag comes back on the flag page, which stays there
-		// as long as the comment is not hidden below.
+		cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments WHERE practice_id = ?`, id)
+		w.comment[k] = cid
+		res = c.post(w.flagger, "/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(cid)}, "reason": {"other"}, "details": {w.sample(k + 3)}},
+			fmt.Sprintf("flag with sample %d", k+3))
 		if res.Status == http.StatusUnprocessableEntity && k%2 == 0 {
-			refusedFlags = append(refusedFlags, refusedFlag{cid, k + 3})
+			w.refusedFlags = append(w.refusedFlags, refusedFlag{cid, k + 3})
 		}
 		if k%2 == 1 {
-			res = mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {sample(k + 5)}})
-			stats["hide reason posted"]++
-			if res.Status >= 500 {
-				t.Errorf("hide reason sample %d: %d", k+5, res.Status)
-			}
+			c.post(w.mod, fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {w.sample(k + 5)}}, fmt.Sprintf("hide reason %d", k+5))
 		}
-		v := form(k, 211)
+		v := w.form(k, 211)
 		v.Set("action", "save")
-		res = authors[k%nAuthors].PostForm("/practices/"+id, v)
-		stats["practice edit posted"]++
+		author := w.authors[k%nAuthors]
+		res = c.post(author, "/practices/"+id, v, fmt.Sprintf("edit of practice %d", k))
 		if res.Status == http.StatusUnprocessableEntity {
 			for f, name := range textFields {
 				if hasFieldError(res.Body, name) {
 					v.Set(name, fmt.Sprintf("Campo %d, segunda versión %d", f, k))
 				}
 			}
-			res = authors[k%nAuthors].PostForm("/practices/"+id, v)
+			res = author.PostForm("/practices/"+id, v)
 		}
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("edit practice %d: %d\n%.1500s", k, res.Status, res.Body)
 		}
 	}
+	t.Logf("comments, flags and edits posted at %s", time.Since(start).Round(time.Second))
 
-	t.Logf("step 4 done at %s", time.Since(start).Round(time.Second))
-	signOut(t, ctx)
-	// 5. What the forms refused comes back to the person in the form: the
-	// refused practice forms, comments and names, replayed in the browser.
-	for i := 0; i < nAuthors; i++ {
-		signIn(t, ctx, base, authorEmail(i))
-		var mine []int
-		for k := i; k < len(ids); k += nAuthors {
-			mine = append(mine, k)
-		}
-		// The editor holds what the practice page shows, sanitised; every
-		// third practice is opened in it.
-		for _, k := range mine {
-			if k%3 == 0 {
-				w.visit(base, "/practices/"+ids[k]+"/edit", fmt.Sprintf("editor of practice %d:", k))
-			}
-		}
-		for _, k := range mine {
-			if k%25 == i {
-				v := form(k+7, 0)
-				w.submit(base, "/practices/new", "form.practice-form", `button[name=action][value=preview]`, v, fmt.Sprintf("preview with samples from %d:", k+7))
-				stats["preview submitted in browser"]++
-			}
-		}
-		for _, r := range refusedForms {
-			if r.k%nAuthors == i && megabyte(r.values) {
-				// Refused over HTTP above with the text back; a browser
-				// takes minutes to shuttle a megabyte through the
-				// test's protocol, so it is not replayed.
-				stats["megabyte form refused over HTTP only"]++
-				continue
-			}
-			if r.k%nAuthors == i && r.k%2 == 0 {
-				w.submit(base, "/practices/new", "form.practice-form", `button[name=action][value=submit]`, r.values, fmt.Sprintf("refused practice form %d:", r.k))
-				stats["refused form replayed in browser"]++
-			}
-		}
-		signOut(t, ctx)
-		t.Logf("forms of author %d done at %s", i, time.Since(start).Round(time.Second))
+	// 4. The showcase: every sample at once, in every rich section (each
+	// starting at another sample), its plain fields and its comments.
+	sc := url.Values{"lang": {"es"}, "scope": {"public"}, "tags": {"1", "4"}, "countries": {"PA"},
+		"period_start": {"2021-09"}, "ongoing": {"1"}, "contact_email": {"focal@gob.example"}, "action": {"submit"}}
+	for f, name := range richFields {
+		sc.Set(name, w.pieces(practices.MaxSection, 97*f)[0])
 	}
-	signIn(t, ctx, base, "scratch@gob.pa")
-	for n, k := range rejectedNames {
-		if n%8 != 0 {
-			continue // every name went through the form over HTTP above
-		}
-		if len(sample(k)) > 100000 {
-			stats["megabyte form refused over HTTP only"]++
-			continue
-		}
-		w.submit(base, "/account", `form[action="/account/profile"]`, `form[action="/account/profile"] button`, url.Values{"display_name": {sample(k)}}, fmt.Sprintf("refused name %d:", k))
-		stats["refused form replayed in browser"]++
+	sc.Set("title", w.pieces(practices.MaxTitle, 0)[0])
+	sc.Set("summary", w.pieces(practices.MaxSummary, 1)[0])
+	sc.Set("institutions", w.pieces(practices.MaxInstitutions, 2)[0])
+	sc.Set("partners", w.pieces(practices.MaxInstitutions, 3)[0])
+	sc.Set("contact_name", w.pieces(practices.MaxContactName, 4)[0])
+	w.showcaseValues = cloneValues(sc)
+	res := c.post(w.authors[0], "/practices", sc, "showcase practice")
+	m := practicePath.FindStringSubmatch(res.Header.Get("Location"))
+	if res.Status != http.StatusSeeOther || m == nil {
+		t.Fatalf("showcase practice: %d %q", res.Status, fieldErrRe.FindAllString(res.Body, -1))
 	}
-	signOut(t, ctx)
-	signIn(t, ctx, base, "viewer@gob.mx")
-	for _, k := range refusedComments {
-		if len(sample(k)) > 100000 {
-			stats["megabyte form refused over HTTP only"]++
-			continue
-		}
-		w.submit(base, "/practices/"+ids[k], "form.comment-form", "form.comment-form button[type=submit]", url.Values{"body": {sample(k)}}, fmt.Sprintf("refused comment %d:", k))
-		stats["refused form replayed in browser"]++
+	w.showcase = m[1]
+	if res := w.mod.PostForm("/practices/"+w.showcase+"/publish", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("publish showcase: %d", res.Status)
 	}
-	signOut(t, ctx)
-	signIn(t, ctx, base, "flagger@gob.cr")
-	for _, f := range refusedFlags {
-		if len(sample(f.k)) > 100000 {
-			stats["megabyte form refused over HTTP only"]++
-			continue
-		}
-		w.submit(base, fmt.Sprintf("/comments/%d/flag", f.comment), "form.flag-form", "form.flag-form button[type=submit]",
-			url.Values{"reason": {"other"}, "details": {sample(f.k)}}, fmt.Sprintf("refused flag %d:", f.k))
-		stats["refused form replayed in browser"]++
+	second := cloneValues(sc)
+	for f, name := range richFields {
+		second.Set(name, w.pieces(practices.MaxSection, 97*f+50)[0])
 	}
-	signOut(t, ctx)
-	t.Logf("step 5 done at %s", time.Since(start).Round(time.Second))
+	second.Set("action", "save")
+	if res := c.post(w.authors[0], "/practices/"+w.showcase, second, "showcase second revision"); res.Status != http.StatusSeeOther {
+		t.Fatalf("showcase second revision: %d %q", res.Status, fieldErrRe.FindAllString(res.Body, -1))
+	}
+	for i, piece := range w.pieces(comments.MaxBody, 0) {
+		if res := c.post(w.viewer, "/practices/"+w.showcase+"/comments", url.Values{"body": {piece}}, fmt.Sprintf("showcase comment %d", i)); res.Status != http.StatusSeeOther {
+			t.Fatalf("showcase comment %d: %d", i, res.Status)
+		}
+		w.showcaseComments = append(w.showcaseComments, dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments WHERE practice_id = ?`, w.showcase))
+	}
+	// One of them hidden with every sample as the reason, in pieces the
+	// form takes: the moderator's view of the practice shows the last.
+	for i, reason := range w.pieces(moderation.MaxReason, 0) {
+		action := "hide"
+		if i%2 == 1 {
+			action = "restore"
+		}
+		c.post(w.mod, fmt.Sprintf("/moderation/comments/%d/%s", w.showcaseComments[0], action), url.Values{"reason": {reason}}, fmt.Sprintf("showcase reason %d", i))
+	}
 
-	// 6. The moderator's pages: flags in the queue, the log with every
-	// reason, the practices with hidden comments shown to moderators.
-	signIn(t, ctx, base, "mod@puente.test")
-	w.visit(base, "/moderation", "moderation queue with flags")
-	followNext := func(path, label string) {
-		for i := 0; path != "" && i < 100; i++ {
-			w.visit(base, path, label)
-			path = browsertest.Run(t, ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector('a[rel=next]'); return a ? a.getAttribute('href') : ''; })()`))
-		}
-	}
-	followNext("/log", "log (moderator)")
-	for k := 1; k < len(ids); k += 10 {
-		w.visit(base, "/practices/"+ids[k], fmt.Sprintf("practice %d as moderator:", k))
-	}
-	signOut(t, ctx)
-
-	t.Logf("step 6 done at %s", time.Since(start).Round(time.Second))
-	// 7. An official of the CRM reads everything: every practice page and
-	// its history, the lists, country and tag pages, the search box with
-	// every sample, search results, the log.
-	signIn(t, ctx, base, "viewer@gob.mx")
-	// Half of the practice pages, the history of a third of them (both
-	// revisions: every sample in every field once, and again shifted).
-	for k := range all {
-		if k%2 == 0 {
-			w.visit(base, "/practices/"+ids[k], fmt.Sprintf("practice %d:", k))
-		}
-		if k%3 == 1 {
-			w.visit(base, "/practices/"+ids[k]+"/history", fmt.Sprintf("history of practice %d:", k))
-		}
-	}
-	w.visit(base, "/", "home")
-	followNext("/practices", "list")
-	followNext("/practices?tag=4&country=PA", "list with filters")
-	w.visit(base, "/countries/PA", "country page")
-	w.visit(base, "/tags/1", "tag page")
-	followNext("/search?q="+url.QueryEscape("pelícano"), "search results")
-	followNext("/log", "log (official)")
-	var short []int
-	for k := range corpus {
-		// Every sample goes through the search over HTTP; every other one
-		// short enough for a URL a browser keeps is opened in the browser.
-		stats["search query sent"]++
-		q := sample(k)
-		if res := viewer.Get("/search?q=" + url.QueryEscape(q)); res.Status >= 500 {
-			t.Errorf("search for sample %d: %d", k, res.Status)
-		}
-		if len(q) <= 4000 && k%2 == 1 {
-			short = append(short, k)
-		}
-	}
-	for _, k := range short {
-		w.visit(base, "/search?q="+url.QueryEscape(sample(k)), fmt.Sprintf("search box with sample %d:", k))
-	}
-	w.visit(base, "/account", "account page")
-	// The private feed, opened in the browser.
-	fres := viewer.PostForm("/account/feed", url.Values{"action": {"new"}})
+	// The private feed of the official who reads everything.
+	fres := w.viewer.PostForm("/account/feed", url.Values{"action": {"new"}})
 	fm := feedURLRe.FindStringSubmatch(fres.Body)
 	if fm == nil {
-		fm = feedURLRe.FindStringSubmatch(viewer.Get("/account").Body)
+		fm = feedURLRe.FindStringSubmatch(w.viewer.Get("/account").Body)
 	}
 	if fm == nil {
 		t.Fatalf("no private feed link: %d", fres.Status)
 	}
-	feedPath := strings.TrimPrefix(fm[1], base)
-	signOut(t, ctx)
-	w.visit(base, feedPath, "private Atom feed")
-	w.visit(base, "/feeds/practices.atom", "public Atom feed")
+	w.feedPath = strings.TrimPrefix(fm[1], e.HTTP.URL)
+	t.Logf("set up in %s: %d practices, %d refused practice forms, %d refused names, %d refused comments, %d refused flags",
+		time.Since(start).Round(time.Second), len(w.ids)+1, len(w.refusedForms), len(w.refusedNames), len(w.refusedComments), len(w.refusedFlags))
+	return w
+}
 
-	// Each feed entry's HTML as a feed reader shows it: no CSP.
+// feedEntries renders a feed's entries as a feed reader shows them:
+// type="html" as markup, the rest as text.
+func feedEntries(t *testing.T, feed string) (string, int) {
+	t.Helper()
 	type text struct {
 		Type string `xml:"type,attr"`
 		Body string `xml:",chardata"`
 	}
-	var feed struct {
+	var f struct {
 		Entries []struct {
 			Title   text `xml:"title"`
 			Summary text `xml:"summary"`
 			Content text `xml:"content"`
 		} `xml:"entry"`
 	}
-	if err := xml.Unmarshal([]byte(e.Client().Get(feedPath).Body), &feed); err != nil {
-		t.Fatalf("private feed does not parse: %v", err)
+	if err := xml.Unmarshal([]byte(feed), &f); err != nil {
+		t.Fatalf("feed does not parse: %v", err)
 	}
-	var entries strings.Builder
-	for _, en := range feed.Entries {
-		entries.WriteString("<article>")
-		// As a reader shows them: type="html" as markup, the rest as text.
+	var b strings.Builder
+	b.WriteString("<!doctype html><meta charset=utf-8><title>entries</title><body>")
+	for _, en := range f.Entries {
+		b.WriteString("<article>")
 		for _, x := range []text{en.Title, en.Summary, en.Content} {
 			if x.Type == "html" {
-				entries.WriteString("<div>" + x.Body + "</div>")
+				b.WriteString("<div>" + x.Body + "</div>")
 			} else {
-				entries.WriteString("<p>" + htmlpkg.EscapeString(x.Body) + "</p>")
+				b.WriteString("<p>" + htmlpkg.EscapeString(x.Body) + "</p>")
 			}
 		}
-		entries.WriteString("</article>\n")
+		b.WriteString("</article>\n")
 	}
-	mirror.mu.Lock()
-	mirror.pages["/feed-entries"] = "<!doctype html><meta charset=utf-8><title>entries</title><body>" + entries.String()
-	mirror.mu.Unlock()
-	w.visit(plain.URL, "/feed-entries", fmt.Sprintf("%d feed entries without CSP", len(feed.Entries)))
+	return b.String(), len(f.Entries)
+}
 
-	t.Logf("step 7 done at %s", time.Since(start).Round(time.Second))
-	// 8. The digest: the admin's preview, and the same HTML without CSP as
-	// a mail client shows it.
-	signIn(t, ctx, base, "admin@puente.test")
-	followNext("/admin/accounts", "accounts list")
-	yr, wk := e.Clock.Now().ISOWeek()
-	preview := fmt.Sprintf("/admin/digest/preview?email=%s&week=%d-W%02d", url.QueryEscape("viewer@gob.mx"), yr, wk)
-	w.visit(base, preview, "digest preview")
-	res := admin.Get(preview)
+func (w *world) digestPreview() string {
+	yr, wk := w.e.Clock.Now().ISOWeek()
+	return fmt.Sprintf("/admin/digest/preview?email=%s&week=%d-W%02d", url.QueryEscape("viewer@gob.mx"), yr, wk)
+}
+
+// TestHostileContent posts every sample of the corpus through the real
+// forms into every text field (practice title, summary, the five rich-text
+// sections, institutions, partners, contact; comments; flag details;
+// moderation reasons; display names; the search box). Then, side by side:
+//
+//   - in process, every page that shows a sample is read as every role
+//     that can see it, and its markup checked with Go's HTML parser for
+//     event handlers, script and data URLs, foreign scripts and frames,
+//     styles in the body and hidden direction characters; the feeds' entries
+//     and the digest too;
+//   - in Chromium, each kind of page is rendered with every sample on it at
+//     once (the showcase practice, its history, editor and review; every
+//     page of the lists, search results, log, accounts and moderation
+//     queue; the feeds and the digest without any CSP, as a reader or mail
+//     client shows them; the refused forms typed back), with a hook that
+//     records script execution, dialogs, requests to other origins and CSP
+//     violations, and the same inspection of the DOM.
+//
+// Zero of each is the only pass.
+func TestHostileContent(t *testing.T) {
+	corpus := loadCorpus(t)
+	if len(corpus) < 300 {
+		t.Fatalf("corpus has %d samples, want at least 300", len(corpus))
+	}
+	e := servertest.New(t)
+	checker := &pageChecker{t: t, origin: e.HTTP.URL}
+	w := setUp(t, checker, e, corpus)
+	t.Run("every page in process", func(t *testing.T) {
+		t.Parallel()
+		everyPage(t, w)
+	})
+	t.Run("each kind of page in Chromium", func(t *testing.T) {
+		t.Parallel()
+		inBrowser(t, w)
+	})
+}
+
+// everyPage reads every page that shows a sample, as each role that can
+// see it, and checks its markup.
+func everyPage(t *testing.T, w *world) {
+	start := time.Now()
+	c := &pageChecker{t: t, origin: w.e.HTTP.URL}
+	anon := w.e.Client()
+	for k, id := range append(append([]string(nil), w.ids...), w.showcase) {
+		author := w.authors[0]
+		if k < len(w.ids) {
+			author = w.authors[k%nAuthors]
+		}
+		label := fmt.Sprintf("practice %d", k)
+		c.get(w.viewer, "/practices/"+id, label+" as an official")
+		c.get(w.mod, "/practices/"+id, label+" as a moderator")
+		c.get(author, "/practices/"+id, label+" as its author")
+		if k%3 == 0 { // public
+			c.get(anon, "/practices/"+id, label+" as a visitor")
+		}
+		c.get(w.viewer, "/practices/"+id+"/history", label+" history")
+		c.get(author, "/practices/"+id+"/edit", label+" editor")
+		c.get(w.mod, "/moderation/review/"+id, label+" review")
+		c.get(w.flagger, "/practices/"+id+"/flag", label+" flag page")
+	}
+	for k, cid := range w.comment {
+		c.get(w.viewer, fmt.Sprintf("/comments/%d/edit", cid), fmt.Sprintf("comment %d editor", k))
+		if k%2 == 0 { // the odd ones are hidden
+			c.get(w.authors[0], fmt.Sprintf("/comments/%d/flag", cid), fmt.Sprintf("comment %d flag page", k))
+		}
+	}
+	for k, cl := range w.namers {
+		c.get(cl, "/account", fmt.Sprintf("account page of name %d", k))
+	}
+	for i, a := range w.authors {
+		c.get(a, "/my/practices", fmt.Sprintf("my practices of author %d", i))
+		c.get(a, "/", fmt.Sprintf("home of author %d", i))
+	}
+	pages := 0
+	for _, v := range []struct {
+		cl          *servertest.Client
+		path, label string
+	}{
+		{w.viewer, "/", "home"},
+		{w.viewer, "/practices", "list"},
+		{anon, "/practices", "list for visitors"},
+		{w.viewer, "/practices?tag=4&country=PA", "list with filters"},
+		{w.viewer, "/countries/PA", "country page"},
+		{w.viewer, "/tags/1", "tag page"},
+		{w.viewer, "/search?q=" + url.QueryEscape("pelícano"), "search results"},
+		{w.viewer, "/log", "log (official)"},
+		{w.mod, "/log", "log (moderator)"},
+		{w.mod, "/moderation", "moderation queue"},
+		{w.mod, "/moderation/featured", "featured"},
+		{w.admin, "/admin/accounts", "accounts list"},
+	} {
+		pages += c.follow(v.cl, v.path, v.label)
+	}
+	for k := range w.corpus {
+		c.get(w.viewer, "/search?q="+url.QueryEscape(w.sample(k)), fmt.Sprintf("search for sample %d", k))
+	}
+	for k := range w.namers {
+		id := dbtest.Int(t, w.e.DB.R, `SELECT id FROM accounts WHERE email = ?`, fmt.Sprintf("nombre%d@gob.pa", k))
+		c.get(w.admin, fmt.Sprintf("/admin/accounts/%d", id), fmt.Sprintf("admin page of name %d", k))
+	}
+	for _, feed := range []string{w.feedPath, "/feeds/practices.atom", "/feeds/countries/PA", "/feeds/tags/1"} {
+		entries, n := feedEntries(t, anon.Get(feed).Body)
+		if n == 0 {
+			t.Errorf("feed %s has no entries", truncate(feed, 40))
+		}
+		c.check(fmt.Sprintf("%d entries of %s without CSP", n, truncate(feed, 40)), entries)
+	}
+	res := w.admin.Get(w.digestPreview())
 	if res.Status != http.StatusOK || !strings.Contains(res.Body, "/practices/") {
 		t.Fatalf("digest preview: %d\n%.500s", res.Status, res.Body)
 	}
+	c.check("digest preview", res.Body)
+	t.Logf("%d pages checked in process (%d of them list, search, log, queue and account pages) in %s; %d with a problem",
+		c.pages, pages, time.Since(start).Round(time.Millisecond), c.fails)
+}
+
+// inBrowser renders each kind of page, with every sample on it, in
+// Chromium.
+func inBrowser(t *testing.T, w *world) {
+	ctx := browsertest.NewFor(t, 8*time.Minute)
+	browsertest.Shots(t, ctx)
+	base := w.e.HTTP.URL
+	mirror := &noCSP{pages: map[string]string{}}
+	plain := httptest.NewServer(mirror)
+	t.Cleanup(plain.Close)
+	wt := watch(t, ctx, base, plain.URL)
+	start := time.Now()
+	stats := map[string]int{}
+	followNext := func(path, label string) {
+		for i := 0; path != "" && i < 100; i++ {
+			wt.visit(base, path, label)
+			stats["list, search, log or queue page"]++
+			path = browsertest.Run(t, ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector('a[rel=next]'); return a ? a.getAttribute('href') : ''; })()`))
+		}
+	}
+	sc := "/practices/" + w.showcase
+
+	// The author: the editor holding every sample, the preview, and the
+	// refused forms typed back in.
+	browsertest.SignIn(t, ctx, base, authorEmail(0), servertest.Password)
+	wt.visit(base, sc+"/edit", "editor of the showcase")
+	wt.submit(base, "/practices/new", "form.practice-form", `button[name=action][value=preview]`, w.showcaseValues, "preview of every sample")
+	tooLong := cloneValues(w.showcaseValues)
+	tooLong.Set("title", strings.Repeat("x", practices.MaxTitle+1))
+	wt.submit(base, "/practices/new", "form.practice-form", `button[name=action][value=submit]`, tooLong, "refused practice form with every sample")
+	stats["form typed in the browser"] += 2
+	replayed := 0
+	for _, r := range w.refusedForms {
+		if megabyte(r.values) || r.k%nAuthors != 0 || replayed == 3 {
+			continue // refused over HTTP with the text back, checked in process
+		}
+		wt.submit(base, "/practices/new", "form.practice-form", `button[name=action][value=submit]`, r.values, fmt.Sprintf("refused practice form %d:", r.k))
+		stats["form typed in the browser"]++
+		replayed++
+	}
+	browsertest.SignOut(t, ctx)
+
+	// The moderator: the queue with every flag's details, the review, the
+	// showcase with its hidden comment and reason, every page of the log.
+	browsertest.SignIn(t, ctx, base, "mod@puente.test", servertest.Password)
+	followNext("/moderation", "moderation queue")
+	wt.visit(base, "/moderation/review/"+w.showcase, "review of the showcase")
+	wt.visit(base, sc, "showcase as moderator")
+	followNext("/log", "log (moderator)")
+	browsertest.SignOut(t, ctx)
+
+	// An official of the CRM reads everything: the showcase and its
+	// history, every page of the lists and of the search results, the
+	// search box with every sample, the log, the feeds.
+	browsertest.SignIn(t, ctx, base, "viewer@gob.mx", servertest.Password)
+	wt.visit(base, sc, "showcase")
+	wt.visit(base, sc+"/history", "history of the showcase")
+	wt.visit(base, fmt.Sprintf("/comments/%d/edit", w.showcaseComments[1]), "comment editor")
+	wt.visit(base, "/", "home")
+	followNext("/practices", "list")
+	followNext("/practices?tag=4&country=PA", "list with filters")
+	wt.visit(base, "/countries/PA", "country page")
+	wt.visit(base, "/tags/1", "tag page")
+	followNext("/search?q="+url.QueryEscape("pelícano"), "search results")
+	followNext("/log", "log (official)")
+	for i, q := range w.pieces(2000, 0) {
+		wt.visit(base, "/search?q="+url.QueryEscape(q), fmt.Sprintf("search box with samples, piece %d:", i))
+		stats["search box with samples"]++
+	}
+	wt.visit(base, "/account", "account page")
+	if len(w.refusedComments) > 0 {
+		k := w.refusedComments[0]
+		for _, kk := range w.refusedComments {
+			if len(w.sample(kk)) <= 100000 {
+				k = kk
+				break
+			}
+		}
+		wt.submit(base, "/practices/"+w.ids[k], "form.comment-form", "form.comment-form button[type=submit]", url.Values{"body": {w.sample(k)}}, fmt.Sprintf("refused comment %d:", k))
+		stats["form typed in the browser"]++
+	}
+	tooLongComment := strings.Join(w.pieces(comments.MaxBody, 0), "")
+	wt.submit(base, sc, "form.comment-form", "form.comment-form button[type=submit]", url.Values{"body": {tooLongComment}}, "refused comment with every sample")
+	stats["form typed in the browser"]++
+	browsertest.SignOut(t, ctx)
+	wt.visit(base, w.feedPath, "private Atom feed")
+	wt.visit(base, "/feeds/practices.atom", "public Atom feed")
+	entries, n := feedEntries(t, w.e.Client().Get(w.feedPath).Body)
+	mirror.mu.Lock()
+	mirror.pages["/feed-entries"] = entries
+	mirror.mu.Unlock()
+	wt.visit(plain.URL, "/feed-entries", fmt.Sprintf("%d feed entries without CSP", n))
+
+	// Names: the refused ones typed back in; the accepted ones, all at
+	// once, in the admin's accounts list.
+	browsertest.SignIn(t, ctx, base, "nombre0@gob.pa", servertest.Password)
+	for i, k := range w.refusedNames {
+		if len(w.sample(k)) > 100000 || i >= 3 {
+			continue
+		}
+		wt.submit(base, "/account", `form[action="/account/profile"]`, `form[action="/account/profile"] button`, url.Values{"display_name": {w.sample(k)}}, fmt.Sprintf("refused name %d:", k))
+		stats["form typed in the browser"]++
+	}
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "flagger@gob.cr", servertest.Password)
+	for _, f := range w.refusedFlags {
+		if len(w.sample(f.k)) > 100000 {
+			continue
+		}
+		wt.submit(base, fmt.Sprintf("/comments/%d/flag", f.comment), "form.flag-form", "form.flag-form button[type=submit]",
+			url.Values{"reason": {"other"}, "details": {w.sample(f.k)}}, fmt.Sprintf("refused flag %d:", f.k))
+		stats["form typed in the browser"]++
+		break
+	}
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "admin@puente.test", servertest.Password)
+	followNext("/admin/accounts", "accounts list")
+	wt.visit(base, w.digestPreview(), "digest preview")
+	res := w.admin.Get(w.digestPreview())
 	mirror.mu.Lock()
 	mirror.pages["/digest"] = res.Body
 	mirror.mu.Unlock()
-	w.visit(plain.URL, "/digest", "digest HTML without CSP")
+	wt.visit(plain.URL, "/digest", "digest HTML without CSP")
 	browsertest.Navigate(t, ctx, chromedp.Navigate(base+"/"))
-	signOut(t, ctx)
+	browsertest.SignOut(t, ctx)
 
-	t.Logf("%d samples; %v; %d page states checked in Chromium in %s; %d with a problem",
-		len(corpus), stats, w.pages, time.Since(start).Round(time.Second), w.fails)
+	t.Logf("%v; %d page states checked in Chromium in %s; %d with a problem",
+		stats, wt.pages, time.Since(start).Round(time.Second), wt.fails)
 }

@@ -1,4 +1,4 @@
-package e2e
+package journeys
 
 import (
 	"path/filepath"
@@ -18,6 +18,7 @@ import (
 // browser (with its inline styles), and an official's settings, changed
 // in the browser, change what the next preview holds.
 func TestDigestRendersAndFollowsSettings(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
@@ -42,11 +43,11 @@ func TestDigestRendersAndFollowsSettings(t *testing.T) {
 	}
 	preview := base + "/admin/digest/preview?email=samira@migracion.gob.pa&week=2026-W47"
 
-	signIn(t, ctx, base, "admin@puente.test")
+	browsertest.SignIn(t, ctx, base, "admin@puente.test", servertest.Password)
 	// The preview forbids every script, so the checks read the page through
 	// the DOM and CSS protocol domains, which need none.
 	browsertest.Do(t, ctx, chromedp.Navigate(preview), chromedp.WaitReady(chromedp.CSS(`a[href*="/practices/"]`)))
-	body := html(t, ctx, "body")
+	body := browsertest.OuterHTML(t, ctx, "body")
 	if !strings.Contains(body, "Registro biométrico en Darién") || !strings.Contains(body, "Tarjeta de Visitante Regional") {
 		t.Fatalf("digest: %q", body)
 	}
@@ -62,17 +63,17 @@ func TestDigestRendersAndFollowsSettings(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "digest.png"))
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/"))
-	signOut(t, ctx)
+	browsertest.SignOut(t, ctx)
 
 	// The official follows Recommendation 1 only.
-	signIn(t, ctx, base, "samira@migracion.gob.pa")
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/settings/digest"), chromedp.WaitVisible(chromedp.ID("ft-3")), chromedp.Click(chromedp.ID("ft-3")))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/settings/digest"] button[type=submit]`)))
-	signOut(t, ctx)
+	browsertest.SignOut(t, ctx)
 
-	signIn(t, ctx, base, "admin@puente.test")
+	browsertest.SignIn(t, ctx, base, "admin@puente.test", servertest.Password)
 	browsertest.Do(t, ctx, chromedp.Navigate(preview), chromedp.WaitReady(chromedp.CSS(`a[href*="/practices/"]`)))
-	body = html(t, ctx, "body")
+	body = browsertest.OuterHTML(t, ctx, "body")
 	if !strings.Contains(body, "Registro biométrico en Darién") || strings.Contains(body, "Tarjeta de Visitante Regional") {
 		t.Fatalf("after following one recommendation: %q", body)
 	}

@@ -1,4 +1,4 @@
-package e2e
+package journeys
 
 import (
 	"os"
@@ -19,6 +19,7 @@ import (
 // official; the official opens the emailed link, sets a password, is
 // signed in, signs out; the old cookie replayed is rejected.
 func TestInviteAcceptSignOutJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")

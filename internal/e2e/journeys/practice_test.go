@@ -1,4 +1,4 @@
-package e2e
+package journeys
 
 import (
 	"context"
@@ -15,40 +15,13 @@ import (
 	"puente/internal/servertest"
 )
 
-func signIn(t *testing.T, ctx context.Context, base, email string) {
-	t.Helper()
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), servertest.Password),
-	)
-	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
-	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)))
-}
-
-func signOut(t *testing.T, ctx context.Context) {
-	t.Helper()
-	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
-	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("email")))
-}
-
-func text(t *testing.T, ctx context.Context, css string) string {
-	t.Helper()
-	return browsertest.Run(t, ctx, chromedp.Text(chromedp.CSS(css)))
-}
-
-func html(t *testing.T, ctx context.Context, css string) string {
-	t.Helper()
-	return browsertest.Run(t, ctx, chromedp.OuterHTML(chromedp.CSS(css)))
-}
-
 // TestPracticeJourney: an official writes a practice in the rich-text
 // editor (bold, a list, a link), tags it, previews, saves and submits; an
 // admin publishes it; another official finds it through the filters,
 // comments and replies; the author edits it and the history shows the
 // change.
 func TestPracticeJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
@@ -81,7 +54,7 @@ func TestPracticeJourney(t *testing.T) {
 	}
 
 	// The official writes the practice.
-	signIn(t, ctx, base, "samira@migracion.gob.pa")
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/practices/new"),
 		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-context`)),
@@ -108,7 +81,7 @@ func TestPracticeJourney(t *testing.T) {
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=preview]`)))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`section.preview`)))
-	preview := html(t, ctx, "section.preview")
+	preview := browsertest.OuterHTML(t, ctx, "section.preview")
 	for _, want := range []string{"<strong>muy peligrosa</strong>", "<li>Huellas dactilares</li>", "<li>Fotografía facial</li>",
 		`<a href="https://www.migracion.gob.pa/" rel="nofollow noopener noreferrer">`, "Objective 1", "Recommendation 2"} {
 		if !strings.Contains(preview, want) {
@@ -122,27 +95,27 @@ func TestPracticeJourney(t *testing.T) {
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.status-banner`)))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
-	if flash := text(t, ctx, ".flash"); !strings.Contains(flash, "submitted for review") {
+	if flash := browsertest.Text(t, ctx, ".flash"); !strings.Contains(flash, "submitted for review") {
 		t.Fatalf("after submit: %q", flash)
 	}
 	practiceURL := browsertest.Location(t, ctx)
-	body := html(t, ctx, "article.practice")
+	body := browsertest.OuterHTML(t, ctx, "article.practice")
 	if !strings.Contains(body, "<strong>muy peligrosa</strong>") || !strings.Contains(body, "<li>Huellas dactilares</li>") {
 		t.Fatalf("saved practice lost its formatting:\n%s", body)
 	}
-	signOut(t, ctx)
+	browsertest.SignOut(t, ctx)
 
 	// An admin publishes it.
-	signIn(t, ctx, base, "admin@puente.test")
+	browsertest.SignIn(t, ctx, base, "admin@puente.test", servertest.Password)
 	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`form[action$="/publish"] button`)))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
-	if flash := text(t, ctx, ".flash"); !strings.Contains(flash, "is published") {
+	if flash := browsertest.Text(t, ctx, ".flash"); !strings.Contains(flash, "is published") {
 		t.Fatalf("after publish: %q", flash)
 	}
-	signOut(t, ctx)
+	browsertest.SignOut(t, ctx)
 
 	// Another official finds it with the filters and discusses it.
-	signIn(t, ctx, base, "beatriz@gov.br")
+	browsertest.SignIn(t, ctx, base, "beatriz@gov.br", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/practices"),
 		chromedp.WaitVisible(chromedp.ID("f-tag")),
@@ -170,14 +143,14 @@ func TestPracticeJourney(t *testing.T) {
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`details.reply-box[open] button[type=submit]`)))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`article.comment.reply`)))
-	thread := text(t, ctx, "section.comments")
+	thread := browsertest.Text(t, ctx, "section.comments")
 	if !strings.Contains(thread, "¿Qué equipos usan en zonas sin red?") || !strings.Contains(thread, "Añado: también en Roraima.") {
 		t.Fatalf("thread: %q", thread)
 	}
-	signOut(t, ctx)
+	browsertest.SignOut(t, ctx)
 
 	// The author edits; the history shows what changed.
-	signIn(t, ctx, base, "samira@migracion.gob.pa")
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(practiceURL+"/edit"),
 		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-results`)),
@@ -186,7 +159,7 @@ func TestPracticeJourney(t *testing.T) {
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
 	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL+"/history"), chromedp.WaitVisible(chromedp.CSS(`.diff`)))
-	if diff := html(t, ctx, "main"); !strings.Contains(diff, "<ins>Se identificaron redes de tráfico.</ins>") {
+	if diff := browsertest.OuterHTML(t, ctx, "main"); !strings.Contains(diff, "<ins>Se identificaron redes de tráfico.</ins>") {
 		t.Fatalf("history does not show the change:\n%s", diff)
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "history.png"))
