@@ -3,18 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"puente/db"
+	"puente/internal/cli"
+	"puente/internal/dbtest"
 )
 
 // TestDigestBenchSmoke runs the digest benchmark on a tiny database, so
 // the benchmark cannot rot between the times someone runs it in full.
 func TestDigestBenchSmoke(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	path := filepath.Join(t.TempDir(), "small.db")
 	if err := run(context.Background(), []string{"digest", "--small", "--db", path}, &out); err != nil {
@@ -37,6 +40,7 @@ func TestDigestBenchSmoke(t *testing.T) {
 // TestSearchBenchSmoke runs the search benchmark on a tiny database: it
 // builds the index when it is empty and answers every query.
 func TestSearchBenchSmoke(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	path := filepath.Join(t.TempDir(), "small.db")
 	if err := run(context.Background(), []string{"search", "--small", "--db", path}, &out); err != nil {
@@ -48,18 +52,32 @@ func TestSearchBenchSmoke(t *testing.T) {
 	}
 }
 
-// TestLoadBenchSmoke builds the server, and runs every row of the load
-// benchmark for a moment against a tiny database.
+// TestMain lets the test binary stand in for the puente server: the load
+// benchmark starts its --server with "serve" as the first argument, which
+// go test never passes, so the smoke test below needs no build of its own.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		if err := cli.Run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "puente:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestLoadBenchSmoke runs every row of the load benchmark for a moment
+// against a tiny database, with this test binary as the server.
 func TestLoadBenchSmoke(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "puente")
-	build := exec.Command("go", "build", "-o", bin, "puente/cmd/puente")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	results := filepath.Join(dir, "results.md")
-	err := run(context.Background(), []string{"load", "--small", "--db", filepath.Join(dir, "small.db"), "--server", bin,
+	err = run(context.Background(), []string{"load", "--small", "--db", filepath.Join(dir, "small.db"), "--server", bin,
 		"--duration", "300ms", "--warmup", "0s", "--results", results}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -77,11 +95,10 @@ func TestLoadBenchSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	var left, wrong, pending int
-	d.R.QueryRow(`SELECT count(*) FROM comments WHERE body_html LIKE '<p>' || ? || ' %'`, loadComment).Scan(&left)
-	d.R.QueryRow(`SELECT count(*) FROM practices p WHERE comment_count <>
-		(SELECT count(*) FROM comments c WHERE c.practice_id = p.id AND deleted_at IS NULL AND hidden_at IS NULL)`).Scan(&wrong)
-	d.R.QueryRow(`SELECT count(*) FROM practice_fts WHERE practice_fts MATCH '"comentario de carga"'`).Scan(&pending)
+	left := dbtest.Int(t, d.R, `SELECT count(*) FROM comments WHERE body_html LIKE '<p>' || ? || ' %'`, loadComment)
+	wrong := dbtest.Int(t, d.R, `SELECT count(*) FROM practices p WHERE comment_count <>
+		(SELECT count(*) FROM comments c WHERE c.practice_id = p.id AND deleted_at IS NULL AND hidden_at IS NULL)`)
+	pending := dbtest.Int(t, d.R, `SELECT count(*) FROM practice_fts WHERE practice_fts MATCH '"comentario de carga"'`)
 	if !strings.Contains(out.String(), "removed the ") || left != 0 || wrong != 0 || pending != 0 {
 		t.Errorf("after the run: %d load comments left, %d counts wrong, %d search rows with them\n%s", left, wrong, pending, out.String())
 	}

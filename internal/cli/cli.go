@@ -1,6 +1,7 @@
-// Command puente runs the Puente good-practice exchange: its web server
-// and the commands that look after its database and accounts.
-package main
+// Package cli is the puente command: its subcommands, their flags, and
+// the wiring of the stores behind each. It lives outside cmd/ so that a
+// test binary can act as the server in a child process.
+package cli
 
 import (
 	"context"
@@ -53,18 +54,8 @@ Run "puente COMMAND -h" for a command's flags. Every flag can also be set
 through the environment variable named in its help.
 `
 
-func main() {
-	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "puente:", err)
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// Run runs the command named by args[0] with the rest of args.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return nil
