@@ -6,9 +6,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"puente/db"
 	"puente/internal/accounts"
@@ -111,9 +113,15 @@ func (s *Server) Sessions() *websession.Store { return s.sessions }
 // Handler returns the router with every middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
+	// HEAD is answered by the GET handler, headers only: uptime monitors
+	// and link checkers use it.
+	r.Use(middleware.GetHead)
 	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.enforceTwoFactor, s.limitBody, s.crossOrigin, s.checkForm)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
-	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
+	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
+		w.Header().Set("Allow", strings.Join(allowedMethods(r, req.URL.Path), ", "))
+		return errMethod
+	}))
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/static/*", s.serveStatic)
@@ -278,4 +286,19 @@ func (s *Server) RunMaintenance(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// allowedMethods lists the methods the router answers at path, for the
+// Allow header of a 405.
+func allowedMethods(mux *chi.Mux, path string) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if mux.Match(chi.NewRouteContext(), m, path) {
+			out = append(out, m)
+			if m == http.MethodGet {
+				out = append(out, http.MethodHead)
+			}
+		}
+	}
+	return out
 }
