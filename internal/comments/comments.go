@@ -76,12 +76,18 @@ func Validate(body string) string {
 // visiblePractice checks that v may comment on practice id: visible to v
 // and published. Only the status is read, not the practice.
 func (s *Store) visiblePractice(ctx context.Context, v practices.Viewer, id int64) error {
-	st, err := s.Practices.Status(ctx, v, id)
+	st, hidden, err := s.Practices.Status(ctx, v, id)
 	if err != nil {
 		return err
 	}
 	if st != practices.Published {
 		return apperr.New(apperr.Conflict, "comment.not_published")
+	}
+	// A hidden practice is out of circulation until it is restored: only
+	// moderators write on it, to tell its author (who still sees it) what
+	// must change; the thread is there again when it comes back.
+	if hidden && !v.Staff() {
+		return apperr.New(apperr.Conflict, "comment.practice_hidden")
 	}
 	return nil
 }

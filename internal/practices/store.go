@@ -138,16 +138,16 @@ func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Practice, error) 
 	return p, loadRelations(ctx, s.DB.R, []*Practice{p})
 }
 
-// Status returns the status of practice id if v may see it, else
-// ErrNotFound: the visibility check alone, without loading the practice.
-func (s *Store) Status(ctx context.Context, v Viewer, id int64) (Status, error) {
+// Status returns the status of practice id, and whether moderators hid it,
+// if v may see it, else ErrNotFound: the visibility check alone, without
+// loading the practice.
+func (s *Store) Status(ctx context.Context, v Viewer, id int64) (st Status, hidden bool, err error) {
 	where, args := visibleWhere(v)
-	var st Status
-	err := s.DB.R.QueryRowContext(ctx, `SELECT p.status FROM practices p WHERE p.id = ? AND `+where, append([]any{id}, args...)...).Scan(&st)
+	err = s.DB.R.QueryRowContext(ctx, `SELECT p.status, p.hidden_at IS NOT NULL FROM practices p WHERE p.id = ? AND `+where, append([]any{id}, args...)...).Scan(&st, &hidden)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
+		return "", false, ErrNotFound
 	}
-	return st, err
+	return st, hidden, err
 }
 
 // Snapshot is a practice's content at one revision, as stored.

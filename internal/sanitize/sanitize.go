@@ -18,7 +18,7 @@ import (
 // PolicyVersion names the policy below. Stored HTML records the version it
 // was made with; raising this number and running "puente sanitize"
 // re-sanitises every stored text from its raw input.
-const PolicyVersion = 1
+const PolicyVersion = 2
 
 // LinkRel is set on every link: no endorsement, no window handle, no
 // referrer for the sites officials link to.
@@ -128,8 +128,11 @@ func finishOnce(s string) string {
 		case atom.A:
 			var attrs []html.Attribute
 			for _, a := range n.Attr {
-				if a.Key == "href" {
-					attrs = append(attrs, a)
+				if a.Key != "href" {
+					continue
+				}
+				if href, ok := safeHref(a.Val); ok {
+					attrs = append(attrs, html.Attribute{Key: "href", Val: href})
 				}
 			}
 			// A link the policy left without a target (it kept only a
@@ -151,6 +154,31 @@ func finishOnce(s string) string {
 		unwrap(n)
 	}
 	return strings.TrimSpace(render(root))
+}
+
+var mailAddress = regexp.MustCompile(`^[A-Za-z0-9.!#$&'*+/=^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$`)
+
+// safeHref returns the link a sanitised href may keep. A mailto link is
+// reduced to one plain address: its query (subject, body, cc, bcc) and any
+// encoded line break would let a link add recipients or headers to the
+// mail it opens. Other links, already checked by the policy, are kept.
+func safeHref(href string) (string, bool) {
+	rest, ok := cutPrefixFold(href, "mailto:")
+	if !ok {
+		return href, true
+	}
+	addr, _, _ := strings.Cut(rest, "?")
+	if !mailAddress.MatchString(addr) {
+		return "", false
+	}
+	return "mailto:" + addr, true
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
 
 func walk(n *html.Node, fn func(*html.Node)) {

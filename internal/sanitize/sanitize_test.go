@@ -40,6 +40,9 @@ func checkSafe(t testing.TB, in, out string) {
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") {
 					t.Fatalf("link %q\ninput:  %q\noutput: %q", a.Val, in, out)
 				}
+				if u.Scheme == "mailto" && (strings.ContainsAny(a.Val, "?%\r\n") || u.RawQuery != "") {
+					t.Fatalf("mailto link with more than an address: %q\ninput:  %q", a.Val, in)
+				}
 			case k == "rel" && a.Val != LinkRel:
 				t.Fatalf("rel %q", a.Val)
 			}
@@ -71,6 +74,10 @@ func TestPolicyTable(t *testing.T) {
 		{"vbscript link", `<a href="vbscript:msgbox(1)">x</a>`, `x`},
 		{"relative link", `<a href="/admin">x</a>`, `x`},
 		{"link with only a title", `<A title >`, ``},
+		{"mailto keeps the address only", `<a href="mailto:contacto@migracion.gob.pa?subject=Hola&amp;bcc=otro@evil.example">c</a>`, `<a href="mailto:contacto@migracion.gob.pa" rel="nofollow noopener noreferrer">c</a>`},
+		{"mailto with encoded line breaks", `<a href="mailto:x@y.z?subject=%0d%0aBcc:evil@evil.example">m</a>`, `<a href="mailto:x@y.z" rel="nofollow noopener noreferrer">m</a>`},
+		{"mailto with a line break in the address", `<a href="mailto:x@y.z%0d%0aBcc:evil@evil.example">m</a>`, `m`},
+		{"mailto upper case", `<a href="MAILTO:a.b+c@gob.pa">m</a>`, `<a href="mailto:a.b+c@gob.pa" rel="nofollow noopener noreferrer">m</a>`},
 		{"link with a title and text", `<p><a title="t">uno</a> dos</p>`, `<p>uno dos</p>`},
 		{"http link gets rel", `<a href="http://www.migracion.gob.pa" title="INM" target="_blank" rel="opener">INM</a>`, `<a href="http://www.migracion.gob.pa" rel="nofollow noopener noreferrer">INM</a>`},
 		{"mailto", `<a href="mailto:contacto@migracion.gob.pa">contacto</a>`, `<a href="mailto:contacto@migracion.gob.pa" rel="nofollow noopener noreferrer">contacto</a>`},

@@ -111,6 +111,11 @@ func (s *Server) passwordPost(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, "account", v)
 		return nil
 	}
+	// Every other session has ended; this one goes on under a new id, so
+	// an id copied before the change is worth nothing after it.
+	if err := s.startSession(w, r, a); err != nil {
+		return err
+	}
 	s.log.Info("security", "event", "password.changed", "account_id", a.ID)
 	s.flash(w, r, "password.changed")
 	redirect(w, r, "/account")
@@ -165,7 +170,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+	http.SetCookie(w, &http.Cookie{Name: s.langCookieName(), Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode})
 	redirect(w, r, localPath(r.PostFormValue("next")))
 	return nil

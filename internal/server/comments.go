@@ -18,7 +18,14 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body := r.PostFormValue("body")
-	parent, _ := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
+	// No parent_id, or 0, is a top-level comment; one that is not an id is
+	// a broken request, not a top-level comment.
+	var parent int64
+	if p := r.PostFormValue("parent_id"); p != "" {
+		if parent, err = strconv.ParseInt(p, 10, 64); err != nil || parent < 0 {
+			return apperr.New(apperr.Invalid, "error.bad_request")
+		}
+	}
 	cid, err := s.comments.Add(r.Context(), s.viewer(r), id, parent, body)
 	if apperr.Is(err, apperr.Unprocessable) || apperr.Is(err, apperr.Conflict) {
 		// The practice page comes back with the text as typed and the
@@ -63,6 +70,11 @@ func (s *Server) commentEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if c.Deleted() {
 		return apperr.New(apperr.Conflict, "comment.deleted")
+	}
+	// Saving is refused while moderators hide it: no form that cannot be
+	// sent.
+	if c.Hidden() {
+		return apperr.New(apperr.Conflict, "comment.hidden_no_edit")
 	}
 	s.render(w, r, http.StatusOK, "comment_edit", &View{Title: "comment.edit_title", Data: commentEditData{Comment: c, Body: c.HTML}, Editor: true})
 	return nil

@@ -67,7 +67,7 @@ func (s *Server) feedFilter(r *http.Request) (practices.Filter, string, error) {
 	switch {
 	case chi.URLParam(r, "tag") != "":
 		id, err := strconv.ParseInt(strings.TrimSuffix(chi.URLParam(r, "tag"), ".atom"), 10, 64)
-		if err != nil {
+		if err != nil || id <= 0 { // 0 would mean "no tag": every practice
 			return f, "", errNotFound
 		}
 		f.Tag = id

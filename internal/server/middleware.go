@@ -217,7 +217,15 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	})
 }
 
-const langCookie = "lang"
+// langCookieName is the language chosen without an account: over https
+// it carries the __Host- prefix, like every cookie Puente sets, so no
+// other host of the domain and no plain-http page can set it.
+func (s *Server) langCookieName() string {
+	if s.cfg.Secure() {
+		return "__Host-lang"
+	}
+	return "lang"
+}
 
 func (s *Server) chooseLocale(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +234,7 @@ func (s *Server) chooseLocale(next http.Handler) http.Handler {
 		case st.account != nil && i18n.Supported(st.account.Lang):
 			st.lang = st.account.Lang
 		default:
-			if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+			if c, err := r.Cookie(s.langCookieName()); err == nil && i18n.Supported(c.Value) {
 				st.lang = c.Value
 			} else {
 				st.lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))

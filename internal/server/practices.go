@@ -144,7 +144,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
 		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned),
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
-		CanComment: v.Member() && p.Status == practices.Published}
+		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
 	comments := part{name: "practice-comments"}
 	if fill == nil && p.Status == practices.Published {

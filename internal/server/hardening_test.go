@@ -1,0 +1,196 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"puente/internal/dbtest"
+	"puente/internal/servertest"
+)
+
+// TestUndecodableQueryStringsAre400: a query string that cannot be
+// decoded gets the 400 page, on every kind of page, for GET and HEAD.
+func TestUndecodableQueryStringsAre400(t *testing.T) {
+	t.Parallel()
+	e := servertest.New(t)
+	c := e.Client()
+	for _, p := range []string{"/search?q=%zz", "/search?q=%", "/practices?tag=%zz", "/practices?q=a;b", "/signin?next=%e0%80"} {
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			req, err := http.NewRequest(method, c.Base+p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := c.Do(req); res.Status != http.StatusBadRequest {
+				t.Errorf("%s %s: %d, want 400", method, p, res.Status)
+			}
+		}
+	}
+}
+
+// TestMalformedParentIDIs400: a reply whose parent_id is not an id is a
+// broken request, not a top-level comment; nothing is stored.
+func TestMalformedParentIDIs400(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	path := publish(t, e, pa, practiceForm("Ventanilla única", []string{"PA"}, "crm"))
+	mx := e.SignIn("mx@gob.mx")
+	for _, parent := range []string{"1e3", "0x10", "1;", "-1", "uno", " 1"} {
+		res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Respuesta</p>"}, "parent_id": {parent}})
+		if res.Status != http.StatusBadRequest {
+			t.Errorf("parent_id %q: %d, want 400", parent, res.Status)
+		}
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments`); n != 0 {
+		t.Fatalf("%d comments stored from malformed replies", n)
+	}
+	// The forms send 0 for a top-level comment; no parent_id at all is one too.
+	for _, v := range []url.Values{{"body": {"<p>Primero</p>"}, "parent_id": {"0"}}, {"body": {"<p>Segundo</p>"}}} {
+		if res := mx.PostForm(path+"/comments", v); res.Status != http.StatusSeeOther {
+			t.Fatalf("top-level comment %v: %d", v, res.Status)
+		}
+	}
+	first := dbtest.Int(t, e.DB.R, `SELECT min(id) FROM comments`)
+	if res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Respuesta</p>"}, "parent_id": {fmt.Sprint(first)}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", res.Status)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments WHERE parent_id = ?`, first); n != 1 {
+		t.Fatalf("%d replies stored, want 1", n)
+	}
+}
+
+// TestFeedOfTagZeroIs404: tag 0 is no tag, like any other unknown one;
+// it used to mean "no filter" and list every public practice.
+func TestFeedOfTagZeroIs404(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Ventanilla única", []string{"PA"}, "public"))
+	c := e.Client()
+	for _, p := range []string{"/feeds/tags/0.atom", "/feeds/tags/0", "/feeds/tags/-1.atom", "/feeds/tags/999.atom", "/feeds/tags/x.atom"} {
+		if res := c.Get(p); res.Status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, res.Status)
+		}
+	}
+	if res := c.Get("/feeds/tags/1.atom"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Ventanilla única") {
+		t.Fatalf("feed of tag 1: %d", res.Status)
+	}
+}
+
+// TestHiddenItemsTakeNoWriting: a comment moderators hid offers its author
+// no edit form (saving it is refused too); a hidden practice takes comments
+// from moderators only, who may tell its author what must change.
+func TestHiddenItemsTakeNoWriting(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	path := publish(t, e, pa, practiceForm("Ventanilla única", []string{"PA"}, "crm"))
+	mx, mod := e.SignIn("mx@gob.mx"), e.SignIn("mod@puente.test")
+	if res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Comentario</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("comment: %d", res.Status)
+	}
+	cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	if res := mx.Get(fmt.Sprintf("/comments/%d/edit", cid)); res.Status != http.StatusOK {
+		t.Fatalf("edit form of a visible comment: %d", res.Status)
+	}
+	if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"Lenguaje ofensivo."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("hide comment: %d", res.Status)
+	}
+	if res := mx.Get(fmt.Sprintf("/comments/%d/edit", cid)); res.Status != http.StatusConflict || strings.Contains(res.Body, `name="body"`) {
+		t.Errorf("edit form of a hidden comment: %d", res.Status)
+	}
+	if res := mx.PostForm(fmt.Sprintf("/comments/%d/edit", cid), url.Values{"body": {"<p>Otro</p>"}}); res.Status != http.StatusConflict {
+		t.Errorf("saving a hidden comment: %d", res.Status)
+	}
+
+	if res := mod.PostForm("/moderation"+path+"/hide", url.Values{"reason": {"Datos personales."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("hide practice: %d", res.Status)
+	}
+	if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>Del autor</p>"}}); res.Status != http.StatusConflict {
+		t.Errorf("author commenting on a hidden practice: %d, want 409", res.Status)
+	}
+	if body := pa.Get(path).Body; strings.Contains(body, `class="comment-form"`) {
+		t.Error("the author is offered a comment form on a hidden practice")
+	}
+	if res := mod.PostForm(path+"/comments", url.Values{"body": {"<p>Quite los datos personales del punto 2.</p>"}}); res.Status != http.StatusSeeOther {
+		t.Errorf("moderator commenting on a hidden practice: %d, want 303", res.Status)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments`); n != 2 {
+		t.Fatalf("%d comments stored, want 2", n)
+	}
+}
+
+// TestOwnPasswordChangeRotatesTheSession: after changing one's password the
+// session goes on under a new id, and the old id signs nobody in.
+func TestOwnPasswordChangeRotatesTheSession(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	c := e.SignIn("pa@gob.pa")
+	name := "puente"
+	before := c.Cookie(name)
+	if before == "" {
+		t.Fatal("no session cookie")
+	}
+	res := c.PostForm("/account/password", url.Values{"current": {servertest.Password}, "new": {"otra contraseña bastante larga"}, "confirm": {"otra contraseña bastante larga"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("change password: %d\n%.800s", res.Status, res.Body)
+	}
+	after := c.Cookie(name)
+	if after == "" || after == before {
+		t.Fatal("the session id did not change with the password")
+	}
+	if res := c.Get("/account"); res.Status != http.StatusOK {
+		t.Fatalf("signed out by one's own password change: %d", res.Status)
+	}
+	old := e.Client()
+	old.SetCookie(name, before)
+	if res := old.Get("/account"); res.Status != http.StatusSeeOther {
+		t.Fatalf("the old session id still signs in: %d", res.Status)
+	}
+}
+
+// TestEveryCookieIsHostPrefixedUnderHTTPS: over https every cookie Puente
+// sets (session, messages, language) carries the __Host- prefix.
+func TestEveryCookieIsHostPrefixedUnderHTTPS(t *testing.T) {
+	t.Parallel()
+	e := servertest.New(t, servertest.WithArgs("--base-url", "https://puente.example.org"))
+	e.CreateAccount("pa@gob.pa", "official", "PA")
+	c := e.Client()
+	origin := func(req *http.Request) *http.Request {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://puente.example.org")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		return req
+	}
+	var set []string
+	for _, p := range []struct{ path, body string }{
+		{"/language", "lang=pt&next=/signin"},
+		{"/signin", url.Values{"email": {"pa@gob.pa"}, "password": {servertest.Password}}.Encode()},
+		{"/password/forgot", "email=nadie@gob.pa"},
+		{"/signout", ""},
+	} {
+		req, err := http.NewRequest(http.MethodPost, c.Base+p.path, strings.NewReader(p.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := c.Do(origin(req))
+		if res.Status >= 400 {
+			t.Fatalf("POST %s: %d", p.path, res.Status)
+		}
+		set = append(set, res.Header.Values("Set-Cookie")...)
+	}
+	names := map[string]bool{}
+	for _, s := range set {
+		names[strings.SplitN(s, "=", 2)[0]] = true
+	}
+	if len(names) < 3 {
+		t.Fatalf("only %d cookies set: %q", len(set), set)
+	}
+	for _, s := range set {
+		if !strings.HasPrefix(s, "__Host-") || !strings.Contains(s, "Secure") || !strings.Contains(s, "Path=/") || strings.Contains(s, "Domain=") {
+			t.Errorf("cookie without the __Host- prefix and its rules: %q", s)
+		}
+	}
+}
