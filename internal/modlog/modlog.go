@@ -1,6 +1,6 @@
 // Package modlog is the moderation log: an append-only record of every
 // moderation and administration action (who, what, which item, why,
-// when) that every member can read.
+// when) that every member can read, for the items they may see.
 package modlog
 
 import (
@@ -83,6 +83,10 @@ type Filter struct {
 	Target  string // "practice:12"
 	Before  int64  // keyset: entries older than this id
 	Limit   int
+	// Scope, on rows aliased l, keeps the entries the reader may see
+	// (practices.LogScope); empty keeps every entry.
+	Scope     string
+	ScopeArgs []any
 }
 
 // List returns entries matching f, newest first, and whether more follow.
@@ -105,6 +109,10 @@ func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		where = append(where, "l.target_type = ? AND l.target_id = ?")
 		args = append(args, typ, n)
+	}
+	if f.Scope != "" {
+		where = append(where, f.Scope)
+		args = append(args, f.ScopeArgs...)
 	}
 	if f.Before != 0 {
 		where = append(where, "l.id < ?")

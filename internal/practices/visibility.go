@@ -44,3 +44,23 @@ func scopeIn(v Viewer) (string, []any) {
 	}
 	return "p.scope IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(scopes)), ", ") + ")", args
 }
+
+// LogScope is the condition, on moderation_log rows aliased l, that keeps
+// the entries a reader may see: every entry about something other than a
+// practice or a comment, and those about a practice (or a comment on one)
+// in the reader's scope: their own, or one published (hidden since, too)
+// for a process they belong to. Staff see every entry. So a reader can
+// neither read what was decided about a practice outside their scope, or
+// on another's submission, nor count through the log's filters when it
+// happened. Entries about a practice in scope that the reader may no
+// longer open (hidden) stay, as a record that moderators acted; the page
+// shows them without the practice's title or what was written about it.
+func LogScope(v Viewer) (string, []any) {
+	if v.Staff() {
+		return "1", nil
+	}
+	w, args := scopeIn(v)
+	return `(l.target_type NOT IN ('practice', 'comment') OR EXISTS (SELECT 1 FROM practices p WHERE p.id =
+		(CASE l.target_type WHEN 'practice' THEN l.target_id ELSE (SELECT c.practice_id FROM comments c WHERE c.id = l.target_id) END)
+		AND (p.author_id = ? OR (p.status IN ('published', 'archived') AND ` + w + `))))`, append([]any{v.AccountID}, args...)
+}

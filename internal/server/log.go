@@ -9,6 +9,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/modlog"
+	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
 
@@ -40,11 +41,12 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 	if id, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil {
 		f.Before = id
 	}
+	v := s.viewer(r)
+	f.Scope, f.ScopeArgs = practices.LogScope(v)
 	entries, more, err := modlog.List(r.Context(), s.db.R, f)
 	if err != nil {
 		return err
 	}
-	v := s.viewer(r)
 	rf, err := s.refs(r)
 	if err != nil {
 		return err
@@ -52,20 +54,35 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 	d := logData{Actions: modlog.Actions, Filter: f}
 	for _, e := range entries {
 		row := logRow{Entry: e, ReasonHidden: e.ReasonPrivate && !v.Staff()}
+		// The scope in the query already keeps out entries about items the
+		// reader may not see; an item that left their sight since (or was
+		// deleted) is shown with neither its title nor what was written
+		// about it.
+		unseen := func() { row.ReasonHidden, row.Entry = true, withoutText(e) }
 		switch e.TargetType {
 		case "practice":
 			if p, err := s.practices.Get(r.Context(), v, e.TargetID); err == nil {
 				row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d", p.ID)
-			} else if !apperr.Is(err, apperr.NotFound) {
+			} else if apperr.Is(err, apperr.NotFound) {
+				unseen()
+			} else {
 				return err
 			}
 		case "comment":
-			if c, err := s.comments.Get(r.Context(), v, e.TargetID); err == nil {
-				if p, err := s.practices.Get(r.Context(), v, c.PracticeID); err == nil {
-					row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d#comment-%d", p.ID, c.ID)
-				}
-			} else if !apperr.Is(err, apperr.NotFound) {
+			c, err := s.comments.Get(r.Context(), v, e.TargetID)
+			if err != nil && !apperr.Is(err, apperr.NotFound) {
 				return err
+			}
+			var p *practices.Practice
+			if err == nil {
+				if p, err = s.practices.Get(r.Context(), v, c.PracticeID); err != nil && !apperr.Is(err, apperr.NotFound) {
+					return err
+				}
+			}
+			if p != nil {
+				row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d#comment-%d", p.ID, c.ID)
+			} else {
+				unseen()
 			}
 		case "account":
 			if a, err := s.accounts.ByID(r.Context(), e.TargetID); err == nil {
@@ -108,4 +125,12 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "log", &View{Title: "log.title", Data: d})
 	return nil
+}
+
+// withoutText is e with nothing written about its item: for a reader who
+// may not see the item.
+func withoutText(e *modlog.Entry) *modlog.Entry {
+	c := *e
+	c.Reason, c.Details = "", ""
+	return &c
 }
