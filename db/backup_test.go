@@ -8,12 +8,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"puente/internal/dbtest"
 )
 
 // TestBackupUnderWriteLoad takes a backup while a writer commits without
 // pause: the copy passes the integrity check and holds every write
 // acknowledged before the backup began.
 func TestBackupUnderWriteLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := openTemp(t)
 	if _, err := d.Migrate(ctx); err != nil {
@@ -75,9 +78,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	if n != before || hi != before {
 		t.Fatalf("the copy holds %d of the %d writes acknowledged before the backup", n, before)
 	}
-	var countries int
-	b.R.QueryRow(`SELECT count(*) FROM countries`).Scan(&countries)
-	if countries != 23 {
+	if countries := dbtest.Int(t, b.R, `SELECT count(*) FROM countries`); countries != 23 {
 		t.Fatalf("copy has %d countries", countries)
 	}
 

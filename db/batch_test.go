@@ -6,6 +6,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
+
+	"puente/internal/dbtest"
 )
 
 // TestBatchSharesCommitsAndIsolatesFailures: 200 concurrent writers, every
@@ -37,8 +39,7 @@ func TestBatchSharesCommitsAndIsolatesFailures(t *testing.T) {
 	}
 	wg.Wait()
 	for i, err := range errs {
-		var stored int
-		d.R.QueryRow(`SELECT count(*) FROM t WHERE n = ?`, i).Scan(&stored)
+		stored := dbtest.Int(t, d.R, `SELECT count(*) FROM t WHERE n = ?`, i)
 		switch {
 		case i%7 == 0 && (err == nil || stored != 0):
 			t.Errorf("write %d: err %v, stored %d; want its error and nothing stored", i, err, stored)
@@ -54,6 +55,7 @@ func TestBatchSharesCommitsAndIsolatesFailures(t *testing.T) {
 }
 
 func TestBatchAfterClose(t *testing.T) {
+	t.Parallel()
 	d := openTemp(t)
 	d.Close()
 	err := d.Batch(context.Background(), func(*sql.Tx) error { return nil })
@@ -63,6 +65,7 @@ func TestBatchAfterClose(t *testing.T) {
 }
 
 func TestBatchCancelledBeforeItsTurn(t *testing.T) {
+	t.Parallel()
 	d := openTemp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

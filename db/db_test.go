@@ -5,6 +5,8 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"puente/internal/dbtest"
 )
 
 func openTemp(t *testing.T) *DB {
@@ -18,6 +20,7 @@ func openTemp(t *testing.T) *DB {
 }
 
 func TestMigrateAppliesOnceAndRecords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := openTemp(t)
 	applied, err := d.Migrate(ctx)
@@ -34,16 +37,16 @@ func TestMigrateAppliesOnceAndRecords(t *testing.T) {
 	if err := d.CheckVersion(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var countries, crm, csm int
-	d.R.QueryRow(`SELECT count(*) FROM countries`).Scan(&countries)
-	d.R.QueryRow(`SELECT count(*) FROM process_members WHERE process_code='CRM'`).Scan(&crm)
-	d.R.QueryRow(`SELECT count(*) FROM process_members WHERE process_code='CSM'`).Scan(&csm)
+	countries := dbtest.Int(t, d.R, `SELECT count(*) FROM countries`)
+	crm := dbtest.Int(t, d.R, `SELECT count(*) FROM process_members WHERE process_code='CRM'`)
+	csm := dbtest.Int(t, d.R, `SELECT count(*) FROM process_members WHERE process_code='CSM'`)
 	if countries != 23 || crm != 11 || csm != 12 {
 		t.Fatalf("countries=%d crm=%d csm=%d", countries, crm, csm)
 	}
 }
 
 func TestPragmasOnEveryConnection(t *testing.T) {
+	t.Parallel()
 	d := openTemp(t)
 	check := func(label, q, want string) {
 		t.Helper()
@@ -71,6 +74,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 }
 
 func TestRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := openTemp(t)
 	if _, err := d.Migrate(ctx); err != nil {

@@ -19,6 +19,7 @@ import (
 	"os"
 
 	"puente/db"
+	"puente/internal/dbtest"
 	"puente/internal/demo"
 	"puente/internal/digest"
 )
@@ -109,6 +110,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) *http.Respons
 }
 
 func TestProductionStartHasNoKnownPassword(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var out, errs bytes.Buffer
 	if err := run(context.Background(), []string{"migrate", "--data", dir}, noEnv, &out, &errs); err != nil {
@@ -132,8 +134,7 @@ func TestProductionStartHasNoKnownPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	d.R.QueryRow(`SELECT count(*) FROM accounts`).Scan(&n)
+	n := dbtest.Int(t, d.R, `SELECT count(*) FROM accounts`)
 	d.Close()
 	if n != 0 {
 		t.Fatalf("%d accounts exist before the first admin accepted", n)
@@ -159,6 +160,7 @@ func TestProductionStartHasNoKnownPassword(t *testing.T) {
 }
 
 func TestDemoServe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, out, stop := startServe(t, "--data", dir, "--demo")
 	if !strings.Contains(out.String(), demo.Password) || !strings.Contains(out.String(), "panama@demo.puente.test") {
@@ -174,16 +176,18 @@ func TestDemoServe(t *testing.T) {
 	// A second start seeds nothing twice.
 	_, _, stop = startServe(t, "--data", dir, "--demo")
 	stop()
-	d, _ := db.Open(filepath.Join(dir, "puente.db"))
+	d, err := db.Open(filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer d.Close()
-	var n int
-	d.R.QueryRow(`SELECT count(*) FROM accounts`).Scan(&n)
-	if n != len(demo.Accounts) {
+	if n := dbtest.Value[int](t, d.R, `SELECT count(*) FROM accounts`); n != len(demo.Accounts) {
 		t.Fatalf("%d accounts after two demo starts", n)
 	}
 }
 
 func TestServeRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	d, err := db.Open(filepath.Join(dir, "puente.db"))
 	if err != nil {
@@ -192,7 +196,7 @@ func TestServeRefusesNewerSchema(t *testing.T) {
 	if _, err := d.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	d.W.Exec(`INSERT INTO schema_migrations VALUES (?, 'future.sql', '')`, db.LatestVersion()+1)
+	dbtest.Exec(t, d.W, `INSERT INTO schema_migrations VALUES (?, 'future.sql', '')`, db.LatestVersion()+1)
 	d.Close()
 	var out, errs bytes.Buffer
 	err = run(context.Background(), []string{"serve", "--data", dir, "--addr", freeAddr(t)}, noEnv, &out, &errs)
@@ -202,6 +206,7 @@ func TestServeRefusesNewerSchema(t *testing.T) {
 }
 
 func TestConfigFromEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"PUENTE_DATA": dir, "PUENTE_SESSION_IDLE": "3h", "PUENTE_SESSION_MAX": "1h"}
 	var out, errs bytes.Buffer
@@ -222,6 +227,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 }
 
 func TestSanitizeCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, _, stop := startServe(t, "--data", dir, "--demo")
 	_ = base
@@ -231,8 +237,8 @@ func TestSanitizeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Pretend the stored HTML came from an older, looser policy.
-	d.W.Exec(`UPDATE practices SET context_html = '<p onclick="x()">old</p>', context_raw = '<p onclick="x()">old</p>', policy_version = 0 WHERE id = 1`)
-	d.W.Exec(`UPDATE comments SET body_html = '<img src=x>', body_raw = '<p>kept<img src=x></p>', policy_version = 0 WHERE id = 1`)
+	dbtest.Exec(t, d.W, `UPDATE practices SET context_html = '<p onclick="x()">old</p>', context_raw = '<p onclick="x()">old</p>', policy_version = 0 WHERE id = 1`)
+	dbtest.Exec(t, d.W, `UPDATE comments SET body_html = '<img src=x>', body_raw = '<p>kept<img src=x></p>', policy_version = 0 WHERE id = 1`)
 	d.Close()
 	var out, errs bytes.Buffer
 	if err := run(context.Background(), []string{"sanitize", "--data", dir}, noEnv, &out, &errs); err != nil {
@@ -241,11 +247,12 @@ func TestSanitizeCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "re-sanitised 1 practices and 1 comments") {
 		t.Fatalf("output %q", out.String())
 	}
-	d, _ = db.Open(filepath.Join(dir, "puente.db"))
+	if d, err = db.Open(filepath.Join(dir, "puente.db")); err != nil {
+		t.Fatal(err)
+	}
 	defer d.Close()
-	var html, body string
-	d.R.QueryRow(`SELECT context_html FROM practices WHERE id = 1`).Scan(&html)
-	d.R.QueryRow(`SELECT body_html FROM comments WHERE id = 1`).Scan(&body)
+	html := dbtest.Value[string](t, d.R, `SELECT context_html FROM practices WHERE id = 1`)
+	body := dbtest.Value[string](t, d.R, `SELECT body_html FROM comments WHERE id = 1`)
 	if html != "<p>old</p>" || body != "<p>kept</p>" {
 		t.Fatalf("after sanitize: %q, %q", html, body)
 	}
@@ -257,13 +264,17 @@ func TestSanitizeCommand(t *testing.T) {
 }
 
 func TestDigestCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, _, stop := startServe(t, "--data", dir, "--demo")
 	stop()
 	// The demo's practices were published long ago: make one recent.
-	d, _ := db.Open(filepath.Join(dir, "puente.db"))
+	d, err := db.Open(filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	week := digest.LastComplete(time.Now(), time.UTC)
-	d.W.Exec(`UPDATE practices SET published_at = ? WHERE id = 2`, db.FormatTime(week.Start(time.UTC).Add(36*time.Hour)))
+	dbtest.Exec(t, d.W, `UPDATE practices SET published_at = ? WHERE id = 2`, db.FormatTime(week.Start(time.UTC).Add(36*time.Hour)))
 	d.Close()
 	var out, errs bytes.Buffer
 	args := []string{"digest", "send", "--data", dir, "--digest-tz", "UTC", "--week", week.String()}
@@ -306,6 +317,7 @@ func TestDigestCommands(t *testing.T) {
 // TestBackupCommand copies the database of a running server, then serves
 // the copy, as a restore would.
 func TestBackupCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, _, stop := startServe(t, "--data", dir, "--demo")
 	restored := t.TempDir()
@@ -336,8 +348,7 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	var n int
-	d.R.QueryRow(`SELECT count(*) FROM practices`).Scan(&n)
+	n := dbtest.Int(t, d.R, `SELECT count(*) FROM practices`)
 	if res.StatusCode != 200 || n != 14 {
 		t.Fatalf("restored copy: status %d, %d practices", res.StatusCode, n)
 	}
@@ -346,6 +357,7 @@ func TestBackupCommand(t *testing.T) {
 // TestProfiler: --pprof-addr serves Go's profiler on its own loopback
 // listener, not on the site, and refuses any address that is not loopback.
 func TestProfiler(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	paddr := freeAddr(t)
 	base, _, stop := startServe(t, "--data", dir, "--pprof-addr", paddr)

@@ -12,6 +12,7 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/digest"
 	"puente/internal/mail/smtptest"
 	"puente/internal/servertest"
@@ -41,12 +42,15 @@ func (f *fixture) practice(t *testing.T, author *accounts.Account, title, scope 
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range countries {
-		f.DB.W.Exec(`INSERT INTO practice_countries VALUES (?, ?)`, id, c)
+		dbtest.Exec(t, f.DB.W, `INSERT INTO practice_countries VALUES (?, ?)`, id, c)
 	}
 	for _, tg := range tags {
-		f.DB.W.Exec(`INSERT INTO practice_tags VALUES (?, ?)`, id, tg)
+		dbtest.Exec(t, f.DB.W, `INSERT INTO practice_tags VALUES (?, ?)`, id, tg)
 	}
 	return id
 }
@@ -71,16 +75,17 @@ func (f *fixture) messagesTo(t *testing.T) map[string][]*smtptest.Parsed {
 }
 
 func TestDigestContentScopeLanguageAndHeaders(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	pa := f.CreateAccount("pa@gob.pa", accounts.Official, "PA") // CRM, en
 	br := f.CreateAccount("br@gov.br", accounts.Official, "BR") // CSM
-	f.DB.W.Exec(`UPDATE accounts SET lang = 'pt' WHERE id = ?`, br.ID)
+	dbtest.Exec(t, f.DB.W, `UPDATE accounts SET lang = 'pt' WHERE id = ?`, br.ID)
 	fr := f.CreateAccount("fr@gob.cl", accounts.Official, "CL")
-	f.DB.W.Exec(`UPDATE accounts SET lang = 'fr' WHERE id = ?`, fr.ID)
+	dbtest.Exec(t, f.DB.W, `UPDATE accounts SET lang = 'fr' WHERE id = ?`, fr.ID)
 	off := f.CreateAccount("off@gob.cl", accounts.Official, "CL")
-	f.DB.W.Exec(`UPDATE accounts SET digest_enabled = 0 WHERE id = ?`, off.ID)
+	dbtest.Exec(t, f.DB.W, `UPDATE accounts SET digest_enabled = 0 WHERE id = ?`, off.ID)
 	gone := f.CreateAccount("gone@gob.cl", accounts.Official, "CL")
-	f.DB.W.Exec(`UPDATE accounts SET status = 'suspended' WHERE id = ?`, gone.ID)
+	dbtest.Exec(t, f.DB.W, `UPDATE accounts SET status = 'suspended' WHERE id = ?`, gone.ID)
 
 	crm := f.practice(t, pa, "Solo CRM: ventanilla única", "crm", []string{"PA"}, []int64{1}, inWeek(1))
 	f.practice(t, pa, "Para todos: registro biométrico", "members", []string{"PA"}, []int64{3}, inWeek(2))
@@ -88,9 +93,8 @@ func TestDigestContentScopeLanguageAndHeaders(t *testing.T) {
 	f.practice(t, pa, "Publicada la semana anterior", "members", []string{"PA"}, []int64{1}, inWeek(-3))
 	f.practice(t, pa, "Publicada esta semana", "members", []string{"PA"}, []int64{1}, inWeek(8))
 	// A comment by Brazil on Panama's CRM-only... not possible; on the members one.
-	var members int64
-	f.DB.R.QueryRow(`SELECT id FROM practices WHERE title LIKE 'Para todos%'`).Scan(&members)
-	f.DB.W.Exec(`INSERT INTO comments (practice_id, author_id, body_raw, body_html, policy_version, created_at) VALUES (?, ?, 'x', '<p>x</p>', 1, ?)`,
+	members := dbtest.Int(t, f.DB.R, `SELECT id FROM practices WHERE title LIKE 'Para todos%'`)
+	dbtest.Exec(t, f.DB.W, `INSERT INTO comments (practice_id, author_id, body_raw, body_html, policy_version, created_at) VALUES (?, ?, 'x', '<p>x</p>', 1, ?)`,
 		members, br.ID, db.FormatTime(inWeek(4)))
 
 	sum := f.run(t, week47, digest.Options{})
@@ -163,6 +167,7 @@ func TestDigestContentScopeLanguageAndHeaders(t *testing.T) {
 }
 
 func TestFollowsNarrowTheDigestAndSettingsChangeThePreview(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	pa := f.CreateAccount("pa@gob.pa", accounts.Official, "PA")
 	mx := f.CreateAccount("mx@gob.mx", accounts.Official, "MX")
@@ -218,6 +223,7 @@ func TestFollowsNarrowTheDigestAndSettingsChangeThePreview(t *testing.T) {
 }
 
 func TestCrashAndConcurrentRunsSendEachDigestOnce(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	author := f.CreateAccount("author@gob.pa", accounts.Official, "PA")
 	const n = 12
@@ -230,9 +236,7 @@ func TestCrashAndConcurrentRunsSendEachDigestOnce(t *testing.T) {
 	if err != digest.ErrInjected {
 		t.Fatalf("injected crash: %v", err)
 	}
-	var queued int
-	f.DB.R.QueryRow(`SELECT count(*) FROM digest_deliveries`).Scan(&queued)
-	if queued != 5 {
+	if queued := dbtest.Int(t, f.DB.R, `SELECT count(*) FROM digest_deliveries`); queued != 5 {
 		t.Fatalf("%d deliveries recorded before the crash, want 5", queued)
 	}
 	// Two runs at once after the restart.
@@ -261,6 +265,7 @@ func TestCrashAndConcurrentRunsSendEachDigestOnce(t *testing.T) {
 }
 
 func TestSMTPAnswersRetryAndUndeliverable(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	a := f.CreateAccount("a@gob.pa", accounts.Official, "PA")
 	b := f.CreateAccount("b@gob.pa", accounts.Official, "PA")
@@ -277,9 +282,7 @@ func TestSMTPAnswersRetryAndUndeliverable(t *testing.T) {
 	if len(msgs["b@gob.pa"]) != 0 {
 		t.Fatal("550 was retried")
 	}
-	var undeliverable string
-	f.DB.R.QueryRow(`SELECT coalesce(undeliverable_at, '') FROM accounts WHERE id = ?`, b.ID).Scan(&undeliverable)
-	if undeliverable == "" {
+	if undeliverable := dbtest.Value[string](t, f.DB.R, `SELECT coalesce(undeliverable_at, '') FROM accounts WHERE id = ?`, b.ID); undeliverable == "" {
 		t.Fatal("address not marked undeliverable after 550")
 	}
 	f.practice(t, a, "Otra", "members", []string{"PA"}, []int64{1}, time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
@@ -289,6 +292,7 @@ func TestSMTPAnswersRetryAndUndeliverable(t *testing.T) {
 }
 
 func TestOneClickUnsubscribe(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	a := f.CreateAccount("a@gob.pa", accounts.Official, "PA")
 	f.practice(t, a, "Práctica", "members", []string{"PA"}, []int64{1}, inWeek(2))

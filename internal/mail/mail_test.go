@@ -15,6 +15,7 @@ import (
 
 	"puente/db"
 	"puente/internal/clock"
+	"puente/internal/dbtest"
 	"puente/internal/mail"
 	"puente/internal/mail/smtptest"
 )
@@ -67,6 +68,7 @@ var sample = mail.Message{Kind: "test", To: "ana@gob.pa", ToName: "Ana Ríos", S
 	Headers: map[string]string{"X-Puente-Kind": "test"}}
 
 func TestDeliversTextAndHTMLOverSMTP(t *testing.T) {
+	t.Parallel()
 	o, srv, _ := setup(t, smtpSender(t))
 	id := enqueue(t, o, sample)
 	if n, err := o.SendDue(context.Background()); err != nil || n != 1 {
@@ -99,6 +101,7 @@ func TestDeliversTextAndHTMLOverSMTP(t *testing.T) {
 }
 
 func TestTemporaryFailureIsRetriedWithBackoff(t *testing.T) {
+	t.Parallel()
 	o, srv, clk := setup(t, smtpSender(t))
 	srv.FailNext(451, 421)
 	id := enqueue(t, o, sample)
@@ -128,6 +131,7 @@ func TestTemporaryFailureIsRetriedWithBackoff(t *testing.T) {
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
+	t.Parallel()
 	o, srv, clk := setup(t, smtpSender(t))
 	srv.FailNext(550)
 	id := enqueue(t, o, sample)
@@ -143,6 +147,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 }
 
 func TestGivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	o, srv, clk := setup(t, smtpSender(t))
 	o.MaxAttempts = 3
 	srv.FailNext(451, 451, 451, 451)
@@ -158,6 +163,7 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestUnreachableServerIsTemporary(t *testing.T) {
+	t.Parallel()
 	o, _, _ := setup(t, func(*smtptest.Server) mail.Sender {
 		u, _ := url.Parse("smtp://127.0.0.1:1?tls=none")
 		s, _ := mail.NewSMTPSender(u, "localhost")
@@ -172,9 +178,10 @@ func TestUnreachableServerIsTemporary(t *testing.T) {
 }
 
 func TestInterruptedSendIsQueuedAgain(t *testing.T) {
+	t.Parallel()
 	o, _, _ := setup(t, smtpSender(t))
 	id := enqueue(t, o, sample)
-	o.DB.W.Exec(`UPDATE outbox SET status = 'sending' WHERE id = ?`, id)
+	dbtest.Exec(t, o.DB.W, `UPDATE outbox SET status = 'sending' WHERE id = ?`, id)
 	if n, err := o.RecoverInterrupted(context.Background()); err != nil || n != 1 {
 		t.Fatalf("recovered %d, %v", n, err)
 	}
@@ -185,6 +192,7 @@ func TestInterruptedSendIsQueuedAgain(t *testing.T) {
 }
 
 func TestDirSenderWritesEML(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	o, _, _ := setup(t, func(*smtptest.Server) mail.Sender {
 		return &mail.DirSender{Dir: dir, Log: slog.New(slog.DiscardHandler)}
@@ -203,6 +211,7 @@ func TestDirSenderWritesEML(t *testing.T) {
 }
 
 func TestWorkerDrainsOnShutdown(t *testing.T) {
+	t.Parallel()
 	o, srv, _ := setup(t, smtpSender(t))
 	o.Poll = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())

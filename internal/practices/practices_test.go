@@ -2,6 +2,7 @@ package practices_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/dbtest"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -80,6 +82,7 @@ func (e *env) publish(t *testing.T, author *accounts.Account, f practices.Form) 
 // for every viewer and every practice, Get (SQL) answers exactly when
 // CanSee (Go) says yes.
 func TestVisibilityRuleInGoAndSQL(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA") // CRM
@@ -98,7 +101,7 @@ func TestVisibilityRuleInGoAndSQL(t *testing.T) {
 					t.Fatal(err)
 				}
 				if status != "draft" {
-					e.db.W.Exec(`UPDATE practices SET status = ?, published_at = ? WHERE id = ?`, status, db.FormatTime(e.clock.Now()), p.ID)
+					dbtest.Exec(t, e.db.W, `UPDATE practices SET status = ?, published_at = ? WHERE id = ?`, status, db.FormatTime(e.clock.Now()), p.ID)
 				}
 				p.Status = practices.Status(status)
 				all = append(all, p)
@@ -150,6 +153,7 @@ func TestVisibilityRuleInGoAndSQL(t *testing.T) {
 }
 
 func TestListFiltersAndKeysetPagination(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	pa, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
@@ -229,7 +233,7 @@ func TestListFiltersAndKeysetPagination(t *testing.T) {
 	}
 
 	// Most discussed first.
-	e.db.W.Exec(`UPDATE practices SET comment_count = 9 WHERE title = 'PA 03'`)
+	dbtest.Exec(t, e.db.W, `UPDATE practices SET comment_count = 9 WHERE title = 'PA 03'`)
 	page, _ := e.store.List(ctx, vAdmin, practices.Filter{Sort: practices.SortDiscussed, Limit: 3})
 	if page.Practices[0].Title != "PA 03" {
 		t.Fatalf("most discussed first: %q", page.Practices[0].Title)
@@ -241,6 +245,7 @@ func TestListFiltersAndKeysetPagination(t *testing.T) {
 }
 
 func TestRevisionsAndDiff(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA")
@@ -282,6 +287,7 @@ func TestRevisionsAndDiff(t *testing.T) {
 }
 
 func TestFormValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pa, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
 	checks := practices.Checks{CountryExists: e.tax.CountryExists, TagChoosable: func(id int64) bool { return id >= 1 && id <= 5 },
@@ -329,9 +335,10 @@ func TestFormValidation(t *testing.T) {
 // TestQueriesUseIndexes checks the plans of the list and practice-page
 // queries: no full scan of practices, comments or the join tables.
 func TestQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, vBR := e.account(t, "br@gov.br", accounts.Official, "BR")
-	e.db.W.Exec(`ANALYZE`)
+	dbtest.Exec(t, e.db.W, `ANALYZE`)
 	where, args := practices.ListWhereForTest(vBR)
 	for name, q := range map[string]string{
 		"list newest":     `SELECT p.id FROM practices p WHERE ` + where + ` ORDER BY p.published_at DESC, p.id DESC LIMIT 20`,
@@ -342,18 +349,16 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"countries":       `SELECT practice_id, country_code FROM practice_countries WHERE practice_id IN (1, 2, 3)`,
 		"tags":            `SELECT practice_id, tag_id FROM practice_tags WHERE practice_id IN (1, 2, 3)`,
 	} {
-		rows, err := e.db.R.Query(`EXPLAIN QUERY PLAN `+q, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
 		var plan []string
-		for rows.Next() {
+		dbtest.Rows(t, e.db.R, `EXPLAIN QUERY PLAN `+q, args, func(rows *sql.Rows) error {
 			var id, parent, notused int
 			var detail string
-			rows.Scan(&id, &parent, &notused, &detail)
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				return err
+			}
 			plan = append(plan, detail)
-		}
-		rows.Close()
+			return nil
+		})
 		for _, step := range plan {
 			if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "USING") && !strings.Contains(step, "CONSTANT ROW") {
 				t.Errorf("%s: full scan %q in plan %q", name, step, plan)
@@ -366,6 +371,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 // per country, per tag) change with every write that can change them,
 // and that a comment does not throw them away.
 func TestCountsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	author, _ := e.account(t, "pa@gob.pa", accounts.Official, "PA")
@@ -389,12 +395,13 @@ func TestCountsFollowEveryChange(t *testing.T) {
 	e.publish(t, author, form("Tres", []string{"PA"}, "public"))
 	check("three published", 3)
 
-	version := func() (n int64) {
-		e.db.R.QueryRow(`SELECT n FROM list_version`).Scan(&n)
-		return n
+	version := func() int64 {
+		return dbtest.Int(t, e.db.R, `SELECT n FROM list_version`)
 	}
 	before := version()
-	e.db.W.Exec(`UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, a.ID)
+	if n := dbtest.Exec(t, e.db.W, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, a.ID); n != 1 {
+		t.Fatalf("the comment count update changed %d rows, want 1", n)
+	}
 	if version() != before {
 		t.Error("a comment invalidated the counts")
 	}

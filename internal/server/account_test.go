@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/servertest"
 )
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	other := e.SignIn("ana@gob.pa")
@@ -52,6 +54,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestProfileAndLanguage(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
@@ -75,6 +78,7 @@ func TestProfileAndLanguage(t *testing.T) {
 }
 
 func TestLanguageNegotiation(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	for _, tc := range []struct{ accept, want string }{
 		{"pt-BR,pt;q=0.9", "Entrar"},
@@ -103,6 +107,7 @@ func TestLanguageNegotiation(t *testing.T) {
 }
 
 func TestOwnSessions(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	luis := e.CreateAccount("luis@gob.mx", accounts.Official, "MX")
@@ -114,9 +119,8 @@ func TestOwnSessions(t *testing.T) {
 	if n := strings.Count(page.Body, "/end\""); n != 2 {
 		t.Fatalf("%d sessions listed, want 2", n)
 	}
-	var phoneID, luisID int64
-	e.DB.R.QueryRow(`SELECT max(id) FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE email='ana@gob.pa')`).Scan(&phoneID)
-	e.DB.R.QueryRow(`SELECT id FROM sessions WHERE account_id = ?`, luis.ID).Scan(&luisID)
+	phoneID := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM sessions WHERE account_id = (SELECT id FROM accounts WHERE email='ana@gob.pa')`)
+	luisID := dbtest.Int(t, e.DB.R, `SELECT id FROM sessions WHERE account_id = ?`, luis.ID)
 	// Another person's session answers like one that does not exist.
 	if res := laptop.PostForm(fmt.Sprintf("/account/sessions/%d/end", luisID), nil); res.Status != http.StatusNotFound {
 		t.Fatalf("ending another person's session: %d, want 404", res.Status)
@@ -140,6 +144,7 @@ func TestOwnSessions(t *testing.T) {
 }
 
 func TestErrorPages(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
@@ -178,6 +183,7 @@ func TestErrorPages(t *testing.T) {
 }
 
 func TestHTTPSCookiesAndHSTS(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t, servertest.WithArgs("--base-url", "https://puente.example.org"))
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.Client()
@@ -203,6 +209,7 @@ func TestHTTPSCookiesAndHSTS(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	res := e.Client().Get("/healthz")
 	if res.Status != 200 || res.Body != "ok\n" {

@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
 	"puente/internal/servertest"
 )
 
 func TestInvitationJourney(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	admin := e.SignIn("admin@puente.test")
@@ -72,6 +74,7 @@ func TestInvitationJourney(t *testing.T) {
 }
 
 func TestInvitationExpiresAndCanBeRevoked(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	admin := e.SignIn("admin@puente.test")
@@ -83,8 +86,7 @@ func TestInvitationExpiresAndCanBeRevoked(t *testing.T) {
 	for _, m := range msgs {
 		links[m.To[0]] = e.LinkIn(smtptest.Parse(t, m.Raw).Text, "/invitations/")
 	}
-	var id int64
-	e.DB.R.QueryRow(`SELECT id FROM invitations WHERE email = 'b@gob.cl'`).Scan(&id)
+	id := dbtest.Int(t, e.DB.R, `SELECT id FROM invitations WHERE email = 'b@gob.cl'`)
 	if res := admin.PostForm(fmt.Sprintf("/admin/invitations/%d/revoke", id), nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", res.Status)
 	}
@@ -101,6 +103,7 @@ func TestInvitationExpiresAndCanBeRevoked(t *testing.T) {
 }
 
 func TestInviteFormValidation(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	e.CreateAccount("taken@gob.mx", accounts.Official, "MX")
@@ -129,14 +132,13 @@ func TestInviteFormValidation(t *testing.T) {
 			}
 		})
 	}
-	var n int
-	e.DB.R.QueryRow(`SELECT count(*) FROM invitations`).Scan(&n)
-	if n != 0 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM invitations`); n != 0 {
 		t.Fatalf("%d invitations stored from invalid forms", n)
 	}
 }
 
 func TestAdminRoutesNeedAnAdmin(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	e.CreateAccount("mod@puente.test", accounts.Moderator, "")
@@ -190,6 +192,7 @@ func TestAdminRoutesNeedAnAdmin(t *testing.T) {
 }
 
 func TestAdminListFilters(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
@@ -224,6 +227,7 @@ func TestAdminListFilters(t *testing.T) {
 }
 
 func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	ana := e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
@@ -271,6 +275,7 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 }
 
 func TestAdminsCannotLockThemselvesOut(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	me := e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	admin := e.SignIn("admin@puente.test")
@@ -295,6 +300,7 @@ func TestAdminsCannotLockThemselvesOut(t *testing.T) {
 }
 
 func TestInvitationAcceptanceIsRateLimited(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	e.SignIn("admin@puente.test").PostForm("/admin/invitations", url.Values{"email": {"a@gob.cl"}, "role": {"official"}, "country": {"CL"}})

@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
 	"puente/internal/servertest"
 )
@@ -18,6 +19,7 @@ import (
 const cookie = "puente"
 
 func TestSignInAndSignOut(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 
@@ -47,6 +49,7 @@ func TestSignInAndSignOut(t *testing.T) {
 }
 
 func TestSignInKeepsNextOnSite(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	for next, want := range map[string]string{
@@ -64,6 +67,7 @@ func TestSignInKeepsNextOnSite(t *testing.T) {
 }
 
 func TestSignInBadCredentials(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	for _, tc := range []struct{ name, email, password, want string }{
@@ -95,14 +99,13 @@ func TestSignInBadCredentials(t *testing.T) {
 // sign-in completes, so an attacker who planted or copied it gains nothing.
 // Signing out leaves no session at all.
 func TestSessionFixation(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
 	secret, _ := enableTOTP(t, e, c)
 	c.PostForm("/signout", nil)
-	var left int
-	e.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&left)
-	if left != 0 || c.Cookie(cookie) != "" {
+	if left := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM sessions`); left != 0 || c.Cookie(cookie) != "" {
 		t.Fatalf("sign-out left %d sessions and cookie %q", left, c.Cookie(cookie))
 	}
 
@@ -125,14 +128,13 @@ func TestSessionFixation(t *testing.T) {
 	if res := attacker.Get("/"); res.Status != http.StatusSeeOther {
 		t.Fatalf("pre-sign-in id is signed in: status %d", res.Status)
 	}
-	var anon int
-	e.DB.R.QueryRow(`SELECT count(*) FROM sessions WHERE account_id IS NULL`).Scan(&anon)
-	if anon != 0 {
+	if anon := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM sessions WHERE account_id IS NULL`); anon != 0 {
 		t.Fatalf("pre-sign-in session row still stored (%d)", anon)
 	}
 }
 
 func TestForgedCookieIsAnonymous(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	c := e.Client()
 	c.SetCookie(cookie, "MTIzNDU2Nzg5MA|forged|deadbeef")
@@ -145,6 +147,7 @@ func TestForgedCookieIsAnonymous(t *testing.T) {
 }
 
 func TestIdleAndAbsoluteExpiry(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 
@@ -172,14 +175,13 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 			t.Fatalf("session alive after 12h: %d", res.Status)
 		}
 	})
-	var n int
-	e.DB.R.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n)
-	if n != 0 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM sessions`); n != 0 {
 		t.Errorf("%d expired session rows left", n)
 	}
 }
 
 func TestCrossOriginPostsAreRefused(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	c := e.SignIn("admin@puente.test")
@@ -209,14 +211,13 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 			form.Set("email", "y"+form.Get("email"))
 		})
 	}
-	var n int
-	e.DB.R.QueryRow(`SELECT count(*) FROM invitations`).Scan(&n)
-	if n != 1 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM invitations`); n != 1 {
 		t.Fatalf("%d invitations stored, want only the same-origin one", n)
 	}
 }
 
 func TestSignInRateLimit(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	for i := 1; i <= 10; i++ {
@@ -251,6 +252,7 @@ func TestSignInRateLimit(t *testing.T) {
 }
 
 func TestTrustedProxyGivesClientAddress(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t, servertest.WithArgs("--trusted-proxies", "127.0.0.1"))
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
@@ -267,6 +269,7 @@ func TestTrustedProxyGivesClientAddress(t *testing.T) {
 }
 
 func TestPasswordResetByEmail(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	old := e.SignIn("ana@gob.pa")
@@ -324,6 +327,7 @@ func TestPasswordResetByEmail(t *testing.T) {
 }
 
 func TestPasswordResetLinkExpires(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	e.Client().PostForm("/password/forgot", url.Values{"email": {"ana@gob.pa"}})
@@ -338,6 +342,7 @@ func TestPasswordResetLinkExpires(t *testing.T) {
 }
 
 func TestLogsCarryNoSecrets(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	c := e.SignIn("admin@puente.test")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/servertest"
 )
 
@@ -19,6 +20,7 @@ import (
 // and follows. No answer is a 5xx, the log never says "database is
 // locked", and every comment the server acknowledged is stored.
 func TestTwoHundredClients(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	target := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
@@ -31,8 +33,7 @@ func TestTwoHundredClients(t *testing.T) {
 		cs[i] = e.SignIn(email)
 		cs[i].HTTP.Timeout = time.Minute
 	}
-	var before int
-	e.DB.R.QueryRow(`SELECT count(*) FROM comments`).Scan(&before)
+	before := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments`)
 
 	deadline := time.Now().Add(4 * time.Second)
 	var requests, acked, fails atomic.Int64
@@ -85,13 +86,12 @@ func TestTwoHundredClients(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var after int
-	e.DB.R.QueryRow(`SELECT count(*) FROM comments`).Scan(&after)
+	after := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments`)
 	t.Logf("%d requests from %d clients, %d comments acknowledged, %d failures", requests.Load(), clients, acked.Load(), fails.Load())
 	if fails.Load() > 0 {
 		t.Errorf("%d failed requests, first: %v", fails.Load(), problems[:min(5, len(problems))])
 	}
-	if got := int64(after - before); got != acked.Load() {
+	if got := after - before; got != acked.Load() {
 		t.Errorf("%d comments acknowledged, %d stored", acked.Load(), got)
 	}
 	if acked.Load() == 0 {

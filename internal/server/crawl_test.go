@@ -21,6 +21,7 @@ var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
 // as each role and as a visitor, and fails on any server error or any
 // untranslated catalogue key on a page.
 func TestCrawlDemoAsEveryRole(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	ctx := context.Background()
 	if _, err := demo.Seed(ctx, e.Accounts); err != nil {

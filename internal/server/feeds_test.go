@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"puente/internal/dbtest"
 )
 
 type feedDoc struct {
@@ -74,6 +76,7 @@ func titlesOf(f *feedDoc) string {
 }
 
 func TestFeeds(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	publish(t, e, pa, practiceForm("Pública de Panamá", []string{"PA"}, "public"))
@@ -127,16 +130,14 @@ func TestFeeds(t *testing.T) {
 		t.Fatalf("replaced link: %d", r.Status)
 	}
 	br.PostForm("/account/feed", url.Values{"action": {"revoke"}})
-	var n int
-	e.DB.R.QueryRow(`SELECT count(*) FROM accounts WHERE feed_token_hash IS NOT NULL`).Scan(&n)
-	if n != 0 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM accounts WHERE feed_token_hash IS NOT NULL`); n != 0 {
 		t.Fatal("revoked token still stored")
 	}
 	// A suspended member's feed stops.
 	c := e.SignIn("pa@gob.pa")
 	page = c.PostForm("/account/feed", url.Values{"action": {"new"}})
 	link = regexp.MustCompile(`value="(http[^"]+/feeds/private/[^"]+\.atom)"`).FindStringSubmatch(page.Body)
-	e.DB.W.Exec(`UPDATE accounts SET status = 'suspended' WHERE email = 'pa@gob.pa'`)
+	dbtest.Exec(t, e.DB.W, `UPDATE accounts SET status = 'suspended' WHERE email = 'pa@gob.pa'`)
 	if r := anon.Get(strings.TrimPrefix(link[1], e.HTTP.URL)); r.Status != 404 {
 		t.Fatalf("suspended member's feed: %d", r.Status)
 	}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestInsightsCountWithinScope(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	publish(t, e, pa, practiceForm("Uno", []string{"PA"}, "members"))            // tags 1 and 4

@@ -6,12 +6,15 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"puente/internal/dbtest"
 )
 
 // The practice list's rendered part is kept between requests: it must
 // never show one viewer what their scope hides because another viewer
 // loaded the same address first, nor outlive a change to what it shows.
 func TestListCacheFollowsScopesAndChanges(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	crmOnly := publish(t, e, pa, practiceForm("Solo para la CRM", []string{"PA"}, "crm"))
@@ -57,13 +60,13 @@ func TestListCacheFollowsScopesAndChanges(t *testing.T) {
 			}
 		}, "1 comment(s)"},
 		{"a title changed in the database", func() {
-			e.DB.W.Exec(`UPDATE practices SET title = 'Título corregido' WHERE title = 'Solo para la CRM'`)
+			dbtest.Exec(t, e.DB.W, `UPDATE practices SET title = 'Título corregido' WHERE title = 'Solo para la CRM'`)
 		}, "Título corregido"},
 		{"a tag relabelled (in the cards and in the filter's choices)", func() {
-			e.DB.W.Exec(`UPDATE tag_i18n SET label = 'Etiqueta renombrada' WHERE tag_id = 1 AND lang = 'en'`)
+			dbtest.Exec(t, e.DB.W, `UPDATE tag_i18n SET label = 'Etiqueta renombrada' WHERE tag_id = 1 AND lang = 'en'`)
 		}, "Etiqueta renombrada</option>"},
 		{"a practice hidden by moderators", func() {
-			e.DB.W.Exec(`UPDATE practices SET hidden_at = '2026-01-01T00:00:00Z' WHERE title = 'Para los miembros'`)
+			dbtest.Exec(t, e.DB.W, `UPDATE practices SET hidden_at = '2026-01-01T00:00:00Z' WHERE title = 'Para los miembros'`)
 		}, ""},
 	}
 	for _, s := range steps {
@@ -83,6 +86,7 @@ func TestListCacheFollowsScopesAndChanges(t *testing.T) {
 // wrote none of them; their authors and moderators always get their own,
 // and every change to a comment or a signature shows at once.
 func TestPracticeCommentsCacheFollowsViewersAndChanges(t *testing.T) {
+	t.Parallel()
 	e := modEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	path := publish(t, e, pa, practiceForm("Práctica pública", []string{"PA"}, "public"))
@@ -90,8 +94,7 @@ func TestPracticeCommentsCacheFollowsViewersAndChanges(t *testing.T) {
 	if res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Primer comentario</p>"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("comment: %d", res.Status)
 	}
-	var cid int64
-	e.DB.R.QueryRow(`SELECT id FROM comments`).Scan(&cid)
+	cid := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
 	edit := fmt.Sprintf(`href="/comments/%d/edit"`, cid)
 
 	// Loaded first by a member who wrote nothing, twice.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/i18n"
 	"puente/internal/practices"
 	"puente/internal/servertest"
@@ -60,6 +61,7 @@ func practiceEnv(t *testing.T) *servertest.Env {
 }
 
 func TestPracticeLifecycle(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	form := practiceForm("Registro biométrico", []string{"PA"}, "members")
@@ -74,9 +76,7 @@ func TestPracticeLifecycle(t *testing.T) {
 	if strings.Contains(res.Body, "steal()</") || strings.Contains(res.Body, "<script>alert") {
 		t.Fatal("preview rendered unsanitised HTML")
 	}
-	var n int
-	e.DB.R.QueryRow(`SELECT count(*) FROM practices`).Scan(&n)
-	if n != 0 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practices`); n != 0 {
 		t.Fatal("preview saved a practice")
 	}
 
@@ -87,7 +87,7 @@ func TestPracticeLifecycle(t *testing.T) {
 		t.Fatalf("draft page: %d", page.Status)
 	}
 	var raw, html string
-	e.DB.R.QueryRow(`SELECT context_raw, context_html FROM practices`).Scan(&raw, &html)
+	dbtest.Row(t, e.DB.R, `SELECT context_raw, context_html FROM practices`).Scan(&raw, &html)
 	if !strings.Contains(raw, "<script>") || html != "<p>Contexto x</p>" {
 		t.Fatalf("stored raw %q html %q", raw, html)
 	}
@@ -145,6 +145,7 @@ func TestPracticeLifecycle(t *testing.T) {
 }
 
 func TestPracticeFormKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	for _, tc := range []struct {
@@ -182,9 +183,7 @@ func TestPracticeFormKeepsWhatWasTyped(t *testing.T) {
 			}
 		})
 	}
-	var n int
-	e.DB.R.QueryRow(`SELECT count(*) FROM practices`).Scan(&n)
-	if n != 0 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practices`); n != 0 {
 		t.Fatalf("%d practices stored from invalid forms", n)
 	}
 }
@@ -193,6 +192,7 @@ func TestPracticeFormKeepsWhatWasTyped(t *testing.T) {
 // CRM-only practice, on any page, and an anonymous visitor meets only
 // public ones.
 func TestScopeEverywhere(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	crmOnly := publish(t, e, pa, practiceForm("Solo para la CRM", []string{"PA"}, "crm"))
@@ -242,8 +242,7 @@ func TestScopeEverywhere(t *testing.T) {
 		t.Errorf("visitor on a public practice: %d", res.Status)
 	}
 	// Counts respect scope too: Panama has 3 practices, 2 visible to BR.
-	var cid int64
-	e.DB.R.QueryRow(`SELECT id FROM comments`).Scan(&cid)
+	cid := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
 	if res := br.Get(fmt.Sprintf("/comments/%d/edit", cid)); res.Status != 404 {
 		t.Errorf("CSM official opening a CRM-only comment: %d", res.Status)
 	}
@@ -253,6 +252,7 @@ func TestScopeEverywhere(t *testing.T) {
 }
 
 func TestCommentThreads(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	path := publish(t, e, pa, practiceForm("Práctica comentada", []string{"PA"}, "members"))
@@ -263,18 +263,14 @@ func TestCommentThreads(t *testing.T) {
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("comment: %d", res.Status)
 	}
-	var first int64
-	e.DB.R.QueryRow(`SELECT id FROM comments`).Scan(&first)
+	first := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
 	if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>Respuesta de Panamá</p>"}, "parent_id": {fmt.Sprint(first)}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("reply: %d", res.Status)
 	}
-	var reply int64
-	e.DB.R.QueryRow(`SELECT max(id) FROM comments`).Scan(&reply)
+	reply := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
 	// A reply to a reply joins the same thread: one level only.
 	mx.PostForm(path+"/comments", url.Values{"body": {"<p>Yo también</p>"}, "parent_id": {fmt.Sprint(reply)}})
-	var parent int64
-	e.DB.R.QueryRow(`SELECT parent_id FROM comments ORDER BY id DESC LIMIT 1`).Scan(&parent)
-	if parent != first {
+	if parent := dbtest.Int(t, e.DB.R, `SELECT parent_id FROM comments ORDER BY id DESC LIMIT 1`); parent != first {
 		t.Fatalf("reply to a reply has parent %d, want %d", parent, first)
 	}
 	page := mx.Get(path).Body
@@ -316,14 +312,13 @@ func TestCommentThreads(t *testing.T) {
 	if res := br.PostForm(fmt.Sprintf("/comments/%d/edit", first), url.Values{"body": {"<p>otra vez</p>"}}); res.Status != http.StatusConflict {
 		t.Fatalf("editing a deleted comment: %d", res.Status)
 	}
-	var count int
-	e.DB.R.QueryRow(`SELECT comment_count FROM practices`).Scan(&count)
-	if count != 2 {
+	if count := dbtest.Int(t, e.DB.R, `SELECT comment_count FROM practices`); count != 2 {
 		t.Fatalf("comment count %d, want 2 live comments", count)
 	}
 }
 
 func TestFollowAndMyPractices(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	path := publish(t, e, pa, practiceForm("Práctica seguida", []string{"PA"}, "members"))
@@ -373,6 +368,7 @@ func TestDynamicCatalogueKeys(t *testing.T) {
 // TestUnreadMessagesAreBounded: a client that posts and never reads the
 // pages keeps only the latest few messages in its session.
 func TestUnreadMessagesAreBounded(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	path := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
 	mx := e.SignIn("mx@gob.mx")

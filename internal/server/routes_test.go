@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/servertest"
 )
 
@@ -115,6 +116,7 @@ var routeTable = map[string]struct {
 // the viewer's sharing scope answers 404 (its existence is not revealed),
 // and another official may not use the author's own routes.
 func TestEveryRouteIsAuthorised(t *testing.T) {
+	t.Parallel()
 	type route struct{ method, pattern string }
 	var routes []route
 	e0 := servertest.New(t)
@@ -165,6 +167,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 	roles := []string{"anonymous", "crm", "csm", "author", "moderator", "admin", "suspended"}
 	for _, role := range roles {
 		t.Run(role, func(t *testing.T) {
+			t.Parallel()
 			// Each role gets its own site, so what one role changes cannot
 			// decide what another is allowed.
 			e := practiceEnv(t)
@@ -177,10 +180,9 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>Un comentario.</p>"}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("comment: %d", res.Status)
 			}
-			var cid, spare, gone int64
-			e.DB.R.QueryRow(`SELECT max(id) FROM comments`).Scan(&cid)
-			e.DB.R.QueryRow(`SELECT id FROM accounts WHERE email = 'spare@gob.gt'`).Scan(&spare)
-			e.DB.R.QueryRow(`SELECT id FROM accounts WHERE email = 'gone@gob.pa'`).Scan(&gone)
+			cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+			spare := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'spare@gob.gt'`)
+			gone := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'gone@gob.pa'`)
 
 			var c *servertest.Client
 			switch role {

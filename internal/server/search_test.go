@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/practices"
 	"puente/internal/search"
 )
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	f := practiceForm("Registro biométrico de migrantes", []string{"PA"}, "members")
@@ -101,8 +103,7 @@ func TestSearch(t *testing.T) {
 	if !has(get("mx", "Chiriqui"), "Registro biométrico de migrantes") || has(get("mx", "peligrosa"), "Registro biométrico de migrantes") {
 		t.Error("index not updated on edit")
 	}
-	var cid int64
-	e.DB.R.QueryRow(`SELECT id FROM comments`).Scan(&cid)
+	cid := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
 	e.SignIn("mod@puente.test").PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"x"}})
 	if has(get("mx", "Roraima"), "Registro biométrico de migrantes") {
 		t.Error("hidden comment still searchable")
@@ -117,6 +118,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestHostileSearchQueries(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	e.CreateAccount("x@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("x@gob.pa")
@@ -137,6 +139,7 @@ func TestHostileSearchQueries(t *testing.T) {
 
 // TestSearchPages pages through more results than fit on one page.
 func TestSearchPages(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	for i := range practices.SearchPageSize + 2 {
@@ -161,6 +164,7 @@ func TestSearchPages(t *testing.T) {
 // first appends them to the practice's index row, which must then equal a
 // rebuild from the database.
 func TestCommentIndexMatchesRebuild(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	path := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
 	mx := e.SignIn("mx@gob.mx")
@@ -177,16 +181,13 @@ func TestCommentIndexMatchesRebuild(t *testing.T) {
 		}
 		return strings.Join([]string{title, summary, body, places, comments}, "|")
 	}
-	var waiting int
-	e.DB.R.QueryRow(`SELECT count(*) FROM search_pending_comments`).Scan(&waiting)
-	if waiting != 3 {
+	if waiting := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM search_pending_comments`); waiting != 3 {
 		t.Fatalf("%d comments wait for the index, want 3", waiting)
 	}
 	if res := mx.Get("/search?q=" + url.QueryEscape("tercera enlace")); !strings.Contains(res.Body, "Registro biométrico") {
 		t.Fatalf("a comment just posted is not found by search:\n%.2000s", res.Body)
 	}
-	e.DB.R.QueryRow(`SELECT count(*) FROM search_pending_comments`).Scan(&waiting)
-	if waiting != 0 {
+	if waiting := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM search_pending_comments`); waiting != 0 {
 		t.Fatalf("%d comments still wait after a search", waiting)
 	}
 	incremental := row()

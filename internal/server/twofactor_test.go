@@ -12,6 +12,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
 	"puente/internal/servertest"
 )
@@ -67,6 +68,7 @@ func passwordStep(t *testing.T, e *servertest.Env, email string) *servertest.Cli
 func isSignedIn(c *servertest.Client) bool { return c.Get("/account").Status == http.StatusOK }
 
 func TestTwoFactorSignIn(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
@@ -168,6 +170,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 }
 
 func TestTwoFactorCodeRateLimit(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	secret, _ := enableTOTP(t, e, e.SignIn("ana@gob.pa"))
@@ -204,6 +207,7 @@ func TestTwoFactorCodeRateLimit(t *testing.T) {
 }
 
 func TestTwoFactorDisableAndReset(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 	c := e.SignIn("ana@gob.pa")
@@ -250,6 +254,7 @@ func TestTwoFactorDisableAndReset(t *testing.T) {
 }
 
 func TestTwoFactorRequiredForStaff(t *testing.T) {
+	t.Parallel()
 	e := servertest.New(t)
 	e.CreateAccount("admin@puente.org", accounts.Admin, "")
 	mod := e.CreateAccount("mod@puente.org", accounts.Moderator, "")
@@ -323,9 +328,7 @@ func TestTwoFactorRequiredForStaff(t *testing.T) {
 	if res := adm.PostForm("/admin/accounts/"+strconv.FormatInt(adminID, 10)+"/2fa/reset", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("reset self: %d", res.Status)
 	}
-	var on bool
-	e.DB.R.QueryRow(`SELECT totp_enabled_at IS NOT NULL FROM accounts WHERE id = ?`, adminID).Scan(&on)
-	if !on {
+	if on := dbtest.Value[bool](t, e.DB.R, `SELECT totp_enabled_at IS NOT NULL FROM accounts WHERE id = ?`, adminID); !on {
 		t.Error("an admin removed their own two-step verification through the admin route")
 	}
 }

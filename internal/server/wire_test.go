@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"puente/internal/accounts"
+	"puente/internal/dbtest"
 )
 
 // TestBadInputOverTheWire sends what browsers never send: broken
@@ -15,15 +16,15 @@ import (
 // Every answer is a 4xx page (or the form again), never a 5xx, and
 // nothing is stored half-way.
 func TestBadInputOverTheWire(t *testing.T) {
+	t.Parallel()
 	e := practiceEnv(t)
 	e.CreateAccount("cr@gob.cr", accounts.Official, "CR")
 	c := e.SignIn("cr@gob.cr")
 	pa := e.SignIn("pa@gob.pa")
 	practice := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "public"))
 
-	count := func() (n int) {
-		e.DB.R.QueryRow(`SELECT (SELECT count(*) FROM practices) + (SELECT count(*) FROM comments) + (SELECT count(*) FROM practice_revisions)`).Scan(&n)
-		return n
+	count := func() int64 {
+		return dbtest.Int(t, e.DB.R, `SELECT (SELECT count(*) FROM practices) + (SELECT count(*) FROM comments) + (SELECT count(*) FROM practice_revisions)`)
 	}
 	before := count()
 
@@ -99,15 +100,14 @@ func TestBadInputOverTheWire(t *testing.T) {
 	if after-before > 2 {
 		t.Errorf("%d rows stored by bad requests", after-before-2)
 	}
-	var title, scope, lang string
-	if err := e.DB.R.QueryRow(`SELECT title, scope, lang FROM practices ORDER BY id DESC LIMIT 1`).Scan(&title, &scope, &lang); err == nil && after > before {
+	if after > before {
+		var title, scope, lang string
+		dbtest.Row(t, e.DB.R, `SELECT title, scope, lang FROM practices ORDER BY id DESC LIMIT 1`).Scan(&title, &scope, &lang)
 		if title != "Título válido" || scope != "public" || lang != "es" {
 			t.Errorf("duplicated fields stored %q %q %q", title, scope, lang)
 		}
 	}
-	var bad int
-	e.DB.R.QueryRow(`SELECT count(*) FROM practices WHERE instr(title, char(65533)) > 0 OR instr(title, char(0)) > 0 OR instr(summary, char(0)) > 0`).Scan(&bad)
-	if bad != 0 {
+	if bad := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practices WHERE instr(title, char(65533)) > 0 OR instr(title, char(0)) > 0 OR instr(summary, char(0)) > 0`); bad != 0 {
 		t.Errorf("%d practices stored with broken text", bad)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/browsertest"
+	"puente/internal/dbtest"
 	"puente/internal/servertest"
 )
 
@@ -38,8 +39,8 @@ func TestDigestRendersAndFollowsSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		id, _ := res.LastInsertId()
-		e.DB.W.Exec(`INSERT INTO practice_countries VALUES (?, ?)`, id, p.author.CountryCode)
-		e.DB.W.Exec(`INSERT INTO practice_tags VALUES (?, ?)`, id, p.tag)
+		dbtest.Exec(t, e.DB.W, `INSERT INTO practice_countries VALUES (?, ?)`, id, p.author.CountryCode)
+		dbtest.Exec(t, e.DB.W, `INSERT INTO practice_tags VALUES (?, ?)`, id, p.tag)
 	}
 	preview := base + "/admin/digest/preview?email=samira@migracion.gob.pa&week=2026-W47"
 
