@@ -42,6 +42,11 @@ type Config struct {
 	LogFormat      string
 	// PprofAddr, when set, serves Go's profiler there (loopback only).
 	PprofAddr string
+	// What one account may post (comments, flags, new practices):
+	// PostBurst at once, then one every PostEvery; zero PostEvery is no
+	// limit.
+	PostBurst int
+	PostEvery time.Duration
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
 	rawDigestDay, rawDigestTZ                         string
@@ -97,6 +102,16 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 		}
 		return 8
 	}(), "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
+	fs.IntVar(&c.PostBurst, "post-burst", func() int {
+		if v := getenv("PUENTE_POST_BURST"); v != "" {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err == nil {
+				return n
+			}
+		}
+		return 5
+	}(), "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
+	fs.DurationVar(&c.PostEvery, "post-every", dur("PUENTE_POST_EVERY", 5*time.Second), "after that burst, one more post per account every this long; 0 turns the limit off (PUENTE_POST_EVERY)")
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", env("PUENTE_DIGEST_TZ", "America/Panama"), "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PUENTE_LOG_LEVEL", "info"), "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("PUENTE_LOG_FORMAT", "text"), "text or json (PUENTE_LOG_FORMAT)")
@@ -112,6 +127,12 @@ func (c *Config) Finish() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	if c.PostBurst < 1 {
+		errs = append(errs, fmt.Errorf("--post-burst %d: at least 1", c.PostBurst))
+	}
+	if c.PostEvery < 0 {
+		errs = append(errs, fmt.Errorf("--post-every %s: not negative", c.PostEvery))
 	}
 	if c.PprofAddr != "" {
 		// The profiler shows memory and goroutines: never beyond this host.

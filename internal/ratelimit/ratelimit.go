@@ -75,3 +75,66 @@ func (l *Limiter) Reset(key string) {
 	delete(l.hits, key)
 	l.mu.Unlock()
 }
+
+// Bucket lets each key act Burst times at once, then once every Every: a
+// token bucket, for a person posting, who may send a few things in a row
+// but not a flood. An Every of zero lets everything through.
+type Bucket struct {
+	Burst int
+	Every time.Duration
+	Clock clock.Clock
+
+	mu    sync.Mutex
+	state map[string]bucketState
+	calls int
+}
+
+type bucketState struct {
+	tokens float64
+	at     time.Time
+}
+
+// NewBucket returns a bucket of burst tokens, one more every every.
+func NewBucket(burst int, every time.Duration, c clock.Clock) *Bucket {
+	return &Bucket{Burst: max(burst, 1), Every: every, Clock: c, state: map[string]bucketState{}}
+}
+
+// Take spends one token of key's, if it has one; if not, it says how long
+// until it will.
+func (b *Bucket) Take(key string) (ok bool, retryAfter time.Duration) {
+	if b.Every <= 0 {
+		return true, 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.Clock.Now()
+	st := b.refill(key, now)
+	b.calls++
+	if b.calls%1024 == 0 {
+		for k := range b.state {
+			if s := b.refill(k, now); s.tokens >= float64(b.Burst) {
+				delete(b.state, k)
+			}
+		}
+	}
+	if st.tokens >= 1 {
+		st.tokens--
+		b.state[key] = st
+		return true, 0
+	}
+	b.state[key] = st
+	return false, time.Duration((1 - st.tokens) * float64(b.Every))
+}
+
+// refill is key's state now; the caller holds mu.
+func (b *Bucket) refill(key string, now time.Time) bucketState {
+	st, ok := b.state[key]
+	if !ok {
+		return bucketState{tokens: float64(b.Burst), at: now}
+	}
+	if d := now.Sub(st.at); d > 0 {
+		st.tokens = min(float64(b.Burst), st.tokens+float64(d)/float64(b.Every))
+		st.at = now
+	}
+	return st
+}

@@ -26,6 +26,11 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "error.bad_request")
 		}
 	}
+	if !s.postAllowed(w, r) {
+		return s.showPractice(w, r, http.StatusTooManyRequests, func(pv *practiceView) {
+			pv.CommentBody, pv.CommentParent, pv.CommentError = sanitize.Rich(body), parent, errPostingTooFast
+		})
+	}
 	cid, err := s.comments.Add(r.Context(), s.viewer(r), id, parent, body)
 	if apperr.Is(err, apperr.Unprocessable) || apperr.Is(err, apperr.Conflict) {
 		// The practice page comes back with the text as typed and the

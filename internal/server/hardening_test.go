@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"puente/internal/dbtest"
 	"puente/internal/servertest"
@@ -192,5 +193,58 @@ func TestEveryCookieIsHostPrefixedUnderHTTPS(t *testing.T) {
 		if !strings.HasPrefix(s, "__Host-") || !strings.Contains(s, "Secure") || !strings.Contains(s, "Path=/") || strings.Contains(s, "Domain=") {
 			t.Errorf("cookie without the __Host- prefix and its rules: %q", s)
 		}
+	}
+}
+
+// TestPostingIsRateLimitedPerAccount: one account may post a burst, then
+// one post every so often; past that, comments, flags and new practices get
+// a 429 with the form as typed and Retry-After, and nothing is stored.
+// Other accounts are not slowed.
+func TestPostingIsRateLimitedPerAccount(t *testing.T) {
+	t.Parallel()
+	e := servertest.New(t, servertest.WithArgs("--post-burst", "3", "--post-every", "10s"))
+	e.CreateAccount("mod@puente.test", "moderator", "")
+	e.CreateAccount("pa@gob.pa", "official", "PA")
+	e.CreateAccount("mx@gob.mx", "official", "MX")
+	e.CreateAccount("gt@gob.gt", "official", "GT")
+	pa := e.SignIn("pa@gob.pa")
+	path := publish(t, e, pa, practiceForm("Ventanilla única", []string{"PA"}, "crm"))
+	mx := e.SignIn("mx@gob.mx")
+	for i := range 3 {
+		if res := mx.PostForm(path+"/comments", url.Values{"body": {fmt.Sprintf("<p>Comentario %d</p>", i)}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("comment %d of the burst: %d", i, res.Status)
+		}
+	}
+	res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Cuarto comentario, escrito con cuidado</p>"}})
+	if res.Status != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "10" ||
+		!strings.Contains(res.Body, "Cuarto comentario, escrito con cuidado") || !strings.Contains(res.Body, "posting faster than Puente allows") {
+		t.Fatalf("fourth comment: %d, Retry-After %q\n%.600s", res.Status, res.Header.Get("Retry-After"), res.Body)
+	}
+	res = mx.PostForm("/flags", url.Values{"target_type": {"practice"}, "target_id": {strings.TrimPrefix(path, "/practices/")}, "reason": {"other"}, "details": {"Detalles del aviso"}})
+	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Detalles del aviso") {
+		t.Fatalf("flag past the limit: %d", res.Status)
+	}
+	form := practiceForm("Práctica escrita de prisa", []string{"MX"}, "crm")
+	if res := mx.PostForm("/practices", form); res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Práctica escrita de prisa") ||
+		!strings.Contains(res.Body, "posting faster than Puente allows") {
+		t.Fatalf("new practice past the limit: %d", res.Status)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments`); n != 3 {
+		t.Fatalf("%d comments stored, want 3", n)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM flags`) + dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practices WHERE title = 'Práctica escrita de prisa'`); n != 0 {
+		t.Fatalf("%d flags or practices stored past the limit", n)
+	}
+	// Another account is not slowed by this one.
+	if res := e.SignIn("gt@gob.gt").PostForm(path+"/comments", url.Values{"body": {"<p>Desde Guatemala</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("another account: %d", res.Status)
+	}
+	// Ten seconds later, one more post goes through, and only one.
+	e.Clock.Advance(10 * time.Second)
+	if res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Cuarto comentario, escrito con cuidado</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("after the interval: %d", res.Status)
+	}
+	if res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Otro más</p>"}}); res.Status != http.StatusTooManyRequests {
+		t.Fatalf("second post after one interval: %d", res.Status)
 	}
 }

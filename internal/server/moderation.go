@@ -383,6 +383,10 @@ func (s *Server) flagPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Reason, d.Details = r.PostFormValue("reason"), r.PostFormValue("details")
+	if !s.postAllowed(w, r) {
+		s.renderFlag(w, r, http.StatusTooManyRequests, d, apperr.FieldErrors{"details": errPostingTooFast})
+		return nil
+	}
 	err = s.moderation.Flag(r.Context(), s.viewer(r), t, d.Reason, d.Details)
 	switch code := apperr.CodeOf(err); {
 	case err != nil && code == apperr.Unprocessable:

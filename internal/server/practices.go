@@ -420,6 +420,14 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 		s.render(w, r, status, "practice_form", v)
 		return nil
 	}
+	if p == nil && !s.postAllowed(w, r) {
+		v, err := s.practiceFormView(r, p, f, apperr.FieldErrors{"form": errPostingTooFast})
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusTooManyRequests, "practice_form", v)
+		return nil
+	}
 	viewer := s.viewer(r)
 	var saved *practices.Practice
 	if p == nil {

@@ -310,3 +310,23 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	http.ServeFileFS(w, r, static.Files, name)
 }
+
+// errPostingTooFast is what a form says when its account has posted more
+// than the limit allows; the form comes back with a 429 and what was typed.
+const errPostingTooFast = "error.posting_too_fast"
+
+// postAllowed spends one of the signed-in account's posts. When none is
+// left it sets Retry-After and returns false: the handler then shows its
+// form again, with what was typed, a 429 and errPostingTooFast.
+func (s *Server) postAllowed(w http.ResponseWriter, r *http.Request) bool {
+	a := currentAccount(r)
+	if a == nil {
+		return true // the routes that post need an account: they answer that
+	}
+	ok, retry := s.limits.posts.Take(strconv.FormatInt(a.ID, 10))
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds()+0.999)))
+		s.log.Info("security", "event", "post.rate_limited", "account_id", a.ID, "path", r.URL.Path)
+	}
+	return ok
+}

@@ -66,6 +66,8 @@ type limits struct {
 	resetAccount            *ratelimit.Limiter
 	inviteIP, invitation    *ratelimit.Limiter
 	code, codeIP            *ratelimit.Limiter
+	// posts is what one account may post: comments, flags, new practices.
+	posts *ratelimit.Bucket
 }
 
 // Rate limits. Sign-in counts failures only; the others count every try.
@@ -103,6 +105,7 @@ func New(d Deps) (*Server, error) {
 		invitation:    ratelimit.New(10, LimitWindow, d.Clock),
 		code:          ratelimit.New(CodeLimit, LimitWindow, d.Clock),
 		codeIP:        ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
+		posts:         ratelimit.NewBucket(d.Config.PostBurst, d.Config.PostEvery, d.Clock),
 	}
 	return s, nil
 }
