@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,9 @@ type Comment struct {
 	HiddenAt     time.Time
 	HiddenReason string
 	Replies      []*Comment
+	// EarlierReplies counts the replies older than the first one in
+	// Replies that the page leaves out.
+	EarlierReplies int
 }
 
 // Hidden reports whether moderators hid the comment.
@@ -271,49 +275,156 @@ func (s *Store) Delete(ctx context.Context, v practices.Viewer, id int64) (*Comm
 	return s.get(ctx, id)
 }
 
-// Thread returns the comments of practice id as top-level comments with
-// their replies, oldest first. A deleted comment stays as a placeholder,
-// unless it is a top-level comment that nobody answered.
-func (s *Store) Thread(ctx context.Context, v practices.Viewer, practiceID int64) ([]*Comment, error) {
+// A page of a discussion holds about PageBudget bytes of comments, so that
+// a practice page stays small (under about 200 KB with everything around
+// it) however long its thread grows: a comment counts its HTML and about
+// perComment bytes of names, dates, links and forms around it.
+const (
+	PageBudget      = 120_000
+	perComment      = 1_500
+	MaxRepliesShown = 20
+	topFetch        = 200
+)
+
+// PageQuery chooses a page of a practice's discussion. The zero value is
+// the newest top-level comments with their newest replies. Before, a
+// comment id, asks for the top-level comments older than it; Thread asks
+// for one top-level comment alone with its replies, and then Before for
+// the replies older than that one.
+type PageQuery struct {
+	Before int64
+	Thread int64
+}
+
+// Page is one page of a discussion, oldest first.
+type Page struct {
+	Comments []*Comment
+	// Earlier is the id to ask Before for older comments (or, in a
+	// thread, older replies), or 0 when there are none.
+	Earlier int64
+	// Partial is true when this is not the newest page of the whole
+	// discussion: an earlier page, or a thread alone.
+	Partial bool
+	// Thread is the top-level comment shown alone, or 0.
+	Thread int64
+}
+
+// Discussion returns one page of practice id's comments as v may see it.
+func (s *Store) Discussion(ctx context.Context, v practices.Viewer, practiceID int64, q PageQuery) (*Page, error) {
 	if _, err := s.Practices.Get(ctx, v, practiceID); err != nil {
 		return nil, err
 	}
+	pg := &Page{Partial: q.Before != 0 || q.Thread != 0, Thread: q.Thread}
+	budget := PageBudget
+	if q.Thread != 0 {
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id
+			WHERE c.id = ? AND c.practice_id = ? AND c.parent_id IS NULL`, q.Thread, practiceID)
+		if err != nil {
+			return nil, err
+		}
+		top, err := scanAll(rows)
+		if err != nil {
+			return nil, err
+		}
+		if len(top) == 0 {
+			return nil, apperr.New(apperr.NotFound, "error.not_found")
+		}
+		budget -= size(top[0])
+		if pg.Earlier, err = s.replies(ctx, top[0], q.Before, 0, &budget); err != nil {
+			return nil, err
+		}
+		pg.Comments = top
+		return pg, nil
+	}
+	// Newest first until the budget is spent, at least one; then shown
+	// oldest first.
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id
-		WHERE c.practice_id = ? ORDER BY c.created_at, c.id`, practiceID)
+		WHERE c.practice_id = ? AND c.parent_id IS NULL
+		  AND (? = 0 OR (c.created_at, c.id) < (SELECT b.created_at, b.id FROM comments b WHERE b.id = ?))
+		  AND (c.deleted_at IS NULL OR EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id))
+		ORDER BY c.created_at DESC, c.id DESC LIMIT ?`, practiceID, q.Before, q.Before, topFetch+1)
 	if err != nil {
 		return nil, err
 	}
+	top, err := scanAll(rows)
+	if err != nil {
+		return nil, err
+	}
+	var shown []*Comment
+	for i, c := range top {
+		if i == topFetch || (len(shown) > 0 && budget-size(c) < 0) {
+			pg.Earlier = shown[len(shown)-1].ID
+			break
+		}
+		budget -= size(c)
+		if _, err := s.replies(ctx, c, 0, MaxRepliesShown, &budget); err != nil {
+			return nil, err
+		}
+		shown = append(shown, c)
+	}
+	slices.Reverse(shown)
+	pg.Comments = shown
+	return pg, nil
+}
+
+// replies fills c.Replies with its newest replies older than before (all
+// when 0), at most limit (none when 0), while the budget lasts, oldest
+// first; c.EarlierReplies counts those left out. It returns the id to ask
+// for the earlier ones, or 0.
+func (s *Store) replies(ctx context.Context, c *Comment, before int64, limit int, budget *int) (int64, error) {
+	if limit == 0 {
+		limit = 1 << 30
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id
+		WHERE c.parent_id = ? AND (? = 0 OR c.id < ?) ORDER BY c.id DESC LIMIT ?`, c.ID, before, before, min(limit, topFetch)+1)
+	if err != nil {
+		return 0, err
+	}
+	all, err := scanAll(rows)
+	if err != nil {
+		return 0, err
+	}
+	var shown []*Comment
+	for i, r := range all {
+		if i == limit || i == topFetch || (len(shown) > 0 && *budget-size(r) < 0) {
+			break
+		}
+		*budget -= size(r)
+		shown = append(shown, r)
+	}
+	var earlier int64
+	if len(shown) < len(all) {
+		earlier = shown[len(shown)-1].ID
+		n, err := s.countReplies(ctx, c.ID, earlier)
+		if err != nil {
+			return 0, err
+		}
+		c.EarlierReplies = n
+	}
+	slices.Reverse(shown)
+	c.Replies = shown
+	return earlier, nil
+}
+
+func (s *Store) countReplies(ctx context.Context, parent, before int64) (int, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM comments WHERE parent_id = ? AND id < ?`, parent, before).Scan(&n)
+	return n, err
+}
+
+func size(c *Comment) int { return len(c.HTML) + len(c.HiddenReason) + perComment }
+
+func scanAll(rows *sql.Rows) ([]*Comment, error) {
 	defer rows.Close()
-	var top []*Comment
-	byID := map[int64]*Comment{}
-	var replies []*Comment
+	var out []*Comment
 	for rows.Next() {
 		c, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		if c.ParentID == 0 {
-			top = append(top, c)
-			byID[c.ID] = c
-		} else {
-			replies = append(replies, c)
-		}
+		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, r := range replies {
-		if p, ok := byID[r.ParentID]; ok {
-			p.Replies = append(p.Replies, r)
-		}
-	}
-	out := top[:0]
-	for _, c := range top {
-		if !c.Deleted() || len(c.Replies) > 0 {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // Resanitize renders every comment again from its raw input with the

@@ -64,8 +64,14 @@ type CommentGroup struct {
 	Title   string
 	URL     string
 	Count   int
-	Authors []string
+	Authors []string // the first MaxAuthorsNamed, in the order they wrote
+	// MoreAuthors counts the other people who commented.
+	MoreAuthors int
 }
+
+// MaxAuthorsNamed is how many commenters a digest names per practice:
+// however long a thread grows that week, its line stays one line.
+const MaxAuthorsNamed = 5
 
 // Content is what one person's digest says.
 type Content struct {
@@ -318,31 +324,56 @@ func (r *Runner) comments(ctx context.Context, a *accounts.Account, v practices.
 		args = append(args, string(s))
 	}
 	args = append(args, db.FormatTime(w.from), db.FormatTime(w.to), a.ID, MaxComments)
-	rows, err := r.DB.R.QueryContext(ctx, `SELECT p.id, p.title, count(*), group_concat(DISTINCT ca.display_name)
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT p.id, p.title, count(*), count(DISTINCT c.author_id)
 		FROM (SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?) mine
 		JOIN practices p ON p.id = mine.id
 		JOIN comments c ON c.practice_id = p.id
-		JOIN accounts ca ON ca.id = c.author_id
 		WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.scope IN (`+in+`)
 		  AND c.created_at >= ? AND c.created_at < ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.author_id <> ?
 		GROUP BY p.id ORDER BY max(c.created_at) DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []CommentGroup
+	var ids []int64
+	var people []int
 	for rows.Next() {
 		var g CommentGroup
 		var id int64
-		var authors string
-		if err := rows.Scan(&id, &g.Title, &g.Count, &authors); err != nil {
+		var n int
+		if err := rows.Scan(&id, &g.Title, &g.Count, &n); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		g.URL = r.abs(fmt.Sprintf("/practices/%d#comments", id))
-		g.Authors = strings.Split(authors, ",")
-		out = append(out, g)
+		out, ids, people = append(out, g), append(ids, id), append(people, n)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		names, err := r.DB.R.QueryContext(ctx, `SELECT a.display_name FROM comments c JOIN accounts a ON a.id = c.author_id
+			WHERE c.practice_id = ? AND c.created_at >= ? AND c.created_at < ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.author_id <> ?
+			GROUP BY c.author_id ORDER BY min(c.id) LIMIT ?`, ids[i], db.FormatTime(w.from), db.FormatTime(w.to), a.ID, MaxAuthorsNamed)
+		if err != nil {
+			return nil, err
+		}
+		for names.Next() {
+			var name string
+			if err := names.Scan(&name); err != nil {
+				names.Close()
+				return nil, err
+			}
+			out[i].Authors = append(out[i].Authors, name)
+		}
+		names.Close()
+		if err := names.Err(); err != nil {
+			return nil, err
+		}
+		out[i].MoreAuthors = people[i] - len(out[i].Authors)
+	}
+	return out, nil
 }
 
 // message renders a composed digest as an email with its unsubscribe

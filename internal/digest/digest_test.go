@@ -372,3 +372,37 @@ func TestPeriods(t *testing.T) {
 		t.Errorf("the run on 30 Nov covers %v", got)
 	}
 }
+
+// TestDigestNamesAFewCommentersPerThread: a thread that drew many people
+// in a week is one line naming the first MaxAuthorsNamed, in the order
+// they wrote, and how many more; a name with a comma stays whole.
+func TestDigestNamesAFewCommentersPerThread(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	pa := f.CreateAccount("pa@gob.pa", accounts.Official, "PA")
+	id := f.practice(t, pa, "Hilo concurrido", "members", []string{"PA"}, []int64{1}, inWeek(1))
+	for i := range 8 {
+		c := f.CreateAccount(fmt.Sprintf("c%d@gob.cl", i), accounts.Official, "CL")
+		name := fmt.Sprintf("Comentarista %d", i)
+		if i == 0 {
+			name = "Pérez, Ana"
+		}
+		dbtest.Exec(t, f.DB.W, `UPDATE accounts SET display_name = ? WHERE id = ?`, name, c.ID)
+		for range 2 {
+			dbtest.Exec(t, f.DB.W, `INSERT INTO comments (practice_id, author_id, body_raw, body_html, policy_version, created_at) VALUES (?, ?, 'x', '<p>x</p>', 1, ?)`,
+				id, c.ID, db.FormatTime(inWeek(2).Add(time.Duration(i)*time.Minute)))
+		}
+	}
+	_, c, err := f.Digest.Preview(f.ctx, pa, week47)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Comments) != 1 {
+		t.Fatalf("%d comment groups", len(c.Comments))
+	}
+	g := c.Comments[0]
+	want := []string{"Pérez, Ana", "Comentarista 1", "Comentarista 2", "Comentarista 3", "Comentarista 4"}
+	if g.Count != 16 || fmt.Sprint(g.Authors) != fmt.Sprint(want) || g.MoreAuthors != 3 {
+		t.Fatalf("group: %d comments, authors %q and %d more", g.Count, g.Authors, g.MoreAuthors)
+	}
+}

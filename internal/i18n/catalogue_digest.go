@@ -9,6 +9,7 @@ func init() {
 // digestMessages are the messages of the weekly digest.
 var digestMessages = map[string]Msg{
 	"email.digest.subject":      {ES: "Puente: su resumen semanal ({period})", EN: "Puente: your weekly digest ({period})", PT: "Puente: seu resumo semanal ({period})", FR: "Puente : votre résumé hebdomadaire ({period})", NL: "Puente: uw wekelijks overzicht ({period})"},
+	"digest.more_authors":       {ES: "y {n} más", EN: "and {n} more", PT: "e mais {n}", FR: "et {n} autres", NL: "en {n} anderen"},
 	"digest.intro":              {ES: "Lo nuevo en Puente entre el {from} y el {to}.", EN: "What is new on Puente from {from} to {to}.", PT: "O que há de novo no Puente de {from} a {to}.", FR: "Les nouveautés de Puente du {from} au {to}.", NL: "Wat er nieuw is op Puente van {from} tot {to}."},
 	"digest.new_followed":       {ES: "Prácticas nuevas en lo que usted sigue", EN: "New practices in what you follow", PT: "Práticas novas no que você segue", FR: "Nouvelles pratiques dans ce que vous suivez", NL: "Nieuwe praktijken in wat u volgt"},
 	"digest.new_all":            {ES: "Prácticas nuevas", EN: "New practices", PT: "Práticas novas", FR: "Nouvelles pratiques", NL: "Nieuwe praktijken"},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"puente/db"
 	"puente/internal/sanitize"
@@ -46,7 +47,7 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 		return err
 	}
 	places += " " + institutions + " " + partners
-	rows, err := tx.QueryContext(ctx, `SELECT body_html FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL`, id)
+	rows, err := tx.QueryContext(ctx, `SELECT body_html FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL ORDER BY id`, id)
 	if err != nil {
 		return err
 	}
@@ -57,8 +58,9 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 			rows.Close()
 			return err
 		}
-		comments.WriteString(sanitize.Text(h))
-		comments.WriteString("\n")
+		if comments.Len() < MaxCommentText {
+			comments.WriteString(capText(sanitize.Text(h)+"\n", MaxCommentText-comments.Len()))
+		}
 	}
 	rows.Close()
 	// The full row holds every visible comment: none waits any more.
@@ -232,10 +234,34 @@ func appendComments(ctx context.Context, tx execQuerier, id int64, text string) 
 	if err != nil || text == "" {
 		return err
 	}
+	// A thread past the cap adds nothing more, and its row is not
+	// rewritten for every new comment.
+	if text = capText(text, MaxCommentText-len(comments)); text == "" {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO practice_fts (rowid, title, summary, body, places, comments) VALUES (?, ?, ?, ?, ?, ?)`,
 		id, title, summary, body, places, comments+text)
 	return err
+}
+
+// MaxCommentText caps the comments' text one practice puts in the index, in
+// bytes: the oldest comments of a thread, up to this much, are searchable.
+// However long a thread grows, its search row stays small to rewrite.
+const MaxCommentText = 200_000
+
+// capText is s cut to at most n bytes, on a character boundary.
+func capText(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

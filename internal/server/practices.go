@@ -87,6 +87,9 @@ type practiceView struct {
 	P          *practices.Practice
 	Refs       *refs
 	Comments   []*comments.Comment
+	// Discussion says which page of the comments this is and where the
+	// earlier ones are.
+	Discussion *comments.Page
 	Following  bool
 	CanEdit    bool
 	CanSubmit  bool
@@ -155,9 +158,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	}
 	view.parts = []part{{name: "practice-top"}, comments}
 	if p.Status == practices.Published && comments.html == nil {
-		if pv.Comments, err = s.comments.Thread(r.Context(), v, id); err != nil {
+		if pv.Discussion, err = s.comments.Discussion(r.Context(), v, id, discussionQuery(r)); err != nil {
 			return err
 		}
+		pv.Comments = pv.Discussion.Comments
 	}
 	if v.Member() {
 		if pv.Following, err = s.practices.Following(r.Context(), v, id); err != nil {
@@ -200,7 +204,21 @@ func (s *Server) commentsKey(r *http.Request, v practices.Viewer, p *practices.P
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("practice_comments\x00%d\x00%s\x00%s\x00%d.%d", p.ID, state(r).lang, class, pages, taxonomy), nil
+	q := discussionQuery(r)
+	return fmt.Sprintf("practice_comments\x00%d\x00%s\x00%s\x00%d.%d\x00%d.%d", p.ID, state(r).lang, class, pages, taxonomy, q.Thread, q.Before), nil
+}
+
+// discussionQuery reads which page of the comments the URL asks for:
+// ?before=ID for earlier comments, ?thread=ID for one thread alone (and
+// then ?before=ID for its earlier replies). What is not an id is ignored.
+func discussionQuery(r *http.Request) comments.PageQuery {
+	var q comments.PageQuery
+	for name, dst := range map[string]*int64{"before": &q.Before, "thread": &q.Thread} {
+		if n, err := strconv.ParseInt(r.URL.Query().Get(name), 10, 64); err == nil && n > 0 {
+			*dst = n
+		}
+	}
+	return q
 }
 
 // fillModeration adds what moderators see and what an author may appeal.
