@@ -38,8 +38,11 @@ func (s *Server) signinPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	ip := s.clientIP(r)
 	acctKey := accounts.NormalizeEmail(f.Email)
-	if ok, retry := s.limits.signinAccount.Check(acctKey); !ok {
-		s.log.Warn("security", "event", "signin.locked", "scope", "account", "client_ip", ip)
+	// Failures count per account and device for a browser that signed in
+	// to this account before, per account for everyone else (device.go).
+	limitKey, knownDevice := s.signinKey(r, acctKey)
+	if ok, retry := s.limits.signinAccount.Check(limitKey); !ok {
+		s.log.Warn("security", "event", "signin.locked", "scope", "account", "known_device", knownDevice, "client_ip", ip)
 		return &rateLimited{retry}
 	}
 	if ok, retry := s.limits.signinIP.Check(ip); !ok {
@@ -63,15 +66,20 @@ func (s *Server) signinPost(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, accounts.ErrBadCredentials) && !errors.Is(err, accounts.ErrSuspended) {
 			return err
 		}
-		s.limits.signinAccount.Hit(acctKey)
+		s.limits.signinAccount.Hit(limitKey)
 		s.limits.signinIP.Hit(ip)
+		if ok, _ := s.limits.signinAccount.Check(limitKey); !ok && !knownDevice {
+			// This failure locked the account's unknown browsers out: its
+			// owner hears of it, whether or not they were the one typing.
+			go s.noticeLock(acctKey)
+		}
 		s.log.Warn("security", "event", "signin.failure", "reason", apperr.KeyOf(err), "client_ip", ip)
 		errs.Add("form", apperr.KeyOf(err))
 		f.Password = ""
 		s.render(w, r, http.StatusUnprocessableEntity, "signin", &View{Title: "signin.title", Form: f, Errors: errs})
 		return nil
 	}
-	s.limits.signinAccount.Reset(acctKey)
+	s.limits.signinAccount.Reset(limitKey)
 	if a.TwoFactor {
 		if err := s.beginSecondFactor(w, r, a, f.Next); err != nil {
 			return err
@@ -101,7 +109,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a *account
 		return err
 	}
 	st.account = a
-	return nil
+	// Signed in through every step: this browser is now known to a.
+	return s.rememberDevice(w, a)
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {

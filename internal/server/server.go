@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/gorilla/securecookie"
 
 	"puente/db"
 	"puente/internal/accounts"
@@ -57,6 +58,8 @@ type Server struct {
 	digest     *digest.Runner
 	pages      *pages
 	cookieName string
+	// deviceCodecs sign the cookies of browsers that have signed in.
+	deviceCodecs []securecookie.Codec
 	limits     limits
 }
 
@@ -95,6 +98,7 @@ func New(d Deps) (*Server, error) {
 	s.sessions = websession.New(d.DB, d.Clock, d.Config.SessionIdle, d.Config.SessionMax, d.Config.Secure(), d.Config.SessionKeys)
 	s.sessions.ClientIP = s.clientIP
 	s.cookieName = websession.CookieName(d.Config.Secure())
+	s.deviceCodecs = newDeviceCodecs(d.Config.SessionKeys)
 	s.limits = limits{
 		signinAccount: ratelimit.New(SigninAccountLimit, LimitWindow, d.Clock),
 		signinIP:      ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
