@@ -84,9 +84,9 @@ func (rf *refs) TagLabel(id int64) string {
 
 // practiceView is what the practice page and the preview show.
 type practiceView struct {
-	P          *practices.Practice
-	Refs       *refs
-	Comments   []*comments.Comment
+	P        *practices.Practice
+	Refs     *refs
+	Comments []*comments.Comment
 	// Discussion says which page of the comments this is and where the
 	// earlier ones are.
 	Discussion *comments.Page

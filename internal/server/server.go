@@ -60,7 +60,7 @@ type Server struct {
 	cookieName string
 	// deviceCodecs sign the cookies of browsers that have signed in.
 	deviceCodecs []securecookie.Codec
-	limits     limits
+	limits       limits
 }
 
 type limits struct {
