@@ -46,8 +46,7 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		drafts   []string // titles of acknowledged practices
 	)
 	for round := range 5 {
-		addr := freeAddr(t)
-		cmd := exec.Command(os.Args[0], "-test.run=^$", "--data", dir, "--addr", addr)
+		cmd := exec.Command(os.Args[0], "-test.run=^$", "--data", dir, "--addr", "127.0.0.1:0")
 		// 50 clients post as one official, far past the per-account
 		// post limit, which is off here: this test is about durability.
 		cmd.Env = append(os.Environ(), "PUENTE_TEST_CHILD_SERVE=1", "PUENTE_DEMO=1", "PUENTE_POST_EVERY=0")
@@ -56,8 +55,22 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		base := "http://" + addr
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
 		ready := time.Now().Add(30 * time.Second)
+		addr, ok := listenedAddr(&stderr, func() bool {
+			select {
+			case <-exited:
+				return true
+			default:
+				return false
+			}
+		}, ready)
+		if !ok {
+			cmd.Process.Kill()
+			t.Fatalf("round %d: server did not start listening\n%s", round, stderr.String())
+		}
+		base := "http://" + addr
 		for !healthy(base) {
 			if time.Now().After(ready) {
 				cmd.Process.Kill()
@@ -127,7 +140,7 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		cmd.Wait()
+		<-exited
 		close(stop)
 		wg.Wait()
 

@@ -34,6 +34,23 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 
 func noEnv(string) string { return "" }
 
+// listening matches the line serve logs once its listener is open, with
+// the address the system gave it.
+var listening = regexp.MustCompile(`msg=listening .*addr=(127\.0\.0\.1:\d+)`)
+
+// listenedAddr waits until log shows the address serve listens on: the
+// server is started on port 0, so no other test can take its port between
+// a choice and the listen, and no other server can answer in its place.
+func listenedAddr(log *syncBuf, exited func() bool, deadline time.Time) (string, bool) {
+	for time.Now().Before(deadline) && !exited() {
+		if m := listening.FindStringSubmatch(log.String()); m != nil {
+			return m[1], true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return "", false
+}
+
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -46,13 +63,26 @@ func freeAddr(t *testing.T) string {
 // startServe runs "puente serve" until the test ends and waits for /healthz.
 func startServe(t *testing.T, args ...string) (base string, stdout *syncBuf, stop func() error) {
 	t.Helper()
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuf{}, &syncBuf{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve", "--addr", addr}, args...), noEnv, stdout, stderr) }()
-	base = "http://" + addr
+	go func() { done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, stdout, stderr) }()
 	deadline := time.Now().Add(20 * time.Second)
+	var exitErr error
+	exited := func() bool {
+		select {
+		case exitErr = <-done:
+			return true
+		default:
+			return false
+		}
+	}
+	addr, ok := listenedAddr(stderr, exited, deadline)
+	if !ok {
+		cancel()
+		t.Fatalf("serve did not start listening (exit: %v)\n%s", exitErr, stderr.String())
+	}
+	base = "http://" + addr
 	for !healthy(base) {
 		select {
 		case err := <-done:
