@@ -72,6 +72,15 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 		}
 		return def
 	}
+	num := func(name string, def int) int {
+		if v := getenv(name); v != "" {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err == nil {
+				return n
+			}
+		}
+		return def
+	}
 	dur := func(name string, def time.Duration) time.Duration {
 		if v := getenv(name); v != "" {
 			if d, err := time.ParseDuration(v); err == nil {
@@ -93,24 +102,8 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.BoolVar(&c.Demo, "demo", env("PUENTE_DEMO", "") == "1", "seed demo accounts with a known password (PUENTE_DEMO=1); never in production")
 	fs.BoolVar(&c.DigestSchedule, "digest-schedule", env("PUENTE_DIGEST_SCHEDULE", "") == "1", "send the weekly digest from the server itself (PUENTE_DIGEST_SCHEDULE=1); otherwise run 'puente digest send' from cron")
 	fs.StringVar(&c.rawDigestDay, "digest-day", env("PUENTE_DIGEST_DAY", "monday"), "weekday the digest goes out (PUENTE_DIGEST_DAY)")
-	fs.IntVar(&c.DigestHour, "digest-hour", func() int {
-		if v := getenv("PUENTE_DIGEST_HOUR"); v != "" {
-			var h int
-			if _, err := fmt.Sscan(v, &h); err == nil {
-				return h
-			}
-		}
-		return 8
-	}(), "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
-	fs.IntVar(&c.PostBurst, "post-burst", func() int {
-		if v := getenv("PUENTE_POST_BURST"); v != "" {
-			var n int
-			if _, err := fmt.Sscan(v, &n); err == nil {
-				return n
-			}
-		}
-		return 5
-	}(), "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
+	fs.IntVar(&c.DigestHour, "digest-hour", num("PUENTE_DIGEST_HOUR", 8), "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
+	fs.IntVar(&c.PostBurst, "post-burst", num("PUENTE_POST_BURST", 5), "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
 	fs.DurationVar(&c.PostEvery, "post-every", dur("PUENTE_POST_EVERY", 5*time.Second), "after that burst, one more post per account every this long; 0 turns the limit off (PUENTE_POST_EVERY)")
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", env("PUENTE_DIGEST_TZ", "America/Panama"), "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PUENTE_LOG_LEVEL", "info"), "debug, info, warn or error (PUENTE_LOG_LEVEL)")

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"puente/internal/sanitize"
 )
 
 // urlAttrs are the attributes a browser fetches or follows.
@@ -34,22 +36,6 @@ var (
 	spaceOrCtl   = regexp.MustCompile(`[\x00-\x20]+`)
 )
 
-// Hidden reports the characters that change how text reads without
-// showing: bidirectional embeddings, overrides and isolates, the Arabic
-// letter mark, zero-width space, word joiner, byte-order mark and Unicode
-// tags.
-func Hidden(r rune) bool {
-	switch {
-	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x061C:
-		return true
-	case r == 0x200B, r == 0x2060, r == 0xFEFF:
-		return true
-	case r >= 0xE0000 && r <= 0xE007F:
-		return true
-	}
-	return false
-}
-
 // Page lists what is wrong with page, served from origin (scheme and
 // host, "http://127.0.0.1:1234"): each problem names the element and what
 // it carries. An empty list is a clean page.
@@ -69,7 +55,7 @@ func Page(page, origin string) []string {
 		switch n.Type {
 		case html.TextNode:
 			// What a person typed comes back to them in a field as typed.
-			if !rawText && strings.ContainsFunc(n.Data, Hidden) {
+			if !rawText && strings.ContainsFunc(n.Data, sanitize.HiddenControl) {
 				add("hidden direction or zero-width character in text %q", clip(n.Data))
 			}
 		case html.ElementNode:

@@ -303,14 +303,14 @@ func textOf(b *strings.Builder, n *html.Node) {
 	}
 }
 
-// hiddenControl reports the invisible characters that change how other
+// HiddenControl reports the invisible characters that change how other
 // text reads without showing themselves: bidirectional embeddings,
 // overrides and isolates (a filename "txt.exe" shown as "exe.txt"), the
 // zero-width space, word joiner and byte-order mark (an "admin" that is
 // not "admin"), and Unicode tag characters. None is needed in the working
 // languages; the zero-width joiner and non-joiner, which emoji and some
 // scripts need, are kept.
-func hiddenControl(r rune) bool {
+func HiddenControl(r rune) bool {
 	switch {
 	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x061C:
 		return true
@@ -324,11 +324,11 @@ func hiddenControl(r rune) bool {
 
 // StripHidden removes the hidden control characters from s.
 func StripHidden(s string) string {
-	if !strings.ContainsFunc(s, hiddenControl) {
+	if !strings.ContainsFunc(s, HiddenControl) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if hiddenControl(r) {
+		if HiddenControl(r) {
 			return -1
 		}
 		return r
