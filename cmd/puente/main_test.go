@@ -66,7 +66,9 @@ func startServe(t *testing.T, args ...string) (base string, stdout *syncBuf, sto
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuf{}, &syncBuf{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, stdout, stderr) }()
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, stdout, stderr)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	var exitErr error
 	exited := func() bool {
