@@ -90,13 +90,18 @@ func NewFor(t testing.TB, d time.Duration) context.Context {
 // what a step waits for fails in seconds, not at the test's deadline.
 const StepTimeout = 20 * time.Second
 
-// Do runs steps and fails the test on the first error.
+// Do runs steps and fails the test on the first error. Each step has
+// StepTimeout of its own: a long list of keystrokes on a loaded machine is
+// not a page that never shows what a step waits for.
 func Do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
+	for i, step := range steps {
+		sctx, cancel := context.WithTimeout(ctx, StepTimeout)
+		err := chromedp.Do(sctx, step)
+		cancel()
+		if err != nil {
+			t.Fatalf("step %d of %d: %v", i+1, len(steps), err)
+		}
 	}
 }
 
