@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -410,6 +411,16 @@ func (s *Store) countReplies(ctx context.Context, parent, before int64) (int, er
 	var n int
 	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM comments WHERE parent_id = ? AND id < ?`, parent, before).Scan(&n)
 	return n, err
+}
+
+// PageURL is the address of the page of its practice's discussion that
+// shows c, whatever page the thread has grown to: its thread alone, with c
+// the newest reply shown when it is one.
+func PageURL(c *Comment) string {
+	if c.ParentID == 0 {
+		return fmt.Sprintf("/practices/%d?thread=%d#comment-%d", c.PracticeID, c.ID, c.ID)
+	}
+	return fmt.Sprintf("/practices/%d?thread=%d&before=%d#comment-%d", c.PracticeID, c.ParentID, c.ID+1, c.ID)
 }
 
 func size(c *Comment) int { return len(c.HTML) + len(c.HiddenReason) + perComment }

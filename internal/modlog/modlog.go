@@ -102,8 +102,14 @@ func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
 		args = append(args, f.ActorID)
 	}
 	if f.Country != "" {
-		where = append(where, "l.country_code = ?")
-		args = append(args, f.Country)
+		// An entry about a practice, or a comment on one, belongs to every
+		// country of that practice (a joint practice to each), whoever
+		// wrote the comment; other entries to the country recorded.
+		where = append(where, `(CASE WHEN l.target_type IN ('practice', 'comment') THEN EXISTS (SELECT 1 FROM practice_countries pc
+			WHERE pc.country_code = ? AND pc.practice_id =
+			(CASE l.target_type WHEN 'practice' THEN l.target_id ELSE (SELECT c.practice_id FROM comments c WHERE c.id = l.target_id) END))
+			ELSE l.country_code = ? END)`)
+		args = append(args, f.Country, f.Country)
 	}
 	if typ, id, ok := strings.Cut(f.Target, ":"); ok {
 		n, _ := strconv.ParseInt(id, 10, 64)

@@ -43,7 +43,28 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(w, r, "comment.posted")
+	if parent != 0 {
+		// A reply may join a thread that has moved to an earlier page.
+		redirect(w, r, fmt.Sprintf("/comments/%d", cid))
+		return nil
+	}
 	redirect(w, r, fmt.Sprintf("/practices/%d#comment-%d", id, cid))
+	return nil
+}
+
+// commentPermalink sends the reader to the page that shows the comment:
+// links to a comment (from the moderation queue, the log, a flag) stay
+// right however far back its thread has been paged.
+func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error {
+	id, err := commentID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.comments.Get(r.Context(), s.viewer(r), id)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, comments.PageURL(c), http.StatusFound)
 	return nil
 }
 
@@ -106,7 +127,7 @@ func (s *Server) commentUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(w, r, "comment.saved")
-	redirect(w, r, fmt.Sprintf("/practices/%d#comment-%d", c.PracticeID, c.ID))
+	redirect(w, r, comments.PageURL(c))
 	return nil
 }
 

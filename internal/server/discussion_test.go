@@ -117,6 +117,18 @@ func TestLongDiscussionsArePaged(t *testing.T) {
 			}
 		}
 	}
+	// Every comment's own address leads to a page that shows it: the
+	// oldest comment, long paged back, and the oldest reply of the long
+	// thread, which its first page leaves out.
+	oldestReply := fmt.Sprint(dbtest.Int(t, e.DB.R, `SELECT min(id) FROM comments WHERE parent_id = ?`, last))
+	visitor := e.Client()
+	for _, id := range []string{first, oldestReply, last} {
+		res := visitor.Get("/comments/" + id)
+		loc := res.Header.Get("Location")
+		if res.Status != http.StatusFound || !strings.Contains(visitor.Get(strings.Split(loc, "#")[0]).Body, `id="comment-`+id+`"`) {
+			t.Errorf("/comments/%s: %d to %q, which does not show it", id, res.Status, loc)
+		}
+	}
 	if res := e.Client().Get(path + "?thread=999999"); res.Status != http.StatusNotFound {
 		t.Errorf("a thread that does not exist: %d", res.Status)
 	}

@@ -18,6 +18,15 @@ func TestUndecodableQueryStringsAre400(t *testing.T) {
 	t.Parallel()
 	e := servertest.New(t)
 	c := e.Client()
+	// HEAD on a page that needs an account comes back to that page after
+	// sign-in, as GET does.
+	req, err := http.NewRequest(http.MethodHead, c.Base+"/log", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := c.Do(req); res.Header.Get("Location") != "/signin?next=%2Flog" {
+		t.Errorf("HEAD /log signed out: %d to %q", res.Status, res.Header.Get("Location"))
+	}
 	for _, p := range []string{"/search?q=%zz", "/search?q=%", "/practices?tag=%zz", "/practices?q=a;b", "/signin?next=%e0%80"} {
 		for _, method := range []string{http.MethodGet, http.MethodHead} {
 			req, err := http.NewRequest(method, c.Base+p, nil)
@@ -215,10 +224,18 @@ func TestPostingIsRateLimitedPerAccount(t *testing.T) {
 			t.Fatalf("comment %d of the burst: %d", i, res.Status)
 		}
 	}
+	mx.Header.Set("Referer", mx.Base+path) // as the browser sends it from the practice page
 	res := mx.PostForm(path+"/comments", url.Values{"body": {"<p>Cuarto comentario, escrito con cuidado</p>"}})
+	mx.Header.Del("Referer")
 	if res.Status != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "10" ||
 		!strings.Contains(res.Body, "Cuarto comentario, escrito con cuidado") || !strings.Contains(res.Body, "posting faster than Puente allows") {
 		t.Fatalf("fourth comment: %d, Retry-After %q\n%.600s", res.Status, res.Header.Get("Retry-After"), res.Body)
+	}
+	// The message is also at the top of the page, linked to the form, and
+	// the language switch comes back to the practice, not to the address
+	// that only takes POST.
+	if !strings.Contains(res.Body, `id="comment-error-summary"><a href="#comment-body-0">`) || !strings.Contains(res.Body, `name="next" value="`+path+`"`) {
+		t.Errorf("the refused comment's page lacks the summary at the top or sends the language switch elsewhere")
 	}
 	res = mx.PostForm("/flags", url.Values{"target_type": {"practice"}, "target_id": {strings.TrimPrefix(path, "/practices/")}, "reason": {"other"}, "details": {"Detalles del aviso"}})
 	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Detalles del aviso") {

@@ -8,6 +8,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/comments"
 	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
@@ -80,7 +81,7 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 			if p != nil {
-				row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d#comment-%d", p.ID, c.ID)
+				row.ItemLabel, row.ItemLink = p.Title, comments.PageURL(c)
 			} else {
 				unseen()
 			}

@@ -48,16 +48,16 @@ func TestLogKeepsScopes(t *testing.T) {
 		c       *servertest.Client
 		see     []string
 		notSee  []string
-		entries int // rows in the log filtered by Panama (a hidden comment's entry has no country)
+		entries int // rows in the log filtered by Panama
 	}{
 		// The CSM official sees the public practice's publication only.
 		{"CSM official", br, []string{"Para todo el público"}, secret, 1},
 		// A CRM official sees the CRM practice and what was written on
 		// it in public, not the author's sent-back submission.
-		{"CRM official", mx, []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Para todo el público"}, []string{"Borrador enviado", "Nota de devolución"}, 3},
+		{"CRM official", mx, []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Para todo el público"}, []string{"Borrador enviado", "Nota de devolución"}, 4},
 		// The author also sees the note on their own submission.
-		{"author", pa, []string{"Solo para la CRM", "Borrador enviado", "Nota de devolución"}, nil, 4},
-		{"moderator", mod, secret, nil, 4},
+		{"author", pa, []string{"Solo para la CRM", "Borrador enviado", "Nota de devolución"}, nil, 5},
+		{"moderator", mod, secret, nil, 5},
 	} {
 		body := tc.c.Get("/log").Body
 		for _, s := range tc.see {
@@ -92,5 +92,38 @@ func TestLogKeepsScopes(t *testing.T) {
 	}
 	if body := mod.Get("/log").Body; !strings.Contains(body, "Motivo del ocultamiento") {
 		t.Error("moderators do not see the reason")
+	}
+}
+
+// TestLogCountryFilterFollowsThePractice: filtering the log by a country
+// finds what was done to every practice of that country, a joint one
+// under each of its countries, and a hidden comment under its practice's
+// countries, not its writer's.
+func TestLogCountryFilterFollowsThePractice(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa, mod, mx := e.SignIn("pa@gob.pa"), e.SignIn("mod@puente.test"), e.SignIn("mx@gob.mx")
+	joint := publish(t, e, pa, practiceForm("Práctica conjunta", []string{"PA", "GT"}, "crm"))
+	if res := mx.PostForm(joint+"/comments", url.Values{"body": {"<p>Desde México</p>"}}); res.Status != 303 {
+		t.Fatalf("comment: %d", res.Status)
+	}
+	cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"Fuera de tema"}}); res.Status != 303 {
+		t.Fatalf("hide: %d", res.Status)
+	}
+	rows := func(country string) string {
+		body := mx.Get("/log?country=" + country).Body
+		if i := strings.Index(body, "<tbody>"); i >= 0 {
+			return body[i:]
+		}
+		return "" // no entry
+	}
+	for _, c := range []string{"PA", "GT"} {
+		if b := rows(c); !strings.Contains(b, "published") || !strings.Contains(b, "hid a comment") {
+			t.Errorf("log for %s lacks the joint practice's entries:\n%s", c, b)
+		}
+	}
+	if b := rows("MX"); strings.Contains(b, "hid a comment") || strings.Contains(b, "published") {
+		t.Errorf("log for Mexico lists entries about a Panamanian practice:\n%s", b)
 	}
 }

@@ -230,7 +230,7 @@ func target(typ string, r *http.Request) (moderation.Target, error) {
 
 func (s *Server) backTo(t moderation.Target, practiceID int64) string {
 	if t.Type == "comment" {
-		return fmt.Sprintf("/practices/%d#comment-%d", practiceID, t.ID)
+		return fmt.Sprintf("/comments/%d", t.ID)
 	}
 	return fmt.Sprintf("/practices/%d", t.ID)
 }

@@ -203,8 +203,15 @@ func TestFlagHideAppealRestoreAndLog(t *testing.T) {
 	mx := e.SignIn("mx@gob.mx")
 	flagPage := fmt.Sprintf("/comments/%d/flag", cid)
 	if res := mx.Get(flagPage); res.Status != http.StatusOK || !strings.Contains(res.Body, "Comentario fuera de lugar") ||
-		!strings.Contains(res.Body, `name="reason"`) || !strings.Contains(res.Body, `href="`+path+`#comment-`) {
+		!strings.Contains(res.Body, `name="reason"`) || !strings.Contains(res.Body, fmt.Sprintf(`href="/comments/%d"`, cid)) {
 		t.Fatalf("flag page: %d\n%s", res.Status, res.Body)
+	}
+	// The comment's own address leads to the page of the thread that shows
+	// it, however far back the discussion has been paged.
+	if res := mx.Get(fmt.Sprintf("/comments/%d", cid)); res.Status != http.StatusFound ||
+		!strings.HasSuffix(res.Header.Get("Location"), fmt.Sprintf("?thread=%d#comment-%d", cid, cid)) ||
+		!strings.Contains(mx.Get(strings.Split(res.Header.Get("Location"), "#")[0]).Body, fmt.Sprintf(`id="comment-%d"`, cid)) {
+		t.Fatalf("comment permalink: %d %q", res.Status, res.Header.Get("Location"))
 	}
 	if !strings.Contains(mx.Get(path).Body, `href="`+flagPage+`"`) {
 		t.Fatal("the practice page does not link to the comment's flag page")

@@ -137,7 +137,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	st := state(r)
 	v.Locale = i18n.For(st.lang)
 	v.Account = st.account
-	v.Path = r.URL.Path
+	v.Path = returnPath(r)
 	v.Status = status
 	v.Nonce = st.nonce
 	if v.IsModerator() {
@@ -279,7 +279,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	status := statusOf(code)
 	if code == apperr.Unauthorized {
 		next := "/"
-		if r.Method == http.MethodGet {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			next = r.URL.RequestURI()
 		}
 		redirect(w, r, "/signin?next="+url.QueryEscape(next))
@@ -329,4 +329,17 @@ func (s *Server) postAllowed(w http.ResponseWriter, r *http.Request) bool {
 		s.log.Info("security", "event", "post.rate_limited", "account_id", a.ID, "path", r.URL.Path)
 	}
 	return ok
+}
+
+// returnPath is where the page's language switch comes back to: the page
+// itself, or, for a form sent back after a POST (whose address answers only
+// POST), the page the form was sent from.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.Path
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return localPath(ref.Path)
+	}
+	return "/"
 }

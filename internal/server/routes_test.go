@@ -59,7 +59,7 @@ var routeTable = map[string]struct {
 	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
-	"GET /practices/{id}": {anyone, practice}, "GET /practices/{id}/history": {anyone, practice},
+	"GET /practices/{id}": {anyone, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
 	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {signedIn, none}, "GET /account": {signedIn, none},
