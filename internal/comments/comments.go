@@ -312,7 +312,7 @@ type Page struct {
 
 // Discussion returns one page of practice id's comments as v may see it.
 func (s *Store) Discussion(ctx context.Context, v practices.Viewer, practiceID int64, q PageQuery) (*Page, error) {
-	if _, err := s.Practices.Get(ctx, v, practiceID); err != nil {
+	if _, _, err := s.Practices.Status(ctx, v, practiceID); err != nil {
 		return nil, err
 	}
 	pg := &Page{Partial: q.Before != 0 || q.Thread != 0, Thread: q.Thread}

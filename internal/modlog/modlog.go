@@ -75,6 +75,11 @@ func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, erro
 	return res.LastInsertId()
 }
 
+// TargetPractice is the SQL for the practice a log row aliased l is about:
+// its target, or the practice of the comment it targets; NULL otherwise.
+const TargetPractice = `(CASE l.target_type WHEN 'practice' THEN l.target_id
+	WHEN 'comment' THEN (SELECT c.practice_id FROM comments c WHERE c.id = l.target_id) END)`
+
 // Filter narrows the log.
 type Filter struct {
 	Action  string
@@ -106,8 +111,7 @@ func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
 		// country of that practice (a joint practice to each), whoever
 		// wrote the comment; other entries to the country recorded.
 		where = append(where, `(CASE WHEN l.target_type IN ('practice', 'comment') THEN EXISTS (SELECT 1 FROM practice_countries pc
-			WHERE pc.country_code = ? AND pc.practice_id =
-			(CASE l.target_type WHEN 'practice' THEN l.target_id ELSE (SELECT c.practice_id FROM comments c WHERE c.id = l.target_id) END))
+			WHERE pc.country_code = ? AND pc.practice_id = `+TargetPractice+`)
 			ELSE l.country_code = ? END)`)
 		args = append(args, f.Country, f.Country)
 	}

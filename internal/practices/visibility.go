@@ -1,6 +1,10 @@
 package practices
 
-import "strings"
+import (
+	"strings"
+
+	"puente/internal/modlog"
+)
 
 // visibleWhere is the visibility rule as SQL over the practices table
 // aliased p. Every query that shows practices to a person uses it (or
@@ -60,7 +64,6 @@ func LogScope(v Viewer) (string, []any) {
 		return "1", nil
 	}
 	w, args := scopeIn(v)
-	return `(l.target_type NOT IN ('practice', 'comment') OR EXISTS (SELECT 1 FROM practices p WHERE p.id =
-		(CASE l.target_type WHEN 'practice' THEN l.target_id ELSE (SELECT c.practice_id FROM comments c WHERE c.id = l.target_id) END)
+	return `(l.target_type NOT IN ('practice', 'comment') OR EXISTS (SELECT 1 FROM practices p WHERE p.id = ` + modlog.TargetPractice + `
 		AND (p.author_id = ? OR (p.status IN ('published', 'archived') AND ` + w + `))))`, append([]any{v.AccountID}, args...)
 }

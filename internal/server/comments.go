@@ -26,18 +26,19 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Invalid, "error.bad_request")
 		}
 	}
-	if !s.postAllowed(w, r) {
-		return s.showPractice(w, r, http.StatusTooManyRequests, func(pv *practiceView) {
-			pv.CommentBody, pv.CommentParent, pv.CommentError = sanitize.Rich(body), parent, errPostingTooFast
+	// A refused comment brings the practice page back with the text as
+	// typed and the problem beside the comment box.
+	refuse := func(status int, key string) error {
+		return s.showPractice(w, r, status, func(pv *practiceView) {
+			pv.CommentBody, pv.CommentParent, pv.CommentError = sanitize.Rich(body), parent, key
 		})
+	}
+	if !s.postAllowed(w, r) {
+		return refuse(http.StatusTooManyRequests, errPostingTooFast)
 	}
 	cid, err := s.comments.Add(r.Context(), s.viewer(r), id, parent, body)
 	if apperr.Is(err, apperr.Unprocessable) || apperr.Is(err, apperr.Conflict) {
-		// The practice page comes back with the text as typed and the
-		// problem beside the comment box.
-		return s.showPractice(w, r, statusOf(apperr.CodeOf(err)), func(pv *practiceView) {
-			pv.CommentBody, pv.CommentParent, pv.CommentError = sanitize.Rich(body), parent, apperr.KeyOf(err)
-		})
+		return refuse(statusOf(apperr.CodeOf(err)), apperr.KeyOf(err))
 	}
 	if err != nil {
 		return err

@@ -1,18 +1,13 @@
 package server_test
 
 import (
-	"context"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
-	"puente/internal/comments"
 	"puente/internal/demo"
-	"puente/internal/moderation"
-	"puente/internal/practices"
 	"puente/internal/servertest"
-	"puente/internal/taxonomy"
 )
 
 var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
@@ -23,16 +18,7 @@ var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
 func TestCrawlDemoAsEveryRole(t *testing.T) {
 	t.Parallel()
 	e := servertest.New(t)
-	ctx := context.Background()
-	if _, err := demo.Seed(ctx, e.Accounts); err != nil {
-		t.Fatal(err)
-	}
-	ps := &practices.Store{DB: e.DB, Clock: e.Clock}
-	cs := &comments.Store{DB: e.DB, Clock: e.Clock, Practices: ps}
-	if _, err := demo.SeedPractices(ctx, demo.Stores{DB: e.DB, Accounts: e.Accounts, Practices: ps, Comments: cs,
-		Taxonomy: &taxonomy.Store{DB: e.DB}, Moderation: &moderation.Store{DB: e.DB, Clock: e.Clock, Practices: ps, Comments: cs}}); err != nil {
-		t.Fatal(err)
-	}
+	e.SeedDemo()
 	keyLeak := regexp.MustCompile(`>\s*(practice|comment|admin|moderation|log|flag|appeal|hide|feature|review|digest|taxonomy|nav|field|error)\.[a-z_.]+\s*<`)
 	for _, who := range []string{"", "panama@demo.puente.test", "brasil@demo.puente.test", "moderator@demo.puente.test", "admin@demo.puente.test"} {
 		t.Run("as "+who, func(t *testing.T) {

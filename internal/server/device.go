@@ -26,12 +26,7 @@ import (
 // deviceMaxAge is how long a browser stays known after its last sign-in.
 const deviceMaxAge = 180 * 24 * time.Hour
 
-func (s *Server) deviceCookieName() string {
-	if s.cfg.Secure() {
-		return "__Host-puente-device"
-	}
-	return "puente-device"
-}
+func (s *Server) deviceCookieName() string { return s.hostCookie("puente-device") }
 
 // newDeviceCodecs signs device cookies with the session keys, valid for
 // deviceMaxAge (the session codecs leave expiry to the server).

@@ -20,11 +20,16 @@ import (
 // and never reads a page carries the latest few, not a growing cookie.
 const maxFlashes = 5
 
-func (s *Server) flashCookieName() string {
+func (s *Server) flashCookieName() string { return s.hostCookie("puente-flash") }
+
+// hostCookie is the name of a cookie Puente sets: over https it carries
+// the __Host- prefix, so no other host of the domain and no plain-http
+// page can set it.
+func (s *Server) hostCookie(name string) string {
 	if s.cfg.Secure() {
-		return "__Host-puente-flash"
+		return "__Host-" + name
 	}
-	return "puente-flash"
+	return name
 }
 
 // flashesOf returns the messages waiting in r's cookie, and those added

@@ -217,15 +217,8 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	})
 }
 
-// langCookieName is the language chosen without an account: over https
-// it carries the __Host- prefix, like every cookie Puente sets, so no
-// other host of the domain and no plain-http page can set it.
-func (s *Server) langCookieName() string {
-	if s.cfg.Secure() {
-		return "__Host-lang"
-	}
-	return "lang"
-}
+// langCookieName holds the language chosen without an account.
+func (s *Server) langCookieName() string { return s.hostCookie("lang") }
 
 func (s *Server) chooseLocale(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -23,10 +23,14 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/clock"
+	"puente/internal/comments"
 	"puente/internal/config"
+	"puente/internal/demo"
 	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/mail/smtptest"
+	"puente/internal/moderation"
+	"puente/internal/practices"
 	"puente/internal/server"
 	"puente/internal/taxonomy"
 )
@@ -267,4 +271,20 @@ func (e *Env) LinkIn(text, part string) string {
 	}
 	e.T.Fatalf("no link containing %q in:\n%s", part, text)
 	return ""
+}
+
+// SeedDemo fills the server with the demo's accounts, practices and
+// comments, as "serve --demo" does.
+func (e *Env) SeedDemo() {
+	e.T.Helper()
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, e.Accounts); err != nil {
+		e.T.Fatal(err)
+	}
+	ps := &practices.Store{DB: e.DB, Clock: e.Clock}
+	cs := &comments.Store{DB: e.DB, Clock: e.Clock, Practices: ps}
+	if _, err := demo.SeedPractices(ctx, demo.Stores{DB: e.DB, Accounts: e.Accounts, Practices: ps, Comments: cs,
+		Taxonomy: &taxonomy.Store{DB: e.DB}, Moderation: &moderation.Store{DB: e.DB, Clock: e.Clock, Practices: ps, Comments: cs}}); err != nil {
+		e.T.Fatal(err)
+	}
 }

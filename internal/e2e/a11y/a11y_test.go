@@ -10,27 +10,14 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"puente/internal/browsertest"
-	"puente/internal/comments"
 	"puente/internal/demo"
-	"puente/internal/moderation"
-	"puente/internal/practices"
 	"puente/internal/servertest"
-	"puente/internal/taxonomy"
 )
 
 func demoEnv(t *testing.T) *servertest.Env {
 	t.Helper()
 	e := servertest.New(t)
-	ctx := context.Background()
-	if _, err := demo.Seed(ctx, e.Accounts); err != nil {
-		t.Fatal(err)
-	}
-	ps := &practices.Store{DB: e.DB, Clock: e.Clock}
-	cs := &comments.Store{DB: e.DB, Clock: e.Clock, Practices: ps}
-	if _, err := demo.SeedPractices(ctx, demo.Stores{DB: e.DB, Accounts: e.Accounts, Practices: ps, Comments: cs,
-		Taxonomy: &taxonomy.Store{DB: e.DB}, Moderation: &moderation.Store{DB: e.DB, Clock: e.Clock, Practices: ps, Comments: cs}}); err != nil {
-		t.Fatal(err)
-	}
+	e.SeedDemo()
 	return e
 }
 
