@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +24,6 @@ import (
 
 	"puente/db"
 	"puente/internal/scale"
-	"puente/internal/search"
 )
 
 // loadOptions bound a load run.
@@ -68,15 +65,19 @@ type row struct {
 // with vegeta, after a warm-up, for a fixed time. A static 20 KB file
 // served by the same binary is the ceiling every page is compared with.
 func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) error {
-	if _, err := ensureIndex(ctx, d, out); err != nil {
+	a, err := newApp(ctx, d)
+	if err != nil {
+		return err
+	}
+	if _, err := ensureIndex(ctx, a, out); err != nil {
 		return err
 	}
 	// What an interrupted run posted goes first, so every run starts from
 	// the same database.
-	if _, err := removeLoadComments(ctx, d); err != nil {
+	if _, err := scale.RemoveLoadComments(ctx, d, a.Comments); err != nil {
 		return err
 	}
-	fx, err := loadFixtures(ctx, d)
+	fx, err := scale.LoadFixtures(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		return err
 	}
 	base := "http://" + addr
-	srv := exec.CommandContext(ctx, o.server, "serve", "--db", fx.path, "--data", filepath.Dir(fx.path), "--addr", addr,
+	srv := exec.CommandContext(ctx, o.server, "serve", "--db", fx.Path, "--data", filepath.Dir(fx.Path), "--addr", addr,
 		// The comment row posts as one account far past what a person
 		// may: the per-account post limit is off for the benchmark.
 		"--base-url", base, "--log-level", "error", "--post-every", "0")
@@ -104,13 +105,13 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 	}
 	ready := time.Since(start)
 
-	cookie, err := signIn(base, fx.email, scale.Password)
+	cookie, err := signIn(base, fx.Email, scale.Password)
 	if err != nil {
 		return err
 	}
 	hdr := http.Header{"Cookie": {cookie}, "Accept-Language": {"es"}, "Accept-Encoding": {"gzip"}}
 	// Measuring an empty result would flatter the search rows.
-	for _, q := range []string{"migración frontera", fx.rare} {
+	for _, q := range []string{"migración frontera", fx.Rare} {
 		if err := expectResults(base+"/search?q="+url.QueryEscape(q), cookie); err != nil {
 			return err
 		}
@@ -125,16 +126,16 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		h.Set("Content-Type", "application/x-www-form-urlencoded")
 		h.Set("Origin", base)
 		h.Set("Sec-Fetch-Site", "same-origin")
-		*tgt = vegeta.Target{Method: "POST", URL: base + "/practices/" + strconv.FormatInt(fx.commented, 10) + "/comments", Header: h,
-			Body: []byte(url.Values{"body": {fmt.Sprintf("<p>%s %d: la experiencia de registro fue útil.</p>", loadComment, i)}}.Encode())}
+		*tgt = vegeta.Target{Method: "POST", URL: base + "/practices/" + strconv.FormatInt(fx.Commented, 10) + "/comments", Header: h,
+			Body: []byte(url.Values{"body": {fmt.Sprintf("<p>%s %d: la experiencia de registro fue útil.</p>", scale.LoadComment, i)}}.Encode())}
 		return nil
 	}
-	deep := "/practices?after=" + fx.deepCursor
+	deep := "/practices?after=" + fx.DeepCursor
 	// Pages the server has not kept: a random one of thousands each time.
 	var pick atomic.Uint64
 	anyPage := func(tgt *vegeta.Target) error {
-		i := pick.Add(0x9E3779B97F4A7C15) % uint64(len(fx.cursors))
-		*tgt = vegeta.Target{Method: "GET", URL: base + "/practices?after=" + fx.cursors[i], Header: hdr}
+		i := pick.Add(0x9E3779B97F4A7C15) % uint64(len(fx.Cursors))
+		*tgt = vegeta.Target{Method: "GET", URL: base + "/practices?after=" + fx.Cursors[i], Header: hdr}
 		return nil
 	}
 
@@ -149,10 +150,10 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		{"practice list, page 1", get("/practices"), []int{1, 32}},
 		{"practice list, page 500", get(deep), []int{1, 32}},
 		{"practice list, a page not kept", vegeta.Targeter(anyPage), []int{1, 32}},
-		{"practice list, two filters", get("/practices?country=" + fx.country + "&tag=" + strconv.FormatInt(fx.tag, 10)), []int{1, 32}},
-		{"practice with 50 comments", get("/practices/" + strconv.FormatInt(fx.fifty, 10)), []int{1, 32}},
+		{"practice list, two filters", get("/practices?country=" + fx.Country + "&tag=" + strconv.FormatInt(fx.Tag, 10)), []int{1, 32}},
+		{"practice with 50 comments", get("/practices/" + strconv.FormatInt(fx.Fifty, 10)), []int{1, 32}},
 		{"search, two common words", get("/search?q=" + url.QueryEscape("migración frontera")), []int{1, 32}},
-		{"search, a rare word", get("/search?q=" + url.QueryEscape(fx.rare)), []int{1, 32}},
+		{"search, a rare word", get("/search?q=" + url.QueryEscape(fx.Rare)), []int{1, 32}},
 		{"comment POST (303 back)", commentPost, []int{8}},
 	}
 	ceiling := map[int]float64{}
@@ -190,11 +191,11 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 	// after run (and its search row with them): they are taken out again.
 	stop()
 	if o.wanted("comment POST") {
-		d, err := db.Open(fx.path)
+		d, err := db.Open(fx.Path)
 		if err != nil {
 			return err
 		}
-		n, err := removeLoadComments(ctx, d)
+		n, err := scale.RemoveLoadComments(ctx, d, a.Comments)
 		d.Close()
 		if err != nil {
 			return err
@@ -220,54 +221,6 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 	return nil
 }
 
-// loadComment begins every comment the POST row posts.
-const loadComment = "Comentario de carga"
-
-// removeLoadComments deletes the comments the POST row posted, with their
-// place in the counts and the search index.
-func removeLoadComments(ctx context.Context, d *db.DB) (int, error) {
-	like := "<p>" + loadComment + " %"
-	var ids []int64
-	rows, err := d.R.QueryContext(ctx, `SELECT DISTINCT practice_id FROM comments WHERE body_html LIKE ?`, like)
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if len(ids) == 0 {
-		return 0, rows.Err()
-	}
-	var n int64
-	err = d.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT id FROM comments WHERE body_html LIKE ?)`, like); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM comments WHERE body_html LIKE ?`, like)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE practices SET comment_count =
-				(SELECT count(*) FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL) WHERE id = ?`, id, id); err != nil {
-				return err
-			}
-			if err := search.Index(ctx, tx, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return int(n), err
-}
-
 // attack runs tr with c workers over c connections, as fast as the server
 // answers, for du; redirects are not followed, so a 303 is a success.
 func attack(tr vegeta.Targeter, c int, du time.Duration) vegeta.Metrics {
@@ -281,11 +234,11 @@ func attack(tr vegeta.Targeter, c int, du time.Duration) vegeta.Metrics {
 	return m
 }
 
-func formatTable(rows []row, ready time.Duration, peakMiB float64, fx *fixtures) string {
+func formatTable(rows []row, ready time.Duration, peakMiB float64, fx *scale.Fixtures) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
 	fmt.Fprintf(&b, "\nPuente load benchmark, %s, %s (%d CPUs), %d practices, %d comments, %d accounts\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), host, runtime.NumCPU(), fx.practices, fx.comments, fx.accounts)
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), host, runtime.NumCPU(), fx.Practices, fx.Comments, fx.Accounts)
 	fmt.Fprintf(&b, "| row | conns | req/s | p50 | p99 | errors | of ceiling |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		ratio := fmt.Sprintf("%.0f%%", r.ratio*100)
@@ -297,77 +250,6 @@ func formatTable(rows []row, ready time.Duration, peakMiB float64, fx *fixtures)
 	}
 	fmt.Fprintf(&b, "\nstart to ready on the scale database: %s; server peak RSS: %.0f MiB\n", ready.Round(time.Millisecond), peakMiB)
 	return b.String()
-}
-
-type fixtures struct {
-	path                          string
-	email, country, rare          string
-	tag, fifty, commented         int64
-	deepCursor                    string
-	cursors                       []string // of pages all over the list
-	practices, comments, accounts int
-}
-
-// loadFixtures picks, from the data, what the rows ask for: an official of
-// a CRM country, the practice closest to 50 comments, a cursor 10,000
-// practices deep (page 500; less on a small database), a country and a
-// tag, and a word that is rare.
-func loadFixtures(ctx context.Context, d *db.DB) (*fixtures, error) {
-	fx := &fixtures{path: d.Path}
-	q := func(dst []any, query string, args ...any) error {
-		if err := d.R.QueryRowContext(ctx, query, args...).Scan(dst...); err != nil {
-			return fmt.Errorf("fixtures: %s: %w", strings.Fields(query)[1], err)
-		}
-		return nil
-	}
-	if err := q([]any{&fx.email, &fx.country}, `SELECT a.email, a.country_code FROM accounts a
-		JOIN process_members m ON m.country_code = a.country_code AND m.process_code = 'CRM'
-		WHERE a.role = 'official' AND a.status = 'active' ORDER BY a.id LIMIT 1`); err != nil {
-		return nil, err
-	}
-	if err := q([]any{&fx.fifty}, `SELECT id FROM practices WHERE status = 'published' AND scope IN ('public', 'members')
-		AND hidden_at IS NULL ORDER BY abs(comment_count - 50), id LIMIT 1`); err != nil {
-		return nil, err
-	}
-	// The practice that receives the comment POSTs gains thousands of
-	// comments a run: it must be none that another row reads (the one with
-	// 50 comments, a rare-word result), or that row measures the comments.
-	if err := q([]any{&fx.commented}, `SELECT id FROM practices WHERE status = 'published' AND scope IN ('public', 'members')
-		AND hidden_at IS NULL AND id <> ? AND summary NOT LIKE '%' || ? || '%' ORDER BY id DESC LIMIT 1`, fx.fifty, scale.RareWord); err != nil {
-		return nil, err
-	}
-	var key string
-	var id int64
-	if err := q([]any{&key, &id}, `SELECT published_at, id FROM practices WHERE status = 'published'
-		ORDER BY published_at DESC, id DESC LIMIT 1
-		OFFSET min(?, (SELECT count(*) - 1 FROM practices WHERE status = 'published'))`, 499*20); err != nil {
-		return nil, err
-	}
-	fx.deepCursor = base64.RawURLEncoding.EncodeToString([]byte(key + "|" + strconv.FormatInt(id, 10)))
-	rows, err := d.R.QueryContext(ctx, `SELECT published_at, id FROM practices WHERE status = 'published' ORDER BY (id * 7919) % 100003 LIMIT 20000`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		if err := rows.Scan(&key, &id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		fx.cursors = append(fx.cursors, base64.RawURLEncoding.EncodeToString([]byte(key+"|"+strconv.FormatInt(id, 10))))
-	}
-	rows.Close()
-	if len(fx.cursors) == 0 {
-		return nil, fmt.Errorf("fixtures: no published practice")
-	}
-	if err := q([]any{&fx.tag}, `SELECT tag_id FROM practice_tags GROUP BY tag_id ORDER BY count(*) DESC LIMIT 1`); err != nil {
-		return nil, err
-	}
-	fx.rare = scale.RareWord
-	if err := q([]any{&fx.practices, &fx.comments, &fx.accounts},
-		`SELECT (SELECT count(*) FROM practices), (SELECT count(*) FROM comments), (SELECT count(*) FROM accounts)`); err != nil {
-		return nil, err
-	}
-	return fx, nil
 }
 
 func freeLoopback() (string, error) {

@@ -11,8 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	netmail "net/mail"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -25,13 +23,11 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
-	"puente/internal/clock"
+	"puente/internal/app"
+	"puente/internal/config"
 	"puente/internal/digest"
-	"puente/internal/mail"
 	"puente/internal/practices"
 	"puente/internal/scale"
-	"puente/internal/search"
-	"puente/internal/taxonomy"
 )
 
 func main() {
@@ -173,31 +169,16 @@ func benchDigest(ctx context.Context, d *db.DB, out io.Writer) error {
 	defer srv.Close()
 
 	// Start from a clean slate of deliveries so every run measures the same work.
-	for _, q := range []string{`DELETE FROM digest_deliveries`, `DELETE FROM outbox WHERE kind = 'digest'`,
-		`UPDATE accounts SET digest_enabled = 1, undeliverable_at = NULL`} {
-		if _, err := d.W.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	base, _ := url.Parse("https://puente.example.org")
-	u, _ := url.Parse("smtp://" + ln.Addr().String() + "?tls=none")
-	sender, err := mail.NewSMTPSender(u, "localhost")
+	accounts, err := scale.ResetDigests(ctx, d)
 	if err != nil {
 		return err
 	}
-	composer, err := mail.NewComposer(base)
+	a, err := newApp(ctx, d, "--smtp-url", "smtp://"+ln.Addr().String()+"?tls=none")
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	from, _ := netmail.ParseAddress("Puente <no-reply@puente.example.org>")
-	outbox := &mail.Outbox{DB: d, Clock: clock.Real{}, Sender: sender, From: from, MessageIDHost: "puente.example.org", Log: log}
-	runner := &digest.Runner{DB: d, Clock: clock.Real{}, Composer: composer, Outbox: outbox, Taxonomy: &taxonomy.Store{DB: d},
-		BaseURL: base, Location: time.UTC, MailTo: "no-reply@puente.example.org", Log: log}
+	runner, outbox := a.Digest, a.Outbox
 	p := digest.LastComplete(time.Now(), time.UTC)
-
-	var accounts int
-	d.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts`).Scan(&accounts)
 	runtime.GC()
 	start := time.Now()
 	sum, err := runner.Run(ctx, p, digest.Options{Progress: func(done, total int) {
@@ -221,23 +202,28 @@ func benchDigest(ctx context.Context, d *db.DB, out io.Writer) error {
 
 // ensureIndex builds the search index of a generated database (the
 // generator writes the tables directly) once, and reports its size.
-func ensureIndex(ctx context.Context, d *db.DB, out io.Writer) (int, error) {
+func ensureIndex(ctx context.Context, a *app.App, out io.Writer) (int, error) {
+	d := a.DB
 	var indexed int
 	if err := d.R.QueryRowContext(ctx, `SELECT count(*) FROM practice_fts`).Scan(&indexed); err != nil || indexed > 0 {
 		return indexed, err
 	}
 	fmt.Fprintln(out, "building the search index (once)…")
-	return search.Reindex(ctx, d, nil)
+	return a.Search.Reindex(ctx, nil)
 }
 
 // benchSearch times searches for two common words, one client, as an
 // official of a CRM country sees them, after a warm-up.
 func benchSearch(ctx context.Context, d *db.DB, out io.Writer) error {
-	indexed, err := ensureIndex(ctx, d, out)
+	a, err := newApp(ctx, d)
 	if err != nil {
 		return err
 	}
-	store := &practices.Store{DB: d, Clock: clock.Real{}}
+	indexed, err := ensureIndex(ctx, a, out)
+	if err != nil {
+		return err
+	}
+	store := a.Practices
 	v := practices.Viewer{AccountID: 2, Role: accounts.Official, Processes: []string{"CRM"}}
 	queries := []string{"migración frontera", "registro salud", "protección asilo", "trámites plataforma", "familias retorno"}
 	for i := range 20 {
@@ -262,4 +248,20 @@ func benchSearch(ctx context.Context, d *db.DB, out io.Writer) error {
 		indexed, len(times), pct(.5).Round(10*time.Microsecond), pct(.9).Round(10*time.Microsecond),
 		pct(.99).Round(10*time.Microsecond), times[len(times)-1].Round(10*time.Microsecond), hits)
 	return nil
+}
+
+// newApp builds the application's stores over the scale database, as the
+// server would, with args added to its configuration.
+func newApp(ctx context.Context, d *db.DB, args ...string) (*app.App, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	cfg := config.Register(fs, func(string) string { return "" })
+	args = append([]string{"--data", filepath.Dir(d.Path), "--base-url", "https://puente.example.org",
+		"--mail-from", "Puente <no-reply@puente.example.org>"}, args...)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := cfg.Finish(); err != nil {
+		return nil, err
+	}
+	return app.New(ctx, cfg, d, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
 }

@@ -12,6 +12,7 @@ import (
 	"puente/db"
 	"puente/internal/cli"
 	"puente/internal/dbtest"
+	"puente/internal/scale"
 )
 
 // TestDigestBenchSmoke runs the digest benchmark on a tiny database, so
@@ -95,7 +96,7 @@ func TestLoadBenchSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	left := dbtest.Int(t, d.R, `SELECT count(*) FROM comments WHERE body_html LIKE '<p>' || ? || ' %'`, loadComment)
+	left := dbtest.Int(t, d.R, `SELECT count(*) FROM comments WHERE body_html LIKE '<p>' || ? || ' %'`, scale.LoadComment)
 	wrong := dbtest.Int(t, d.R, `SELECT count(*) FROM practices p WHERE comment_count <>
 		(SELECT count(*) FROM comments c WHERE c.practice_id = p.id AND deleted_at IS NULL AND hidden_at IS NULL)`)
 	pending := dbtest.Int(t, d.R, `SELECT count(*) FROM practice_fts WHERE practice_fts MATCH '"comentario de carga"'`)

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -347,4 +348,128 @@ func (s *Store) ByFeedToken(ctx context.Context, token string) (*Account, error)
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
 	return a, err
+}
+
+// FlagWatchers returns the active moderators and admins who asked to be
+// emailed about new flags, inside the caller's transaction.
+func FlagWatchers(ctx context.Context, q db.Querier) ([]int64, error) {
+	return ids(ctx, q, `SELECT id FROM accounts WHERE notify_flags = 1 AND status = 'active' AND role IN ('moderator', 'admin')`)
+}
+
+func ids(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// DisplayNames returns the display names of the accounts ids.
+func (s *Store) DisplayNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list strings.Builder
+	list.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			list.WriteByte(',')
+		}
+		list.WriteString(strconv.FormatInt(id, 10))
+	}
+	list.WriteByte(']')
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, display_name FROM accounts WHERE id IN (SELECT value FROM json_each(?))`, list.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// DigestChoice is how often, if at all, an account wants the digest.
+type DigestChoice struct {
+	Enabled bool
+	Every   int // weeks
+}
+
+// DigestChoiceOf reads account id's digest choice.
+func (s *Store) DigestChoiceOf(ctx context.Context, id int64) (DigestChoice, error) {
+	var c DigestChoice
+	err := s.DB.R.QueryRowContext(ctx, `SELECT digest_enabled, digest_every FROM accounts WHERE id = ?`, id).Scan(&c.Enabled, &c.Every)
+	return c, err
+}
+
+// SetDigestChoice stores account id's digest choice inside the caller's
+// transaction.
+func SetDigestChoice(ctx context.Context, tx db.Querier, id int64, c DigestChoice) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET digest_enabled = ?, digest_every = ? WHERE id = ?`, c.Enabled, c.Every, id)
+	return err
+}
+
+// StopDigest turns account id's digest off inside the caller's
+// transaction (an unsubscribe link).
+func StopDigest(ctx context.Context, tx db.Querier, id int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET digest_enabled = 0 WHERE id = ?`, id)
+	return err
+}
+
+// Recipient is an account that receives the digest, every Every weeks.
+type Recipient struct {
+	*Account
+	Every int
+}
+
+// CountDigestRecipients counts the active accounts whose digest is on and
+// whose address has not been refused.
+func (s *Store) CountDigestRecipients(ctx context.Context) (int, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// DigestRecipients returns up to n of those accounts with ids above after,
+// in id order.
+func (s *Store) DigestRecipients(ctx context.Context, after int64, n int) ([]Recipient, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, email, display_name, role, coalesce(country_code, ''), lang, digest_every FROM accounts
+		WHERE id > ? AND status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL ORDER BY id LIMIT ?`, after, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Recipient
+	for rows.Next() {
+		a := &Account{Status: Active}
+		rc := Recipient{Account: a}
+		if err := rows.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Lang, &rc.Every); err != nil {
+			return nil, err
+		}
+		out = append(out, rc)
+	}
+	return out, rows.Err()
+}
+
+// MarkUndeliverable records that the mail server refused email for good,
+// so digests stop for it.
+func (s *Store) MarkUndeliverable(ctx context.Context, email, reason string) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET undeliverable_at = ?, undeliverable_reason = ? WHERE email = ? AND undeliverable_at IS NULL`,
+		s.now(), reason, email)
+	return err
 }

@@ -22,20 +22,14 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/app"
 	"puente/internal/apperr"
-	"puente/internal/clock"
-	"puente/internal/comments"
 	"puente/internal/config"
 	"puente/internal/demo"
 	"puente/internal/digest"
 	"puente/internal/i18n"
 	"puente/internal/mail"
-	"puente/internal/moderation"
-	"puente/internal/practices"
 	"puente/internal/sanitize"
-	"puente/internal/search"
-	"puente/internal/server"
-	"puente/internal/taxonomy"
 )
 
 const usage = `Puente: a good-practice exchange for the member states of the CRM and the CSM.
@@ -121,6 +115,20 @@ func setup(ctx context.Context, name string, args []string, getenv func(string) 
 	return cfg, d, log, nil
 }
 
+// build parses the flags, opens the database and builds the stores.
+func build(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*app.App, error) {
+	cfg, d, log, err := setup(ctx, name, args, getenv, stderr, extra)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.New(ctx, cfg, d, log, app.Options{})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
@@ -145,20 +153,19 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // sanitising policy changed (or for every text, with --all).
 func resanitize(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var all bool
-	_, d, log, err := setup(ctx, "sanitize", args, getenv, stderr, func(fs *flag.FlagSet) {
+	a, err := build(ctx, "sanitize", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&all, "all", false, "re-sanitise every text, not only those made under an older policy")
 	})
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	ps := &practices.Store{DB: d, Clock: clock.Real{}}
-	cs := &comments.Store{DB: d, Clock: clock.Real{}, Practices: ps}
-	np, err := ps.Resanitize(ctx, all, func(n int) { fmt.Fprintf(stdout, "\rpractices: %d", n) })
+	defer a.DB.Close()
+	log := a.Log
+	np, err := a.Practices.Resanitize(ctx, all, func(n int) { fmt.Fprintf(stdout, "\rpractices: %d", n) })
 	if err != nil {
 		return err
 	}
-	nc, err := cs.Resanitize(ctx, all, func(n int) { fmt.Fprintf(stdout, "\rcomments: %d ", n) })
+	nc, err := a.Comments.Resanitize(ctx, all, func(n int) { fmt.Fprintf(stdout, "\rcomments: %d ", n) })
 	if err != nil {
 		return err
 	}
@@ -201,13 +208,14 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 
 // reindex rebuilds the search index from the stored practices and comments.
 func reindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	_, d, log, err := setup(ctx, "search reindex", args, getenv, stderr, nil)
+	a, err := build(ctx, "search reindex", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer a.DB.Close()
+	log := a.Log
 	start := time.Now()
-	n, err := search.Reindex(ctx, d, func(n int) { fmt.Fprintf(stdout, "\rindexed %d practices", n) })
+	n, err := a.Search.Reindex(ctx, func(n int) { fmt.Fprintf(stdout, "\rindexed %d practices", n) })
 	if err != nil {
 		return err
 	}
@@ -218,17 +226,16 @@ func reindex(ctx context.Context, args []string, getenv func(string) string, std
 
 func adminCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var email, country, lang string
-	cfg, d, log, err := setup(ctx, "admin create", args, getenv, stderr, func(fs *flag.FlagSet) {
+	a, err := build(ctx, "admin create", args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "the new admin's email address (required)")
 		fs.StringVar(&country, "country", "", "ISO code of the admin's member state, if any (e.g. PA)")
-		fs.StringVar(&lang, "lang", "es", "language of the invitation page: es, en, pt, fr or nl")
+		fs.StringVar(&lang, "lang", i18n.Default, "language of the invitation page: es, en, pt, fr or nl")
 	})
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	store := accounts.NewStore(d, clock.Real{}, accounts.DefaultHashParams)
-	tax := &taxonomy.Store{DB: d}
+	defer a.DB.Close()
+	cfg, log, store, tax := a.Config, a.Log, a.Accounts, a.Taxonomy
 	f := accounts.InviteForm{Email: email, Role: string(accounts.Admin), Country: country, Lang: lang}
 	if errs := f.Validate(tax.CountryExists, i18n.Supported); !errs.OK() {
 		var msgs []string
@@ -252,36 +259,23 @@ func adminCreate(ctx context.Context, args []string, getenv func(string) string,
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, d, log, err := setup(ctx, "serve", args, getenv, stderr, nil)
+	a, err := build(ctx, "serve", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	if err := d.CheckVersion(ctx); err != nil {
+	defer a.DB.Close()
+	cfg, log := a.Config, a.Log
+	if err := a.DB.CheckVersion(ctx); err != nil {
 		return err
 	}
-	clk := clock.Real{}
-	store := accounts.NewStore(d, clk, accounts.DefaultHashParams)
 	if cfg.Demo {
-		n, err := demo.Seed(ctx, store)
-		if err != nil {
-			return fmt.Errorf("demo seed: %w", err)
-		}
-		ps := &practices.Store{DB: d, Clock: clk}
-		cs := &comments.Store{DB: d, Clock: clk, Practices: ps}
-		np, err := demo.SeedPractices(ctx, demo.Stores{DB: d, Accounts: store, Practices: ps, Comments: cs, Taxonomy: &taxonomy.Store{DB: d},
-			Moderation: &moderation.Store{DB: d, Clock: clk, Practices: ps, Comments: cs}})
+		n, np, err := a.Demo(ctx)
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)
 		}
 		log.Info("demo data", "accounts_created", n, "practices_created", np)
 	}
-
-	outbox, composer, runner, err := newMail(cfg, d, clk, log)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(server.Deps{Config: cfg, DB: d, Clock: clk, Log: log, Accounts: store, Outbox: outbox, Mail: composer, Digest: runner})
+	srv, err := a.Server()
 	if err != nil {
 		return err
 	}
@@ -321,18 +315,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The jobs outlive ctx: they stop after the requests are drained.
 	workers, stopWorkers := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { outbox.Run(workers) })
-	wg.Go(func() { srv.RunMaintenance(workers, 15*time.Minute) })
-	wg.Go(func() { srv.RunSearchFlush(workers, time.Second) })
-	if cfg.DigestSchedule {
-		wg.Go(func() { runner.Schedule(workers, cfg.DigestDay, cfg.DigestHour) })
-	}
+	wg.Go(func() { a.Run(workers) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
-	log.Info("listening", "url", cfg.BaseURL.String(), "addr", ln.Addr().String(), "mail", outbox.Sender.Describe(), "digest_schedule", cfg.DigestSchedule)
+	log.Info("listening", "url", cfg.BaseURL.String(), "addr", ln.Addr().String(), "mail", a.Outbox.Sender.Describe(), "digest_schedule", cfg.DigestSchedule)
 	if cfg.Demo {
 		printDemo(stdout, cfg)
 	}
@@ -363,35 +353,12 @@ func printDemo(w io.Writer, cfg *config.Config) {
 	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")
 }
 
-// newMail builds the outbox (SMTP when configured, else .eml files), the
-// email composer and the digest runner, wired so that a digest address
-// refused for good stops receiving digests.
-func newMail(cfg *config.Config, d *db.DB, clk clock.Clock, log *slog.Logger) (*mail.Outbox, *mail.Composer, *digest.Runner, error) {
-	var sender mail.Sender = &mail.DirSender{Dir: cfg.MailDir(), Log: log}
-	if cfg.SMTPURL != nil {
-		s, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.BaseURL.Hostname())
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		sender = s
-	}
-	composer, err := mail.NewComposer(cfg.BaseURL)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	outbox := &mail.Outbox{DB: d, Clock: clk, Sender: sender, From: cfg.MailFrom, MessageIDHost: cfg.BaseURL.Hostname(), Log: log}
-	runner := &digest.Runner{DB: d, Clock: clk, Composer: composer, Outbox: outbox, Taxonomy: &taxonomy.Store{DB: d},
-		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
-	outbox.OnFailed = runner.MarkUndeliverable
-	return outbox, composer, runner, nil
-}
-
 // digestCommand sends the digest of a week (from cron), or previews one
 // person's.
 func digestCommand(ctx context.Context, verb string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var week, email, out string
 	var dry bool
-	cfg, d, log, err := setup(ctx, "digest "+verb, args, getenv, stderr, func(fs *flag.FlagSet) {
+	a, err := build(ctx, "digest "+verb, args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&week, "week", "", "ISO week to cover, such as 2026-W48 (default: the last complete week)")
 		if verb == "send" {
 			fs.BoolVar(&dry, "dry-run", false, "only count who would receive a digest")
@@ -403,12 +370,8 @@ func digestCommand(ctx context.Context, verb string, args []string, getenv func(
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	clk := clock.Real{}
-	outbox, _, runner, err := newMail(cfg, d, clk, log)
-	if err != nil {
-		return err
-	}
+	defer a.DB.Close()
+	cfg, clk, outbox, runner := a.Config, a.Clock, a.Outbox, a.Digest
 	p := digest.LastComplete(clk.Now(), cfg.DigestLocation)
 	if week != "" {
 		if p, err = digest.ParsePeriod(week); err != nil {
@@ -419,11 +382,11 @@ func digestCommand(ctx context.Context, verb string, args []string, getenv func(
 		if email == "" {
 			return errors.New("--email is required")
 		}
-		a, err := accounts.NewStore(d, clk, accounts.DefaultHashParams).ByEmail(ctx, email)
+		acc, err := a.Accounts.ByEmail(ctx, email)
 		if err != nil {
 			return fmt.Errorf("no account with email %q", email)
 		}
-		m, content, err := runner.Preview(ctx, a, p)
+		m, content, err := runner.Preview(ctx, acc, p)
 		if err != nil {
 			return err
 		}

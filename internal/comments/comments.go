@@ -143,7 +143,7 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 			return err
 		}
 		id, _ = res.LastInsertId()
-		if _, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, practiceID); err != nil {
+		if err = s.Practices.AdjustCommentCount(ctx, tx, practiceID, +1); err != nil {
 			return err
 		}
 		// Added to the search index by the next flush (a search runs one
@@ -239,7 +239,7 @@ func (s *Store) Edit(ctx context.Context, v practices.Viewer, id int64, body str
 			body, sanitize.Rich(body), sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id); err != nil {
 			return err
 		}
-		return search.Index(ctx, tx, c.PracticeID)
+		return s.Practices.Reindex(ctx, tx, c.PracticeID)
 	})
 	if err != nil {
 		return nil, err
@@ -264,11 +264,11 @@ func (s *Store) Delete(ctx context.Context, v practices.Viewer, id int64) (*Comm
 			return apperr.New(apperr.Conflict, "comment.deleted")
 		}
 		if !c.Hidden() { // a hidden comment was already out of the count
-			if _, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count - 1 WHERE id = ?`, c.PracticeID); err != nil {
+			if err = s.Practices.AdjustCommentCount(ctx, tx, c.PracticeID, -1); err != nil {
 				return err
 			}
 		}
-		return search.Index(ctx, tx, c.PracticeID)
+		return s.Practices.Reindex(ctx, tx, c.PracticeID)
 	})
 	if err != nil {
 		return nil, err
@@ -486,4 +486,156 @@ func (s *Store) Resanitize(ctx context.Context, all bool, progress func(done int
 			progress(done)
 		}
 	}
+}
+
+// SearchTexts returns the visible comments of practice id, oldest first,
+// for the search index.
+func SearchTexts(ctx context.Context, q db.Querier, practiceID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT body_html FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL ORDER BY id`, practiceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// VisibleTexts returns the HTML of those of the comments ids that are
+// visible, for the search index.
+func VisibleTexts(ctx context.Context, q db.Querier, ids []int64) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, body_html FROM comments WHERE id IN (SELECT value FROM json_each(?))
+		AND deleted_at IS NULL AND hidden_at IS NULL`, search.JSONList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]string, len(ids))
+	for rows.Next() {
+		var id int64
+		var h string
+		if err := rows.Scan(&id, &h); err != nil {
+			return nil, err
+		}
+		out[id] = h
+	}
+	return out, rows.Err()
+}
+
+// WroteOn reports whether account wrote any comment on practice id.
+func (s *Store) WroteOn(ctx context.Context, practiceID, account int64) (bool, error) {
+	var wrote bool
+	err := s.DB.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM comments WHERE practice_id = ? AND author_id = ?)`, practiceID, account).Scan(&wrote)
+	return wrote, err
+}
+
+// SetHidden hides comment id with a reason (at is when) or, with a zero
+// at, makes it visible again, inside the caller's transaction: the
+// practice's comment count and search row follow.
+func (s *Store) SetHidden(ctx context.Context, tx db.Querier, id int64, at time.Time, reason string) error {
+	var practiceID int64
+	var deleted sql.NullString
+	var wasHidden bool
+	if err := tx.QueryRowContext(ctx, `SELECT practice_id, deleted_at, hidden_at IS NOT NULL FROM comments WHERE id = ?`, id).
+		Scan(&practiceID, &deleted, &wasHidden); err != nil {
+		return err
+	}
+	var hiddenAt any
+	if !at.IsZero() {
+		hiddenAt = db.FormatTime(at)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, id); err != nil {
+		return err
+	}
+	// A deleted comment is out of the count already.
+	if hide := !at.IsZero(); !deleted.Valid && hide != wasHidden {
+		delta := 1
+		if hide {
+			delta = -1
+		}
+		if err := s.Practices.AdjustCommentCount(ctx, tx, practiceID, delta); err != nil {
+			return err
+		}
+	}
+	// A hidden comment's words leave the search index.
+	return s.Practices.Reindex(ctx, tx, practiceID)
+}
+
+// Activity is what was said on one practice in a period.
+type Activity struct {
+	PracticeID int64
+	Count      int     // comments
+	People     int     // distinct authors
+	AuthorIDs  []int64 // the first few authors, in the order they spoke
+}
+
+// NewOn counts the visible comments written in [from, to) on the
+// practices ids by anyone but except, the most recently active practice
+// first, at most limit practices, naming up to named authors of each.
+func (s *Store) NewOn(ctx context.Context, ids []int64, from, to time.Time, except int64, limit, named int) ([]Activity, error) {
+	f, t := db.FormatTime(from), db.FormatTime(to)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT practice_id, count(*), count(DISTINCT author_id) FROM comments
+		WHERE practice_id IN (SELECT value FROM json_each(?)) AND created_at >= ? AND created_at < ?
+		  AND deleted_at IS NULL AND hidden_at IS NULL AND author_id <> ?
+		GROUP BY practice_id ORDER BY max(created_at) DESC LIMIT ?`, search.JSONList(ids), f, t, except, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []Activity
+	for rows.Next() {
+		var a Activity
+		if err := rows.Scan(&a.PracticeID, &a.Count, &a.People); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		authors, err := s.DB.R.QueryContext(ctx, `SELECT author_id FROM comments
+			WHERE practice_id = ? AND created_at >= ? AND created_at < ? AND deleted_at IS NULL AND hidden_at IS NULL AND author_id <> ?
+			GROUP BY author_id ORDER BY min(id) LIMIT ?`, out[i].PracticeID, f, t, except, named)
+		if err != nil {
+			return nil, err
+		}
+		for authors.Next() {
+			var id int64
+			if err := authors.Scan(&id); err != nil {
+				authors.Close()
+				return nil, err
+			}
+			out[i].AuthorIDs = append(out[i].AuthorIDs, id)
+		}
+		authors.Close()
+		if err := authors.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Backdate sets when comment id was written, for seeded demonstration
+// data.
+func (s *Store) Backdate(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE comments SET created_at = ? WHERE id = ?`, db.FormatTime(at), id)
+	return err
+}
+
+// FirstBy returns the id of the first comment account wrote, or 0.
+func (s *Store) FirstBy(ctx context.Context, account int64) (int64, error) {
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM comments WHERE author_id = ? ORDER BY id LIMIT 1`, account).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }

@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"time"
 
-	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/comments"
 	"puente/internal/moderation"
+	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -17,7 +17,6 @@ import (
 // Stores are what SeedPractices writes through: the same stores, and the
 // same validation, as the web forms.
 type Stores struct {
-	DB        *db.DB
 	Accounts  *accounts.Store
 	Practices *practices.Store
 	Comments  *comments.Store
@@ -37,19 +36,18 @@ var tagCodes = map[string]struct {
 func SeedPractices(ctx context.Context, s Stores) (int, error) {
 	tags := map[string]string{}
 	for code, t := range tagCodes {
-		var id int64
-		if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM tags WHERE meeting_id = 1 AND kind = ? AND number = ?`, t.kind, t.number).Scan(&id); err != nil {
+		id, err := s.Taxonomy.TagID(ctx, 1, t.kind, t.number)
+		if err != nil {
 			return 0, fmt.Errorf("tag %s: %w", code, err)
 		}
 		tags[code] = strconv.FormatInt(id, 10)
 	}
 	created := 0
 	for _, dp := range demoPractices {
-		var n int
-		if err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM practices WHERE title = ?`, dp.Title).Scan(&n); err != nil {
-			return created, err
-		}
-		if n > 0 {
+		if id, err := s.Practices.IDByTitle(ctx, dp.Title); err != nil || id != 0 {
+			if err != nil {
+				return created, err
+			}
 			continue
 		}
 		author, err := s.Accounts.ByEmail(ctx, dp.Author)
@@ -90,11 +88,7 @@ func SeedPractices(ctx context.Context, s Stores) (int, error) {
 		}
 		published, _ := time.Parse(time.DateOnly, dp.Published)
 		at := published.Add(9 * time.Hour)
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE practices SET created_at = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`,
-			db.FormatTime(at.AddDate(0, 0, -7)), db.FormatTime(at), db.FormatTime(at.AddDate(0, 0, -2)), db.FormatTime(at), p.ID); err != nil {
-			return created, err
-		}
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE practice_revisions SET created_at = ? WHERE practice_id = ?`, db.FormatTime(at.AddDate(0, 0, -7)), p.ID); err != nil {
+		if err := s.Practices.Backdate(ctx, p.ID, at); err != nil {
 			return created, err
 		}
 		when := at
@@ -131,16 +125,20 @@ func seedModeration(ctx context.Context, s Stores) error {
 	if err != nil {
 		return err
 	}
-	var featured, flagged, hidden int64
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM practices WHERE title = ?`, demoPractices[0].Title).Scan(&featured); err != nil {
+	featured, err := s.Practices.IDByTitle(ctx, demoPractices[0].Title)
+	if err != nil {
 		return err
 	}
 	if err := s.Moderation.Feature(ctx, mod, featured, "Reconocida como ejemplar en la plenaria conjunta CRM–CSM."); err != nil {
 		return err
 	}
 	// The Canadian comment on Panama's practice gets a flag from Mexico.
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT c.id FROM comments c JOIN accounts a ON a.id = c.author_id
-		WHERE a.email = 'canada@demo.puente.test' ORDER BY c.id LIMIT 1`).Scan(&flagged); err != nil {
+	ca, err := s.Accounts.ByEmail(ctx, "canada@demo.puente.test")
+	if err != nil {
+		return err
+	}
+	flagged, err := s.Comments.FirstBy(ctx, ca.ID)
+	if err != nil {
 		return err
 	}
 	mx, err := s.Accounts.ByEmail(ctx, "mexico@demo.puente.test")
@@ -152,31 +150,30 @@ func seedModeration(ctx context.Context, s Stores) error {
 		return err
 	}
 	// The admin hid Ecuador's question on Brazil's practice; Ecuador appeals.
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT c.id FROM comments c JOIN accounts a ON a.id = c.author_id
-		WHERE a.email = 'ecuador@demo.puente.test' ORDER BY c.id LIMIT 1`).Scan(&hidden); err != nil {
+	ec, err := s.Accounts.ByEmail(ctx, "ecuador@demo.puente.test")
+	if err != nil {
+		return err
+	}
+	hidden, err := s.Comments.FirstBy(ctx, ec.ID)
+	if err != nil {
 		return err
 	}
 	if err := s.Moderation.Hide(ctx, admin, moderation.Target{Type: "comment", ID: hidden}, "Pregunta sobre empresas privadas: fuera del alcance del intercambio entre gobiernos.", false); err != nil {
 		return err
 	}
-	ec, err := s.Accounts.ByEmail(ctx, "ecuador@demo.puente.test")
+	logged, _, err := s.Moderation.Log(ctx, modlog.Filter{Action: modlog.HideComment, Target: fmt.Sprintf("comment:%d", hidden), Limit: 1})
 	if err != nil {
 		return err
 	}
-	var logID int64
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM moderation_log WHERE action = 'comment.hide' AND target_id = ?`, hidden).Scan(&logID); err != nil {
-		return err
+	if len(logged) == 0 {
+		return fmt.Errorf("demo: the hiding of comment %d is not in the log", hidden)
 	}
-	_, err = s.Moderation.FileAppeal(ctx, ec, logID, "La pregunta es sobre la coordinación con el sector privado, que también es parte de la práctica.")
+	_, err = s.Moderation.FileAppeal(ctx, ec, logged[0].ID, "La pregunta es sobre la coordinación con el sector privado, que también es parte de la práctica.")
 	return err
 }
 
-func viewerOf(ctx context.Context, s Stores, a *accounts.Account) practices.Viewer {
-	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
-	if c, _ := s.Taxonomy.Country(ctx, a.CountryCode); c != nil {
-		v.Processes = c.Processes
-	}
-	return v
+func viewerOf(_ context.Context, s Stores, a *accounts.Account) practices.Viewer {
+	return practices.ViewerOf(a, s.Taxonomy)
 }
 
 func addComment(ctx context.Context, s Stores, practiceID, parent int64, c demoComment, at time.Time) (int64, error) {
@@ -188,6 +185,5 @@ func addComment(ctx context.Context, s Stores, practiceID, parent int64, c demoC
 	if err != nil {
 		return 0, fmt.Errorf("comment by %s: %w", c.Author, err)
 	}
-	_, err = s.DB.W.ExecContext(ctx, `UPDATE comments SET created_at = ? WHERE id = ?`, db.FormatTime(at), id)
-	return id, err
+	return id, s.Comments.Backdate(ctx, id, at)
 }

@@ -11,16 +11,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/comments"
+	"puente/internal/i18n"
 	"puente/internal/mail"
+	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 	"puente/internal/tokens"
@@ -39,7 +42,12 @@ type Runner struct {
 	Composer *mail.Composer
 	Outbox   *mail.Outbox
 	Taxonomy *taxonomy.Store
-	BaseURL  *url.URL
+	// The owners of what a digest reads.
+	Accounts   *accounts.Store
+	Practices  *practices.Store
+	Comments   *comments.Store
+	Moderation *moderation.Store
+	BaseURL    *url.URL
 	// Location is the operator's time zone; weeks run Monday to Monday in it.
 	Location *time.Location
 	// MailTo is the address for mailto: unsubscribe requests.
@@ -98,112 +106,37 @@ type week struct {
 	period    Period
 	from, to  time.Time
 	weeks     int
-	practices []*weekPractice
+	practices []*practices.Practice
 	featured  map[int64]string // practice id → note
-}
-
-type weekPractice struct {
-	id                   int64
-	title, summary, lang string
-	scope                practices.Scope
-	countries            []string
-	tags                 []int64
-	publishedAt          time.Time
 }
 
 func (r *Runner) loadWeek(ctx context.Context, p Period, weeks int) (*week, error) {
 	w := &week{period: p, to: p.End(r.Location), weeks: weeks, featured: map[int64]string{}}
 	w.from = w.to.AddDate(0, 0, -7*weeks)
-	from, to := db.FormatTime(w.from), db.FormatTime(w.to)
-	rows, err := r.DB.R.QueryContext(ctx, `SELECT id, title, summary, lang, scope, published_at FROM practices
-		WHERE status = 'published' AND hidden_at IS NULL AND published_at >= ? AND published_at < ? ORDER BY published_at DESC, id DESC`, from, to)
-	if err != nil {
+	var err error
+	if w.practices, err = r.Practices.PublishedBetween(ctx, w.from, w.to); err != nil {
 		return nil, err
 	}
-	byID := map[int64]*weekPractice{}
-	for rows.Next() {
-		var wp weekPractice
-		var at string
-		if err := rows.Scan(&wp.id, &wp.title, &wp.summary, &wp.lang, &wp.scope, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		wp.publishedAt, _ = db.ParseTime(at)
-		w.practices = append(w.practices, &wp)
-		byID[wp.id] = &wp
-	}
-	rows.Close()
 	// Featured picks of the window, whenever they were published.
-	rows, err = r.DB.R.QueryContext(ctx, `SELECT f.practice_id, f.note, p.title, p.summary, p.lang, p.scope, coalesce(p.published_at, '')
-		FROM features f JOIN practices p ON p.id = f.practice_id
-		WHERE f.featured_at >= ? AND f.featured_at < ? AND p.status = 'published' AND p.hidden_at IS NULL ORDER BY f.position`, from, to)
-	if err != nil {
-		return nil, err
+	picks, err := r.Moderation.FeaturedBetween(ctx, w.from, w.to)
+	if err != nil || len(picks) == 0 {
+		return w, err
 	}
-	for rows.Next() {
-		var wp weekPractice
-		var note, at string
-		if err := rows.Scan(&wp.id, &note, &wp.title, &wp.summary, &wp.lang, &wp.scope, &at); err != nil {
-			rows.Close()
+	var older []int64
+	for _, pk := range picks {
+		w.featured[pk.PracticeID] = pk.Note
+		if !slices.ContainsFunc(w.practices, func(p *practices.Practice) bool { return p.ID == pk.PracticeID }) {
+			older = append(older, pk.PracticeID)
+		}
+	}
+	if len(older) > 0 {
+		more, err := r.Practices.PublishedAmong(ctx, older)
+		if err != nil {
 			return nil, err
 		}
-		w.featured[wp.id] = note
-		if _, ok := byID[wp.id]; !ok {
-			wp.publishedAt, _ = db.ParseTime(at)
-			byID[wp.id] = &wp
-			w.practices = append(w.practices, &wp)
-		}
+		w.practices = append(w.practices, more...)
 	}
-	rows.Close()
-	if len(byID) == 0 {
-		return w, nil
-	}
-	ids := make([]any, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	rows, err = r.DB.R.QueryContext(ctx, `SELECT practice_id, country_code FROM practice_countries WHERE practice_id IN (`+in+`)`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var c string
-		if err := rows.Scan(&id, &c); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byID[id].countries = append(byID[id].countries, c)
-	}
-	rows.Close()
-	rows, err = r.DB.R.QueryContext(ctx, `SELECT practice_id, tag_id FROM practice_tags WHERE practice_id IN (`+in+`)`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, t int64
-		if err := rows.Scan(&id, &t); err != nil {
-			return nil, err
-		}
-		byID[id].tags = append(byID[id].tags, t)
-	}
-	return w, rows.Err()
-}
-
-// recipient is an account as the digest needs it.
-type recipient struct {
-	*accounts.Account
-	every int
-}
-
-func (r *Runner) viewer(ctx context.Context, a *accounts.Account) practices.Viewer {
-	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
-	if c, _ := r.Taxonomy.Country(ctx, a.CountryCode); c != nil {
-		v.Processes = c.Processes
-	}
-	return v
+	return w, nil
 }
 
 // names caches taxonomy names per language for a run.
@@ -216,10 +149,7 @@ func (r *Runner) namesIn(ctx context.Context, n *names, lang string) (map[string
 	if c, ok := n.countries[lang]; ok {
 		return c, n.tags[lang], nil
 	}
-	cs, err := r.Taxonomy.Countries(ctx, lang)
-	if err != nil {
-		return nil, nil, err
-	}
+	cs := r.Taxonomy.Countries(lang)
 	cm := map[string]string{}
 	for _, c := range cs {
 		cm[c.Code] = c.Name(lang)
@@ -237,15 +167,14 @@ func (r *Runner) abs(path string) string { return r.BaseURL.String() + path }
 // compose builds one person's digest for week w.
 func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *names) (*Content, error) {
 	lang := a.Lang
-	if lang == "" {
-		lang = "es"
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
 	}
 	countryNames, tagNames, err := r.namesIn(ctx, n, lang)
 	if err != nil {
 		return nil, err
 	}
-	v := r.viewer(ctx, a)
-	scopes := v.PublishedScopes()
+	v := practices.ViewerOf(a, r.Taxonomy)
 	c := &Content{Period: w.period.String(), From: w.from, To: w.to.Add(-time.Second),
 		ListURL: r.abs("/practices"), SettingsURL: r.abs("/settings/digest")}
 	var followTags []int64
@@ -270,13 +199,13 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 	}
 	rows.Close()
 	c.FollowsSome = len(followTags)+len(followCountries) > 0
-	item := func(p *weekPractice) Item {
-		it := Item{ID: p.id, Title: p.title, Summary: p.summary, Lang: p.lang, URL: r.abs(fmt.Sprintf("/practices/%d", p.id))}
-		for _, cc := range p.countries {
+	item := func(p *practices.Practice) Item {
+		it := Item{ID: p.ID, Title: p.Title, Summary: p.Summary, Lang: p.Lang, URL: r.abs(fmt.Sprintf("/practices/%d", p.ID))}
+		for _, cc := range p.Countries {
 			it.Countries = append(it.Countries, countryNames[cc])
 		}
 		slices.Sort(it.Countries)
-		for _, t := range p.tags {
+		for _, t := range p.Tags {
 			if tr, ok := tagNames[t]; ok {
 				it.Tags = append(it.Tags, tr.Label)
 			}
@@ -284,20 +213,20 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 		return it
 	}
 	for _, p := range w.practices {
-		if !slices.Contains(scopes, p.scope) {
+		if !v.CanSee(p) {
 			continue
 		}
-		if note, ok := w.featured[p.id]; ok {
+		if note, ok := w.featured[p.ID]; ok {
 			it := item(p)
 			it.Note = note
 			c.Featured = append(c.Featured, it)
 			continue
 		}
-		if p.publishedAt.Before(w.from) {
+		if p.PublishedAt.Before(w.from) {
 			continue // an older practice featured this week
 		}
-		if c.FollowsSome && !slices.ContainsFunc(p.tags, func(t int64) bool { return slices.Contains(followTags, t) }) &&
-			!slices.ContainsFunc(p.countries, func(cc string) bool { return slices.Contains(followCountries, cc) }) {
+		if c.FollowsSome && !slices.ContainsFunc(p.Tags, func(t int64) bool { return slices.Contains(followTags, t) }) &&
+			!slices.ContainsFunc(p.Countries, func(cc string) bool { return slices.Contains(followCountries, cc) }) {
 			continue
 		}
 		if len(c.Practices) < MaxPractices {
@@ -317,61 +246,31 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 // comments groups the window's new comments, by other people, on the
 // practices a wrote or follows and may still see.
 func (r *Runner) comments(ctx context.Context, a *accounts.Account, v practices.Viewer, w *week) ([]CommentGroup, error) {
-	scopes := v.PublishedScopes()
-	in := strings.TrimSuffix(strings.Repeat("?,", len(scopes)), ",")
-	args := []any{a.ID, a.ID}
-	for _, s := range scopes {
-		args = append(args, string(s))
+	titles, err := r.Practices.Watched(ctx, v)
+	if err != nil || len(titles) == 0 {
+		return nil, err
 	}
-	args = append(args, db.FormatTime(w.from), db.FormatTime(w.to), a.ID, MaxComments)
-	rows, err := r.DB.R.QueryContext(ctx, `SELECT p.id, p.title, count(*), count(DISTINCT c.author_id)
-		FROM (SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?) mine
-		JOIN practices p ON p.id = mine.id
-		JOIN comments c ON c.practice_id = p.id
-		WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.scope IN (`+in+`)
-		  AND c.created_at >= ? AND c.created_at < ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.author_id <> ?
-		GROUP BY p.id ORDER BY max(c.created_at) DESC LIMIT ?`, args...)
+	ids := slices.Collect(maps.Keys(titles))
+	acts, err := r.Comments.NewOn(ctx, ids, w.from, w.to, a.ID, MaxComments, MaxAuthorsNamed)
 	if err != nil {
 		return nil, err
 	}
-	var out []CommentGroup
-	var ids []int64
-	var people []int
-	for rows.Next() {
-		var g CommentGroup
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &g.Title, &g.Count, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		g.URL = r.abs(fmt.Sprintf("/practices/%d#comments", id))
-		out, ids, people = append(out, g), append(ids, id), append(people, n)
+	var people []int64
+	for _, act := range acts {
+		people = append(people, act.AuthorIDs...)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	names, err := r.Accounts.DisplayNames(ctx, people)
+	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		names, err := r.DB.R.QueryContext(ctx, `SELECT a.display_name FROM comments c JOIN accounts a ON a.id = c.author_id
-			WHERE c.practice_id = ? AND c.created_at >= ? AND c.created_at < ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.author_id <> ?
-			GROUP BY c.author_id ORDER BY min(c.id) LIMIT ?`, ids[i], db.FormatTime(w.from), db.FormatTime(w.to), a.ID, MaxAuthorsNamed)
-		if err != nil {
-			return nil, err
+	out := make([]CommentGroup, 0, len(acts))
+	for _, act := range acts {
+		g := CommentGroup{Title: titles[act.PracticeID], URL: r.abs(fmt.Sprintf("/practices/%d#comments", act.PracticeID)), Count: act.Count}
+		for _, id := range act.AuthorIDs {
+			g.Authors = append(g.Authors, names[id])
 		}
-		for names.Next() {
-			var name string
-			if err := names.Scan(&name); err != nil {
-				names.Close()
-				return nil, err
-			}
-			out[i].Authors = append(out[i].Authors, name)
-		}
-		names.Close()
-		if err := names.Err(); err != nil {
-			return nil, err
-		}
-		out[i].MoreAuthors = people[i] - len(out[i].Authors)
+		g.MoreAuthors = act.People - len(g.Authors)
+		out = append(out, g)
 	}
 	return out, nil
 }
@@ -381,8 +280,8 @@ func (r *Runner) comments(ctx context.Context, a *accounts.Account, v practices.
 func (r *Runner) message(a *accounts.Account, c *Content, token string) (mail.Message, error) {
 	c.UnsubURL = r.abs("/unsubscribe/" + token)
 	lang := a.Lang
-	if lang == "" {
-		lang = "es"
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
 	}
 	m, err := r.Composer.Compose("digest", lang, a.Email, a.DisplayName, map[string]any{"digest": c, "name": a.DisplayName, "period": c.Period, "footer": "digest.footer"})
 	if err != nil {
@@ -434,15 +333,15 @@ var ErrInjected = errors.New("digest: injected failure")
 // after a crash, or two runs at once, send each digest once.
 func (r *Runner) Run(ctx context.Context, p Period, opt Options) (Summary, error) {
 	sum := Summary{Period: p.String()}
-	var total int
-	if err := r.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL`).Scan(&total); err != nil {
+	total, err := r.Accounts.CountDigestRecipients(ctx)
+	if err != nil {
 		return sum, err
 	}
 	weeks := map[int]*week{}
 	n := &names{countries: map[string]map[string]string{}, tags: map[string]map[int64]*taxonomy.TagRef{}}
 	var after int64
 	for {
-		batch, err := r.batch(ctx, after)
+		batch, err := r.Accounts.DigestRecipients(ctx, after, 500)
 		if err != nil {
 			return sum, err
 		}
@@ -458,16 +357,16 @@ func (r *Runner) Run(ctx context.Context, p Period, opt Options) (Summary, error
 			if opt.Progress != nil && sum.Recipients%100 == 0 {
 				opt.Progress(sum.Recipients, total)
 			}
-			if !p.Due(rc.every) {
+			if !p.Due(rc.Every) {
 				sum.NotDue++
 				continue
 			}
-			w, ok := weeks[rc.every]
+			w, ok := weeks[rc.Every]
 			if !ok {
-				if w, err = r.loadWeek(ctx, p, rc.every); err != nil {
+				if w, err = r.loadWeek(ctx, p, rc.Every); err != nil {
 					return sum, err
 				}
-				weeks[rc.every] = w
+				weeks[rc.Every] = w
 			}
 			outcome, err := r.one(ctx, rc.Account, w, n, opt.DryRun)
 			if err != nil {
@@ -497,25 +396,6 @@ func (r *Runner) Run(ctx context.Context, p Period, opt Options) (Summary, error
 	r.Log.Info("digest run", "period", sum.Period, "recipients", sum.Recipients, "queued", sum.Queued, "empty", sum.Empty,
 		"already_done", sum.Done, "not_due", sum.NotDue, "failed", sum.Failed, "dry_run", opt.DryRun)
 	return sum, nil
-}
-
-func (r *Runner) batch(ctx context.Context, after int64) ([]recipient, error) {
-	rows, err := r.DB.R.QueryContext(ctx, `SELECT id, email, display_name, role, coalesce(country_code, ''), lang, digest_every FROM accounts
-		WHERE id > ? AND status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL ORDER BY id LIMIT 500`, after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []recipient
-	for rows.Next() {
-		a := &accounts.Account{Status: accounts.Active}
-		rc := recipient{Account: a}
-		if err := rows.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Lang, &rc.every); err != nil {
-			return nil, err
-		}
-		out = append(out, rc)
-	}
-	return out, rows.Err()
 }
 
 // one handles one account: "queued", "empty" or "done".
@@ -581,11 +461,11 @@ func (r *Runner) one(ctx context.Context, a *accounts.Account, w *week, n *names
 // without recording or sending anything. The unsubscribe link in it is
 // not a working one.
 func (r *Runner) Preview(ctx context.Context, a *accounts.Account, p Period) (mail.Message, *Content, error) {
-	every := 1
-	if err := r.DB.R.QueryRowContext(ctx, `SELECT digest_every FROM accounts WHERE id = ?`, a.ID).Scan(&every); err != nil {
+	choice, err := r.Accounts.DigestChoiceOf(ctx, a.ID)
+	if err != nil {
 		return mail.Message{}, nil, err
 	}
-	w, err := r.loadWeek(ctx, p, every)
+	w, err := r.loadWeek(ctx, p, choice.Every)
 	if err != nil {
 		return mail.Message{}, nil, err
 	}
@@ -617,8 +497,7 @@ func (r *Runner) Unsubscribe(ctx context.Context, token string) (int64, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE digest_deliveries SET unsubscribed_at = ? WHERE unsub_token_hash = ?`, db.FormatTime(r.Clock.Now()), tokens.Hash(token)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE accounts SET digest_enabled = 0 WHERE id = ?`, account)
-		return err
+		return accounts.StopDigest(ctx, tx, account)
 	})
 	return account, err
 }
@@ -639,9 +518,7 @@ func (r *Runner) MarkUndeliverable(ctx context.Context, q *mail.Queued, cause er
 	if q.Kind != "digest" {
 		return
 	}
-	_, err := r.DB.W.ExecContext(ctx, `UPDATE accounts SET undeliverable_at = ?, undeliverable_reason = ? WHERE email = ? AND undeliverable_at IS NULL`,
-		db.FormatTime(r.Clock.Now()), truncate(cause.Error(), 500), q.To)
-	if err != nil {
+	if err := r.Accounts.MarkUndeliverable(ctx, q.To, truncate(cause.Error(), 500)); err != nil {
 		r.Log.Error("mark undeliverable", "err", err)
 		return
 	}

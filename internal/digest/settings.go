@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"puente/internal/accounts"
 	"puente/internal/apperr"
 )
 
@@ -25,10 +26,11 @@ func (s *Settings) HasCountry(code string) bool { return slices.Contains(s.Count
 
 // Load reads an account's settings.
 func (r *Runner) Load(ctx context.Context, accountID int64) (*Settings, error) {
-	s := &Settings{}
-	if err := r.DB.R.QueryRowContext(ctx, `SELECT digest_enabled, digest_every FROM accounts WHERE id = ?`, accountID).Scan(&s.Enabled, &s.Every); err != nil {
+	c, err := r.Accounts.DigestChoiceOf(ctx, accountID)
+	if err != nil {
 		return nil, err
 	}
+	s := &Settings{Enabled: c.Enabled, Every: c.Every}
 	rows, err := r.DB.R.QueryContext(ctx, `SELECT tag_id FROM follow_tags WHERE account_id = ? ORDER BY tag_id`, accountID)
 	if err != nil {
 		return nil, err
@@ -98,7 +100,7 @@ func (r *Runner) Save(ctx context.Context, accountID int64, f Form, countryExist
 		return s, errs, nil
 	}
 	err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET digest_enabled = ?, digest_every = ? WHERE id = ?`, s.Enabled, s.Every, accountID); err != nil {
+		if err := accounts.SetDigestChoice(ctx, tx, accountID, accounts.DigestChoice{Enabled: s.Enabled, Every: s.Every}); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM follow_tags WHERE account_id = ?`, accountID); err != nil {

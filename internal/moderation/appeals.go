@@ -129,14 +129,14 @@ func (s *Store) FileAppeal(ctx context.Context, author *accounts.Account, logID 
 	return s.GetAppeal(ctx, id)
 }
 
-const appealColumns = `ap.id, ap.log_id, ap.target_type, ap.target_id, ap.author_id, a.display_name, ap.message, ap.created_at,
+const appealColumns = `ap.id, ap.log_id, ap.target_type, ap.target_id, ap.author_id, ap.message, ap.created_at,
 	coalesce(ap.resolved_at, ''), coalesce(ap.resolved_by, 0), coalesce(ap.outcome, ''), ap.response`
 
 func (s *Store) scanAppeal(ctx context.Context, r interface{ Scan(...any) error }) (*Appeal, error) {
 	var a Appeal
 	var logID int64
 	var created, resolved string
-	if err := r.Scan(&a.ID, &logID, &a.Target.Type, &a.Target.ID, &a.AuthorID, &a.AuthorName, &a.Message, &created, &resolved,
+	if err := r.Scan(&a.ID, &logID, &a.Target.Type, &a.Target.ID, &a.AuthorID, &a.Message, &created, &resolved,
 		&a.ResolvedBy, &a.Outcome, &a.Response); err != nil {
 		return nil, err
 	}
@@ -146,12 +146,17 @@ func (s *Store) scanAppeal(ctx context.Context, r interface{ Scan(...any) error 
 	if a.Log, err = modlog.Get(ctx, s.DB.R, logID); err != nil {
 		return nil, err
 	}
+	names, err := s.Accounts.DisplayNames(ctx, []int64{a.AuthorID, a.Log.ActorID})
+	if err != nil {
+		return nil, err
+	}
+	a.AuthorName, a.Log.ActorName = names[a.AuthorID], names[a.Log.ActorID]
 	return &a, nil
 }
 
 // GetAppeal returns one appeal.
 func (s *Store) GetAppeal(ctx context.Context, id int64) (*Appeal, error) {
-	a, err := s.scanAppeal(ctx, s.DB.R.QueryRowContext(ctx, `SELECT `+appealColumns+` FROM appeals ap JOIN accounts a ON a.id = ap.author_id WHERE ap.id = ?`, id))
+	a, err := s.scanAppeal(ctx, s.DB.R.QueryRowContext(ctx, `SELECT `+appealColumns+` FROM appeals ap WHERE ap.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
@@ -160,7 +165,7 @@ func (s *Store) GetAppeal(ctx context.Context, id int64) (*Appeal, error) {
 
 // AppealQueue lists open appeals, oldest first, with what they concern.
 func (s *Store) AppealQueue(ctx context.Context) ([]*Appeal, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+appealColumns+` FROM appeals ap JOIN accounts a ON a.id = ap.author_id
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+appealColumns+` FROM appeals ap
 		WHERE ap.resolved_at IS NULL ORDER BY ap.created_at, ap.id`)
 	if err != nil {
 		return nil, err
@@ -240,7 +245,7 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 			return err
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: a.Target.Type, TargetID: a.Target.ID,
-			CountryCode: it.country, Reason: response}); err != nil {
+			PracticeID: it.practice, CountryCode: it.country, Reason: response}); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Notice{To: a.AuthorID, Kind: "appeal_resolved", Data: map[string]any{"title": it.label, "outcome": outcome,

@@ -65,20 +65,10 @@ func (s *Store) Flag(ctx context.Context, v practices.Viewer, t Target, reason, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // moderators were told about this item already
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM accounts WHERE notify_flags = 1 AND status = 'active' AND role IN ('moderator', 'admin')`)
+		mods, err := accounts.FlagWatchers(ctx, tx)
 		if err != nil {
 			return err
 		}
-		var mods []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			mods = append(mods, id)
-		}
-		rows.Close()
 		for _, m := range mods {
 			if err := s.notify(ctx, tx, Notice{To: m, Kind: "flag_notice", Data: map[string]any{"title": it.label, "reason": reason,
 				"practice": it.practice, "type": t.Type}}); err != nil {
@@ -161,13 +151,7 @@ func (s *Store) FlagQueue(ctx context.Context) ([]*FlagGroup, error) {
 				return err
 			}
 			g.PracticeID, g.Label, g.Hidden = it.practice, it.label, it.hidden
-			if g.Target.Type == "comment" {
-				var body string
-				if err := tx.QueryRowContext(ctx, `SELECT body_html FROM comments WHERE id = ?`, g.Target.ID).Scan(&body); err != nil {
-					return err
-				}
-				g.Excerpt = body
-			}
+			g.Excerpt = it.excerpt
 		}
 		return nil
 	})
@@ -195,7 +179,7 @@ func (s *Store) DismissFlags(ctx context.Context, actor *accounts.Account, t Tar
 			return apperr.New(apperr.Conflict, "moderation.already_done")
 		}
 		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.FlagsDismissed, TargetType: t.Type, TargetID: t.ID,
-			CountryCode: it.country, Reason: sanitize.Plain(reason)})
+			PracticeID: it.practice, CountryCode: it.country, Reason: sanitize.Plain(reason)})
 		return err
 	})
 }
@@ -223,9 +207,12 @@ func (c Counts) Total() int { return c.Review + c.Flags + c.Appeals }
 // QueueCounts counts what waits for moderators.
 func (s *Store) QueueCounts(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.DB.R.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM practices WHERE status = 'submitted'),
+	var err error
+	if c.Review, err = practices.CountSubmitted(ctx, s.DB.R); err != nil {
+		return c, err
+	}
+	err = s.DB.R.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM (SELECT DISTINCT target_type, target_id FROM flags WHERE resolved_at IS NULL)),
-		(SELECT count(*) FROM appeals WHERE resolved_at IS NULL)`).Scan(&c.Review, &c.Flags, &c.Appeals)
+		(SELECT count(*) FROM appeals WHERE resolved_at IS NULL)`).Scan(&c.Flags, &c.Appeals)
 	return c, err
 }

@@ -20,7 +20,6 @@ import (
 	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
-	"puente/internal/search"
 )
 
 // Notice is an email to one account about a moderation decision.
@@ -34,6 +33,7 @@ type Notice struct {
 type Store struct {
 	DB        *db.DB
 	Clock     clock.Clock
+	Accounts  *accounts.Store
 	Practices *practices.Store
 	Comments  *comments.Store
 	// Notify queues an email inside the action's transaction.
@@ -128,7 +128,7 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 		if err := practices.Transition(ctx, tx, now, id, to, stamp, practices.Submitted); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE practices SET review_note = ?, reviewed_revision = revision WHERE id = ?`, note, id); err != nil {
+		if err := practices.SetReviewNote(ctx, tx, id, note); err != nil {
 			return err
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "practice", TargetID: id,
@@ -315,6 +315,7 @@ type item struct {
 	label    string
 	hidden   bool
 	practice int64
+	excerpt  string // a comment's HTML
 }
 
 func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
@@ -334,7 +335,7 @@ func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &item{authorID: c.AuthorID, country: c.AuthorCC, label: p.Title, hidden: c.Hidden(), practice: p.ID}, nil
+		return &item{authorID: c.AuthorID, country: c.AuthorCC, label: p.Title, hidden: c.Hidden(), practice: p.ID, excerpt: c.HTML}, nil
 	}
 	return nil, apperr.New(apperr.NotFound, "error.not_found")
 }
@@ -378,9 +379,9 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 	if it.hidden == hide {
 		return 0, apperr.New(apperr.Conflict, "moderation.already_done")
 	}
-	var hiddenAt any
+	var hiddenAt time.Time
 	if hide {
-		hiddenAt = db.FormatTime(now)
+		hiddenAt = now
 	}
 	var action string
 	switch t.Type {
@@ -392,24 +393,13 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 				return 0, err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE practices SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, t.ID)
+		err = practices.SetHidden(ctx, tx, t.ID, hiddenAt, reason)
 	case "comment":
 		action = modlog.RestoreComment
-		delta := 1
 		if hide {
-			action, delta = modlog.HideComment, -1
+			action = modlog.HideComment
 		}
-		var deleted sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT deleted_at FROM comments WHERE id = ?`, t.ID).Scan(&deleted); err != nil {
-			return 0, err
-		}
-		if _, err = tx.ExecContext(ctx, `UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, t.ID); err == nil && !deleted.Valid {
-			_, err = tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + ? WHERE id = ?`, delta, it.practice)
-		}
-		if err == nil {
-			// A hidden comment's words leave the search index.
-			err = search.Index(ctx, tx, it.practice)
-		}
+		err = s.Comments.SetHidden(ctx, tx, t.ID, hiddenAt, reason)
 	}
 	if err != nil {
 		return 0, err
@@ -421,5 +411,59 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 		}
 	}
 	return modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: t.Type, TargetID: t.ID,
-		CountryCode: it.country, Reason: reason, ReasonPrivate: private})
+		PracticeID: it.practice, CountryCode: it.country, Reason: reason, ReasonPrivate: private})
+}
+
+// Pick is a practice featured in a period, with the moderators' note.
+type Pick struct {
+	PracticeID int64
+	Note       string
+}
+
+// FeaturedBetween returns the practices featured in [from, to), in the
+// featured list's order.
+func (s *Store) FeaturedBetween(ctx context.Context, from, to time.Time) ([]Pick, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT practice_id, note FROM features WHERE featured_at >= ? AND featured_at < ? ORDER BY position`,
+		db.FormatTime(from), db.FormatTime(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Pick
+	for rows.Next() {
+		var p Pick
+		if err := rows.Scan(&p.PracticeID, &p.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Log returns the log entries f selects, newest first, with their actors'
+// names, and whether more follow.
+func (s *Store) Log(ctx context.Context, f modlog.Filter) ([]*modlog.Entry, bool, error) {
+	entries, more, err := modlog.List(ctx, s.DB.R, f)
+	if err != nil {
+		return nil, false, err
+	}
+	names, err := s.Accounts.DisplayNames(ctx, modlog.ActorIDs(entries))
+	if err != nil {
+		return nil, false, err
+	}
+	for _, e := range entries {
+		e.ActorName = names[e.ActorID]
+	}
+	return entries, more, nil
+}
+
+// LogEntry returns one log entry with its actor's name.
+func (s *Store) LogEntry(ctx context.Context, id int64) (*modlog.Entry, error) {
+	e, err := modlog.Get(ctx, s.DB.R, id)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.Accounts.DisplayNames(ctx, []int64{e.ActorID})
+	e.ActorName = names[e.ActorID]
+	return e, err
 }

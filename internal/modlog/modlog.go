@@ -6,6 +6,7 @@ package modlog
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -47,13 +48,17 @@ var Actions = []string{Publish, SendBack, Reject, Feature, Unfeature, Reorder, H
 
 // Entry is one logged action.
 type Entry struct {
-	ID            int64
-	At            time.Time
-	ActorID       int64
-	ActorName     string
-	Action        string
-	TargetType    string // practice, comment, account, invitation, meeting, tag
-	TargetID      int64
+	ID      int64
+	At      time.Time
+	ActorID int64
+	// ActorName is filled by the reader from the accounts' owner.
+	ActorName  string
+	Action     string
+	TargetType string // practice, comment, account, invitation, meeting, tag
+	TargetID   int64
+	// PracticeID is the practice the entry is about: its target, or the
+	// practice of the comment it targets.
+	PracticeID    int64
 	CountryCode   string // the item's country, for filtering
 	Reason        string
 	ReasonPrivate bool
@@ -63,12 +68,20 @@ type Entry struct {
 // Record appends an entry inside tx, so the log holds exactly the actions
 // that happened. It returns the entry's id.
 func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, error) {
-	var actor any
+	var actor, practice any
 	if e.ActorID != 0 {
 		actor = e.ActorID
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, country_code, reason, reason_private, details)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.FormatTime(at), actor, e.Action, e.TargetType, e.TargetID, e.CountryCode, e.Reason, e.ReasonPrivate, e.Details)
+	switch {
+	case e.TargetType == "practice":
+		practice = e.TargetID
+	case e.PracticeID != 0:
+		practice = e.PracticeID
+	case e.TargetType == "comment":
+		return 0, fmt.Errorf("modlog: an entry about comment %d must name its practice", e.TargetID)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, practice_id, country_code, reason, reason_private, details)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.FormatTime(at), actor, e.Action, e.TargetType, e.TargetID, practice, e.CountryCode, e.Reason, e.ReasonPrivate, e.Details)
 	if err != nil {
 		return 0, err
 	}
@@ -77,8 +90,7 @@ func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, erro
 
 // TargetPractice is the SQL for the practice a log row aliased l is about:
 // its target, or the practice of the comment it targets; NULL otherwise.
-const TargetPractice = `(CASE l.target_type WHEN 'practice' THEN l.target_id
-	WHEN 'comment' THEN (SELECT c.practice_id FROM comments c WHERE c.id = l.target_id) END)`
+const TargetPractice = `l.practice_id`
 
 // Filter narrows the log.
 type Filter struct {
@@ -95,7 +107,7 @@ type Filter struct {
 }
 
 // List returns entries matching f, newest first, and whether more follow.
-func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
+func List(ctx context.Context, q db.Querier, f Filter) ([]*Entry, bool, error) {
 	var where []string
 	var args []any
 	if f.Action != "" {
@@ -136,9 +148,9 @@ func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
 	if len(where) > 0 {
 		sqlWhere = "WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := q.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.display_name, ''), l.action, l.target_type, l.target_id,
+	rows, err := q.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), l.action, l.target_type, l.target_id,
 			l.country_code, l.reason, l.reason_private, l.details
-		FROM moderation_log l LEFT JOIN accounts a ON a.id = l.actor_id `+sqlWhere+` ORDER BY l.id DESC LIMIT ?`, append(args, limit+1)...)
+		FROM moderation_log l `+sqlWhere+` ORDER BY l.id DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -147,7 +159,7 @@ func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
 	for rows.Next() {
 		var e Entry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details); err != nil {
 			return nil, false, err
 		}
 		e.At, _ = db.ParseTime(at)
@@ -160,16 +172,25 @@ func List(ctx context.Context, q *sql.DB, f Filter) ([]*Entry, bool, error) {
 	return out, more, rows.Err()
 }
 
+// ActorIDs lists the actors of es, for their names.
+func ActorIDs(es []*Entry) []int64 {
+	ids := make([]int64, 0, len(es))
+	for _, e := range es {
+		if e.ActorID != 0 {
+			ids = append(ids, e.ActorID)
+		}
+	}
+	return ids
+}
+
 // Get returns one entry.
-func Get(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, id int64) (*Entry, error) {
+func Get(ctx context.Context, q db.Querier, id int64) (*Entry, error) {
 	var e Entry
 	var at string
-	err := q.QueryRowContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), coalesce(a.display_name, ''), l.action, l.target_type, l.target_id,
+	err := q.QueryRowContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), l.action, l.target_type, l.target_id,
 			l.country_code, l.reason, l.reason_private, l.details
-		FROM moderation_log l LEFT JOIN accounts a ON a.id = l.actor_id WHERE l.id = ?`, id).
-		Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details)
+		FROM moderation_log l WHERE l.id = ?`, id).
+		Scan(&e.ID, &at, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details)
 	if err != nil {
 		return nil, err
 	}

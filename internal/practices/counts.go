@@ -3,63 +3,50 @@ package practices
 import (
 	"context"
 	"fmt"
-	"sync"
+	"strings"
+
+	"puente/internal/cache"
 )
 
-// countCache keeps counts over the published practices (a list's total,
-// counts per tag and per country) for as long as list_version, which
-// triggers bump on every change that could alter them, stays the same.
-// Counting 100,000 practices on every page view is the cost it removes.
-//
-// A count is stored with the version read before it was computed, so a
-// write that lands in between only makes the entry look older than it is;
-// an entry is never served after a change. Keys hold the query and its
-// arguments, so viewers with different scopes never share an entry.
-type countCache struct {
-	mu      sync.Mutex
-	entries map[string]countEntry
+// Counts over the published practices (a list's total, counts per tag and
+// per country) are kept while the lists topic stays the same: counting
+// 100,000 practices on every page view is the cost this removes. Keys hold
+// the query and its arguments, so viewers with different scopes never
+// share an entry.
+type countKey struct {
+	query string
+	args  string
 }
 
-type countEntry struct {
-	version int64
-	value   any
+func keyOf(query string, args []any) countKey {
+	var b strings.Builder
+	for _, a := range args {
+		fmt.Fprintf(&b, "%T:%v\x00", a, a)
+	}
+	return countKey{query, b.String()}
 }
 
-// maxCountEntries bounds the memory: when full, the cache starts over.
-const maxCountEntries = 4096
-
-func (s *Store) listVersion(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT n FROM list_version WHERE id = 1`).Scan(&n)
-	return n, err
-}
+// maxCountBytes bounds the memory the counts take.
+const maxCountBytes = 4 << 20
 
 // cachedCount returns the value compute gives for key, computing it only
 // when the lists changed since it was last computed.
-func cachedCount[T any](ctx context.Context, s *Store, key string, compute func() (T, error)) (T, error) {
-	var zero T
-	version, err := s.listVersion(ctx)
+func cachedCount[T any](ctx context.Context, s *Store, key countKey, compute func() (T, error)) (T, error) {
+	s.countsOnce.Do(func() {
+		s.counts = cache.New[countKey](s.Versions, maxCountBytes, func(v any) int {
+			switch m := v.(type) {
+			case map[int64]int:
+				return 256 + 64*len(m)
+			case map[string]int:
+				return 256 + 64*len(m)
+			}
+			return 256
+		})
+	})
+	v, err := s.counts.Get(ctx, key, []cache.Topic{cache.Lists}, func() (any, error) { return compute() })
 	if err != nil {
+		var zero T
 		return zero, err
 	}
-	c := &s.counts
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && e.version == version {
-		return e.value.(T), nil
-	}
-	v, err := compute()
-	if err != nil {
-		return zero, err
-	}
-	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= maxCountEntries {
-		c.entries = map[string]countEntry{}
-	}
-	c.entries[key] = countEntry{version, v}
-	c.mu.Unlock()
-	return v, nil
+	return v.(T), nil
 }
-
-func countKey(query string, args []any) string { return fmt.Sprintf("%s\x00%#v", query, args) }

@@ -6,6 +6,10 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"time"
+
+	"puente/db"
+	"puente/internal/search"
 )
 
 // Sort orders of the list.
@@ -107,7 +111,7 @@ func filterWhereAs(v Viewer, f Filter, correlated bool) (string, []any) {
 // the lists have not changed.
 func (s *Store) countWhere(ctx context.Context, where string, args []any) (int, error) {
 	q := `SELECT count(*) FROM practices p WHERE ` + where
-	return cachedCount(ctx, s, countKey(q, args), func() (n int, err error) {
+	return cachedCount(ctx, s, keyOf(q, args), func() (n int, err error) {
 		err = s.DB.R.QueryRowContext(ctx, q, args...).Scan(&n)
 		return n, err
 	})
@@ -232,7 +236,7 @@ func (s *Store) CountByCountry(ctx context.Context, v Viewer) (map[string]int, e
 func countBy[K comparable](ctx context.Context, s *Store, v Viewer, q string) (map[K]int, error) {
 	where, args := listWhere(v)
 	q = strings.Replace(q, "%s", where, 1)
-	m, err := cachedCount(ctx, s, countKey(q, args), func() (map[K]int, error) { return groupCount[K](ctx, s, q, args) })
+	m, err := cachedCount(ctx, s, keyOf(q, args), func() (map[K]int, error) { return groupCount[K](ctx, s, q, args) })
 	return maps.Clone(m), err // the cached map stays the cache's
 }
 
@@ -318,4 +322,51 @@ func (s *Store) Following(ctx context.Context, v Viewer, id int64) (bool, error)
 	var n int
 	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM practice_follows WHERE account_id = ? AND practice_id = ?`, v.AccountID, id).Scan(&n)
 	return n > 0, err
+}
+
+// PublishedBetween returns the practices published in [from, to) and not
+// hidden, newest first, with their countries and tags: what a digest may
+// offer, before each reader's scope (Viewer.CanSee) narrows it.
+func (s *Store) PublishedBetween(ctx context.Context, from, to time.Time) ([]*Practice, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.published_at >= ? AND p.published_at < ?
+		ORDER BY p.published_at DESC, p.id DESC`, db.FormatTime(from), db.FormatTime(to))
+	if err != nil {
+		return nil, err
+	}
+	return s.collect(ctx, rows)
+}
+
+// PublishedAmong returns those of the practices ids that are published
+// and not hidden.
+func (s *Store) PublishedAmong(ctx context.Context, ids []int64) ([]*Practice, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.id IN (SELECT value FROM json_each(?)) AND p.status = 'published' AND p.hidden_at IS NULL`, search.JSONList(ids))
+	if err != nil {
+		return nil, err
+	}
+	return s.collect(ctx, rows)
+}
+
+// Watched returns the titles, by id, of the published practices v may see
+// that v wrote or follows.
+func (s *Store) Watched(ctx context.Context, v Viewer) (map[int64]string, error) {
+	where, args := listWhere(v)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.id, p.title FROM practices p
+		WHERE p.id IN (SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?)
+		AND `+where, append([]any{v.AccountID, v.AccountID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var title string
+		if err := rows.Scan(&id, &title); err != nil {
+			return nil, err
+		}
+		out[id] = title
+	}
+	return out, rows.Err()
 }

@@ -128,6 +128,21 @@ type Viewer struct {
 	Processes []string
 }
 
+// Countries tells which processes a member state belongs to (the
+// taxonomy, read at start-up).
+type Countries interface {
+	ProcessesOf(code string) []string
+}
+
+// ViewerOf is account a as the visibility rule sees them; nil is a
+// visitor. It is the one way a Viewer is made from an account.
+func ViewerOf(a *accounts.Account, countries Countries) Viewer {
+	if a == nil {
+		return Viewer{}
+	}
+	return Viewer{AccountID: a.ID, Role: a.Role, Processes: countries.ProcessesOf(a.CountryCode)}
+}
+
 // Staff reports whether the viewer moderates: staff see every practice
 // past the draft stage, in every scope.
 func (v Viewer) Staff() bool { return v.Role.AtLeast(accounts.Moderator) }

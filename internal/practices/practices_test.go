@@ -3,7 +3,10 @@ package practices_test
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,8 +15,10 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/app"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/config"
 	"puente/internal/dbtest"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
@@ -38,8 +43,20 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	c := clock.NewFake(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC))
-	return &env{db: d, clock: c, acc: accounts.NewStore(d, c, accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}),
-		store: &practices.Store{DB: d, Clock: c}, tax: &taxonomy.Store{DB: d}}
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	cfg := config.Register(fs, func(string) string { return "" })
+	if err := fs.Parse([]string{"--data", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, d, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		app.Options{Clock: c, HashParams: &accounts.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{db: d, clock: c, acc: a.Accounts, store: a.Practices, tax: a.Taxonomy}
 }
 
 func (e *env) account(t *testing.T, email string, role accounts.Role, cc string) (*accounts.Account, practices.Viewer) {
@@ -48,11 +65,7 @@ func (e *env) account(t *testing.T, email string, role accounts.Role, cc string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
-	if c, _ := e.tax.Country(context.Background(), cc); c != nil {
-		v.Processes = c.Processes
-	}
-	return a, v
+	return a, practices.ViewerOf(a, e.tax)
 }
 
 func form(title string, countries []string, scope string, tags ...string) practices.Form {
@@ -396,7 +409,7 @@ func TestCountsFollowEveryChange(t *testing.T) {
 	check("three published", 3)
 
 	version := func() int64 {
-		return dbtest.Int(t, e.db.R, `SELECT n FROM list_version`)
+		return dbtest.Int(t, e.db.R, `SELECT n FROM versions WHERE topic = 'lists'`)
 	}
 	before := version()
 	if n := dbtest.Exec(t, e.db.W, `UPDATE practices SET comment_count = comment_count + 1 WHERE id = ?`, a.ID); n != 1 {

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/cache"
 	"puente/internal/clock"
 	"puente/internal/sanitize"
 	"puente/internal/search"
@@ -21,8 +23,12 @@ import (
 type Store struct {
 	DB    *db.DB
 	Clock clock.Clock
+	Index *search.Indexer
+	// Versions stamp the counts over published practices kept in memory.
+	Versions *cache.Versions
 
-	counts countCache
+	countsOnce sync.Once
+	counts     *cache.Cache[countKey, any]
 }
 
 // ErrNotFound answers both "no such practice" and "not yours to see", so
@@ -227,7 +233,7 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, id int64, editor i
 		id, p.Revision, editor, now, p.Status, string(snap)); err != nil {
 		return err
 	}
-	return search.Index(ctx, tx, id)
+	return s.Index.Index(ctx, tx, id)
 }
 
 // Create saves a new draft by author from a validated form.
@@ -410,3 +416,125 @@ func (s *Store) RevisionSnapshot(ctx context.Context, id int64, number int) (*Sn
 
 // SnapshotOf is the content of p as a revision would store it.
 func SnapshotOf(p *Practice) Snapshot { return snapshotOf(p) }
+
+// AdjustCommentCount adds delta to practice id's count of visible
+// comments inside the caller's transaction (a comment posted, deleted,
+// hidden or restored).
+func (s *Store) AdjustCommentCount(ctx context.Context, tx db.Querier, id int64, delta int) error {
+	if delta != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE practices SET comment_count = comment_count + ? WHERE id = ?`, delta, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reindex rewrites practice id's search row inside the caller's
+// transaction.
+func (s *Store) Reindex(ctx context.Context, tx db.Querier, id int64) error {
+	return s.Index.Index(ctx, tx, id)
+}
+
+// SearchDoc reads what the search index holds of practice id, with the
+// codes of its countries, for the indexer.
+func SearchDoc(ctx context.Context, q db.Querier, id int64) (search.Doc, []string, bool, error) {
+	var d search.Doc
+	var institutions, partners string
+	d.Sections = make([]string, 5)
+	err := q.QueryRowContext(ctx, `SELECT title, summary, institutions, partners,
+		context_html, actions_html, results_html, lessons_html, adoption_html FROM practices WHERE id = ?`, id).
+		Scan(&d.Title, &d.Summary, &institutions, &partners, &d.Sections[0], &d.Sections[1], &d.Sections[2], &d.Sections[3], &d.Sections[4])
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, nil, false, nil
+	}
+	if err != nil {
+		return d, nil, false, err
+	}
+	d.Places = institutions + " " + partners
+	codes, err := countryCodes(ctx, q, id)
+	return d, codes, true, err
+}
+
+func countryCodes(ctx context.Context, q db.Querier, id int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT country_code FROM practice_countries WHERE practice_id = ? ORDER BY country_code`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// IDsAfter returns up to n practice ids above after, in order.
+func IDsAfter(ctx context.Context, q db.Querier, after int64, n int) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM practices WHERE id > ? ORDER BY id LIMIT ?`, after, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// SetReviewNote records a moderator's note on the revision just decided,
+// inside the caller's transaction.
+func SetReviewNote(ctx context.Context, tx db.Querier, id int64, note string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE practices SET review_note = ?, reviewed_revision = revision WHERE id = ?`, note, id)
+	return err
+}
+
+// SetHidden hides practice id with a reason (at is when) or, with a zero
+// at, makes it visible again, inside the caller's transaction.
+func SetHidden(ctx context.Context, tx db.Querier, id int64, at time.Time, reason string) error {
+	var hiddenAt any
+	if !at.IsZero() {
+		hiddenAt = db.FormatTime(at)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE practices SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, id)
+	return err
+}
+
+// CountSubmitted counts the practices waiting for review.
+func CountSubmitted(ctx context.Context, q db.Querier) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM practices WHERE status = 'submitted'`).Scan(&n)
+	return n, err
+}
+
+// IDByTitle returns the id of the first practice titled title, or 0.
+func (s *Store) IDByTitle(ctx context.Context, title string) (int64, error) {
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM practices WHERE title = ? ORDER BY id LIMIT 1`, title).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// Backdate moves a just-published practice's history to have been
+// published at at (written a week before, submitted two days before), for
+// seeded demonstration data.
+func (s *Store) Backdate(ctx context.Context, id int64, at time.Time) error {
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE practices SET created_at = ?, updated_at = ?, submitted_at = ?, published_at = ? WHERE id = ?`,
+			db.FormatTime(at.AddDate(0, 0, -7)), db.FormatTime(at), db.FormatTime(at.AddDate(0, 0, -2)), db.FormatTime(at), id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE practice_revisions SET created_at = ? WHERE practice_id = ?`, db.FormatTime(at.AddDate(0, 0, -7)), id)
+		return err
+	})
+}

@@ -12,57 +12,71 @@ import (
 	"puente/internal/sanitize"
 )
 
-type execQuerier interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
+// Doc is what the index holds of one practice, as its owner reads it.
+type Doc struct {
+	Title, Summary string
+	// Sections are the rich-text sections, sanitised HTML.
+	Sections []string
+	// Places names the practice's countries (in every language), its
+	// institutions and partners.
+	Places string
+}
+
+// Source reads, inside the caller's transaction, what the index is made
+// of from the tables' owners: the practices and their comments.
+type Source struct {
+	// Practice returns practice id, or false when there is none.
+	Practice func(ctx context.Context, q db.Querier, id int64) (Doc, bool, error)
+	// Comments returns the visible comments of a practice, oldest first,
+	// as sanitised HTML.
+	Comments func(ctx context.Context, q db.Querier, practiceID int64) ([]string, error)
+	// Visible returns the sanitised HTML of those of the comments ids
+	// that are visible.
+	Visible func(ctx context.Context, q db.Querier, ids []int64) (map[int64]string, error)
+	// After returns up to n practice ids above after, in order.
+	After func(ctx context.Context, q db.Querier, after int64, n int) ([]int64, error)
+}
+
+// Indexer keeps the full-text index (practice_fts, practice_head_fts) and
+// the queue of comments waiting to join it.
+type Indexer struct {
+	DB     *db.DB
+	Source Source
+
+	// flushMu lets one Flush run at a time: the others find nothing left.
+	flushMu sync.Mutex
 }
 
 // Index writes practice id's row of the search index from what is stored,
 // inside the caller's transaction, so the index changes with the data.
-func Index(ctx context.Context, tx execQuerier, id int64) error {
-	var title, summary, institutions, partners string
-	sections := make([]string, 5)
-	err := tx.QueryRowContext(ctx, `SELECT title, summary, institutions, partners,
-		context_html, actions_html, results_html, lessons_html, adoption_html FROM practices WHERE id = ?`, id).
-		Scan(&title, &summary, &institutions, &partners, &sections[0], &sections[1], &sections[2], &sections[3], &sections[4])
-	if err == sql.ErrNoRows {
+func (x *Indexer) Index(ctx context.Context, tx db.Querier, id int64) error {
+	doc, ok, err := x.Source.Practice(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM practice_head_fts WHERE rowid = ?`, id); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id)
 		return err
 	}
-	if err != nil {
-		return err
-	}
 	var body strings.Builder
-	for _, s := range sections {
+	for _, s := range doc.Sections {
 		body.WriteString(sanitize.Text(s))
 		body.WriteString("\n")
 	}
-	var places string
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(group_concat(name, ' '), '') FROM country_names
-		WHERE country_code IN (SELECT country_code FROM practice_countries WHERE practice_id = ?)`, id).Scan(&places); err != nil {
-		return err
-	}
-	places += " " + institutions + " " + partners
-	rows, err := tx.QueryContext(ctx, `SELECT body_html FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL ORDER BY id`, id)
+	htmls, err := x.Source.Comments(ctx, tx, id)
 	if err != nil {
 		return err
 	}
 	var comments strings.Builder
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			rows.Close()
-			return err
+	for _, h := range htmls {
+		if comments.Len() >= MaxCommentText {
+			break
 		}
-		if comments.Len() < MaxCommentText {
-			comments.WriteString(capText(sanitize.Text(h)+"\n", MaxCommentText-comments.Len()))
-		}
+		comments.WriteString(capText(sanitize.Text(h)+"\n", MaxCommentText-comments.Len()))
 	}
-	rows.Close()
 	// The full row holds every visible comment: none waits any more.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE practice_id = ?`, id); err != nil {
 		return err
@@ -73,16 +87,17 @@ func Index(ctx context.Context, tx execQuerier, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_head_fts WHERE rowid = ?`, id); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO practice_head_fts (rowid, title, summary) VALUES (?, ?, ?)`, id, title, summary); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO practice_head_fts (rowid, title, summary) VALUES (?, ?, ?)`, id, doc.Title, doc.Summary); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO practice_fts (rowid, title, summary, body, places, comments) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, title, summary, body.String(), places, comments.String())
+		id, doc.Title, doc.Summary, body.String(), doc.Places, comments.String())
 	return err
 }
 
 // Reindex rebuilds the whole index, in batches, reporting progress.
-func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error) {
+func (x *Indexer) Reindex(ctx context.Context, progress func(done int)) (int, error) {
+	d := x.DB
 	for _, table := range []string{"practice_fts", "practice_head_fts"} {
 		if _, err := d.W.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 			return 0, err
@@ -91,26 +106,16 @@ func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error
 	var after int64
 	done := 0
 	for {
-		var ids []int64
-		rows, err := d.R.QueryContext(ctx, `SELECT id FROM practices WHERE id > ? ORDER BY id LIMIT 1000`, after)
+		ids, err := x.Source.After(ctx, d.R, after, 1000)
 		if err != nil {
 			return done, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return done, err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		if len(ids) == 0 {
 			break
 		}
 		err = d.Tx(ctx, func(tx *sql.Tx) error {
 			for _, id := range ids {
-				if err := Index(ctx, tx, id); err != nil {
+				if err := x.Index(ctx, tx, id); err != nil {
 					return err
 				}
 			}
@@ -134,19 +139,17 @@ func Reindex(ctx context.Context, d *db.DB, progress func(done int)) (int, error
 
 // QueueComment records, inside the caller's transaction, that a new comment
 // is to be added to its practice's search row by the next Flush.
-func QueueComment(ctx context.Context, tx execQuerier, commentID, practiceID int64) error {
+func QueueComment(ctx context.Context, tx db.Querier, commentID, practiceID int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_pending_comments (comment_id, practice_id) VALUES (?, ?)`, commentID, practiceID)
 	return err
 }
-
-// flushMu lets one Flush run at a time: the others find nothing left.
-var flushMu sync.Mutex
 
 // Flush adds the waiting comments to their practices' search rows: each
 // row is read back from the index, the comments' text appended, and the
 // row written once, however many comments it gains. It returns how many
 // comments it added.
-func Flush(ctx context.Context, d *db.DB) (int, error) {
+func (x *Indexer) Flush(ctx context.Context) (int, error) {
+	d := x.DB
 	waiting := func() (bool, error) {
 		var some bool
 		err := d.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_pending_comments)`).Scan(&some)
@@ -157,15 +160,34 @@ func Flush(ctx context.Context, d *db.DB) (int, error) {
 	if some, err := waiting(); err != nil || !some {
 		return 0, err
 	}
-	flushMu.Lock()
-	defer flushMu.Unlock()
+	x.flushMu.Lock()
+	defer x.flushMu.Unlock()
 	if some, err := waiting(); err != nil || !some {
 		return 0, err
 	}
 	added := 0
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT q.comment_id, q.practice_id, c.body_html, c.deleted_at IS NULL AND c.hidden_at IS NULL
-			FROM search_pending_comments q JOIN comments c ON c.id = q.comment_id ORDER BY q.practice_id, q.comment_id LIMIT 5000`)
+		rows, err := tx.QueryContext(ctx, `SELECT comment_id, practice_id FROM search_pending_comments ORDER BY practice_id, comment_id LIMIT 5000`)
+		if err != nil {
+			return err
+		}
+		type waiting struct{ comment, practice int64 }
+		var queue []waiting
+		var ids []int64
+		for rows.Next() {
+			var w waiting
+			if err := rows.Scan(&w.comment, &w.practice); err != nil {
+				rows.Close()
+				return err
+			}
+			queue = append(queue, w)
+			ids = append(ids, w.comment)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		visible, err := x.Source.Visible(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
@@ -174,42 +196,30 @@ func Flush(ctx context.Context, d *db.DB) (int, error) {
 			text     strings.Builder
 		}
 		var order []*pending
-		var ids []int64
-		for rows.Next() {
-			var cid, pid int64
-			var html string
-			var visible bool
-			if err := rows.Scan(&cid, &pid, &html, &visible); err != nil {
-				rows.Close()
-				return err
+		for _, w := range queue {
+			if len(order) == 0 || order[len(order)-1].practice != w.practice {
+				order = append(order, &pending{practice: w.practice})
 			}
-			if len(order) == 0 || order[len(order)-1].practice != pid {
-				order = append(order, &pending{practice: pid})
-			}
-			if visible {
+			if html, ok := visible[w.comment]; ok {
 				order[len(order)-1].text.WriteString(sanitize.Text(html) + "\n")
 				added++
 			}
-			ids = append(ids, cid)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		for _, p := range order {
-			if err := appendComments(ctx, tx, p.practice, p.text.String()); err != nil {
+			if err := x.appendComments(ctx, tx, p.practice, p.text.String()); err != nil {
 				return err
 			}
 		}
 		// A practice indexed in full above has emptied its own queue; the
 		// rest read here go now.
-		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))`, JSONList(ids))
 		return err
 	})
 	return added, err
 }
 
-func jsonList(ids []int64) string {
+// JSONList is ids as a JSON array, for json_each.
+func JSONList(ids []int64) string {
 	var b strings.Builder
 	b.WriteByte('[')
 	for i, id := range ids {
@@ -224,12 +234,12 @@ func jsonList(ids []int64) string {
 
 // appendComments adds text to practice id's row; a practice with no row
 // yet is indexed in full.
-func appendComments(ctx context.Context, tx execQuerier, id int64, text string) error {
+func (x *Indexer) appendComments(ctx context.Context, tx db.Querier, id int64, text string) error {
 	var title, summary, body, places, comments string
 	err := tx.QueryRowContext(ctx, `SELECT title, summary, body, places, comments FROM practice_fts WHERE rowid = ?`, id).
 		Scan(&title, &summary, &body, &places, &comments)
 	if err == sql.ErrNoRows {
-		return Index(ctx, tx, id)
+		return x.Index(ctx, tx, id)
 	}
 	if err != nil || text == "" {
 		return err

@@ -45,7 +45,7 @@ func (s *Server) accountView(r *http.Request, title string) (*View, error) {
 	if d.HasFeed, err = s.accounts.HasFeedToken(r.Context(), a.ID); err != nil {
 		return nil, err
 	}
-	if c, _ := s.taxonomy.Country(r.Context(), a.CountryCode); c != nil {
+	if c := s.taxonomy.Country(a.CountryCode); c != nil {
 		d.Country = c.Name(state(r).lang)
 	}
 	return &View{Title: title, Data: &d}, nil

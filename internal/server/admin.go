@@ -24,10 +24,7 @@ type accountsData struct {
 
 func (s *Server) countryNames(r *http.Request) ([]*taxonomy.Country, map[string]string, error) {
 	lang := state(r).lang
-	cs, err := s.taxonomy.Countries(r.Context(), lang)
-	if err != nil {
-		return nil, nil, err
-	}
+	cs := s.taxonomy.Countries(lang)
 	names := make(map[string]string, len(cs))
 	for _, c := range cs {
 		names[c.Code] = c.Name(lang)
@@ -89,7 +86,7 @@ func (s *Server) adminAccount(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := accountDetail{Target: t}
-	if c, _ := s.taxonomy.Country(r.Context(), t.CountryCode); c != nil {
+	if c := s.taxonomy.Country(t.CountryCode); c != nil {
 		d.Country = c.Name(state(r).lang)
 	}
 	s.render(w, r, http.StatusOK, "admin_account", &View{Title: "admin.account.title", Data: d})
@@ -181,7 +178,7 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 			// The invitation speaks the country's language unless the
 			// admin chose one.
 			f.Lang = i18n.Default
-			if c, _ := s.taxonomy.Country(r.Context(), f.Country); c != nil {
+			if c := s.taxonomy.Country(f.Country); c != nil {
 				f.Lang = c.DefaultLang
 			}
 		}

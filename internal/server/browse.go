@@ -20,18 +20,13 @@ type countryData struct {
 
 func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
 	code := strings.ToUpper(chi.URLParam(r, "code"))
-	c, err := s.taxonomy.Country(r.Context(), code)
-	if err != nil {
-		return err
-	}
+	c := s.taxonomy.Country(code)
 	if c == nil {
 		return errNotFound
 	}
-	procs, err := s.taxonomy.Processes(r.Context())
-	if err != nil {
-		return err
-	}
+	procs := s.taxonomy.Processes()
 	d := countryData{Country: c}
+	var err error
 	for _, p := range procs {
 		for _, pc := range c.Processes {
 			if pc == p.Code {

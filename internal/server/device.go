@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"net/http"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/gorilla/securecookie"
 
 	"puente/internal/accounts"
-	"puente/internal/i18n"
 )
 
 // Sign-in lockout with device cookies, after OWASP's "slow down online
@@ -86,25 +84,9 @@ func (s *Server) noticeLock(email string) {
 	if err != nil || a == nil || a.Status != accounts.Active {
 		return
 	}
-	lang := a.Lang
-	if !i18n.Supported(lang) {
-		lang = i18n.Default
-	}
-	m, err := s.mail.Compose("signin_locked", lang, a.Email, a.DisplayName, map[string]any{
-		"name":    a.DisplayName,
-		"minutes": int(LimitWindow.Minutes()),
-		"link":    s.absURL("/account"),
-	})
-	if err == nil {
-		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-			_, err := s.outbox.Enqueue(ctx, tx, m)
-			return err
-		})
-	}
-	if err != nil {
+	if err := s.notices.SigninLocked(ctx, a, int(LimitWindow.Minutes())); err != nil {
 		s.log.Error("signin lock notice", "err", err)
 		return
 	}
-	s.outbox.Notify()
 	s.log.Info("security", "event", "signin.lock_notice", "account_id", a.ID)
 }

@@ -167,7 +167,7 @@ func TestSearchIndexCapsAThread(t *testing.T) {
 	check("after the queued flushes")
 	if err := e.DB.Tx(context.Background(), func(tx *sql.Tx) error {
 		n, _ := strconv.ParseInt(id, 10, 64)
-		return search.Index(context.Background(), tx, n)
+		return e.App.Search.Index(context.Background(), tx, n)
 	}); err != nil {
 		t.Fatal(err)
 	}

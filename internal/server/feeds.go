@@ -106,10 +106,7 @@ func (s *Server) privateFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
-	if c, _ := s.taxonomy.Country(r.Context(), a.CountryCode); c != nil {
-		v.Processes = c.Processes
-	}
+	v := practices.ViewerOf(a, s.taxonomy)
 	f, _, err := s.feedFilter(r)
 	if err != nil {
 		return err
@@ -140,8 +137,9 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, v practices.V
 		title += " · " + t.Label
 	}
 	if f.Country != "" {
-		c, _ := s.taxonomy.Country(r.Context(), f.Country)
-		title += " · " + c.Name(lang)
+		if c := s.taxonomy.Country(f.Country); c != nil {
+			title += " · " + c.Name(lang)
+		}
 	}
 	host := s.cfg.BaseURL.Hostname()
 	feed := atomFeed{Lang: lang, ID: "tag:" + host + ",2021:" + strings.TrimSuffix(strings.TrimPrefix(self, "/feeds/"), ".atom"),

@@ -42,10 +42,7 @@ func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error)
 			tagRows = append(tagRows, chart.Row{Label: full, Short: shorten(full, 42), Values: []int{c[0], c[1]}})
 		}
 	}
-	countries, err := s.taxonomy.Countries(r.Context(), lang)
-	if err != nil {
-		return nil, err
-	}
+	countries := s.taxonomy.Countries(lang)
 	var countryRows []chart.Row
 	for _, c := range countries {
 		countryRows = append(countryRows, chart.Row{Label: rf.CountryName(c.Code), Values: []int{in.ByCountry[c.Code]}})

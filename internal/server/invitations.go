@@ -31,7 +31,7 @@ func (s *Server) invitation(w http.ResponseWriter, r *http.Request) (*accounts.I
 
 func (s *Server) acceptView(r *http.Request, inv *accounts.Invitation) acceptView {
 	v := acceptView{Invitation: inv, Token: chi.URLParam(r, "token")}
-	if c, _ := s.taxonomy.Country(r.Context(), inv.CountryCode); c != nil {
+	if c := s.taxonomy.Country(inv.CountryCode); c != nil {
 		v.Country = c.Name(state(r).lang)
 	}
 	return v

@@ -44,7 +44,7 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := s.viewer(r)
 	f.Scope, f.ScopeArgs = practices.LogScope(v)
-	entries, more, err := modlog.List(r.Context(), s.db.R, f)
+	entries, more, err := s.moderation.Log(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -108,9 +108,7 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Moderators = append(d.Moderators, admins...)
-	if d.Countries, err = s.taxonomy.Countries(r.Context(), state(r).lang); err != nil {
-		return err
-	}
+	d.Countries = s.taxonomy.Countries(state(r).lang)
 	if more {
 		next := url.Values{}
 		for k, val := range map[string]string{"action": f.Action, "country": f.Country} {

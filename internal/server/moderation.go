@@ -1,8 +1,6 @@
 package server
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -13,38 +11,8 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/comments"
 	"puente/internal/moderation"
-	"puente/internal/modlog"
 	"puente/internal/practices"
 )
-
-// notify composes a moderation email in the recipient's language and
-// queues it inside the action's transaction.
-func (s *Server) notify(ctx context.Context, tx *sql.Tx, n moderation.Notice) error {
-	a, err := s.accounts.ByID(ctx, n.To)
-	if err != nil {
-		return err
-	}
-	data := map[string]any{"name": a.DisplayName}
-	for k, v := range n.Data {
-		data[k] = v
-	}
-	if id, ok := n.Data["practice"].(int64); ok {
-		data["link"] = s.absURL(fmt.Sprintf("/practices/%d", id))
-	}
-	if n.Kind == "flag_notice" {
-		data["link"] = s.absURL("/moderation")
-	}
-	lang := a.Lang
-	if lang == "" {
-		lang = "es"
-	}
-	m, err := s.mail.Compose(n.Kind, lang, a.Email, a.DisplayName, data)
-	if err != nil {
-		return err
-	}
-	_, err = s.outbox.Enqueue(ctx, tx, m)
-	return err
-}
 
 type moderationData struct {
 	Counts  moderation.Counts
@@ -416,7 +384,7 @@ func (s *Server) appealPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errNotFound
 	}
-	e, err := modlog.Get(r.Context(), s.db.R, logID)
+	e, err := s.moderation.LogEntry(r.Context(), logID)
 	if err != nil {
 		return errNotFound
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"puente/internal/apperr"
+	"puente/internal/cache"
 	"puente/internal/comments"
 	"puente/internal/i18n"
 	"puente/internal/moderation"
@@ -20,15 +20,7 @@ import (
 // viewer is the signed-in person (or a visitor) as the visibility rule
 // sees them.
 func (s *Server) viewer(r *http.Request) practices.Viewer {
-	a := currentAccount(r)
-	if a == nil {
-		return practices.Viewer{}
-	}
-	v := practices.Viewer{AccountID: a.ID, Role: a.Role}
-	if c, _ := s.taxonomy.Country(r.Context(), a.CountryCode); c != nil {
-		v.Processes = c.Processes
-	}
-	return v
+	return practices.ViewerOf(currentAccount(r), s.taxonomy)
 }
 
 func practiceID(r *http.Request) (int64, error) {
@@ -48,10 +40,7 @@ type refs struct {
 
 func (s *Server) refs(r *http.Request) (*refs, error) {
 	lang := state(r).lang
-	cs, err := s.taxonomy.Countries(r.Context(), lang)
-	if err != nil {
-		return nil, err
-	}
+	cs := s.taxonomy.Countries(lang)
 	tags, err := s.taxonomy.Tags(r.Context(), lang)
 	if err != nil {
 		return nil, err
@@ -151,10 +140,9 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
 	comments := part{name: "practice-comments"}
 	if fill == nil && p.Status == practices.Published {
-		if comments.key, err = s.commentsKey(r, v, p); err != nil {
+		if err := s.commentsPart(r, v, p, &comments); err != nil {
 			return err
 		}
-		comments.html, _ = s.mains.get(comments.key)
 	}
 	view.parts = []part{{name: "practice-top"}, comments}
 	if p.Status == practices.Published && comments.html == nil {
@@ -178,34 +166,26 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	return nil
 }
 
-// commentsKey names a practice's rendered comments in the mainCache, or
-// is "" when the viewer's are their own: moderators (flag counts, hide
-// forms) and anyone who wrote one of the comments (edit and delete
-// links, their hidden comments, appeals). Visitors share one rendering,
-// the other members another, until a comment, the practice or a name
-// changes (page_version).
-func (s *Server) commentsKey(r *http.Request, v practices.Viewer, p *practices.Practice) (string, error) {
-	class := "visitor"
+// commentsPart looks up a practice's rendered comments, unless the
+// viewer's are their own: moderators (flag counts, hide forms) and anyone
+// who wrote one of the comments (edit and delete links, their hidden
+// comments, appeals). Visitors share one rendering, the other members
+// another, until a comment, the practice, a name or the taxonomy changes.
+func (s *Server) commentsPart(r *http.Request, v practices.Viewer, p *practices.Practice, c *part) error {
+	audience := "visitor"
 	if v.Member() {
 		if v.Staff() {
-			return "", nil
+			return nil
 		}
-		var wrote bool
-		if err := s.db.R.QueryRowContext(r.Context(), `SELECT EXISTS (SELECT 1 FROM comments WHERE practice_id = ? AND author_id = ?)`,
-			p.ID, v.AccountID).Scan(&wrote); err != nil {
-			return "", err
+		wrote, err := s.comments.WroteOn(r.Context(), p.ID, v.AccountID)
+		if err != nil || wrote {
+			return err
 		}
-		if wrote {
-			return "", nil
-		}
-		class = "member"
-	}
-	pages, taxonomy, err := dataVersion(r.Context(), s.db)
-	if err != nil {
-		return "", err
+		audience = "member"
 	}
 	q := discussionQuery(r)
-	return fmt.Sprintf("practice_comments\x00%d\x00%s\x00%s\x00%d.%d\x00%d.%d", p.ID, state(r).lang, class, pages, taxonomy, q.Thread, q.Before), nil
+	c.key = partKey{kind: c.name, lang: state(r).lang, audience: audience, practice: p.ID, thread: q.Thread, before: q.Before}
+	return s.lookupPart(r.Context(), c, cache.Practice(p.ID), cache.Names, cache.Taxonomy)
 }
 
 // discussionQuery reads which page of the comments the URL asks for:
@@ -331,14 +311,8 @@ func choosable(tags []taxonomy.Tag, p *practices.Practice) []taxonomy.Tag {
 
 func (s *Server) processViews(r *http.Request) ([]processView, error) {
 	lang := state(r).lang
-	procs, err := s.taxonomy.Processes(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	countries, err := s.taxonomy.Countries(r.Context(), lang)
-	if err != nil {
-		return nil, err
-	}
+	procs := s.taxonomy.Processes()
+	countries := s.taxonomy.Countries(lang)
 	var out []processView
 	for _, p := range procs {
 		pv := processView{Code: p.Code, Name: p.Name(lang)}
@@ -724,27 +698,43 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 	f := s.listFilter(r)
 	v := s.viewer(r)
-	pages, taxonomy, err := dataVersion(r.Context(), s.db)
-	if err != nil {
-		return err
-	}
+	ctx := r.Context()
 	lang, year := state(r).lang, s.clock.Now().Year()
 	// The top (title and filters) depends on the filters chosen, not on
 	// the page of results: it stays kept while practices change.
 	choice := f
 	choice.After, choice.Before = "", ""
-	top := part{name: "list-top", key: fmt.Sprintf("practice_list_top\x00%s\x00%t\x00%#v\x00%d\x00%d", lang, v.Member(), choice, year, taxonomy)}
-	results := part{name: "list-results", key: fmt.Sprintf("practice_list\x00%s\x00%v\x00%#v\x00%d.%d", lang, v.PublishedScopes(), f, pages, taxonomy)}
-	top.html, _ = s.mains.get(top.key)
-	results.html, _ = s.mains.get(results.key)
+	audience := "visitor"
+	if v.Member() {
+		audience = "member"
+	}
+	top := part{name: "list-top", key: partKey{kind: "list-top", lang: lang, audience: audience, filter: choice, year: year}}
+	results := part{name: "list-results", key: partKey{kind: "list-results", lang: lang, audience: scopesOf(v), filter: f}}
+	if err := s.lookupPart(ctx, &top, cache.Taxonomy); err != nil {
+		return err
+	}
+	// Results show the practices' cards (names, countries, tags) and each
+	// one's comment count, which shownPractices adds once known; the most
+	// discussed order changes with any count.
+	topics := []cache.Topic{cache.Lists, cache.Names, cache.Taxonomy}
+	if f.Sort == practices.SortDiscussed {
+		topics = append(topics, cache.Discussed)
+	}
+	if err := s.lookupPart(ctx, &results, topics...); err != nil {
+		return err
+	}
 	view := &View{Title: "list.title", parts: []part{top, results}}
 	if top.html != nil && results.html != nil {
 		s.render(w, r, http.StatusOK, "practice_list", view)
 		return nil
 	}
 	var page *practices.Page
+	var err error
 	if results.html == nil {
-		if page, err = s.practices.List(r.Context(), v, f); err != nil {
+		if page, err = s.practices.List(ctx, v, f); err != nil {
+			return err
+		}
+		if err := s.shownPractices(ctx, &view.parts[1], page.Practices); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/cache"
 	"puente/internal/i18n"
 	"puente/internal/moderation"
 	"puente/internal/sanitize"
@@ -111,8 +112,11 @@ type View struct {
 // there; stored there once rendered).
 type part struct {
 	name string
-	key  string
-	html []byte
+	key  partKey
+	html []byte // kept rendering, when current
+	// keep is set when the part is to be kept once rendered, with stamp.
+	keep  bool
+	stamp cache.Stamp
 }
 
 // IsAdmin and IsModerator answer the navigation's questions.
@@ -191,8 +195,8 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) error
 			if err := t.ExecuteTemplate(buf, p.name, v); err != nil {
 				return err
 			}
-			if p.key != "" {
-				s.mains.put(p.key, bytes.Clone(buf.Bytes()[start:]))
+			if p.keep {
+				s.parts.Put(p.key, p.stamp, bytes.Clone(buf.Bytes()[start:]))
 			}
 			continue
 		}

@@ -8,7 +8,6 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
-	"puente/internal/search"
 )
 
 type searchData struct {
@@ -32,7 +31,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	if q != "" {
 		// Comments posted a moment ago are in the index before it is read.
-		if _, err := search.Flush(r.Context(), s.db); err != nil {
+		if _, err := s.search.Flush(r.Context()); err != nil {
 			return err
 		}
 		d.Results, err = s.practices.Search(r.Context(), s.viewer(r), q, f, page)

@@ -14,7 +14,6 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
 	"puente/internal/practices"
-	"puente/internal/search"
 )
 
 func TestSearch(t *testing.T) {
@@ -194,7 +193,7 @@ func TestCommentIndexMatchesRebuild(t *testing.T) {
 	if !strings.Contains(incremental, "Primera pregunta") || !strings.Contains(incremental, "Tercera, con enlace") {
 		t.Fatalf("comments not in the index row: %q", incremental)
 	}
-	if _, err := search.Reindex(context.Background(), e.DB, nil); err != nil {
+	if _, err := e.App.Search.Reindex(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if rebuilt := row(); rebuilt != incremental {

@@ -13,14 +13,15 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/securecookie"
 
-	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/cache"
 	"puente/internal/clock"
 	"puente/internal/comments"
 	"puente/internal/config"
 	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/moderation"
+	"puente/internal/notify"
 	"puente/internal/practices"
 	"puente/internal/ratelimit"
 	"puente/internal/search"
@@ -28,23 +29,31 @@ import (
 	"puente/internal/websession"
 )
 
-// Deps are what the server is built from.
+// Deps are what the server is built from: the stores and services of
+// the application, never the database itself.
 type Deps struct {
-	Config   *config.Config
-	DB       *db.DB
-	Clock    clock.Clock
-	Log      *slog.Logger
-	Accounts *accounts.Store
-	Outbox   *mail.Outbox
-	Mail     *mail.Composer
-	Digest   *digest.Runner
+	Config     *config.Config
+	Clock      clock.Clock
+	Log        *slog.Logger
+	Versions   *cache.Versions
+	Taxonomy   *taxonomy.Store
+	Accounts   *accounts.Store
+	Practices  *practices.Store
+	Comments   *comments.Store
+	Moderation *moderation.Store
+	Sessions   *websession.Store
+	Search     *search.Indexer
+	Outbox     *mail.Outbox
+	Mail       *mail.Composer
+	Digest     *digest.Runner
+	Notices    *notify.Notices
+	// Health reports whether the database answers.
+	Health func(context.Context) error
 }
 
 // Server holds the handlers' shared state.
 type Server struct {
-	mains      mainCache
 	cfg        *config.Config
-	db         *db.DB
 	clock      clock.Clock
 	log        *slog.Logger
 	accounts   *accounts.Store
@@ -53,9 +62,16 @@ type Server struct {
 	practices  *practices.Store
 	comments   *comments.Store
 	moderation *moderation.Store
+	search     *search.Indexer
 	outbox     *mail.Outbox
 	mail       *mail.Composer
 	digest     *digest.Runner
+	notices    *notify.Notices
+	health     func(context.Context) error
+	// parts keeps rendered parts of pages every viewer of a kind sees
+	// alike (see parts.go).
+	parts      *cache.Cache[partKey, []byte]
+	versions   *cache.Versions
 	pages      *pages
 	cookieName string
 	// deviceCodecs sign the cookies of browsers that have signed in.
@@ -87,15 +103,13 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg: d.Config, db: d.DB, clock: d.Clock, log: d.Log,
-		accounts: d.Accounts, outbox: d.Outbox, mail: d.Mail, digest: d.Digest,
-		taxonomy: &taxonomy.Store{DB: d.DB},
-		pages:    pg,
+		cfg: d.Config, clock: d.Clock, log: d.Log,
+		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
+		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices,
+		health: d.Health, versions: d.Versions,
+		parts: cache.New[partKey](d.Versions, maxPartBytes, func(b []byte) int { return len(b) }),
+		pages: pg,
 	}
-	s.practices = &practices.Store{DB: d.DB, Clock: d.Clock}
-	s.comments = &comments.Store{DB: d.DB, Clock: d.Clock, Practices: s.practices}
-	s.moderation = &moderation.Store{DB: d.DB, Clock: d.Clock, Practices: s.practices, Comments: s.comments, Notify: s.notify}
-	s.sessions = websession.New(d.DB, d.Clock, d.Config.SessionIdle, d.Config.SessionMax, d.Config.Secure(), d.Config.SessionKeys)
 	s.sessions.ClientIP = s.clientIP
 	s.cookieName = websession.CookieName(d.Config.Secure())
 	s.deviceCodecs = newDeviceCodecs(d.Config.SessionKeys)
@@ -252,48 +266,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.db.Ping(ctx); err != nil {
+	if err := s.health(ctx); err != nil {
 		s.log.Error("health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
 		return
 	}
 	w.Write([]byte("ok\n"))
-}
-
-// RunSearchFlush adds newly posted comments to the search index every
-// interval until ctx ends (a search also does it first).
-func (s *Server) RunSearchFlush(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := search.Flush(ctx, s.db); err != nil && ctx.Err() == nil {
-			s.log.Error("search flush", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// RunMaintenance sweeps expired sessions every interval until ctx ends.
-func (s *Server) RunMaintenance(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := s.sessions.Sweep(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("session sweep", "err", err)
-		} else if n > 0 {
-			s.log.Info("expired sessions removed", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // allowedMethods lists the methods the router answers at path, for the

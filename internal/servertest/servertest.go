@@ -22,17 +22,13 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/app"
 	"puente/internal/clock"
-	"puente/internal/comments"
 	"puente/internal/config"
-	"puente/internal/demo"
 	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/mail/smtptest"
-	"puente/internal/moderation"
-	"puente/internal/practices"
 	"puente/internal/server"
-	"puente/internal/taxonomy"
 )
 
 // Password is the password of accounts made by CreateAccount.
@@ -48,6 +44,7 @@ type Env struct {
 	DB       *db.DB
 	Clock    *clock.Fake
 	Config   *config.Config
+	App      *app.App
 	Accounts *accounts.Store
 	Outbox   *mail.Outbox
 	Digest   *digest.Runner
@@ -120,21 +117,17 @@ func New(t testing.TB, opts ...Option) *Env {
 	}
 	e.Config = cfg
 	log := slog.New(slog.NewTextHandler(e.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.Accounts = accounts.NewStore(d, e.Clock, TestHashParams)
 	sender, err := mail.NewSMTPSender(cfg.SMTPURL, "localhost")
 	if err != nil {
 		t.Fatal(err)
 	}
-	composer, err := mail.NewComposer(cfg.BaseURL)
+	hp := TestHashParams
+	e.App, err = app.New(context.Background(), cfg, d, log, app.Options{Clock: e.Clock, HashParams: &hp, Sender: sender, MessageIDHost: "puente.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.Outbox = &mail.Outbox{DB: d, Clock: e.Clock, Sender: sender, From: cfg.MailFrom, MessageIDHost: "puente.test", Log: log}
-	e.Digest = &digest.Runner{DB: d, Clock: e.Clock, Composer: composer, Outbox: e.Outbox, Taxonomy: &taxonomy.Store{DB: d},
-		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
-	e.Outbox.OnFailed = e.Digest.MarkUndeliverable
-	e.Server, err = server.New(server.Deps{Config: cfg, DB: d, Clock: e.Clock, Log: log, Accounts: e.Accounts, Outbox: e.Outbox, Mail: composer, Digest: e.Digest})
-	if err != nil {
+	e.Accounts, e.Outbox, e.Digest = e.App.Accounts, e.App.Outbox, e.App.Digest
+	if e.Server, err = e.App.Server(); err != nil {
 		t.Fatal(err)
 	}
 	e.HTTP.Config.Handler = e.Server.Handler()
@@ -278,13 +271,7 @@ func (e *Env) LinkIn(text, part string) string {
 func (e *Env) SeedDemo() {
 	e.T.Helper()
 	ctx := context.Background()
-	if _, err := demo.Seed(ctx, e.Accounts); err != nil {
-		e.T.Fatal(err)
-	}
-	ps := &practices.Store{DB: e.DB, Clock: e.Clock}
-	cs := &comments.Store{DB: e.DB, Clock: e.Clock, Practices: ps}
-	if _, err := demo.SeedPractices(ctx, demo.Stores{DB: e.DB, Accounts: e.Accounts, Practices: ps, Comments: cs,
-		Taxonomy: &taxonomy.Store{DB: e.DB}, Moderation: &moderation.Store{DB: e.DB, Clock: e.Clock, Practices: ps, Comments: cs}}); err != nil {
+	if _, _, err := e.App.Demo(ctx); err != nil {
 		e.T.Fatal(err)
 	}
 }

@@ -5,15 +5,18 @@ package taxonomy
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
 	"sort"
-	"sync"
+	"strings"
 	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
 	"puente/db"
+	"puente/internal/cache"
 	"puente/internal/i18n"
 )
 
@@ -45,133 +48,135 @@ type Process struct {
 func (p *Process) Name(lang string) string { return p.Names[lang] }
 
 // Store reads the taxonomy. Countries and processes change only with a
-// migration, so they are read once and kept.
+// migration: they are read once, by Open, and kept. Meetings and tags,
+// which admins edit, are kept while the taxonomy topic stays the same.
 type Store struct {
 	DB *db.DB
 
-	once      sync.Once
-	loadErr   error
 	countries map[string]*Country
 	processes []*Process
-
-	// meetings keeps Meetings by language while taxonomy_version, which
-	// triggers bump on every change to meetings, tags and their texts,
-	// stays the same: every list, form and practice page reads them.
-	mu       sync.Mutex
-	meetings map[string]meetingsEntry
+	meetings  *cache.Cache[string, []*Meeting]
 }
 
-type meetingsEntry struct {
-	version int64
-	list    []*Meeting
+// Open reads the member states and processes, which every authorisation
+// decision needs: a process that cannot read them does not start.
+func Open(ctx context.Context, d *db.DB, versions *cache.Versions) (*Store, error) {
+	s := &Store{DB: d, countries: map[string]*Country{},
+		meetings: cache.New[string](versions, 4<<20, func(ms []*Meeting) int { return 2048 * len(ms) })}
+	if err := s.load(ctx); err != nil {
+		return nil, fmt.Errorf("reading the member states: %w", err)
+	}
+	return s, nil
 }
 
 func (s *Store) load(ctx context.Context) error {
-	s.once.Do(func() {
-		s.countries = map[string]*Country{}
-		rows, err := s.DB.R.QueryContext(ctx, `SELECT c.code, c.default_lang, n.lang, n.name FROM countries c JOIN country_names n ON n.country_code = c.code`)
-		if err != nil {
-			s.loadErr = err
-			return
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT c.code, c.default_lang, n.lang, n.name FROM countries c JOIN country_names n ON n.country_code = c.code`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, def, lang, name string
+		if err := rows.Scan(&code, &def, &lang, &name); err != nil {
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var code, def, lang, name string
-			if err := rows.Scan(&code, &def, &lang, &name); err != nil {
-				s.loadErr = err
-				return
-			}
-			c := s.countries[code]
-			if c == nil {
-				c = &Country{Code: code, DefaultLang: def, Names: map[string]string{}}
-				s.countries[code] = c
-			}
-			c.Names[lang] = name
+		c := s.countries[code]
+		if c == nil {
+			c = &Country{Code: code, DefaultLang: def, Names: map[string]string{}}
+			s.countries[code] = c
 		}
-		if s.loadErr = rows.Err(); s.loadErr != nil {
-			return
+		c.Names[lang] = name
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	procs := map[string]*Process{}
+	prow, err := s.DB.R.QueryContext(ctx, `SELECT process_code, lang, short_name, name FROM process_names ORDER BY process_code`)
+	if err != nil {
+		return err
+	}
+	defer prow.Close()
+	for prow.Next() {
+		var code, lang, short, name string
+		if err := prow.Scan(&code, &lang, &short, &name); err != nil {
+			return err
 		}
-		procs := map[string]*Process{}
-		prow, err := s.DB.R.QueryContext(ctx, `SELECT process_code, lang, short_name, name FROM process_names ORDER BY process_code`)
-		if err != nil {
-			s.loadErr = err
-			return
+		p := procs[code]
+		if p == nil {
+			p = &Process{Code: code, ShortName: map[string]string{}, Names: map[string]string{}}
+			procs[code] = p
+			s.processes = append(s.processes, p)
 		}
-		defer prow.Close()
-		for prow.Next() {
-			var code, lang, short, name string
-			if err := prow.Scan(&code, &lang, &short, &name); err != nil {
-				s.loadErr = err
-				return
-			}
-			p := procs[code]
-			if p == nil {
-				p = &Process{Code: code, ShortName: map[string]string{}, Names: map[string]string{}}
-				procs[code] = p
-				s.processes = append(s.processes, p)
-			}
-			p.ShortName[lang] = short
-			p.Names[lang] = name
+		p.ShortName[lang] = short
+		p.Names[lang] = name
+	}
+	if err := prow.Err(); err != nil {
+		return err
+	}
+	mrow, err := s.DB.R.QueryContext(ctx, `SELECT process_code, country_code FROM process_members ORDER BY process_code, country_code`)
+	if err != nil {
+		return err
+	}
+	defer mrow.Close()
+	for mrow.Next() {
+		var p, c string
+		if err := mrow.Scan(&p, &c); err != nil {
+			return err
 		}
-		mrow, err := s.DB.R.QueryContext(ctx, `SELECT process_code, country_code FROM process_members ORDER BY process_code, country_code`)
-		if err != nil {
-			s.loadErr = err
-			return
+		if proc, ok := procs[p]; ok {
+			proc.Members = append(proc.Members, c)
 		}
-		defer mrow.Close()
-		for mrow.Next() {
-			var p, c string
-			if err := mrow.Scan(&p, &c); err != nil {
-				s.loadErr = err
-				return
-			}
-			if proc, ok := procs[p]; ok {
-				proc.Members = append(proc.Members, c)
-			}
-			if country, ok := s.countries[c]; ok {
-				country.Processes = append(country.Processes, p)
-			}
+		if country, ok := s.countries[c]; ok {
+			country.Processes = append(country.Processes, p)
 		}
-		s.loadErr = mrow.Err()
-	})
-	return s.loadErr
+	}
+	return mrow.Err()
 }
 
 // Country returns the member state with code, or nil.
-func (s *Store) Country(ctx context.Context, code string) (*Country, error) {
-	if err := s.load(ctx); err != nil {
-		return nil, err
+func (s *Store) Country(code string) *Country { return s.countries[code] }
+
+// AllNames is the names of the member states codes in every language,
+// for the search index.
+func (s *Store) AllNames(codes []string) string {
+	var names []string
+	for _, code := range codes {
+		if c := s.countries[code]; c != nil {
+			for _, lang := range slices.Sorted(maps.Keys(c.Names)) {
+				names = append(names, c.Names[lang])
+			}
+		}
 	}
-	return s.countries[code], nil
+	return strings.Join(names, " ")
+}
+
+// ProcessesOf returns the processes the member state with code belongs
+// to; none for an unknown code.
+func (s *Store) ProcessesOf(code string) []string {
+	if c := s.countries[code]; c != nil {
+		return c.Processes
+	}
+	return nil
 }
 
 // CountryExists reports whether code is a member state.
 func (s *Store) CountryExists(code string) bool {
-	c, err := s.Country(context.Background(), code)
-	return err == nil && c != nil
+	return s.countries[code] != nil
 }
 
 // Countries returns every member state sorted by its name in lang.
-func (s *Store) Countries(ctx context.Context, lang string) ([]*Country, error) {
-	if err := s.load(ctx); err != nil {
-		return nil, err
-	}
+func (s *Store) Countries(lang string) []*Country {
 	out := make([]*Country, 0, len(s.countries))
 	for _, c := range s.countries {
 		out = append(out, c)
 	}
 	col := collate.New(language.Make(lang), collate.IgnoreCase)
 	sort.Slice(out, func(i, j int) bool { return col.CompareString(out[i].Name(lang), out[j].Name(lang)) < 0 })
-	return out, nil
+	return out
 }
 
 // Processes returns the regional processes with their members.
-func (s *Store) Processes(ctx context.Context) ([]*Process, error) {
-	if err := s.load(ctx); err != nil {
-		return nil, err
-	}
-	return s.processes, nil
-}
+func (s *Store) Processes() []*Process { return s.processes }
 
 // Tag is an objective or recommendation of a meeting.
 type Tag struct {
@@ -203,30 +208,12 @@ func (m *Meeting) Ends() time.Time { t, _ := time.Parse(time.DateOnly, m.EndsOn)
 // Meetings returns every meeting, newest first, with its tags in lang.
 // The result is the caller's own copy to change.
 func (s *Store) Meetings(ctx context.Context, lang string) ([]*Meeting, error) {
-	var version int64
-	if err := s.DB.R.QueryRowContext(ctx, `SELECT n FROM taxonomy_version WHERE id = 1`).Scan(&version); err != nil {
+	list, err := s.meetings.Get(ctx, lang, []cache.Topic{cache.Taxonomy}, func() ([]*Meeting, error) { return s.readMeetings(ctx, lang) })
+	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	e, ok := s.meetings[lang]
-	s.mu.Unlock()
-	if !ok || e.version != version {
-		list, err := s.readMeetings(ctx, lang)
-		if err != nil {
-			return nil, err
-		}
-		// The version was read first: a change landing in between only
-		// makes the entry look older than it is, never newer.
-		e = meetingsEntry{version, list}
-		s.mu.Lock()
-		if s.meetings == nil {
-			s.meetings = map[string]meetingsEntry{}
-		}
-		s.meetings[lang] = e
-		s.mu.Unlock()
-	}
-	out := make([]*Meeting, len(e.list))
-	for i, m := range e.list {
+	out := make([]*Meeting, len(list))
+	for i, m := range list {
 		c := *m
 		c.Objectives = slices.Clone(m.Objectives)
 		c.Recommendations = slices.Clone(m.Recommendations)
@@ -241,11 +228,11 @@ func (s *Store) readMeetings(ctx context.Context, lang string) ([]*Meeting, erro
 			t.id, t.kind, t.number, coalesce(ti.label, td.label, ''), coalesce(ti.body, td.body, ''), t.retired_at IS NOT NULL
 		FROM meetings m
 		LEFT JOIN meeting_i18n mi ON mi.meeting_id = m.id AND mi.lang = ?
-		LEFT JOIN meeting_i18n md ON md.meeting_id = m.id AND md.lang = 'es'
+		LEFT JOIN meeting_i18n md ON md.meeting_id = m.id AND md.lang = ?
 		JOIN tags t ON t.meeting_id = m.id
 		LEFT JOIN tag_i18n ti ON ti.tag_id = t.id AND ti.lang = ?
-		LEFT JOIN tag_i18n td ON td.tag_id = t.id AND td.lang = 'es'
-		ORDER BY m.starts_on DESC, m.id, t.kind, t.number`, lang, lang)
+		LEFT JOIN tag_i18n td ON td.tag_id = t.id AND td.lang = ?
+		ORDER BY m.starts_on DESC, m.id, t.kind, t.number`, lang, i18n.Default, lang, i18n.Default)
 	if err != nil {
 		return nil, err
 	}
@@ -304,4 +291,12 @@ func (s *Store) Meeting(ctx context.Context, lang string, id int64) (*Meeting, e
 		}
 	}
 	return nil, nil
+}
+
+// TagID returns the id of a meeting's objective or recommendation by its
+// number.
+func (s *Store) TagID(ctx context.Context, meeting int64, kind string, number int) (int64, error) {
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM tags WHERE meeting_id = ? AND kind = ? AND number = ?`, meeting, kind, number).Scan(&id)
+	return id, err
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"puente/db"
+	"puente/internal/cache"
 )
 
 // Meetings are kept in memory between changes: a change made by any
@@ -21,7 +22,10 @@ func TestMeetingsCachedUntilChanged(t *testing.T) {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s := &Store{DB: d}
+	s, err := Open(ctx, d, &cache.Versions{DB: d})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	first, err := s.Meetings(ctx, "en")
 	if err != nil {

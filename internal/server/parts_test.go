@@ -156,3 +156,57 @@ func TestPracticeCommentsCacheFollowsViewersAndChanges(t *testing.T) {
 		}
 	}
 }
+
+// A new comment evicts its own practice's thread and the lists that show
+// that practice (its count), and nothing else: a list of other practices
+// and another practice's thread stay kept. To see whether a part was kept
+// or rendered again, the test edits two titles in a way no trigger
+// counts; only a part rendered again shows the new title.
+func TestCommentEvictsOnlyWhatShowsIt(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa, mx := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx")
+	quiet := publish(t, e, pa, practiceForm("Práctica tranquila", []string{"PA"}, "public"))
+	busy := publish(t, e, mx, practiceForm("Práctica comentada", []string{"MX"}, "public"))
+	anon := e.Client()
+	const quietList, busyList = "/practices?country=PA", "/practices?country=MX"
+	comment := func(path, text string) {
+		t.Helper()
+		if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>" + text + "</p>"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("comment: %d", res.Status)
+		}
+	}
+	comment(quiet, "Primer comentario")
+	for _, p := range []string{quietList, busyList, quiet, busy} {
+		anon.Get(p) // rendered and kept
+	}
+	dbtest.Exec(t, e.DB.W, `DROP TRIGGER versions_practices_update`)
+	dbtest.Exec(t, e.DB.W, `DROP TRIGGER versions_practices_update_listed`)
+	dbtest.Exec(t, e.DB.W, `DROP TRIGGER versions_comments_update`)
+	dbtest.Exec(t, e.DB.W, `UPDATE practices SET title = title || ' (sin aviso)'`)
+	dbtest.Exec(t, e.DB.W, `UPDATE comments SET body_html = '<p>Primer comentario (sin aviso)</p>'`)
+	if body := anon.Get(quietList).Body; strings.Contains(body, "(sin aviso)") {
+		t.Fatal("the list was not kept in the first place")
+	}
+
+	comment(busy, "Comentario en otra práctica")
+	if body := anon.Get(quietList).Body; strings.Contains(body, "(sin aviso)") {
+		t.Error("a comment on another practice evicted a list that does not show it")
+	}
+	if body := anon.Get(quiet).Body; strings.Contains(body, "Primer comentario (sin aviso)") {
+		t.Error("a comment on another practice evicted this practice's thread")
+	}
+	if body := anon.Get(busyList).Body; !strings.Contains(body, "Práctica comentada (sin aviso)") || !strings.Contains(body, "1 comment(s)") {
+		t.Error("the list showing the commented practice still shows its old count")
+	}
+	if body := anon.Get(busy).Body; !strings.Contains(body, "Comentario en otra práctica") {
+		t.Error("the commented practice's thread does not show the new comment")
+	}
+	comment(quiet, "Segundo comentario")
+	if body := anon.Get(quietList).Body; !strings.Contains(body, "(sin aviso)") || !strings.Contains(body, "2 comment(s)") {
+		t.Error("a comment on the listed practice did not evict its list")
+	}
+	if body := anon.Get(quiet).Body; !strings.Contains(body, "Primer comentario (sin aviso)") || !strings.Contains(body, "Segundo comentario") {
+		t.Error("a comment did not evict its own practice's thread")
+	}
+}

@@ -1,0 +1,8 @@
+-- Each log entry about a practice or a comment names the practice, as it
+-- is recorded: reading who may see an entry, or which countries it
+-- belongs to, no longer looks into the comments table.
+ALTER TABLE moderation_log ADD COLUMN practice_id INTEGER;
+UPDATE moderation_log SET practice_id = CASE target_type
+    WHEN 'practice' THEN target_id
+    WHEN 'comment' THEN (SELECT c.practice_id FROM comments c WHERE c.id = moderation_log.target_id) END;
+CREATE INDEX moderation_log_practice ON moderation_log(practice_id) WHERE practice_id IS NOT NULL;

@@ -1,0 +1,198 @@
+// Package app builds Puente's stores, mail outbox and background jobs
+// over one database, once. Every command, the test harness and the
+// benchmarks get their graph here, so the pieces are wired the same way
+// everywhere.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"puente/db"
+	"puente/internal/accounts"
+	"puente/internal/cache"
+	"puente/internal/clock"
+	"puente/internal/comments"
+	"puente/internal/config"
+	"puente/internal/demo"
+	"puente/internal/digest"
+	"puente/internal/mail"
+	"puente/internal/moderation"
+	"puente/internal/notify"
+	"puente/internal/practices"
+	"puente/internal/search"
+	"puente/internal/server"
+	"puente/internal/taxonomy"
+	"puente/internal/websession"
+)
+
+// Options are what may differ between a production process and a test.
+type Options struct {
+	Clock clock.Clock // default: the real clock
+	// HashParams default to accounts.DefaultHashParams; tests use cheaper ones.
+	HashParams *accounts.HashParams
+	// Sender overrides the sender the configuration names.
+	Sender mail.Sender
+	// MessageIDHost defaults to the base URL's host.
+	MessageIDHost string
+}
+
+// App is the graph of one Puente process.
+type App struct {
+	Config *config.Config
+	DB     *db.DB
+	Clock  clock.Clock
+	Log    *slog.Logger
+
+	Versions   *cache.Versions
+	Taxonomy   *taxonomy.Store
+	Accounts   *accounts.Store
+	Practices  *practices.Store
+	Comments   *comments.Store
+	Moderation *moderation.Store
+	Sessions   *websession.Store
+	Search     *search.Indexer
+	Outbox     *mail.Outbox
+	Mail       *mail.Composer
+	Digest     *digest.Runner
+	Notices    *notify.Notices
+}
+
+// New builds every store over d, which must be migrated. It reads the
+// reference data first: a process that cannot does not start.
+func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*App, error) {
+	a := &App{Config: cfg, DB: d, Clock: o.Clock, Log: log}
+	if a.Clock == nil {
+		a.Clock = clock.Real{}
+	}
+	hp := accounts.DefaultHashParams
+	if o.HashParams != nil {
+		hp = *o.HashParams
+	}
+	a.Versions = &cache.Versions{DB: d}
+	var err error
+	if a.Taxonomy, err = taxonomy.Open(ctx, d, a.Versions); err != nil {
+		return nil, err
+	}
+	a.Accounts = accounts.NewStore(d, a.Clock, hp)
+	a.Search = &search.Indexer{DB: d, Source: search.Source{
+		Practice: func(ctx context.Context, q db.Querier, id int64) (search.Doc, bool, error) {
+			doc, codes, ok, err := practices.SearchDoc(ctx, q, id)
+			if ok {
+				doc.Places = a.Taxonomy.AllNames(codes) + " " + doc.Places
+			}
+			return doc, ok, err
+		},
+		Comments: comments.SearchTexts,
+		Visible:  comments.VisibleTexts,
+		After:    practices.IDsAfter,
+	}}
+	a.Practices = &practices.Store{DB: d, Clock: a.Clock, Index: a.Search, Versions: a.Versions}
+	a.Comments = &comments.Store{DB: d, Clock: a.Clock, Practices: a.Practices}
+
+	sender := o.Sender
+	if sender == nil {
+		sender = &mail.DirSender{Dir: cfg.MailDir(), Log: log}
+		if cfg.SMTPURL != nil {
+			if sender, err = mail.NewSMTPSender(cfg.SMTPURL, cfg.BaseURL.Hostname()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if a.Mail, err = mail.NewComposer(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	host := o.MessageIDHost
+	if host == "" {
+		host = cfg.BaseURL.Hostname()
+	}
+	a.Outbox = &mail.Outbox{DB: d, Clock: a.Clock, Sender: sender, From: cfg.MailFrom, MessageIDHost: host, Log: log}
+	a.Notices = &notify.Notices{DB: d, Accounts: a.Accounts, Mail: a.Mail, Outbox: a.Outbox, BaseURL: cfg.BaseURL}
+	a.Moderation = &moderation.Store{DB: d, Clock: a.Clock, Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
+		Notify: a.Notices.Moderation}
+	a.Digest = &digest.Runner{DB: d, Clock: a.Clock, Composer: a.Mail, Outbox: a.Outbox, Taxonomy: a.Taxonomy,
+		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation,
+		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
+	// A digest address refused for good stops receiving digests.
+	a.Outbox.OnFailed = a.Digest.MarkUndeliverable
+	a.Sessions = websession.New(d, a.Clock, cfg.SessionIdle, cfg.SessionMax, cfg.Secure(), cfg.SessionKeys)
+	return a, nil
+}
+
+// Intervals of the background jobs.
+const (
+	SweepEvery = 15 * time.Minute
+	FlushEvery = time.Second
+)
+
+// Run runs the background jobs until ctx ends, then waits for them to
+// stop: the mail sender, the session sweep, the search flush and, when
+// configured, the digest schedule.
+func (a *App) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Outbox.Run(ctx) })
+	wg.Go(func() {
+		every(ctx, SweepEvery, func() {
+			if n, err := a.Sessions.Sweep(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("session sweep", "err", err)
+			} else if n > 0 {
+				a.Log.Info("expired sessions removed", "count", n)
+			}
+		})
+	})
+	wg.Go(func() {
+		every(ctx, FlushEvery, func() {
+			if _, err := a.Search.Flush(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("search flush", "err", err)
+			}
+		})
+	})
+	if a.Config.DigestSchedule {
+		wg.Go(func() { a.Digest.Schedule(ctx, a.Config.DigestDay, a.Config.DigestHour) })
+	}
+	wg.Wait()
+}
+
+// every runs f now and then every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		f()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Health reports whether the database answers.
+func (a *App) Health(ctx context.Context) error {
+	if err := a.DB.Ping(ctx); err != nil {
+		return fmt.Errorf("database unavailable: %w", err)
+	}
+	return nil
+}
+
+// Server builds the HTTP server over the graph.
+func (a *App) Server() (*server.Server, error) {
+	return server.New(server.Deps{Config: a.Config, Clock: a.Clock, Log: a.Log, Versions: a.Versions, Taxonomy: a.Taxonomy,
+		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation, Sessions: a.Sessions,
+		Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Health: a.Health})
+}
+
+// Demo seeds the demonstration accounts, practices and comments that do
+// not exist yet, and returns how many accounts and practices it created.
+func (a *App) Demo(ctx context.Context) (int, int, error) {
+	n, err := demo.Seed(ctx, a.Accounts)
+	if err != nil {
+		return 0, 0, err
+	}
+	np, err := demo.SeedPractices(ctx, demo.Stores{Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
+		Taxonomy: a.Taxonomy, Moderation: a.Moderation})
+	return n, np, err
+}

@@ -1,0 +1,193 @@
+// Package cache keeps computed values (counts, reference lists, rendered
+// parts of pages) in memory for as long as the data they come from stays
+// the same.
+//
+// Triggers count the changes to each topic of data in the versions table
+// (see db/migrations/0014_versions.sql). An entry records the versions of
+// the topics it was computed from and is served only while they are
+// unchanged, so an entry is never served after a change: it simply stops
+// being served. Each Cache is bounded in bytes; when full it starts over.
+package cache
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+
+	"puente/db"
+)
+
+// Topic names a kind of data whose changes the versions table counts.
+type Topic string
+
+// The topics triggers keep.
+const (
+	Taxonomy  Topic = "taxonomy"  // meetings, tags and their texts
+	Lists     Topic = "lists"     // which practices lists hold and what cards show, comment counts aside
+	Names     Topic = "names"     // the names and countries that sign practices and comments
+	Discussed Topic = "discussed" // any practice's comment count
+	seq       Topic = "seq"       // every change to any topic
+)
+
+// Practice is one practice's topic: its row, its countries and tags and
+// its comments.
+func Practice(id int64) Topic { return Topic("practice:" + strconv.FormatInt(id, 10)) }
+
+// Versions reads the versions table.
+type Versions struct{ DB *db.DB }
+
+// Stamp is the versions of some topics at one moment.
+type Stamp struct {
+	topics []Topic
+	n      []int64
+	seq    int64
+}
+
+// Read returns the versions of topics (and of seq) in one statement.
+func (v *Versions) Read(ctx context.Context, topics []Topic) (Stamp, error) {
+	all := make([]any, 0, len(topics)+1)
+	all = append(all, string(seq))
+	for _, t := range topics {
+		all = append(all, string(t))
+	}
+	rows, err := v.DB.R.QueryContext(ctx, `SELECT topic, n FROM versions WHERE topic IN (?`+strings.Repeat(", ?", len(all)-1)+`)`, all...)
+	if err != nil {
+		return Stamp{}, err
+	}
+	defer rows.Close()
+	got := make(map[Topic]int64, len(all))
+	for rows.Next() {
+		var t string
+		var n int64
+		if err := rows.Scan(&t, &n); err != nil {
+			return Stamp{}, err
+		}
+		got[Topic(t)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return Stamp{}, err
+	}
+	s := Stamp{topics: topics, n: make([]int64, len(topics)), seq: got[seq]}
+	// A topic nothing has changed yet has no row: version 0.
+	for i, t := range topics {
+		s.n[i] = got[t]
+	}
+	return s, nil
+}
+
+// Extend adds topics learnt while computing (the practices a list turned
+// out to show) to a stamp read before computing. It reports false when
+// anything changed in between, when the value just computed may already
+// be out of date and must not be kept.
+func (v *Versions) Extend(ctx context.Context, before Stamp, more []Topic) (Stamp, bool, error) {
+	after, err := v.Read(ctx, append(append([]Topic(nil), before.topics...), more...))
+	if err != nil {
+		return Stamp{}, false, err
+	}
+	return after, after.seq == before.seq, nil
+}
+
+// Version is the version of the stamp's i-th topic.
+func (s Stamp) Version(i int) int64 { return s.n[i] }
+
+func (s Stamp) same(o Stamp) bool {
+	if len(s.n) != len(o.n) {
+		return false
+	}
+	for i := range s.n {
+		if s.n[i] != o.n[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Cache keeps values of type V by keys of type K.
+type Cache[K comparable, V any] struct {
+	versions *Versions
+	maxBytes int
+	size     func(V) int
+
+	mu      sync.Mutex
+	entries map[K]entry[V]
+	bytes   int
+}
+
+type entry[V any] struct {
+	stamp Stamp
+	value V
+	size  int
+}
+
+// New returns a cache over versions holding at most maxBytes, as size
+// measures each value.
+func New[K comparable, V any](versions *Versions, maxBytes int, size func(V) int) *Cache[K, V] {
+	return &Cache[K, V]{versions: versions, maxBytes: maxBytes, size: size}
+}
+
+// Lookup returns the value kept for key if the topics it came from are
+// unchanged.
+func (c *Cache[K, V]) Lookup(ctx context.Context, key K) (V, bool, error) {
+	var zero V
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if !ok {
+		return zero, false, nil
+	}
+	now, err := c.versions.Read(ctx, e.stamp.topics)
+	if err != nil {
+		return zero, false, err
+	}
+	if !now.same(e.stamp) {
+		return zero, false, nil
+	}
+	return e.value, true, nil
+}
+
+// Put keeps value for key, stamped with the versions read before it was
+// computed: a change landing in between only makes the entry look older
+// than it is.
+func (c *Cache[K, V]) Put(key K, stamp Stamp, value V) {
+	n := c.size(value)
+	if n > c.maxBytes/64 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || c.bytes+n > c.maxBytes {
+		c.entries, c.bytes = map[K]entry[V]{}, 0
+	}
+	if old, ok := c.entries[key]; ok {
+		c.bytes -= old.size
+	}
+	c.entries[key] = entry[V]{stamp, value, n}
+	c.bytes += n
+}
+
+// Get returns the value for key, computing it when the topics changed
+// since it was kept.
+func (c *Cache[K, V]) Get(ctx context.Context, key K, topics []Topic, compute func() (V, error)) (V, error) {
+	if v, ok, err := c.Lookup(ctx, key); err != nil || ok {
+		return v, err
+	}
+	stamp, err := c.versions.Read(ctx, topics)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	c.Put(key, stamp, v)
+	return v, nil
+}
+
+// Bytes is how much the kept values take, as size measures them.
+func (c *Cache[K, V]) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}

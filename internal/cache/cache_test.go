@@ -1,0 +1,154 @@
+package cache_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"puente/db"
+	"puente/internal/cache"
+	"puente/internal/dbtest"
+)
+
+func open(t *testing.T) *db.DB {
+	t.Helper()
+	d, err := db.Open(filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// A value is computed once and served until one of its topics changes;
+// a change to another topic leaves it alone.
+func TestServedUntilItsTopicChanges(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	c := cache.New[string](&cache.Versions{DB: d}, 1<<20, func(int) int { return 8 })
+	computed := 0
+	get := func() int {
+		t.Helper()
+		v, err := c.Get(ctx, "k", []cache.Topic{cache.Taxonomy, cache.Practice(7)}, func() (int, error) { computed++; return computed, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first, second := get(), get()
+	if first != 1 || second != 1 {
+		t.Fatalf("computed %d times for two reads, want once", computed)
+	}
+	bump := func(topic string) {
+		dbtest.Exec(t, d.W, `INSERT INTO versions (topic, n) VALUES (?, 1) ON CONFLICT (topic) DO UPDATE SET n = n + 1`, topic)
+	}
+	bump("practice:8")
+	bump(string(cache.Lists))
+	if get() != 1 {
+		t.Fatal("a change to other topics evicted the value")
+	}
+	bump("practice:7")
+	if get() != 2 {
+		t.Fatal("a change to the value's practice did not evict it")
+	}
+	bump(string(cache.Taxonomy))
+	if get() != 3 {
+		t.Fatal("a change to the taxonomy did not evict it")
+	}
+}
+
+// The triggers bump what each change touches: a comment bumps its
+// practice (and the most-discussed order), not the lists; an edit of a
+// practice bumps both.
+func TestTriggersBumpTheRightTopics(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	v := &cache.Versions{DB: d}
+	dbtest.Exec(t, d.W, `INSERT INTO accounts (id, email, display_name, password_hash, role, status, country_code, lang, created_at, updated_at, password_changed_at)
+		VALUES (1, 'a@example.org', 'A', 'x', 'official', 'active', 'PA', 'es', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`)
+	dbtest.Exec(t, d.W, `INSERT INTO practices (id, author_id, status, scope, lang, title, summary, policy_version, period_start, created_at, updated_at)
+		VALUES (1, 1, 'published', 'members', 'es', 'T', 'S', 1, '2025-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+		       (2, 1, 'published', 'members', 'es', 'U', 'S', 1, '2025-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`)
+	topics := []cache.Topic{cache.Lists, cache.Discussed, cache.Practice(1), cache.Practice(2), cache.Names}
+	read := func() cache.Stamp {
+		t.Helper()
+		s, err := v.Read(ctx, topics)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	changed := func(before, after cache.Stamp) []cache.Topic {
+		var out []cache.Topic
+		for i, tp := range topics {
+			if before.Version(i) != after.Version(i) {
+				out = append(out, tp)
+			}
+		}
+		return out
+	}
+	for _, step := range []struct {
+		name string
+		sql  string
+		want []cache.Topic
+	}{
+		{"comment posted", `INSERT INTO comments (practice_id, author_id, body_raw, body_html, policy_version, created_at)
+			VALUES (1, 1, 'x', '<p>x</p>', 1, '2026-01-02T00:00:00Z')`, []cache.Topic{cache.Practice(1)}},
+		{"count raised", `UPDATE practices SET comment_count = comment_count + 1 WHERE id = 1`, []cache.Topic{cache.Discussed, cache.Practice(1)}},
+		{"title edited", `UPDATE practices SET title = 'T2' WHERE id = 2`, []cache.Topic{cache.Lists, cache.Practice(2)}},
+		{"country added", `INSERT INTO practice_countries (practice_id, country_code) VALUES (2, 'CR')`, []cache.Topic{cache.Lists, cache.Practice(2)}},
+		{"name changed", `UPDATE accounts SET display_name = 'B' WHERE id = 1`, []cache.Topic{cache.Names}},
+	} {
+		before := read()
+		dbtest.Exec(t, d.W, step.sql)
+		got := changed(before, read())
+		if len(got) != len(step.want) {
+			t.Errorf("%s changed %v, want %v", step.name, got, step.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != step.want[i] {
+				t.Errorf("%s changed %v, want %v", step.name, got, step.want)
+			}
+		}
+	}
+}
+
+// A stamp extended with topics learnt while computing is refused when
+// anything changed in between, so a value computed from older data is
+// never kept under newer versions.
+func TestExtendRefusesAChangeInBetween(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	v := &cache.Versions{DB: d}
+	before, err := v.Read(ctx, []cache.Topic{cache.Lists})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := v.Extend(ctx, before, []cache.Topic{cache.Practice(3)}); err != nil || !ok {
+		t.Fatalf("nothing changed, yet Extend refused (%v)", err)
+	}
+	dbtest.Exec(t, d.W, `INSERT INTO versions (topic, n) VALUES ('practice:9', 1)`)
+	dbtest.Exec(t, d.W, `UPDATE versions SET n = n + 1 WHERE topic = 'seq'`)
+	if _, ok, err := v.Extend(ctx, before, []cache.Topic{cache.Practice(3)}); err != nil || ok {
+		t.Fatalf("a change happened in between, yet Extend accepted (%v)", err)
+	}
+}
+
+// The cache stays within its budget: past it, it starts over.
+func TestBounded(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	c := cache.New[int](&cache.Versions{DB: d}, 64*100, func(b []byte) int { return len(b) })
+	for i := range 1000 {
+		if _, err := c.Get(ctx, i, nil, func() ([]byte, error) { return make([]byte, 100), nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n := c.Bytes(); n > 64*100 {
+			t.Fatalf("after %d values the cache holds %d bytes, over its budget of %d", i+1, n, 64*100)
+		}
+	}
+}
