@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones even where the system has none
@@ -50,6 +51,8 @@ type Config struct {
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
 	rawDigestDay, rawDigestTZ                         string
+	// envErrs are the environment variables whose values their flag refused.
+	envErrs []error
 }
 
 // Secure reports whether the site is served over https, which turns on
@@ -66,54 +69,53 @@ type Var struct{ Flag, Env, Default, Usage string }
 // environment variable when that is set. Call Finish after fs.Parse.
 func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c := &Config{}
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address (PUENTE_ADDR)")
+	fs.StringVar(&c.DataDir, "data", "data", "data folder: database, keys, mail files (PUENTE_DATA)")
+	fs.StringVar(&c.DBPath, "db", "", "database file (PUENTE_DB; default DATA/puente.db)")
+	fs.StringVar(&c.rawBaseURL, "base-url", "", "public URL of the site, used in emails and cookies (PUENTE_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.rawSMTP, "smtp-url", "", "SMTP server, smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS) or smtp://host:25?tls=none (PUENTE_SMTP_URL; default: write .eml files to DATA/mail)")
+	fs.StringVar(&c.rawFrom, "mail-from", "Puente <no-reply@puente.localhost>", "From address of outgoing mail (PUENTE_MAIL_FROM)")
+	fs.DurationVar(&c.SessionIdle, "session-idle", 2*time.Hour, "a session ends after this long without a request (PUENTE_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", 12*time.Hour, "a session ends this long after sign-in, active or not (PUENTE_SESSION_MAX)")
+	fs.StringVar(&c.rawKeys, "session-keys", "", "comma-separated cookie signing keys, newest first, hex or base64, 32+ bytes each (PUENTE_SESSION_KEYS; default: generated once into DATA/session.keys)")
+	fs.StringVar(&c.rawProxies, "trusted-proxies", "", "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (PUENTE_TRUSTED_PROXIES; default none)")
+	fs.BoolVar(&c.Demo, "demo", false, "seed demo accounts with a known password (PUENTE_DEMO=1); never in production")
+	fs.BoolVar(&c.DigestSchedule, "digest-schedule", false, "send the weekly digest from the server itself (PUENTE_DIGEST_SCHEDULE=1); otherwise run 'puente digest send' from cron")
+	fs.StringVar(&c.rawDigestDay, "digest-day", "monday", "weekday the digest goes out (PUENTE_DIGEST_DAY)")
+	fs.IntVar(&c.DigestHour, "digest-hour", 8, "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
+	fs.IntVar(&c.PostBurst, "post-burst", 5, "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
+	fs.DurationVar(&c.PostEvery, "post-every", 5*time.Second, "after that burst, one more post per account every this long; 0 turns the limit off (PUENTE_POST_EVERY)")
+	fs.StringVar(&c.rawDigestTZ, "digest-tz", "America/Panama", "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (PUENTE_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (PUENTE_LOG_FORMAT)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (PUENTE_PPROF_ADDR; default off)")
+	// A variable's value goes through the flag's own parser, so a
+	// malformed one is refused as the same flag would be, never replaced
+	// by the default.
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName.FindStringSubmatch(f.Usage)
+		if name == nil {
+			return
 		}
-		return def
-	}
-	num := func(name string, def int) int {
-		if v := getenv(name); v != "" {
-			var n int
-			if _, err := fmt.Sscan(v, &n); err == nil {
-				return n
+		if v := getenv(name[1]); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				c.envErrs = append(c.envErrs, fmt.Errorf("invalid value %q for flag -%s (from %s): %v", v, f.Name, name[1], err))
 			}
 		}
-		return def
-	}
-	dur := func(name string, def time.Duration) time.Duration {
-		if v := getenv(name); v != "" {
-			if d, err := time.ParseDuration(v); err == nil {
-				return d
-			}
-		}
-		return def
-	}
-	fs.StringVar(&c.Addr, "addr", env("PUENTE_ADDR", "127.0.0.1:8080"), "listen address (PUENTE_ADDR)")
-	fs.StringVar(&c.DataDir, "data", env("PUENTE_DATA", "data"), "data folder: database, keys, mail files (PUENTE_DATA)")
-	fs.StringVar(&c.DBPath, "db", env("PUENTE_DB", ""), "database file (PUENTE_DB; default DATA/puente.db)")
-	fs.StringVar(&c.rawBaseURL, "base-url", env("PUENTE_BASE_URL", ""), "public URL of the site, used in emails and cookies (PUENTE_BASE_URL; default http://ADDR)")
-	fs.StringVar(&c.rawSMTP, "smtp-url", env("PUENTE_SMTP_URL", ""), "SMTP server, smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS) or smtp://host:25?tls=none (PUENTE_SMTP_URL; default: write .eml files to DATA/mail)")
-	fs.StringVar(&c.rawFrom, "mail-from", env("PUENTE_MAIL_FROM", "Puente <no-reply@puente.localhost>"), "From address of outgoing mail (PUENTE_MAIL_FROM)")
-	fs.DurationVar(&c.SessionIdle, "session-idle", dur("PUENTE_SESSION_IDLE", 2*time.Hour), "a session ends after this long without a request (PUENTE_SESSION_IDLE)")
-	fs.DurationVar(&c.SessionMax, "session-max", dur("PUENTE_SESSION_MAX", 12*time.Hour), "a session ends this long after sign-in, active or not (PUENTE_SESSION_MAX)")
-	fs.StringVar(&c.rawKeys, "session-keys", env("PUENTE_SESSION_KEYS", ""), "comma-separated cookie signing keys, newest first, hex or base64, 32+ bytes each (PUENTE_SESSION_KEYS; default: generated once into DATA/session.keys)")
-	fs.StringVar(&c.rawProxies, "trusted-proxies", env("PUENTE_TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (PUENTE_TRUSTED_PROXIES; default none)")
-	fs.BoolVar(&c.Demo, "demo", env("PUENTE_DEMO", "") == "1", "seed demo accounts with a known password (PUENTE_DEMO=1); never in production")
-	fs.BoolVar(&c.DigestSchedule, "digest-schedule", env("PUENTE_DIGEST_SCHEDULE", "") == "1", "send the weekly digest from the server itself (PUENTE_DIGEST_SCHEDULE=1); otherwise run 'puente digest send' from cron")
-	fs.StringVar(&c.rawDigestDay, "digest-day", env("PUENTE_DIGEST_DAY", "monday"), "weekday the digest goes out (PUENTE_DIGEST_DAY)")
-	fs.IntVar(&c.DigestHour, "digest-hour", num("PUENTE_DIGEST_HOUR", 8), "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
-	fs.IntVar(&c.PostBurst, "post-burst", num("PUENTE_POST_BURST", 5), "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
-	fs.DurationVar(&c.PostEvery, "post-every", dur("PUENTE_POST_EVERY", 5*time.Second), "after that burst, one more post per account every this long; 0 turns the limit off (PUENTE_POST_EVERY)")
-	fs.StringVar(&c.rawDigestTZ, "digest-tz", env("PUENTE_DIGEST_TZ", "America/Panama"), "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
-	fs.StringVar(&c.LogLevel, "log-level", env("PUENTE_LOG_LEVEL", "info"), "debug, info, warn or error (PUENTE_LOG_LEVEL)")
-	fs.StringVar(&c.LogFormat, "log-format", env("PUENTE_LOG_FORMAT", "text"), "text or json (PUENTE_LOG_FORMAT)")
-	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PUENTE_PPROF_ADDR", ""), "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (PUENTE_PPROF_ADDR; default off)")
+	})
 	return c
 }
 
+// envName finds the environment variable a flag's help names.
+var envName = regexp.MustCompile(`\((PUENTE_[A-Z_]+)`)
+
 // Finish checks the parsed flags and fills in derived settings.
 func (c *Config) Finish() error {
+	if len(c.envErrs) > 0 {
+		// A refused variable may have left its flag zeroed: checking
+		// the rest would only add confusing consequences.
+		return errors.Join(c.envErrs...)
+	}
 	var errs []error
 	if c.DBPath == "" {
 		c.DBPath = filepath.Join(c.DataDir, "puente.db")
