@@ -143,18 +143,24 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		name  string
 		tr    vegeta.Targeter
 		conns []int
+		// during, when set, is posted at 20 requests per second while the
+		// row is measured.
+		during vegeta.Targeter
 	}
 	specs := []spec{
-		{"static 20 KB (ceiling)", get("/static/vendor/trix/trix.css"), []int{1, 8, 32}},
-		{"home page", get("/"), []int{1, 32}},
-		{"practice list, page 1", get("/practices"), []int{1, 32}},
-		{"practice list, page 500", get(deep), []int{1, 32}},
-		{"practice list, a page not kept", vegeta.Targeter(anyPage), []int{1, 32}},
-		{"practice list, two filters", get("/practices?country=" + fx.Country + "&tag=" + strconv.FormatInt(fx.Tag, 10)), []int{1, 32}},
-		{"practice with 50 comments", get("/practices/" + strconv.FormatInt(fx.Fifty, 10)), []int{1, 32}},
-		{"search, two common words", get("/search?q=" + url.QueryEscape("migración frontera")), []int{1, 32}},
-		{"search, a rare word", get("/search?q=" + url.QueryEscape(fx.Rare)), []int{1, 32}},
-		{"comment POST (303 back)", commentPost, []int{8}},
+		{"static 20 KB (ceiling)", get("/static/vendor/trix/trix.css"), []int{1, 8, 32}, nil},
+		{"home page", get("/"), []int{1, 32}, nil},
+		{"practice list, page 1", get("/practices"), []int{1, 32}, nil},
+		// The practice commented on is not on page 1: a comment elsewhere
+		// must leave the kept list alone.
+		{"list page while 20 comments/s are posted elsewhere", get("/practices"), []int{1, 32}, commentPost},
+		{"practice list, page 500", get(deep), []int{1, 32}, nil},
+		{"practice list, a page not kept", vegeta.Targeter(anyPage), []int{1, 32}, nil},
+		{"practice list, two filters", get("/practices?country=" + fx.Country + "&tag=" + strconv.FormatInt(fx.Tag, 10)), []int{1, 32}, nil},
+		{"practice with 50 comments", get("/practices/" + strconv.FormatInt(fx.Fifty, 10)), []int{1, 32}, nil},
+		{"search, two common words", get("/search?q=" + url.QueryEscape("migración frontera")), []int{1, 32}, nil},
+		{"search, a rare word", get("/search?q=" + url.QueryEscape(fx.Rare)), []int{1, 32}, nil},
+		{"comment POST (303 back)", commentPost, []int{8}, nil},
 	}
 	ceiling := map[int]float64{}
 	var rows []row
@@ -164,10 +170,19 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 			continue
 		}
 		for _, c := range s.conns {
+			var background sync.WaitGroup
+			if s.during != nil {
+				bg := vegeta.NewAttacker(vegeta.Redirects(vegeta.NoFollow), vegeta.KeepAlive(true))
+				background.Go(func() {
+					for range bg.Attack(s.during, vegeta.Rate{Freq: 20, Per: time.Second}, o.warmup+o.duration, "elsewhere") {
+					}
+				})
+			}
 			if o.warmup > 0 {
 				attack(s.tr, c, o.warmup)
 			}
 			m := attack(s.tr, c, o.duration)
+			background.Wait()
 			r := row{name: s.name, conns: c, rps: m.Throughput, p50: m.Latencies.P50, p99: m.Latencies.P99,
 				requests: m.Requests, errors: m.Requests - uint64(float64(m.Requests)*m.Success+0.5)}
 			if strings.HasPrefix(s.name, "static") {
@@ -190,9 +205,14 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 	// The comments the POST row added would pile up on one practice run
 	// after run (and its search row with them): they are taken out again.
 	stop()
-	if o.wanted("comment POST") {
+	if o.wanted("comment POST") || o.wanted("comments/s") {
 		d, err := db.Open(fx.Path)
 		if err != nil {
+			return err
+		}
+		a, err := newApp(ctx, d)
+		if err != nil {
+			d.Close()
 			return err
 		}
 		n, err := scale.RemoveLoadComments(ctx, d, a.Comments)

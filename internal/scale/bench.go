@@ -48,9 +48,12 @@ func LoadFixtures(ctx context.Context, d *db.DB) (*Fixtures, error) {
 	}
 	// The practice that receives the comment POSTs gains thousands of
 	// comments a run: it must be none that another row reads (the one with
-	// 50 comments, a rare-word result), or that row measures the comments.
+	// 50 comments, a rare-word result, the first page of the list), or
+	// that row measures the comments.
 	if err := q([]any{&fx.Commented}, `SELECT id FROM practices WHERE status = 'published' AND scope IN ('public', 'members')
-		AND hidden_at IS NULL AND id <> ? AND summary NOT LIKE '%' || ? || '%' ORDER BY id DESC LIMIT 1`, fx.Fifty, RareWord); err != nil {
+		AND hidden_at IS NULL AND id <> ? AND summary NOT LIKE '%' || ? || '%'
+		AND id NOT IN (SELECT id FROM practices WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 100)
+		ORDER BY id DESC LIMIT 1`, fx.Fifty, RareWord); err != nil {
 		return nil, err
 	}
 	var key string
