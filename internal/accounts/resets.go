@@ -48,9 +48,7 @@ func (s *Store) RequestReset(ctx context.Context, email string, afterTx func(*sq
 	return token, nil
 }
 
-func (s *Store) resetAccount(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, token string) (*Account, error) {
+func (s *Store) resetAccount(ctx context.Context, q db.Querier, token string) (*Account, error) {
 	var expires string
 	var used sql.NullString
 	var accountID int64

@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the person who meets it.
@@ -33,6 +34,8 @@ type Error struct {
 	Key string
 	// Err is the underlying cause, for the log only.
 	Err error
+	// Retry, on a RateLimited error, is when trying again may work.
+	Retry time.Duration
 }
 
 func (e *Error) Error() string {
@@ -49,6 +52,21 @@ func New(code Code, key string) *Error { return &Error{Code: code, Key: key} }
 
 // Wrap returns an error with code and message key that keeps err as cause.
 func Wrap(code Code, key string, err error) *Error { return &Error{Code: code, Key: key, Err: err} }
+
+// TooSoon is the one 429: the limit was reached, and retry is when
+// trying again may work.
+func TooSoon(key string, retry time.Duration) *Error {
+	return &Error{Code: RateLimited, Key: key, Retry: retry}
+}
+
+// RetryOf returns when a RateLimited err may be tried again, or 0.
+func RetryOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) && e.Code == RateLimited {
+		return e.Retry
+	}
+	return 0
+}
 
 // CodeOf returns the code of err, or Internal when it carries none.
 func CodeOf(err error) Code {

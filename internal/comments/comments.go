@@ -98,8 +98,7 @@ func (s *Store) visiblePractice(ctx context.Context, v practices.Viewer, id int6
 }
 
 // Add posts a comment (parentID 0) or a reply on practice id and returns
-// the new comment's id. (Reading the comment back cost a tenth of the time
-// of a post under load, for callers that only want the id.)
+// the new comment's id.
 func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentID int64, body string) (int64, error) {
 	if !v.Member() {
 		return 0, apperr.New(apperr.Unauthorized, "error.signin_needed")
@@ -211,9 +210,7 @@ func (s *Store) mine(ctx context.Context, v practices.Viewer, id int64) (*Commen
 }
 
 // Load returns comment id whatever its state, for moderation.
-func Load(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, id int64) (*Comment, error) {
+func Load(ctx context.Context, q db.Querier, id int64) (*Comment, error) {
 	c, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")

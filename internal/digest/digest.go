@@ -95,6 +95,21 @@ type Content struct {
 	UnsubURL      string
 }
 
+// Email is the digest as the email templates receive it.
+type Email struct {
+	Name   string
+	Digest *Content
+}
+
+// Kind names the templates.
+func (*Email) Kind() string { return "digest" }
+
+// SubjectArgs name the period in the subject.
+func (e *Email) SubjectArgs() []any { return []any{"period", e.Digest.Period} }
+
+// Footer says why the person receives it.
+func (*Email) Footer() string { return "digest.footer" }
+
 // Empty reports whether there is nothing to send.
 func (c *Content) Empty() bool {
 	return len(c.Featured) == 0 && len(c.Practices) == 0 && len(c.Comments) == 0
@@ -283,7 +298,7 @@ func (r *Runner) message(a *accounts.Account, c *Content, token string) (mail.Me
 	if !i18n.Supported(lang) {
 		lang = i18n.Default
 	}
-	m, err := r.Composer.Compose("digest", lang, a.Email, a.DisplayName, map[string]any{"digest": c, "name": a.DisplayName, "period": c.Period, "footer": "digest.footer"})
+	m, err := r.Composer.Compose(lang, a.Email, a.DisplayName, &Email{Name: a.DisplayName, Digest: c})
 	if err != nil {
 		return m, err
 	}

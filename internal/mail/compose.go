@@ -25,7 +25,7 @@ type Composer struct {
 type EmailView struct {
 	i18n.Locale
 	BaseURL string
-	Data    map[string]any
+	Data    Email
 }
 
 // NewComposer parses the email templates: for each kind, KIND.txt and
@@ -52,14 +52,12 @@ func NewComposer(base *url.URL) (*Composer, error) {
 	return c, nil
 }
 
-// Compose renders message kind for one recipient. The subject is the
-// catalogue entry email.KIND.subject with data's values as placeholders.
-func (c *Composer) Compose(kind, lang, to, toName string, data map[string]any) (Message, error) {
+// Compose renders email data for one recipient, in lang. The subject is
+// the catalogue entry email.KIND.subject with data's placeholders.
+func (c *Composer) Compose(lang, to, toName string, data Email) (Message, error) {
+	kind := data.Kind()
 	v := EmailView{Locale: i18n.For(lang), BaseURL: c.BaseURL.String(), Data: data}
-	var args []any
-	for k, val := range data {
-		args = append(args, k, val)
-	}
+	args := data.SubjectArgs()
 	var text, html bytes.Buffer
 	t, ok := c.text[kind]
 	if !ok {

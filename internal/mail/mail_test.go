@@ -3,10 +3,13 @@ package mail_test
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +21,7 @@ import (
 	"puente/internal/dbtest"
 	"puente/internal/mail"
 	"puente/internal/mail/smtptest"
+	"puente/web"
 )
 
 func setup(t *testing.T, sender func(*smtptest.Server) mail.Sender) (*mail.Outbox, *smtptest.Server, *clock.Fake) {
@@ -234,25 +238,60 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := map[string]map[string]any{
-		"invitation":     {"inviter": "Ana <Admin>", "role": "official", "link": "https://puente.example.org/invitations/t", "expires": "3 Dec"},
-		"password_reset": {"name": "Ana <b>", "link": "https://puente.example.org/password/reset/t"},
+	to := func(link string) mail.Recipient {
+		return mail.Recipient{Name: "Ana <b>", Link: "https://puente.example.org/" + link}
 	}
-	for kind, d := range data {
+	emails := []mail.Email{
+		&mail.Invitation{Recipient: to("invitations/t"), Inviter: "Ana <Admin>", Role: "official", Expires: "3 Dec"},
+		&mail.PasswordReset{Recipient: to("password/reset/t")},
+		&mail.SigninLocked{Recipient: to("account"), Minutes: 15},
+		&mail.PracticeDecision{Recipient: to("practices/1"), Returned: true, Title: "T <i>", Note: "Add figures."},
+		&mail.PracticeDecision{Recipient: to("practices/1"), Title: "T <i>", Note: "Out of scope."},
+		&mail.AppealResolved{Recipient: to("practices/1"), Title: "T", Outcome: "reversed", Response: "Agreed."},
+		&mail.FlagNotice{Recipient: to("moderation"), Title: "T", Reason: "spam", Type: "comment"},
+	}
+	// Every template but the digest's (its own package renders it) is
+	// covered here.
+	files, _ := fs.Glob(web.Templates, "templates/email/*.txt")
+	for _, f := range files {
+		kind := strings.TrimSuffix(path.Base(f), ".txt")
+		if kind != "digest" && !slices.ContainsFunc(emails, func(e mail.Email) bool { return e.Kind() == kind }) {
+			t.Errorf("no test data for the %s email", kind)
+		}
+	}
+	for _, e := range emails {
+		kind := e.Kind()
 		for _, lang := range []string{"es", "en", "pt", "fr", "nl"} {
-			m, err := c.Compose(kind, lang, "a@b.org", "", d)
+			m, err := c.Compose(lang, "a@b.org", "", e)
 			if err != nil {
 				t.Fatalf("%s/%s: %v", kind, lang, err)
 			}
-			if m.Subject == "" || strings.Contains(m.Subject, "email.") || strings.Contains(m.Text, "email.") || strings.Contains(m.HTML, "email.") {
+			if m.Kind != kind || m.Subject == "" || strings.Contains(m.Subject, "email.") || strings.Contains(m.Text, "email.") || strings.Contains(m.HTML, "email.") {
 				t.Errorf("%s/%s: untranslated text", kind, lang)
 			}
 			if !strings.Contains(m.HTML, `lang="`+lang+`"`) || !strings.Contains(m.Text, "https://puente.example.org/") {
 				t.Errorf("%s/%s: language or link missing", kind, lang)
 			}
-			if strings.Contains(m.HTML, "<Admin>") || strings.Contains(m.HTML, "Ana <b>") {
+			if strings.Contains(m.HTML, "<Admin>") || strings.Contains(m.HTML, "Ana <b>") || strings.Contains(m.HTML, "T <i>") {
 				t.Errorf("%s/%s: data not escaped in HTML", kind, lang)
 			}
 		}
+	}
+}
+
+// A template that names a field its kind lacks fails to render, where a
+// map's missing key rendered as nothing.
+type misnamed struct{ mail.PasswordReset }
+
+func (*misnamed) Kind() string { return "invitation" } // reads .Data.Inviter, which PasswordReset lacks
+
+func TestMisnamedFieldFails(t *testing.T) {
+	base, _ := url.Parse("https://puente.example.org")
+	c, err := mail.NewComposer(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Compose("en", "a@b.org", "", &misnamed{}); err == nil {
+		t.Fatal("a template reading a missing field rendered")
 	}
 }

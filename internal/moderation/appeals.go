@@ -10,6 +10,7 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/mail"
 	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
@@ -248,7 +249,7 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 			PracticeID: it.practice, CountryCode: it.country, Reason: response}); err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, Notice{To: a.AuthorID, Kind: "appeal_resolved", Data: map[string]any{"title": it.label, "outcome": outcome,
-			"response": response, "practice": it.practice}})
+		return s.notify(ctx, tx, Notice{To: a.AuthorID, Practice: it.practice,
+			Email: &mail.AppealResolved{Title: it.label, Outcome: outcome, Response: response}})
 	})
 }

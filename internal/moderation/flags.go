@@ -10,6 +10,7 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/mail"
 	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
@@ -70,8 +71,7 @@ func (s *Store) Flag(ctx context.Context, v practices.Viewer, t Target, reason, 
 			return err
 		}
 		for _, m := range mods {
-			if err := s.notify(ctx, tx, Notice{To: m, Kind: "flag_notice", Data: map[string]any{"title": it.label, "reason": reason,
-				"practice": it.practice, "type": t.Type}}); err != nil {
+			if err := s.notify(ctx, tx, Notice{To: m, Email: &mail.FlagNotice{Title: it.label, Reason: reason, Type: t.Type}}); err != nil {
 				return err
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/clock"
 	"puente/internal/comments"
+	"puente/internal/mail"
 	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
@@ -24,9 +25,16 @@ import (
 
 // Notice is an email to one account about a moderation decision.
 type Notice struct {
-	To   int64  // account id
-	Kind string // practice_returned, practice_rejected, appeal_resolved, flag_notice
-	Data map[string]any
+	To int64 // account id
+	// Practice, when set, is what the email's link opens; otherwise it
+	// opens the moderation queues.
+	Practice int64
+	// Email is what it says; the recipient's name and the link are filled
+	// in when it is sent.
+	Email interface {
+		mail.Email
+		To() *mail.Recipient
+	}
 }
 
 // Store carries out moderation actions.
@@ -136,7 +144,8 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 			return err
 		}
 		if kind != "" {
-			return s.notify(ctx, tx, Notice{To: p.AuthorID, Kind: kind, Data: map[string]any{"title": p.Title, "note": note, "practice": id}})
+			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
+				Email: &mail.PracticeDecision{Returned: kind == "practice_returned", Title: p.Title, Note: note}})
 		}
 		return nil
 	})

@@ -42,17 +42,12 @@ func (n *Notices) Moderation(ctx context.Context, tx *sql.Tx, m moderation.Notic
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"name": a.DisplayName}
-	for k, v := range m.Data {
-		data[k] = v
+	to := m.Email.To()
+	to.Name, to.Link = a.DisplayName, n.abs("/moderation")
+	if m.Practice != 0 {
+		to.Link = n.abs(fmt.Sprintf("/practices/%d", m.Practice))
 	}
-	if id, ok := m.Data["practice"].(int64); ok {
-		data["link"] = n.abs(fmt.Sprintf("/practices/%d", id))
-	}
-	if m.Kind == "flag_notice" {
-		data["link"] = n.abs("/moderation")
-	}
-	msg, err := n.Mail.Compose(m.Kind, langOf(a), a.Email, a.DisplayName, data)
+	msg, err := n.Mail.Compose(langOf(a), a.Email, a.DisplayName, m.Email)
 	if err != nil {
 		return err
 	}
@@ -63,11 +58,8 @@ func (n *Notices) Moderation(ctx context.Context, tx *sql.Tx, m moderation.Notic
 // SigninLocked tells the owner of a that sign-ins to their account are
 // paused for minutes after repeated failures, and wakes the sender.
 func (n *Notices) SigninLocked(ctx context.Context, a *accounts.Account, minutes int) error {
-	msg, err := n.Mail.Compose("signin_locked", langOf(a), a.Email, a.DisplayName, map[string]any{
-		"name":    a.DisplayName,
-		"minutes": minutes,
-		"link":    n.abs("/account"),
-	})
+	msg, err := n.Mail.Compose(langOf(a), a.Email, a.DisplayName, &mail.SigninLocked{
+		Recipient: mail.Recipient{Name: a.DisplayName, Link: n.abs("/account")}, Minutes: minutes})
 	if err != nil {
 		return err
 	}

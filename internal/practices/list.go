@@ -132,9 +132,8 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	page.Total = total
 	if f.Tag != 0 || f.Country != "" || f.Process != "" {
 		// When at least one practice in walkRatio matches, a page is found
-		// by walking the list in order (about 21,000 rows at most, some
-		// 60 ms at 100,000 practices); fewer matches are found faster from
-		// the lists of matching ids.
+		// by walking the list in order; fewer matches are found from the
+		// lists of matching ids.
 		lw, largs := listWhere(v)
 		all, err := s.countWhere(ctx, lw, largs)
 		if err != nil {

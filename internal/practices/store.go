@@ -72,14 +72,9 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	return &p, nil
 }
 
-type querier interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}
-
 // loadRelations fills countries and tags of the given practices in two
 // queries.
-func loadRelations(ctx context.Context, q querier, ps []*Practice) error {
+func loadRelations(ctx context.Context, q db.Querier, ps []*Practice) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -119,7 +114,7 @@ func loadRelations(ctx context.Context, q querier, ps []*Practice) error {
 	return rows.Err()
 }
 
-func (s *Store) get(ctx context.Context, q querier, id int64) (*Practice, error) {
+func (s *Store) get(ctx context.Context, q db.Querier, id int64) (*Practice, error) {
 	p, err := scanPractice(q.QueryRowContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -284,9 +279,7 @@ func (s *Store) transition(ctx context.Context, id int64, to Status, stamp strin
 }
 
 // Transition is transition for a caller's own transaction (or pool).
-func Transition(ctx context.Context, q interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, at time.Time, id int64, to Status, stamp string, from ...Status) error {
+func Transition(ctx context.Context, q db.Querier, at time.Time, id int64, to Status, stamp string, from ...Status) error {
 	now := db.FormatTime(at)
 	in := strings.TrimSuffix(strings.Repeat("?,", len(from)), ",")
 	args := []any{to, now}
@@ -383,10 +376,7 @@ func (s *Store) Resanitize(ctx context.Context, all bool, progress func(done int
 
 // Load returns practice id whatever its state, inside q (a transaction),
 // for moderation, which checks its own rules.
-func Load(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, id int64) (*Practice, error) {
+func Load(ctx context.Context, q db.Querier, id int64) (*Practice, error) {
 	return (&Store{}).get(ctx, q, id)
 }
 

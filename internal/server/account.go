@@ -2,9 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
@@ -124,9 +121,9 @@ func (s *Server) passwordPost(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	a := currentAccount(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	// Only the account's own sessions match, so another person's session
 	// id answers 404 like one that does not exist.

@@ -6,11 +6,10 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/i18n"
+	"puente/internal/mail"
 	"puente/internal/taxonomy"
 )
 
@@ -73,9 +72,9 @@ type accountDetail struct {
 }
 
 func (s *Server) targetAccount(r *http.Request) (*accounts.Account, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return nil, errNotFound
+		return nil, err
 	}
 	return s.accounts.ByID(r.Context(), id)
 }
@@ -184,11 +183,11 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 		}
 		var err error
 		inv, _, err = s.accounts.Invite(r.Context(), f, actor.ID, func(tx *sql.Tx, inv *accounts.Invitation, token string) error {
-			m, err := s.mail.Compose("invitation", inv.Lang, inv.Email, "", map[string]any{
-				"inviter": actor.DisplayName,
-				"role":    string(inv.Role),
-				"link":    s.absURL("/invitations/" + token),
-				"expires": i18n.For(inv.Lang).Date(inv.ExpiresAt),
+			m, err := s.mail.Compose(inv.Lang, inv.Email, "", &mail.Invitation{
+				Recipient: mail.Recipient{Link: s.absURL("/invitations/" + token)},
+				Inviter:   actor.DisplayName,
+				Role:      string(inv.Role),
+				Expires:   i18n.For(inv.Lang).Date(inv.ExpiresAt),
 			})
 			if err != nil {
 				return err
@@ -220,9 +219,9 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) error {
 	actor := currentAccount(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	inv, err := s.accounts.RevokeInvitation(r.Context(), actor.ID, id)
 	if apperr.Is(err, apperr.Conflict) {

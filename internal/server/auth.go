@@ -11,6 +11,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/mail"
 	"puente/internal/websession"
 )
 
@@ -43,11 +44,11 @@ func (s *Server) signinPost(w http.ResponseWriter, r *http.Request) error {
 	limitKey, knownDevice := s.signinKey(r, acctKey)
 	if ok, retry := s.limits.signinAccount.Check(limitKey); !ok {
 		s.log.Warn("security", "event", "signin.locked", "scope", "account", "known_device", knownDevice, "client_ip", ip)
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	if ok, retry := s.limits.signinIP.Check(ip); !ok {
 		s.log.Warn("security", "event", "signin.locked", "scope", "client", "client_ip", ip)
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	errs := apperr.FieldErrors{}
 	if f.Email == "" {
@@ -148,19 +149,17 @@ func (s *Server) forgotPost(w http.ResponseWriter, r *http.Request) error {
 	ip := s.clientIP(r)
 	if ok, retry := s.limits.resetIP.Check(ip); !ok {
 		s.log.Warn("security", "event", "reset.limited", "scope", "client", "client_ip", ip)
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	if ok, retry := s.limits.resetEmail.Check(f.Email); !ok {
 		s.log.Warn("security", "event", "reset.limited", "scope", "account", "client_ip", ip)
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	s.limits.resetIP.Hit(ip)
 	s.limits.resetEmail.Hit(f.Email)
 	token, err := s.accounts.RequestReset(r.Context(), f.Email, func(tx *sql.Tx, a *accounts.Account, token string) error {
-		m, err := s.mail.Compose("password_reset", s.langFor(a, r), a.Email, a.DisplayName, map[string]any{
-			"name": a.DisplayName,
-			"link": s.absURL("/password/reset/" + token),
-		})
+		m, err := s.mail.Compose(s.langFor(a, r), a.Email, a.DisplayName, &mail.PasswordReset{
+			Recipient: mail.Recipient{Name: a.DisplayName, Link: s.absURL("/password/reset/" + token)}})
 		if err != nil {
 			return err
 		}
@@ -198,7 +197,7 @@ func (s *Server) resetPost(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
 	ip := s.clientIP(r)
 	if ok, retry := s.limits.resetIP.Check(ip); !ok {
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	a, err := s.accounts.ResetByToken(r.Context(), token)
 	if err != nil {
@@ -208,7 +207,7 @@ func (s *Server) resetPost(w http.ResponseWriter, r *http.Request) error {
 	key := strconv.FormatInt(a.ID, 10)
 	if ok, retry := s.limits.resetAccount.Check(key); !ok {
 		s.log.Warn("security", "event", "reset.limited", "scope", "account", "account_id", a.ID)
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	s.limits.resetAccount.Hit(key)
 	f := accounts.ResetForm{Password: r.PostFormValue("password"), Confirm: r.PostFormValue("confirm")}

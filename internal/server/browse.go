@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -50,9 +49,9 @@ type meetingData struct {
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	m, err := s.taxonomy.Meeting(r.Context(), state(r).lang, id)
 	if err != nil {
@@ -76,9 +75,9 @@ type tagData struct {
 }
 
 func (s *Server) tagPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	rf, err := s.refs(r)
 	if err != nil {

@@ -5,15 +5,13 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"puente/internal/apperr"
 	"puente/internal/comments"
 	"puente/internal/sanitize"
 )
 
 func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -57,7 +55,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 // links to a comment (from the moderation queue, the log, a flag) stay
 // right however far back its thread has been paged.
 func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error {
-	id, err := commentID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -69,21 +67,13 @@ func (s *Server) commentPermalink(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func commentID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound
-	}
-	return id, nil
-}
-
 type commentEditData struct {
 	Comment *comments.Comment
 	Body    string
 }
 
 func (s *Server) commentEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := commentID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -108,7 +98,7 @@ func (s *Server) commentEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) commentUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := commentID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -133,7 +123,7 @@ func (s *Server) commentUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := commentID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}

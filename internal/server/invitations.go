@@ -19,7 +19,7 @@ func (s *Server) invitation(w http.ResponseWriter, r *http.Request) (*accounts.I
 	ip := s.clientIP(r)
 	if ok, retry := s.limits.inviteIP.Check(ip); !ok {
 		s.log.Warn("security", "event", "invitation.limited", "client_ip", ip)
-		return nil, &rateLimited{retry}
+		return nil, tooSoon(retry)
 	}
 	inv, err := s.accounts.InvitationByToken(r.Context(), chi.URLParam(r, "token"))
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *Server) acceptPost(w http.ResponseWriter, r *http.Request) error {
 	key := strconv.FormatInt(inv.ID, 10)
 	if ok, retry := s.limits.invitation.Check(key); !ok {
 		s.log.Warn("security", "event", "invitation.limited", "invitation_id", inv.ID)
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	s.limits.inviteIP.Hit(s.clientIP(r))
 	s.limits.invitation.Hit(key)

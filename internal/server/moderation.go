@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/comments"
@@ -77,7 +75,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -98,7 +96,7 @@ func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request) error {
 
 // practicePublish is the quick publish button on a submitted practice.
 func (s *Server) practicePublish(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -129,7 +127,7 @@ func (s *Server) moderate(w http.ResponseWriter, r *http.Request, back string, d
 }
 
 func (s *Server) featurePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -139,7 +137,7 @@ func (s *Server) featurePost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) unfeaturePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -149,7 +147,7 @@ func (s *Server) unfeaturePost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) movePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -189,9 +187,9 @@ func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func target(typ string, r *http.Request) (moderation.Target, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return moderation.Target{}, errNotFound
+		return moderation.Target{}, err
 	}
 	return moderation.Target{Type: typ, ID: id}, nil
 }
@@ -249,9 +247,9 @@ func (s *Server) dismissFlags(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) resolveAppeal(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := urlID(r)
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	reverse := r.PostFormValue("outcome") == "reverse"
 	if r.PostFormValue("outcome") != "reverse" && r.PostFormValue("outcome") != "uphold" {

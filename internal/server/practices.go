@@ -23,7 +23,10 @@ func (s *Server) viewer(r *http.Request) practices.Viewer {
 	return practices.ViewerOf(currentAccount(r), s.taxonomy)
 }
 
-func practiceID(r *http.Request) (int64, error) {
+// urlID is the id in the URL's {id}; what is not a positive number is
+// no page (404).
+// urlID is the positive id in the route's {id}; anything else is a 404.
+func urlID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errNotFound
@@ -115,7 +118,7 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request) error {
 // with the names the page shows for countries and tags.
 func (s *Server) viewedPractice(r *http.Request) (practices.Viewer, *practices.Practice, *refs, error) {
 	v := s.viewer(r)
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return v, nil, nil, err
 	}
@@ -471,7 +474,7 @@ func (s *Server) practiceCreate(w http.ResponseWriter, r *http.Request) error {
 // ownPractice loads a practice for a change by its author: 404 when the
 // viewer cannot see it, 403 when they can but it is not theirs.
 func (s *Server) ownPractice(r *http.Request) (*practices.Practice, error) {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -508,7 +511,7 @@ func (s *Server) practiceUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) practiceSubmit(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -542,7 +545,7 @@ func (s *Server) practiceUnfollow(w http.ResponseWriter, r *http.Request) error 
 // setFollow follows or unfollows a practice and goes back to where the
 // button was (the practice, or "my practices").
 func (s *Server) setFollow(w http.ResponseWriter, r *http.Request, follow bool) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -573,7 +576,7 @@ type historyData struct {
 }
 
 func (s *Server) practiceHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := practiceID(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}

@@ -219,10 +219,16 @@ var (
 	errBadRequest   = apperr.New(apperr.Invalid, "error.bad_request")
 )
 
-// rateLimited is a 429 that says when to come back.
-type rateLimited struct{ retry time.Duration }
+// tooSoon is the 429 of a limit on attempts (sign-in, codes, resets,
+// invitations): the error page says when to come back.
+func tooSoon(retry time.Duration) error { return apperr.TooSoon("error.rate_limited", retry) }
 
-func (e *rateLimited) Error() string { return "rate limited" }
+// setRetryAfter tells the client, on a 429, when to try again.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if retry := apperr.RetryOf(err); retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds()+0.999)))
+	}
+}
 
 func statusOf(code apperr.Code) int {
 	switch code {
@@ -267,17 +273,16 @@ type errorData struct {
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	var rl *rateLimited
 	var maxBytes *http.MaxBytesError
-	switch {
-	case errors.As(err, &rl):
-		minutes := int((rl.retry + time.Minute - 1) / time.Minute)
-		w.Header().Set("Retry-After", strconv.Itoa(int(rl.retry.Seconds()+0.999)))
-		s.render(w, r, http.StatusTooManyRequests, "error", &View{Title: "error.title.429",
-			Data: errorData{Message: "error.rate_limited", RetryAfter: max(minutes, 1)}})
-		return
-	case errors.As(err, &maxBytes):
+	if errors.As(err, &maxBytes) {
 		err = apperr.New(apperr.TooLarge, "error.too_large")
+	}
+	if retry := apperr.RetryOf(err); retry > 0 {
+		setRetryAfter(w, err)
+		minutes := int((retry + time.Minute - 1) / time.Minute)
+		s.render(w, r, http.StatusTooManyRequests, "error", &View{Title: "error.title.429",
+			Data: errorData{Message: apperr.KeyOf(err), RetryAfter: max(minutes, 1)}})
+		return
 	}
 	code := apperr.CodeOf(err)
 	status := statusOf(code)
@@ -329,7 +334,7 @@ func (s *Server) postAllowed(w http.ResponseWriter, r *http.Request) bool {
 	}
 	ok, retry := s.limits.posts.Take(strconv.FormatInt(a.ID, 10))
 	if !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds()+0.999)))
+		setRetryAfter(w, apperr.TooSoon(errPostingTooFast, retry))
 		s.log.Info("security", "event", "post.rate_limited", "account_id", a.ID, "path", r.URL.Path)
 	}
 	return ok

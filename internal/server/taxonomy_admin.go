@@ -3,9 +3,6 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"puente/internal/apperr"
 	"puente/internal/i18n"
@@ -102,16 +99,8 @@ func (s *Server) meetingView(r *http.Request, id int64, mf *taxonomy.MeetingForm
 		Data: meetingEditData{ID: id, Meeting: m, TagForm: tf, TagErrs: tagErrs}}, nil
 }
 
-func idParam(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return 0, errNotFound
-	}
-	return id, nil
-}
-
 func (s *Server) meetingEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -124,7 +113,7 @@ func (s *Server) meetingEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -150,7 +139,7 @@ func tagFormFrom(r *http.Request) taxonomy.TagForm {
 }
 
 func (s *Server) tagCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -194,7 +183,7 @@ func (s *Server) tagView(r *http.Request, id int64, f *taxonomy.TagForm, errs ap
 }
 
 func (s *Server) tagEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -207,7 +196,7 @@ func (s *Server) tagEdit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) tagUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
@@ -230,7 +219,7 @@ func (s *Server) tagUpdate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) tagRetire(retire bool) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := idParam(r)
+		id, err := urlID(r)
 		if err != nil {
 			return err
 		}

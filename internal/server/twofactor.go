@@ -98,11 +98,11 @@ func (s *Server) checkCode(r *http.Request, a *accounts.Account, code string) (u
 	ip := s.clientIP(r)
 	if ok, retry := s.limits.code.Check(key); !ok {
 		s.log.Warn("security", "event", "2fa.locked", "account_id", a.ID, "client_ip", ip)
-		return false, nil, &rateLimited{retry}
+		return false, nil, tooSoon(retry)
 	}
 	if ok, retry := s.limits.codeIP.Check(ip); !ok {
 		s.log.Warn("security", "event", "2fa.locked", "scope", "client", "client_ip", ip)
-		return false, nil, &rateLimited{retry}
+		return false, nil, tooSoon(retry)
 	}
 	errs = apperr.FieldErrors{}
 	if strings.TrimSpace(code) == "" {
@@ -252,7 +252,7 @@ func (s *Server) twoFactorEnable(w http.ResponseWriter, r *http.Request) error {
 	}
 	key := strconv.FormatInt(a.ID, 10)
 	if ok, retry := s.limits.code.Check(key); !ok {
-		return &rateLimited{retry}
+		return tooSoon(retry)
 	}
 	f := codeForm{Code: r.PostFormValue("code")}
 	codes, err := s.accounts.EnableTOTP(r.Context(), a.ID, k.Secret(), f.Code)

@@ -1,0 +1,104 @@
+package mail
+
+// One typed struct per kind of email: a template that names a field the
+// struct lacks fails to render (and a test renders every kind), where a
+// map's missing key would have rendered as nothing.
+
+// Email is the data of one kind of email.
+type Email interface {
+	// Kind names the templates KIND.txt and KIND.html and the catalogue's
+	// email.KIND.subject.
+	Kind() string
+	// SubjectArgs are the subject's placeholders, as name, value pairs.
+	SubjectArgs() []any
+	// Footer is the catalogue key of the footer line.
+	Footer() string
+}
+
+// Recipient is who an email greets and the one link it leads to; the
+// sender fills it in when it knows the account.
+type Recipient struct {
+	Name string
+	Link string
+}
+
+// To gives access to the recipient part, for the code that fills it in.
+func (r *Recipient) To() *Recipient { return r }
+
+type plain struct{}
+
+func (plain) SubjectArgs() []any { return nil }
+func (plain) Footer() string     { return "email.footer" }
+
+// Invitation invites a person to create an account.
+type Invitation struct {
+	plain
+	Recipient
+	Inviter string
+	Role    string
+	Expires string // a date in the recipient's language
+}
+
+// Kind names the templates.
+func (*Invitation) Kind() string { return "invitation" }
+
+// PasswordReset carries a link to choose a new password.
+type PasswordReset struct {
+	plain
+	Recipient
+}
+
+// Kind names the templates.
+func (*PasswordReset) Kind() string { return "password_reset" }
+
+// SigninLocked says that sign-ins from unknown browsers are paused.
+type SigninLocked struct {
+	plain
+	Recipient
+	Minutes int
+}
+
+// Kind names the templates.
+func (*SigninLocked) Kind() string { return "signin_locked" }
+
+// PracticeDecision tells an author that their submission was sent back
+// with a note (Returned) or rejected.
+type PracticeDecision struct {
+	plain
+	Recipient
+	Returned bool
+	Title    string
+	Note     string
+}
+
+// Kind names the templates.
+func (e *PracticeDecision) Kind() string {
+	if e.Returned {
+		return "practice_returned"
+	}
+	return "practice_rejected"
+}
+
+// AppealResolved tells an author how their appeal was decided.
+type AppealResolved struct {
+	plain
+	Recipient
+	Title    string
+	Outcome  string // upheld or reversed
+	Response string
+}
+
+// Kind names the templates.
+func (*AppealResolved) Kind() string { return "appeal_resolved" }
+
+// FlagNotice tells a moderator that something was flagged.
+type FlagNotice struct {
+	plain
+	Recipient
+	Title  string
+	Reason string // the flag's reason code
+	Type   string // practice or comment
+}
+
+// Kind names the templates.
+func (*FlagNotice) Kind() string { return "flag_notice" }
