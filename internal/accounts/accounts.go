@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -353,55 +352,15 @@ func (s *Store) ByFeedToken(ctx context.Context, token string) (*Account, error)
 // FlagWatchers returns the active moderators and admins who asked to be
 // emailed about new flags, inside the caller's transaction.
 func FlagWatchers(ctx context.Context, q db.Querier) ([]int64, error) {
-	return ids(ctx, q, `SELECT id FROM accounts WHERE notify_flags = 1 AND status = 'active' AND role IN ('moderator', 'admin')`)
-}
-
-func ids(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.Column[int64](ctx, q, `SELECT id FROM accounts WHERE notify_flags = 1 AND status = 'active' AND role IN ('moderator', 'admin')`)
 }
 
 // DisplayNames returns the display names of the accounts ids.
 func (s *Store) DisplayNames(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[int64]string{}, nil
 	}
-	var list strings.Builder
-	list.WriteByte('[')
-	for i, id := range ids {
-		if i > 0 {
-			list.WriteByte(',')
-		}
-		list.WriteString(strconv.FormatInt(id, 10))
-	}
-	list.WriteByte(']')
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, display_name FROM accounts WHERE id IN (SELECT value FROM json_each(?))`, list.String())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
+	return db.Pairs[int64, string](ctx, s.DB.R, `SELECT id, display_name FROM accounts WHERE id IN (SELECT value FROM json_each(?))`, db.IDList(ids))
 }
 
 // DigestChoice is how often, if at all, an account wants the digest.

@@ -488,41 +488,14 @@ func (s *Store) Resanitize(ctx context.Context, all bool, progress func(done int
 // SearchTexts returns the visible comments of practice id, oldest first,
 // for the search index.
 func SearchTexts(ctx context.Context, q db.Querier, practiceID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT body_html FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL ORDER BY id`, practiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return db.Column[string](ctx, q, `SELECT body_html FROM comments WHERE practice_id = ? AND deleted_at IS NULL AND hidden_at IS NULL ORDER BY id`, practiceID)
 }
 
 // VisibleTexts returns the HTML of those of the comments ids that are
 // visible, for the search index.
 func VisibleTexts(ctx context.Context, q db.Querier, ids []int64) (map[int64]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, body_html FROM comments WHERE id IN (SELECT value FROM json_each(?))
-		AND deleted_at IS NULL AND hidden_at IS NULL`, search.JSONList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64]string, len(ids))
-	for rows.Next() {
-		var id int64
-		var h string
-		if err := rows.Scan(&id, &h); err != nil {
-			return nil, err
-		}
-		out[id] = h
-	}
-	return out, rows.Err()
+	return db.Pairs[int64, string](ctx, q, `SELECT id, body_html FROM comments WHERE id IN (SELECT value FROM json_each(?))
+		AND deleted_at IS NULL AND hidden_at IS NULL`, db.IDList(ids))
 }
 
 // WroteOn reports whether account wrote any comment on practice id.
@@ -580,7 +553,7 @@ func (s *Store) NewOn(ctx context.Context, ids []int64, from, to time.Time, exce
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT practice_id, count(*), count(DISTINCT author_id) FROM comments
 		WHERE practice_id IN (SELECT value FROM json_each(?)) AND created_at >= ? AND created_at < ?
 		  AND deleted_at IS NULL AND hidden_at IS NULL AND author_id <> ?
-		GROUP BY practice_id ORDER BY max(created_at) DESC LIMIT ?`, search.JSONList(ids), f, t, except, limit)
+		GROUP BY practice_id ORDER BY max(created_at) DESC LIMIT ?`, db.IDList(ids), f, t, except, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -598,22 +571,11 @@ func (s *Store) NewOn(ctx context.Context, ids []int64, from, to time.Time, exce
 		return nil, err
 	}
 	for i := range out {
-		authors, err := s.DB.R.QueryContext(ctx, `SELECT author_id FROM comments
+		var err error
+		out[i].AuthorIDs, err = db.Column[int64](ctx, s.DB.R, `SELECT author_id FROM comments
 			WHERE practice_id = ? AND created_at >= ? AND created_at < ? AND deleted_at IS NULL AND hidden_at IS NULL AND author_id <> ?
 			GROUP BY author_id ORDER BY min(id) LIMIT ?`, out[i].PracticeID, f, t, except, named)
 		if err != nil {
-			return nil, err
-		}
-		for authors.Next() {
-			var id int64
-			if err := authors.Scan(&id); err != nil {
-				authors.Close()
-				return nil, err
-			}
-			out[i].AuthorIDs = append(out[i].AuthorIDs, id)
-		}
-		authors.Close()
-		if err := authors.Err(); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 )
@@ -31,32 +32,11 @@ func (r *Runner) Load(ctx context.Context, accountID int64) (*Settings, error) {
 		return nil, err
 	}
 	s := &Settings{Enabled: c.Enabled, Every: c.Every}
-	rows, err := r.DB.R.QueryContext(ctx, `SELECT tag_id FROM follow_tags WHERE account_id = ? ORDER BY tag_id`, accountID)
-	if err != nil {
+	if s.Tags, err = db.Column[int64](ctx, r.DB.R, `SELECT tag_id FROM follow_tags WHERE account_id = ? ORDER BY tag_id`, accountID); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.Tags = append(s.Tags, id)
-	}
-	rows.Close()
-	rows, err = r.DB.R.QueryContext(ctx, `SELECT country_code FROM follow_countries WHERE account_id = ? ORDER BY country_code`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		s.Countries = append(s.Countries, c)
-	}
-	return s, rows.Err()
+	s.Countries, err = db.Column[string](ctx, r.DB.R, `SELECT country_code FROM follow_countries WHERE account_id = ? ORDER BY country_code`, accountID)
+	return s, err
 }
 
 // Form is the settings form as sent.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"puente/db"
-	"puente/internal/search"
 )
 
 // Sort orders of the list.
@@ -240,21 +239,7 @@ func countBy[K comparable](ctx context.Context, s *Store, v Viewer, q string) (m
 }
 
 func groupCount[K comparable](ctx context.Context, s *Store, q string, args []any) (map[K]int, error) {
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[K]int{}
-	for rows.Next() {
-		var k K
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, rows.Err()
+	return db.Pairs[K, int](ctx, s.DB.R, q, args...)
 }
 
 // Mine returns what account wrote (every status), newest change first.
@@ -340,7 +325,7 @@ func (s *Store) PublishedBetween(ctx context.Context, from, to time.Time) ([]*Pr
 // and not hidden.
 func (s *Store) PublishedAmong(ctx context.Context, ids []int64) ([]*Practice, error) {
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
-		WHERE p.id IN (SELECT value FROM json_each(?)) AND p.status = 'published' AND p.hidden_at IS NULL`, search.JSONList(ids))
+		WHERE p.id IN (SELECT value FROM json_each(?)) AND p.status = 'published' AND p.hidden_at IS NULL`, db.IDList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -351,21 +336,7 @@ func (s *Store) PublishedAmong(ctx context.Context, ids []int64) ([]*Practice, e
 // that v wrote or follows.
 func (s *Store) Watched(ctx context.Context, v Viewer) (map[int64]string, error) {
 	where, args := listWhere(v)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.id, p.title FROM practices p
+	return db.Pairs[int64, string](ctx, s.DB.R, `SELECT p.id, p.title FROM practices p
 		WHERE p.id IN (SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?)
 		AND `+where, append([]any{v.AccountID, v.AccountID}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var title string
-		if err := rows.Scan(&id, &title); err != nil {
-			return nil, err
-		}
-		out[id] = title
-	}
-	return out, rows.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/search"
 )
@@ -167,21 +168,8 @@ func (s *Store) rankedIn(ctx context.Context, v Viewer, table, fts string, n int
 // rankedFiltered ranks the matches that pass the filters in one query.
 func (s *Store) rankedFiltered(ctx context.Context, v Viewer, fts string, f Filter, n int) ([]int64, error) {
 	where, args := filterWhere(v, f)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT p.id FROM practice_fts JOIN practices p ON p.id = practice_fts.rowid
+	return db.Column[int64](ctx, s.DB.R, `SELECT p.id FROM practice_fts JOIN practices p ON p.id = practice_fts.rowid
 		WHERE practice_fts MATCH ? AND `+where+` ORDER BY practice_fts.rank LIMIT ?`, append(append([]any{fts}, args...), n)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // byIDs loads practices for a list, in the order of ids, without their

@@ -446,38 +446,12 @@ func SearchDoc(ctx context.Context, q db.Querier, id int64) (search.Doc, []strin
 }
 
 func countryCodes(ctx context.Context, q db.Querier, id int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT country_code FROM practice_countries WHERE practice_id = ? ORDER BY country_code`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Column[string](ctx, q, `SELECT country_code FROM practice_countries WHERE practice_id = ? ORDER BY country_code`, id)
 }
 
 // IDsAfter returns up to n practice ids above after, in order.
 func IDsAfter(ctx context.Context, q db.Querier, after int64, n int) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM practices WHERE id > ? ORDER BY id LIMIT ?`, after, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return db.Column[int64](ctx, q, `SELECT id FROM practices WHERE id > ? ORDER BY id LIMIT ?`, after, n)
 }
 
 // SetReviewNote records a moderator's note on the revision just decided,

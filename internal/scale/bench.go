@@ -97,22 +97,12 @@ const LoadComment = "Comentario de carga"
 // place in the counts and the search index.
 func RemoveLoadComments(ctx context.Context, d *db.DB, cs *comments.Store) (int, error) {
 	like := "<p>" + LoadComment + " %"
-	var ids []int64
-	rows, err := d.R.QueryContext(ctx, `SELECT DISTINCT practice_id FROM comments WHERE body_html LIKE ?`, like)
+	ids, err := db.Column[int64](ctx, d.R, `SELECT DISTINCT practice_id FROM comments WHERE body_html LIKE ?`, like)
 	if err != nil {
 		return 0, err
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	if len(ids) == 0 {
-		return 0, rows.Err()
+		return 0, nil
 	}
 	var n int64
 	err = d.Tx(ctx, func(tx *sql.Tx) error {

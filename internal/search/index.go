@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -212,24 +211,10 @@ func (x *Indexer) Flush(ctx context.Context) (int, error) {
 		}
 		// A practice indexed in full above has emptied its own queue; the
 		// rest read here go now.
-		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))`, JSONList(ids))
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))`, db.IDList(ids))
 		return err
 	})
 	return added, err
-}
-
-// JSONList is ids as a JSON array, for json_each.
-func JSONList(ids []int64) string {
-	var b strings.Builder
-	b.WriteByte('[')
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	b.WriteByte(']')
-	return b.String()
 }
 
 // appendComments adds text to practice id's row; a practice with no row
