@@ -355,6 +355,14 @@ func FlagWatchers(ctx context.Context, q db.Querier) ([]int64, error) {
 	return db.Column[int64](ctx, q, `SELECT id FROM accounts WHERE notify_flags = 1 AND status = 'active' AND role IN ('moderator', 'admin')`)
 }
 
+// StaffNames returns the display names of the active moderators and
+// administrators, but for the accounts except, by name.
+func (s *Store) StaffNames(ctx context.Context, except []int64) ([]string, error) {
+	return db.Column[string](ctx, s.DB.R, `SELECT display_name FROM accounts
+		WHERE status = 'active' AND role IN ('moderator', 'admin') AND id NOT IN (SELECT value FROM json_each(?))
+		ORDER BY display_name COLLATE NOCASE`, db.IDList(except))
+}
+
 // DisplayNames returns the display names of the accounts ids.
 func (s *Store) DisplayNames(ctx context.Context, ids []int64) (map[int64]string, error) {
 	if len(ids) == 0 {

@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -36,6 +37,8 @@ type Error struct {
 	Err error
 	// Retry, on a RateLimited error, is when trying again may work.
 	Retry time.Duration
+	// Fields, on an Unprocessable error, are its problems by form field.
+	Fields FieldErrors
 }
 
 func (e *Error) Error() string {
@@ -57,6 +60,30 @@ func Wrap(code Code, key string, err error) *Error { return &Error{Code: code, K
 // trying again may work.
 func TooSoon(key string, retry time.Duration) *Error {
 	return &Error{Code: RateLimited, Key: key, Retry: retry}
+}
+
+// InvalidFields returns the Unprocessable error of a form's problems by field;
+// its Key is the first field's problem, in field-name order.
+func InvalidFields(f FieldErrors) *Error {
+	names := make([]string, 0, len(f))
+	for name := range f {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return &Error{Code: Unprocessable, Key: f[names[0]], Fields: f}
+}
+
+// FieldsOf returns the problems by field an error carries, or, for an
+// Unprocessable error without them, its message under field; nil otherwise.
+func FieldsOf(err error, field string) FieldErrors {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != Unprocessable {
+		return nil
+	}
+	if e.Fields != nil {
+		return e.Fields
+	}
+	return FieldErrors{field: e.Key}
 }
 
 // RetryOf returns when a RateLimited err may be tried again, or 0.

@@ -422,6 +422,18 @@ func PageURL(c *Comment) string {
 
 func size(c *Comment) int { return len(c.HTML) + len(c.HiddenReason) + perComment }
 
+// Hidden returns the comments moderators hid, most recently hidden first,
+// written by officials of one country (every country when country is "").
+func (s *Store) Hidden(ctx context.Context, country string, limit int) ([]*Comment, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id
+		WHERE c.hidden_at IS NOT NULL AND c.deleted_at IS NULL AND (? = '' OR a.country_code = ?)
+		ORDER BY c.hidden_at DESC, c.id DESC LIMIT ?`, country, country, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows)
+}
+
 func scanAll(rows *sql.Rows) ([]*Comment, error) {
 	defer rows.Close()
 	var out []*Comment

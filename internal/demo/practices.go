@@ -78,7 +78,7 @@ func SeedPractices(ctx context.Context, s Stores) (int, error) {
 		}
 		created++
 		if dp.Published == "" {
-			if err := s.Practices.Submit(ctx, viewerOf(ctx, s, author), p.ID); err != nil {
+			if err := s.Practices.Submit(ctx, viewerOf(ctx, s, author), p.ID, ""); err != nil {
 				return created, err
 			}
 			continue
@@ -158,7 +158,7 @@ func seedModeration(ctx context.Context, s Stores) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Moderation.Hide(ctx, admin, moderation.Target{Type: "comment", ID: hidden}, "Pregunta sobre empresas privadas: fuera del alcance del intercambio entre gobiernos.", false); err != nil {
+	if err := s.Moderation.Hide(ctx, admin, moderation.Target{Type: "comment", ID: hidden}, "Pregunta sobre empresas privadas: fuera del alcance del intercambio entre gobiernos.", ""); err != nil {
 		return err
 	}
 	logged, _, err := s.Moderation.Log(ctx, modlog.Filter{Action: modlog.HideComment, Target: fmt.Sprintf("comment:%d", hidden), Limit: 1})

@@ -200,20 +200,23 @@ func (s *Store) AppealQueue(ctx context.Context) ([]*Appeal, error) {
 // ResolveAppeal upholds or reverses the appealed decision. A moderator
 // other than the one who acted must resolve it; reversing publishes a
 // rejected practice or restores a hidden item. The author is told.
-func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id int64, reverse bool, response string) error {
+func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id int64, reverse bool, response, public string) error {
 	if err := staff(actor); err != nil {
 		return err
 	}
-	response = sanitize.Plain(response)
-	if key := checkReason(response); key != "" {
-		return apperr.New(apperr.Unprocessable, key)
+	response, public = sanitize.Plain(response), sanitize.Plain(public)
+	if err := checkNotes(response, public, true); err != nil {
+		return err
 	}
 	a, err := s.GetAppeal(ctx, id)
 	if err != nil {
 		return err
 	}
+	if err := notOwn(actor, a.AuthorID); err != nil {
+		return err
+	}
 	if a.Log.ActorID == actor.ID {
-		return apperr.New(apperr.Forbidden, "appeal.own_action")
+		return ErrOwnDecision
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -232,11 +235,16 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 		if reverse {
 			switch a.Log.Action {
 			case modlog.Reject:
-				if err := practices.Transition(ctx, tx, now, a.Target.ID, practices.Published, "published_at", practices.Rejected); err != nil {
+				// Back to the queue: its current text is reviewed before
+				// anyone reads it.
+				if err := practices.Transition(ctx, tx, now, a.Target.ID, practices.Submitted, "submitted_at", practices.Rejected); err != nil {
+					return err
+				}
+				if err := practices.SetResubmission(ctx, tx, a.Target.ID, "appeal", ""); err != nil {
 					return err
 				}
 			default:
-				if _, err := s.hideTx(ctx, tx, actor, a.Target, false, "", false, now); err != nil {
+				if _, err := s.hideTx(ctx, tx, actor, a.Target, false, "", "", now); err != nil {
 					return err
 				}
 			}
@@ -246,7 +254,7 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 			return err
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: a.Target.Type, TargetID: a.Target.ID,
-			PracticeID: it.practice, CountryCode: it.country, Reason: response}); err != nil {
+			PracticeID: it.practice, CountryCode: it.country, Title: it.label, Note: response, Reason: public}); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Notice{To: a.AuthorID, Practice: it.practice,

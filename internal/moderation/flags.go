@@ -101,6 +101,7 @@ func (s *Store) visible(ctx context.Context, v practices.Viewer, t Target) error
 // FlagGroup is the open flags on one item, for the moderators' queue.
 type FlagGroup struct {
 	Target     Target
+	AuthorID   int64 // who wrote the item
 	PracticeID int64
 	Label      string // the practice's title
 	Excerpt    string // the comment's text, for a comment
@@ -150,7 +151,7 @@ func (s *Store) FlagQueue(ctx context.Context) ([]*FlagGroup, error) {
 			if err != nil {
 				return err
 			}
-			g.PracticeID, g.Label, g.Hidden = it.practice, it.label, it.hidden
+			g.AuthorID, g.PracticeID, g.Label, g.Hidden = it.authorID, it.practice, it.label, it.hidden
 			g.Excerpt = it.excerpt
 		}
 		return nil
@@ -169,6 +170,9 @@ func (s *Store) DismissFlags(ctx context.Context, actor *accounts.Account, t Tar
 		if err != nil {
 			return err
 		}
+		if err := notOwn(actor, it.authorID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE flags SET resolved_at = ?, resolved_by = ?, resolution = 'dismissed'
 			WHERE target_type = ? AND target_id = ? AND resolved_at IS NULL`, db.FormatTime(now), actor.ID, t.Type, t.ID)
 		if err != nil {
@@ -179,7 +183,7 @@ func (s *Store) DismissFlags(ctx context.Context, actor *accounts.Account, t Tar
 			return apperr.New(apperr.Conflict, "moderation.already_done")
 		}
 		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.FlagsDismissed, TargetType: t.Type, TargetID: t.ID,
-			PracticeID: it.practice, CountryCode: it.country, Reason: sanitize.Plain(reason)})
+			PracticeID: it.practice, CountryCode: it.country, Title: it.label, Note: sanitize.Plain(reason)})
 		return err
 	})
 }
@@ -199,16 +203,19 @@ func (s *Store) Flagged(ctx context.Context, accountID int64, t Target) (bool, e
 }
 
 // Counts are the sizes of the moderators' queues, for the navigation.
-type Counts struct{ Review, Flags, Appeals int }
+type Counts struct{ Review, Changes, Flags, Appeals int }
 
 // Total is the sum of the queues.
-func (c Counts) Total() int { return c.Review + c.Flags + c.Appeals }
+func (c Counts) Total() int { return c.Review + c.Changes + c.Flags + c.Appeals }
 
 // QueueCounts counts what waits for moderators.
 func (s *Store) QueueCounts(ctx context.Context) (Counts, error) {
 	var c Counts
 	var err error
 	if c.Review, err = practices.CountSubmitted(ctx, s.DB.R); err != nil {
+		return c, err
+	}
+	if c.Changes, err = practices.CountChanges(ctx, s.DB.R); err != nil {
 		return c, err
 	}
 	err = s.DB.R.QueryRowContext(ctx, `SELECT

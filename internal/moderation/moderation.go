@@ -63,6 +63,47 @@ func staff(a *accounts.Account) error {
 	return nil
 }
 
+// ErrOwnWork refuses a decision about something the actor wrote: no
+// one publishes, sends back, rejects, features, hides, restores or
+// dismisses flags on their own practice or comment, or resolves an
+// appeal about it.
+var ErrOwnWork = apperr.New(apperr.Forbidden, "moderation.own_work")
+
+// ErrOwnDecision refuses to resolve an appeal against one's own decision.
+var ErrOwnDecision = apperr.New(apperr.Forbidden, "appeal.own_action")
+
+// notOwn refuses when actor wrote the item, whose author is authorID.
+func notOwn(actor *accounts.Account, authorID int64) error {
+	if actor.ID == authorID {
+		return ErrOwnWork
+	}
+	return nil
+}
+
+// Deciders returns the names of the active moderators and
+// administrators other than except (the item's author, and for an
+// appeal the moderator who decided): who may decide.
+func (s *Store) Deciders(ctx context.Context, except ...int64) ([]string, error) {
+	return s.Accounts.StaffNames(ctx, except)
+}
+
+// checkNotes checks a decision's note for the author (required or not)
+// and its optional public reason. Each problem is a field error: "note"
+// or "public".
+func checkNotes(note, public string, noteRequired bool) error {
+	errs := apperr.FieldErrors{}
+	if key := checkReason(note); key != "" && (noteRequired || key != "moderation.reason_required") {
+		errs["note"] = key
+	}
+	if utf8.RuneCountInString(public) > MaxReason {
+		errs["public"] = "moderation.reason_too_long"
+	}
+	if len(errs) > 0 {
+		return apperr.InvalidFields(errs)
+	}
+	return nil
+}
+
 // checkReason returns the catalogue key of the problem with a reason
 // that must be given, or "".
 func checkReason(s string) string {
@@ -100,17 +141,17 @@ const (
 )
 
 // Review applies a moderator's decision on a submitted practice. Sending
-// back needs a note for the author, rejecting a reason; both are emailed.
-// Two moderators acting at once: one wins, the other is told.
-func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d Decision, note string, private bool) error {
+// back and rejecting need a note for the author, which is emailed to them
+// and kept from the log's readers; public is the optional reason the log
+// shows everyone. Two moderators acting at once: one wins, the other is
+// told.
+func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d Decision, note, public string) error {
 	if err := staff(actor); err != nil {
 		return err
 	}
-	note = sanitize.Plain(note)
-	if d != DecidePublish {
-		if key := checkReason(note); key != "" {
-			return apperr.New(apperr.Unprocessable, key)
-		}
+	note, public = sanitize.Plain(note), sanitize.Plain(public)
+	if err := checkNotes(note, public, d != DecidePublish); err != nil {
+		return err
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -120,6 +161,9 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 		}
 		if p.Status != practices.Submitted {
 			return errHandled
+		}
+		if err := notOwn(actor, p.AuthorID); err != nil {
+			return err
 		}
 		var to practices.Status
 		var action, kind, stamp string
@@ -140,12 +184,61 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 			return err
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "practice", TargetID: id,
-			CountryCode: firstCountry(p), Reason: note, ReasonPrivate: private}); err != nil {
+			CountryCode: firstCountry(p), Title: p.Title, Note: note, Reason: public}); err != nil {
 			return err
 		}
 		if kind != "" {
 			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
 				Email: &mail.PracticeDecision{Returned: kind == "practice_returned", Title: p.Title, Note: note}})
+		}
+		return nil
+	})
+}
+
+// ReviewChange approves the change waiting on published practice id, or
+// sends it back to its author with a note (emailed). Approving makes it
+// what everyone reads, and restores the practice when moderators had
+// hidden it: the change is the author's answer to the hiding.
+func (s *Store) ReviewChange(ctx context.Context, actor *accounts.Account, id int64, approve bool, note, public string) error {
+	if err := staff(actor); err != nil {
+		return err
+	}
+	note, public = sanitize.Plain(note), sanitize.Plain(public)
+	if err := checkNotes(note, public, !approve); err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := practices.Load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := notOwn(actor, p.AuthorID); err != nil {
+			return err
+		}
+		if !approve {
+			if err := practices.ReturnChange(ctx, tx, now, id, note); err != nil {
+				return err
+			}
+			if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.ReturnChange, TargetType: "practice", TargetID: id,
+				CountryCode: firstCountry(p), Title: p.Title, Note: note, Reason: public}); err != nil {
+				return err
+			}
+			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
+				Email: &mail.PracticeDecision{Returned: true, Title: p.Title, Note: note}})
+		}
+		np, err := s.Practices.ApproveChange(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.ApproveChange, TargetType: "practice", TargetID: id,
+			CountryCode: firstCountry(np), Title: np.Title, Note: note, Reason: public}); err != nil {
+			return err
+		}
+		if p.Hidden() {
+			if _, err := s.hideTx(ctx, tx, actor, Target{Type: "practice", ID: id}, false, "", "", now); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -173,6 +266,9 @@ func (s *Store) Feature(ctx context.Context, actor *accounts.Account, id int64, 
 		if err != nil {
 			return err
 		}
+		if err := notOwn(actor, p.AuthorID); err != nil {
+			return err
+		}
 		if p.Status != practices.Published || p.Hidden() {
 			return apperr.New(apperr.Conflict, "moderation.feature_published_only")
 		}
@@ -185,7 +281,7 @@ func (s *Store) Feature(ctx context.Context, actor *accounts.Account, id int64, 
 			return apperr.New(apperr.Conflict, "moderation.already_featured")
 		}
 		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Feature, TargetType: "practice", TargetID: id,
-			CountryCode: firstCountry(p), Reason: note})
+			CountryCode: firstCountry(p), Title: p.Title, Reason: note})
 		return err
 	})
 }
@@ -201,11 +297,14 @@ func (s *Store) Unfeature(ctx context.Context, actor *accounts.Account, id int64
 		if err != nil {
 			return err
 		}
+		if err := notOwn(actor, p.AuthorID); err != nil {
+			return err
+		}
 		if err := unfeature(ctx, tx, id); err != nil {
 			return err
 		}
 		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Unfeature, TargetType: "practice", TargetID: id,
-			CountryCode: firstCountry(p)})
+			CountryCode: firstCountry(p), Title: p.Title})
 		return err
 	})
 }
@@ -231,6 +330,13 @@ func (s *Store) Move(ctx context.Context, actor *accounts.Account, id int64, dir
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := practices.Load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := notOwn(actor, p.AuthorID); err != nil {
+			return err
+		}
 		var pos int
 		if err := tx.QueryRowContext(ctx, `SELECT position FROM features WHERE practice_id = ?`, id).Scan(&pos); errors.Is(err, sql.ErrNoRows) {
 			return apperr.New(apperr.Conflict, "moderation.not_featured")
@@ -243,11 +349,17 @@ func (s *Store) Move(ctx context.Context, actor *accounts.Account, id int64, dir
 		}
 		var other int64
 		var otherPos int
-		err := tx.QueryRowContext(ctx, `SELECT practice_id, position FROM features WHERE position `+cmp+` ? ORDER BY position `+order+` LIMIT 1`, pos).Scan(&other, &otherPos)
+		err = tx.QueryRowContext(ctx, `SELECT practice_id, position FROM features WHERE position `+cmp+` ? ORDER BY position `+order+` LIMIT 1`, pos).Scan(&other, &otherPos)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // already first or last
 		}
 		if err != nil {
+			return err
+		}
+		// Swapping with one's own practice would move it too.
+		if q, err := practices.Load(ctx, tx, other); err != nil {
+			return err
+		} else if err := notOwn(actor, q.AuthorID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE features SET position = CASE practice_id WHEN ? THEN ? ELSE ? END WHERE practice_id IN (?, ?)`,
@@ -258,7 +370,8 @@ func (s *Store) Move(ctx context.Context, actor *accounts.Account, id int64, dir
 		if dir > 0 {
 			details = "down"
 		}
-		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Reorder, TargetType: "practice", TargetID: id, Details: details})
+		_, err = modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Reorder, TargetType: "practice", TargetID: id,
+			CountryCode: firstCountry(p), Title: p.Title, Details: details})
 		return err
 	})
 }
@@ -349,18 +462,18 @@ func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
 	return nil, apperr.New(apperr.NotFound, "error.not_found")
 }
 
-// Hide hides a practice or a comment with a reason. Its author still sees
-// it, marked hidden with the reason; others do not. Open flags on it are
-// resolved as acted upon.
-func (s *Store) Hide(ctx context.Context, actor *accounts.Account, t Target, reason string, private bool) error {
+// Hide hides a practice or a comment with a note for its author, who
+// still sees it, marked hidden with the note; others do not (public is
+// the log's optional reason). Open flags on it are resolved as acted upon.
+func (s *Store) Hide(ctx context.Context, actor *accounts.Account, t Target, note, public string) error {
 	if err := staff(actor); err != nil {
 		return err
 	}
-	reason = sanitize.Plain(reason)
-	if key := checkReason(reason); key != "" {
-		return apperr.New(apperr.Unprocessable, key)
+	note, public = sanitize.Plain(note), sanitize.Plain(public)
+	if err := checkNotes(note, public, true); err != nil {
+		return err
 	}
-	return s.setHidden(ctx, actor, t, true, reason, private)
+	return s.setHidden(ctx, actor, t, true, note, public)
 }
 
 // Restore makes a hidden practice or comment visible again.
@@ -368,21 +481,24 @@ func (s *Store) Restore(ctx context.Context, actor *accounts.Account, t Target) 
 	if err := staff(actor); err != nil {
 		return err
 	}
-	return s.setHidden(ctx, actor, t, false, "", false)
+	return s.setHidden(ctx, actor, t, false, "", "")
 }
 
-func (s *Store) setHidden(ctx context.Context, actor *accounts.Account, t Target, hide bool, reason string, private bool) error {
+func (s *Store) setHidden(ctx context.Context, actor *accounts.Account, t Target, hide bool, note, public string) error {
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := s.hideTx(ctx, tx, actor, t, hide, reason, private, now)
+		_, err := s.hideTx(ctx, tx, actor, t, hide, note, public, now)
 		return err
 	})
 }
 
 // hideTx hides or restores inside tx and logs it; it returns the log id.
-func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account, t Target, hide bool, reason string, private bool, now time.Time) (int64, error) {
+func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account, t Target, hide bool, note, public string, now time.Time) (int64, error) {
 	it, err := loadItem(ctx, tx, t)
 	if err != nil {
+		return 0, err
+	}
+	if err := notOwn(actor, it.authorID); err != nil {
 		return 0, err
 	}
 	if it.hidden == hide {
@@ -402,13 +518,13 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 				return 0, err
 			}
 		}
-		err = practices.SetHidden(ctx, tx, t.ID, hiddenAt, reason)
+		err = practices.SetHidden(ctx, tx, t.ID, hiddenAt, note)
 	case "comment":
 		action = modlog.RestoreComment
 		if hide {
 			action = modlog.HideComment
 		}
-		err = s.Comments.SetHidden(ctx, tx, t.ID, hiddenAt, reason)
+		err = s.Comments.SetHidden(ctx, tx, t.ID, hiddenAt, note)
 	}
 	if err != nil {
 		return 0, err
@@ -420,7 +536,7 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 		}
 	}
 	return modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: t.Type, TargetID: t.ID,
-		PracticeID: it.practice, CountryCode: it.country, Reason: reason, ReasonPrivate: private})
+		PracticeID: it.practice, CountryCode: it.country, Title: it.label, Note: note, Reason: public})
 }
 
 // Pick is a practice featured in a period, with the moderators' note.

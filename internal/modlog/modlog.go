@@ -19,6 +19,8 @@ const (
 	Publish          = "practice.publish"
 	SendBack         = "practice.send_back"
 	Reject           = "practice.reject"
+	ApproveChange    = "practice.approve_change"
+	ReturnChange     = "practice.return_change"
 	Feature          = "practice.feature"
 	Unfeature        = "practice.unfeature"
 	Reorder          = "practice.reorder"
@@ -42,7 +44,7 @@ const (
 )
 
 // Actions lists every action, for the log's filter.
-var Actions = []string{Publish, SendBack, Reject, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
+var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
 	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, Suspend, Reactivate,
 	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 
@@ -58,11 +60,16 @@ type Entry struct {
 	TargetID   int64
 	// PracticeID is the practice the entry is about: its target, or the
 	// practice of the comment it targets.
-	PracticeID    int64
-	CountryCode   string // the item's country, for filtering
-	Reason        string
-	ReasonPrivate bool
-	Details       string
+	PracticeID  int64
+	CountryCode string // the item's country, for filtering
+	// Title is the item's title when the action was taken.
+	Title string
+	// Reason is the public reason, which every reader of the entry sees.
+	Reason string
+	// Note is the note for the item's author: the author reads it on
+	// their item and in the email, staff in the log; no one else.
+	Note    string
+	Details string
 }
 
 // Record appends an entry inside tx, so the log holds exactly the actions
@@ -80,8 +87,8 @@ func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, erro
 	case e.TargetType == "comment":
 		return 0, fmt.Errorf("modlog: an entry about comment %d must name its practice", e.TargetID)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, practice_id, country_code, reason, reason_private, details)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.FormatTime(at), actor, e.Action, e.TargetType, e.TargetID, practice, e.CountryCode, e.Reason, e.ReasonPrivate, e.Details)
+	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, practice_id, country_code, title, reason, note, details)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.FormatTime(at), actor, e.Action, e.TargetType, e.TargetID, practice, e.CountryCode, e.Title, e.Reason, e.Note, e.Details)
 	if err != nil {
 		return 0, err
 	}
@@ -149,7 +156,7 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]*Entry, bool, error) {
 		sqlWhere = "WHERE " + strings.Join(where, " AND ")
 	}
 	rows, err := q.QueryContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), l.action, l.target_type, l.target_id,
-			l.country_code, l.reason, l.reason_private, l.details
+			l.country_code, coalesce(l.practice_id, 0), l.title, l.reason, l.note, l.details
 		FROM moderation_log l `+sqlWhere+` ORDER BY l.id DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, false, err
@@ -159,7 +166,7 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]*Entry, bool, error) {
 	for rows.Next() {
 		var e Entry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.PracticeID, &e.Title, &e.Reason, &e.Note, &e.Details); err != nil {
 			return nil, false, err
 		}
 		e.At, _ = db.ParseTime(at)
@@ -188,9 +195,9 @@ func Get(ctx context.Context, q db.Querier, id int64) (*Entry, error) {
 	var e Entry
 	var at string
 	err := q.QueryRowContext(ctx, `SELECT l.id, l.at, coalesce(l.actor_id, 0), l.action, l.target_type, l.target_id,
-			l.country_code, l.reason, l.reason_private, l.details
+			l.country_code, coalesce(l.practice_id, 0), l.title, l.reason, l.note, l.details
 		FROM moderation_log l WHERE l.id = ?`, id).
-		Scan(&e.ID, &at, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.Reason, &e.ReasonPrivate, &e.Details)
+		Scan(&e.ID, &at, &e.ActorID, &e.Action, &e.TargetType, &e.TargetID, &e.CountryCode, &e.PracticeID, &e.Title, &e.Reason, &e.Note, &e.Details)
 	if err != nil {
 		return nil, err
 	}

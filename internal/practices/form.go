@@ -43,6 +43,9 @@ type Form struct {
 	ContactEmail string
 	Lang         string
 	Scope        string
+	// Note is the author's word to moderators when the practice goes
+	// (back) to review; it is not part of the practice.
+	Note string
 }
 
 // Section returns a section for the form's editor, sanitised: even when a

@@ -80,6 +80,11 @@ type Practice struct {
 	ReviewedRevision int
 	HiddenAt         time.Time
 	HiddenReason     string
+	// ResubmittedAfter says why a submitted practice is in the queue
+	// again: "rejected", "appeal", or "" the first time; AuthorNote is the
+	// author's word to moderators with it.
+	ResubmittedAfter string
+	AuthorNote       string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	SubmittedAt      time.Time

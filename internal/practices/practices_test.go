@@ -8,10 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"puente/db"
 	"puente/internal/accounts"
@@ -270,6 +273,20 @@ func TestRevisionsAndDiff(t *testing.T) {
 	if _, err := e.store.Update(ctx, vPA, p.ID, f); err != nil {
 		t.Fatal(err)
 	}
+	// Published: the edit waits as a change, and the practice reads as
+	// before until the change is approved.
+	if got, err := e.store.Get(ctx, vPA, p.ID); err != nil || got.Title != "Registro biométrico" || got.Revision != 1 {
+		t.Fatalf("after an edit waiting for review: %v, %v", got, err)
+	}
+	if c, err := practices.ChangeOf(ctx, e.db.R, p.ID); err != nil || c == nil || c.Form.Title != "Registro biométrico en Darién" || c.Returned {
+		t.Fatalf("change waiting: %+v, %v", c, err)
+	}
+	if err := e.db.Tx(ctx, func(tx *sql.Tx) error { _, err := e.store.ApproveChange(ctx, tx, p.ID); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := practices.ChangeOf(ctx, e.db.R, p.ID); c != nil || err != nil {
+		t.Fatalf("change still waiting after approval: %+v, %v", c, err)
+	}
 	revs, err := e.store.Revisions(ctx, vPA, p.ID)
 	if err != nil || len(revs) != 2 || revs[0].Number != 2 {
 		t.Fatalf("revisions %v, %v", revs, err)
@@ -490,5 +507,49 @@ func TestFilteredListsBothWays(t *testing.T) {
 	}
 	if len(titles) != 59 || titles[0] != "Práctica 59" || titles[58] != "Práctica 00" || slices.Contains(titles, "Práctica 07") {
 		t.Fatalf("many matches: %d titles, first %q, last %q", len(titles), titles[0], titles[len(titles)-1])
+	}
+}
+
+// A reviewer reads whole words changed: the diff never cuts a word, and
+// each side rebuilds its text exactly.
+func TestWordDiff(t *testing.T) {
+	got := practices.WordDiff("Se registran personas en Darién.", "Se registran familias en Darién.")
+	want := []practices.Chunk{{Op: "same", Text: "Se registran "}, {Op: "del", Text: "personas"}, {Op: "add", Text: "familias"}, {Op: "same", Text: " en Darién."}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("one word changed: %+v", got)
+	}
+	letter := func(s string, i int, before bool) bool {
+		var r rune
+		if before {
+			r, _ = utf8.DecodeLastRuneInString(s[:i])
+		} else {
+			r, _ = utf8.DecodeRuneInString(s[i:])
+		}
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	for _, c := range []struct{ a, b string }{
+		{"", "Nuevo texto."},
+		{"Texto que se borra.", ""},
+		{"El registro biométrico funciona en 3 puestos fronterizos.", "El registro digital funciona bien en 12 puestos; véase el anexo."},
+		{"línea uno\nlínea dos\n", "línea uno\nlínea tres\nlínea dos\n"},
+		{"Migración ordenada", "Migraciones ordenadas"},
+	} {
+		var a, b strings.Builder
+		for _, ch := range practices.WordDiff(c.a, c.b) {
+			// A chunk's edges fall between a word and what is not one.
+			for side, text := range map[*strings.Builder]string{&a: c.a, &b: c.b} {
+				if (side == &a && ch.Op == "add") || (side == &b && ch.Op == "del") {
+					continue
+				}
+				at := side.Len()
+				if at > 0 && at < len(text) && letter(text, at, true) && letter(text, at, false) {
+					t.Errorf("%q → %q: a chunk edge cuts a word at %d of %q", c.a, c.b, at, text)
+				}
+				side.WriteString(ch.Text)
+			}
+		}
+		if a.String() != c.a || b.String() != c.b {
+			t.Errorf("%q → %q rebuilt as %q → %q", c.a, c.b, a.String(), b.String())
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
@@ -90,20 +91,7 @@ func Diff(a, b Snapshot, countryName func(string) string, tagName func(int64) st
 		if x == y {
 			return
 		}
-		dmp := diffmatchpatch.New()
-		diffs := dmp.DiffCleanupSemantic(dmp.DiffMain(x, y, false))
-		fd := FieldDiff{Field: field}
-		for _, d := range diffs {
-			op := "same"
-			switch d.Type {
-			case diffmatchpatch.DiffInsert:
-				op = "add"
-			case diffmatchpatch.DiffDelete:
-				op = "del"
-			}
-			fd.Chunks = append(fd.Chunks, Chunk{Op: op, Text: d.Text})
-		}
-		out = append(out, fd)
+		out = append(out, FieldDiff{Field: field, Chunks: WordDiff(x, y)})
 	}
 	add("practice.field.title", a.Title, b.Title)
 	add("practice.field.summary", a.Summary, b.Summary)
@@ -133,5 +121,77 @@ func Diff(a, b Snapshot, countryName func(string) string, tagName func(int64) st
 	add("practice.field.contact", a.ContactName+" <"+a.ContactEmail+">", b.ContactName+" <"+b.ContactEmail+">")
 	add("practice.field.lang", a.Lang, b.Lang)
 	add("practice.field.scope", a.Scope, b.Scope)
+	return out
+}
+
+// WordDiff compares two texts word by word: a changed word is shown
+// deleted and inserted whole, never as a scatter of changed letters, so
+// that a reviewer reads what was rewritten. Words keep the spaces and
+// punctuation that follow them.
+func WordDiff(x, y string) []Chunk {
+	ids := map[string]rune{}
+	var words []string
+	encode := func(s string) []rune {
+		var out []rune
+		for _, w := range splitWords(s) {
+			r, ok := ids[w]
+			if !ok {
+				// Each distinct word is one rune of its own, above the
+				// surrogates, so that the diff works on whole words.
+				r = rune(0xE000 + len(words))
+				if r >= 0xF900 {
+					r = rune(0xF0000 + len(words) - (0xF900 - 0xE000))
+				}
+				ids[w] = r
+				words = append(words, w)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	a, b := encode(x), encode(y)
+	back := make(map[rune]string, len(ids))
+	for w, r := range ids {
+		back[r] = w
+	}
+	dmp := diffmatchpatch.New()
+	var out []Chunk
+	for _, d := range dmp.DiffCleanupSemantic(dmp.DiffMainRunes(a, b, false)) {
+		op := "same"
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			op = "add"
+		case diffmatchpatch.DiffDelete:
+			op = "del"
+		}
+		var text strings.Builder
+		for _, r := range d.Text {
+			text.WriteString(back[r])
+		}
+		if n := len(out); n > 0 && out[n-1].Op == op {
+			out[n-1].Text += text.String()
+			continue
+		}
+		out = append(out, Chunk{Op: op, Text: text.String()})
+	}
+	return out
+}
+
+// splitWords cuts s into runs of letters and digits (words) and the runs
+// of spaces and punctuation between them.
+func splitWords(s string) []string {
+	var out []string
+	start, inWord := 0, false
+	for i, r := range s {
+		letter := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if i > start && letter != inWord {
+			out = append(out, s[start:i])
+			start = i
+		}
+		inWord = letter
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
 	return out
 }

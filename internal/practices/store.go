@@ -40,7 +40,7 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	p.lessons_raw, p.lessons_html, p.adoption_raw, p.adoption_html, p.policy_version,
 	p.period_start, coalesce(p.period_end, ''), p.institutions, p.partners, p.contact_name, p.contact_email,
 	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''),
-	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason`
+	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason, p.resubmitted_after, p.author_note`
 
 // listColumns are practiceColumns without the long sections, for lists.
 var listColumns = strings.NewReplacer(
@@ -57,7 +57,7 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 		&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4], &p.PolicyVersion,
 		&p.PeriodStart, &p.PeriodEnd, &p.Institutions, &p.Partners, &p.ContactName, &p.ContactEmail,
 		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published,
-		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason)
+		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +250,11 @@ func (s *Store) Create(ctx context.Context, author *accounts.Account, f Form) (*
 	return s.get(ctx, s.DB.R, id)
 }
 
-// Update saves a new revision of practice id. Only its author may.
+// Update saves a new revision of practice id. Only its author may. On a
+// published practice the edit becomes a change waiting for review (see
+// Change), unless it only corrects the contact point or the end of the
+// period and none is waiting; on a submitted one it is refused: it is
+// being reviewed.
 func (s *Store) Update(ctx context.Context, v Viewer, id int64, f Form) (*Practice, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.get(ctx, tx, id)
@@ -262,6 +266,15 @@ func (s *Store) Update(ctx context.Context, v Viewer, id int64, f Form) (*Practi
 		}
 		if !v.CanEdit(p) {
 			return apperr.New(apperr.Forbidden, "practice.not_yours")
+		}
+		if p.Status == Published {
+			pending, err := ChangeOf(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if pending != nil || p.Hidden() || reviewed(p, f) {
+				return saveChange(ctx, tx, s.Clock.Now(), id, v.AccountID, f)
+			}
 		}
 		return s.writeContent(ctx, tx, id, v.AccountID, f)
 	})
@@ -303,8 +316,10 @@ func Transition(ctx context.Context, q db.Querier, at time.Time, id int64, to St
 	return nil
 }
 
-// Submit sends the author's draft (or returned practice) for review.
-func (s *Store) Submit(ctx context.Context, v Viewer, id int64) error {
+// Submit sends the author's draft, returned or rejected practice for
+// review, with their note to moderators. A rejected one goes back to the
+// queue marked as such.
+func (s *Store) Submit(ctx context.Context, v Viewer, id int64, note string) error {
 	p, err := s.Get(ctx, v, id)
 	if err != nil {
 		return err
@@ -312,7 +327,24 @@ func (s *Store) Submit(ctx context.Context, v Viewer, id int64) error {
 	if !v.CanEdit(p) {
 		return apperr.New(apperr.Forbidden, "practice.not_yours")
 	}
-	return s.transition(ctx, id, Submitted, "submitted_at", Draft, Returned)
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := Transition(ctx, tx, s.Clock.Now(), id, Submitted, "submitted_at", Draft, Returned, Rejected); err != nil {
+			return err
+		}
+		after := ""
+		if p.Status == Rejected {
+			after = "rejected"
+		}
+		return SetResubmission(ctx, tx, id, after, sanitize.Plain(note))
+	})
+}
+
+// SetResubmission records why practice id is in the review queue again
+// (after is "", "rejected" or "appeal") and the author's note, inside the
+// caller's transaction.
+func SetResubmission(ctx context.Context, tx db.Querier, id int64, after, note string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE practices SET resubmitted_after = ?, author_note = ? WHERE id = ?`, after, note, id)
+	return err
 }
 
 // PublishDirect publishes a practice without review, for the demo seed.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,13 +16,13 @@ import (
 )
 
 // logRow is one log entry as the viewer may see it: the item named only
-// when the viewer can see it, the reason only when it is public or the
+// when the viewer can see it (by the title it had when the action was
+// taken), the public reason, and the note for the author only when the
 // viewer moderates.
 type logRow struct {
 	*modlog.Entry
-	ItemLabel    string
-	ItemLink     string
-	ReasonHidden bool
+	ItemLabel string
+	ItemLink  string
 }
 
 type logData struct {
@@ -54,16 +55,19 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := logData{Actions: modlog.Actions, Filter: f}
 	for _, e := range entries {
-		row := logRow{Entry: e, ReasonHidden: e.ReasonPrivate && !v.Staff()}
+		if !v.Staff() {
+			e.Note = ""
+		}
+		row := logRow{Entry: e}
 		// The scope in the query already keeps out entries about items the
 		// reader may not see; an item that left their sight since (or was
 		// deleted) is shown with neither its title nor what was written
 		// about it.
-		unseen := func() { row.ReasonHidden, row.Entry = true, withoutText(e) }
+		unseen := func() { row.Entry = withoutText(e) }
 		switch e.TargetType {
 		case "practice":
 			if p, err := s.practices.Get(r.Context(), v, e.TargetID); err == nil {
-				row.ItemLabel, row.ItemLink = p.Title, fmt.Sprintf("/practices/%d", p.ID)
+				row.ItemLabel, row.ItemLink = cmp.Or(e.Title, p.Title), fmt.Sprintf("/practices/%d", p.ID)
 			} else if apperr.Is(err, apperr.NotFound) {
 				unseen()
 			} else {
@@ -81,7 +85,7 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 			if p != nil {
-				row.ItemLabel, row.ItemLink = p.Title, comments.PageURL(c)
+				row.ItemLabel, row.ItemLink = cmp.Or(e.Title, p.Title), comments.PageURL(c)
 			} else {
 				unseen()
 			}
@@ -130,6 +134,6 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 // may not see the item.
 func withoutText(e *modlog.Entry) *modlog.Entry {
 	c := *e
-	c.Reason, c.Details = "", ""
+	c.Reason, c.Note, c.Title, c.Details = "", "", "", ""
 	return &c
 }

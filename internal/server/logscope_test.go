@@ -29,20 +29,23 @@ func TestLogKeepsScopes(t *testing.T) {
 		t.Fatalf("comment: %d", res.Status)
 	}
 	cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
-	if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"Motivo sobre la CRM"}}); res.Status != 303 {
+	if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"Nota privada del ocultamiento"}, "public": {"Motivo sobre la CRM"}}); res.Status != 303 {
 		t.Fatalf("hide comment: %d", res.Status)
 	}
-	// A submission sent back with a note: only its author may read it.
+	// A submission sent back with a note for its author and a public
+	// reason: the log shows the reason to whoever may see the submission
+	// (its author), the note to moderators only.
 	form := practiceForm("Borrador enviado", []string{"PA"}, "members")
 	form.Set("action", "submit")
 	draft := create(t, pa, form)
 	id := strings.TrimPrefix(draft, "/practices/")
-	if res := mod.PostForm("/moderation/review/"+id, url.Values{"decision": {"send_back"}, "note": {"Nota de devolución"}}); res.Status != 303 {
+	if res := mod.PostForm("/moderation/review/"+id, url.Values{"decision": {"send_back"}, "note": {"Nota de devolución"}, "public": {"Falta la evaluación"}}); res.Status != 303 {
 		t.Fatalf("send back: %d", res.Status)
 	}
 
 	br := e.SignIn("br@gov.br")
-	secret := []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Borrador enviado", "Nota de devolución"}
+	secret := []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Borrador enviado", "Falta la evaluación"}
+	notes := []string{"Nota privada del ocultamiento", "Nota de devolución"}
 	for _, tc := range []struct {
 		who     string
 		c       *servertest.Client
@@ -51,13 +54,15 @@ func TestLogKeepsScopes(t *testing.T) {
 		entries int // rows in the log filtered by Panama
 	}{
 		// The CSM official sees the public practice's publication only.
-		{"CSM official", br, []string{"Para todo el público"}, secret, 1},
+		{"CSM official", br, []string{"Para todo el público"}, append(secret, notes...), 1},
 		// A CRM official sees the CRM practice and what was written on
 		// it in public, not the author's sent-back submission.
-		{"CRM official", mx, []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Para todo el público"}, []string{"Borrador enviado", "Nota de devolución"}, 4},
-		// The author also sees the note on their own submission.
-		{"author", pa, []string{"Solo para la CRM", "Borrador enviado", "Nota de devolución"}, nil, 5},
-		{"moderator", mod, secret, nil, 5},
+		{"CRM official", mx, []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Para todo el público"},
+			append([]string{"Borrador enviado", "Falta la evaluación"}, notes...), 4},
+		// The author also sees their own submission and its public reason;
+		// the note itself they read on the practice and in the email.
+		{"author", pa, []string{"Solo para la CRM", "Borrador enviado", "Falta la evaluación"}, notes, 5},
+		{"moderator", mod, append(secret, notes...), nil, 5},
 	} {
 		body := tc.c.Get("/log").Body
 		for _, s := range tc.see {

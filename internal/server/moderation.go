@@ -10,14 +10,18 @@ import (
 	"puente/internal/comments"
 	"puente/internal/moderation"
 	"puente/internal/practices"
+	"puente/internal/taxonomy"
 )
 
 type moderationData struct {
 	Counts  moderation.Counts
 	Review  []*practices.Practice
+	Changes []*practices.Practice
 	Flags   []*moderation.FlagGroup
 	Appeals []*moderation.Appeal
 	Refs    *refs
+	// Deciders are the other staff, who decide on what the viewer wrote.
+	Deciders []string
 }
 
 func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
@@ -29,6 +33,9 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 	if d.Review, err = s.practices.Queue(r.Context()); err != nil {
 		return err
 	}
+	if d.Changes, err = s.practices.ChangeQueue(r.Context()); err != nil {
+		return err
+	}
 	if d.Flags, err = s.moderation.FlagQueue(r.Context()); err != nil {
 		return err
 	}
@@ -38,29 +45,43 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 	if d.Refs, err = s.refs(r); err != nil {
 		return err
 	}
+	if d.Deciders, err = s.moderation.Deciders(r.Context(), currentAccount(r).ID); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "moderation", &View{Title: "moderation.title", Data: d})
 	return nil
 }
 
 type reviewData struct {
-	PV        *practiceView
-	Diff      []practices.FieldDiff
-	SinceRev  int
-	Note      string
-	NoteError string
+	PV *practiceView
+	// Own is set when the viewer wrote the practice; Deciders are then
+	// who may decide on it.
+	Own      bool
+	Deciders []string
+	Diff     []practices.FieldDiff
+	SinceRev int
+	// What was typed, and the problems beside their fields.
+	Note   string
+	Public string
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showReview(w, r, http.StatusOK, "", "")
+	return s.showReview(w, r, http.StatusOK, "", "", nil)
 }
 
-func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, note, noteErr string) error {
+func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, note, public string, errs apperr.FieldErrors) error {
 	_, p, rf, err := s.viewedPractice(r)
 	if err != nil {
 		return err
 	}
 	id := p.ID
-	d := reviewData{PV: &practiceView{P: p, Refs: rf}, Note: note, NoteError: noteErr}
+	d := reviewData{PV: &practiceView{P: p, Refs: rf}, Note: note, Public: public}
+	if me := currentAccount(r).ID; p.AuthorID == me {
+		d.Own = true
+		if d.Deciders, err = s.moderation.Deciders(r.Context(), me); err != nil {
+			return err
+		}
+	}
 	// What changed since a moderator last looked (sent back, then resubmitted).
 	if p.ReviewedRevision > 0 && p.ReviewedRevision < p.Revision {
 		old, err := s.practices.RevisionSnapshot(r.Context(), id, p.ReviewedRevision)
@@ -70,7 +91,7 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 		d.SinceRev = p.ReviewedRevision
 		d.Diff = practices.Diff(*old, practices.SnapshotOf(p), rf.CountryName, rf.TagLabel)
 	}
-	s.render(w, r, status, "review", &View{Title: "review.title", TitleText: p.Title, Data: d})
+	s.render(w, r, status, "review", &View{Title: "review.title", TitleText: p.Title, Data: d, Errors: errs})
 	return nil
 }
 
@@ -79,11 +100,11 @@ func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	note := r.PostFormValue("note")
+	note, public := r.PostFormValue("note"), r.PostFormValue("public")
 	d := moderation.Decision(r.PostFormValue("decision"))
-	err = s.moderation.Review(r.Context(), currentAccount(r), id, d, note, r.PostFormValue("private") != "")
-	if apperr.Is(err, apperr.Unprocessable) {
-		return s.showReview(w, r, http.StatusUnprocessableEntity, note, apperr.KeyOf(err))
+	err = s.moderation.Review(r.Context(), currentAccount(r), id, d, note, public)
+	if errs := apperr.FieldsOf(err, "note"); errs != nil {
+		return s.showReview(w, r, http.StatusUnprocessableEntity, note, public, errs)
 	}
 	if err != nil {
 		return s.flashConflict(w, r, err, id)
@@ -94,13 +115,79 @@ func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// changeData is the review of a change to a published practice: each
+// field's words as published and as changed.
+type changeData struct {
+	PV     *practiceView
+	Change *practices.Change
+	Diff   []practices.FieldDiff
+	Own    bool
+	// Deciders are who may decide when the viewer wrote the practice.
+	Deciders []string
+	Note     string
+	Public   string
+}
+
+func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showChange(w, r, http.StatusOK, "", "", nil)
+}
+
+func (s *Server) showChange(w http.ResponseWriter, r *http.Request, status int, note, public string, errs apperr.FieldErrors) error {
+	v, p, rf, err := s.viewedPractice(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.practices.ChangeFor(r.Context(), v, p)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		s.flash(w, r, "practice.already_handled")
+		redirect(w, r, "/moderation")
+		return nil
+	}
+	d := changeData{PV: &practiceView{P: p, Refs: rf}, Change: c, Note: note, Public: public,
+		Diff: practices.Diff(practices.SnapshotOf(p), practices.SnapshotOfForm(c.Form), rf.CountryName, rf.TagLabel)}
+	if me := currentAccount(r).ID; p.AuthorID == me {
+		d.Own = true
+		if d.Deciders, err = s.moderation.Deciders(r.Context(), me); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, status, "change_review", &View{Title: "change.review_title", TitleText: p.Title, Data: d, Errors: errs})
+	return nil
+}
+
+func (s *Server) changePost(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r)
+	if err != nil {
+		return err
+	}
+	note, public := r.PostFormValue("note"), r.PostFormValue("public")
+	d := r.PostFormValue("decision")
+	if d != "approve" && d != "send_back" {
+		return errBadRequest
+	}
+	err = s.moderation.ReviewChange(r.Context(), currentAccount(r), id, d == "approve", note, public)
+	if errs := apperr.FieldsOf(err, "note"); errs != nil {
+		return s.showChange(w, r, http.StatusUnprocessableEntity, note, public, errs)
+	}
+	if err != nil {
+		return s.flashConflict(w, r, err, id)
+	}
+	s.outbox.Notify()
+	s.flash(w, r, "change.done."+d)
+	redirect(w, r, "/moderation")
+	return nil
+}
+
 // practicePublish is the quick publish button on a submitted practice.
 func (s *Server) practicePublish(w http.ResponseWriter, r *http.Request) error {
 	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
-	if err := s.moderation.Review(r.Context(), currentAccount(r), id, moderation.DecidePublish, "", false); err != nil {
+	if err := s.moderation.Review(r.Context(), currentAccount(r), id, moderation.DecidePublish, "", ""); err != nil {
 		return s.flashConflict(w, r, err, id)
 	}
 	s.flash(w, r, "practice.published")
@@ -111,7 +198,12 @@ func (s *Server) practicePublish(w http.ResponseWriter, r *http.Request) error {
 // moderate runs one action on a practice and goes back to it with a
 // flash; a refused action comes back as a message.
 func (s *Server) moderate(w http.ResponseWriter, r *http.Request, back string, do func(a *accounts.Account) error, done string) error {
-	err := do(currentAccount(r))
+	return s.decided(w, r, back, do(currentAccount(r)), done)
+}
+
+// decided goes back after a moderation action with a flash: done, or
+// what refused it when it was a conflict or a problem with the form.
+func (s *Server) decided(w http.ResponseWriter, r *http.Request, back string, err error, done string) error {
 	if code := apperr.CodeOf(err); err != nil && (code == apperr.Conflict || code == apperr.Unprocessable) {
 		s.flash(w, r, apperr.KeyOf(err))
 		redirect(w, r, back)
@@ -171,6 +263,7 @@ func localOr(r *http.Request, def string) string {
 type featuredData struct {
 	Featured []moderation.Featured
 	Refs     *refs
+	Deciders []string // who moves the viewer's own practices
 }
 
 func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request) error {
@@ -182,7 +275,11 @@ func (s *Server) featuredPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "featured", &View{Title: "feature.title", Data: featuredData{Featured: f, Refs: rf}})
+	deciders, err := s.moderation.Deciders(r.Context(), currentAccount(r).ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "featured", &View{Title: "feature.title", Data: featuredData{Featured: f, Refs: rf, Deciders: deciders}})
 	return nil
 }
 
@@ -226,12 +323,18 @@ func (s *Server) hideHandler(typ string, hide bool) func(http.ResponseWriter, *h
 		if hide {
 			done = "hide.done"
 		}
-		return s.moderate(w, r, localOr(r, s.backTo(t, pid)), func(a *accounts.Account) error {
-			if hide {
-				return s.moderation.Hide(r.Context(), a, t, r.PostFormValue("reason"), r.PostFormValue("private") != "")
+		back := localOr(r, s.backTo(t, pid))
+		if hide {
+			note, public := r.PostFormValue("reason"), r.PostFormValue("public")
+			err := s.moderation.Hide(r.Context(), currentAccount(r), t, note, public)
+			if errs := apperr.FieldsOf(err, "note"); errs != nil {
+				return s.renderDecide(w, r, errs, &decideData{Action: r.URL.Path, Heading: "hide.title." + t.Type, Back: back,
+					NoteField: "reason", NoteLabel: "hide.reason", Note: note, Public: public,
+					Buttons: []decideButton{{Label: "hide.submit", Class: "danger"}}})
 			}
-			return s.moderation.Restore(r.Context(), a, t)
-		}, done)
+			return s.decided(w, r, back, err, done)
+		}
+		return s.decided(w, r, back, s.moderation.Restore(r.Context(), currentAccount(r), t), done)
 	}
 }
 
@@ -255,9 +358,36 @@ func (s *Server) resolveAppeal(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("outcome") != "reverse" && r.PostFormValue("outcome") != "uphold" {
 		return errBadRequest
 	}
-	return s.moderate(w, r, "/moderation", func(a *accounts.Account) error {
-		return s.moderation.ResolveAppeal(r.Context(), a, id, reverse, r.PostFormValue("response"))
-	}, "appeal.resolved")
+	note, public := r.PostFormValue("response"), r.PostFormValue("public")
+	err = s.moderation.ResolveAppeal(r.Context(), currentAccount(r), id, reverse, note, public)
+	if errs := apperr.FieldsOf(err, "note"); errs != nil {
+		return s.renderDecide(w, r, errs, &decideData{Action: r.URL.Path, Heading: "appeal.resolve_title", Back: "/moderation#appeals",
+			NoteField: "response", NoteLabel: "appeal.response", Note: note, Public: public,
+			Buttons: []decideButton{{Name: "outcome", Value: "reverse", Label: "appeal.reverse", Class: "primary"},
+				{Name: "outcome", Value: "uphold", Label: "appeal.uphold"}}})
+	}
+	return s.decided(w, r, "/moderation", err, "appeal.resolved")
+}
+
+// decideData is a decision's form on a page of its own, when the one
+// sent from a queue or a practice page came back with a problem: what was
+// typed, and the message beside its field.
+type decideData struct {
+	Action    string
+	Heading   string
+	Back      string
+	NoteField string // the form's name of the note for the author
+	NoteLabel string
+	Note      string
+	Public    string
+	Buttons   []decideButton
+}
+
+type decideButton struct{ Name, Value, Label, Class string }
+
+func (s *Server) renderDecide(w http.ResponseWriter, r *http.Request, errs apperr.FieldErrors, d *decideData) error {
+	s.render(w, r, http.StatusUnprocessableEntity, "decide", &View{Title: d.Heading, Data: d, Errors: errs})
+	return nil
 }
 
 // flagData is the page where a member tells moderators what is wrong
@@ -419,5 +549,59 @@ func (s *Server) notificationsPost(w http.ResponseWriter, r *http.Request) error
 	}
 	s.flash(w, r, "account.saved")
 	redirect(w, r, "/account")
+	return nil
+}
+
+// hiddenData is the moderators' list of what is hidden, with the notes
+// the authors were given.
+type hiddenData struct {
+	Kind      string // "", practice or comment
+	Country   string
+	Countries []*taxonomy.Country
+	Practices []*practices.Practice
+	Comments  []*comments.Comment
+	Titles    map[int64]string // the practices of the comments
+	Refs      *refs
+}
+
+// hiddenPage lists hidden practices and comments, filtered by kind and
+// country, newest first.
+func (s *Server) hiddenPage(w http.ResponseWriter, r *http.Request) error {
+	const limit = 200
+	q := r.URL.Query()
+	d := hiddenData{Kind: q.Get("kind"), Country: q.Get("country"), Titles: map[int64]string{}}
+	if d.Kind != "practice" && d.Kind != "comment" {
+		d.Kind = ""
+	}
+	if d.Country != "" && s.taxonomy.Country(d.Country) == nil {
+		d.Country = ""
+	}
+	var err error
+	if d.Refs, err = s.refs(r); err != nil {
+		return err
+	}
+	d.Countries = s.taxonomy.Countries(state(r).lang)
+	if d.Kind != "comment" {
+		if d.Practices, err = s.practices.Hidden(r.Context(), d.Country, limit); err != nil {
+			return err
+		}
+	}
+	if d.Kind != "practice" {
+		if d.Comments, err = s.comments.Hidden(r.Context(), d.Country, limit); err != nil {
+			return err
+		}
+		v := s.viewer(r)
+		for _, c := range d.Comments {
+			if _, ok := d.Titles[c.PracticeID]; ok {
+				continue
+			}
+			p, err := s.practices.Get(r.Context(), v, c.PracticeID)
+			if err != nil {
+				return err
+			}
+			d.Titles[c.PracticeID] = p.Title
+		}
+	}
+	s.render(w, r, http.StatusOK, "hidden", &View{Title: "hidden.title", Data: d})
 	return nil
 }

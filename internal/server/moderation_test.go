@@ -171,8 +171,13 @@ func TestRejectAppealReverse(t *testing.T) {
 	if res := mod2.PostForm(resolve, url.Values{"outcome": {"reverse"}, "response": {"Tiene razón: es otra provincia."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("resolve: %d", res.Status)
 	}
-	if status := dbtest.Value[string](t, e.DB.R, `SELECT status FROM practices WHERE id = ?`, id); status != "published" {
+	// Reversed: back in the queue, marked, for its current text to be
+	// reviewed before anyone reads it.
+	if status := dbtest.Value[string](t, e.DB.R, `SELECT status FROM practices WHERE id = ?`, id); status != "submitted" {
 		t.Fatalf("after reversal: %s", status)
+	}
+	if q := mod2.Get("/moderation").Body; !strings.Contains(q, "back after an appeal") {
+		t.Error("the queue does not mark a practice back after an appeal")
 	}
 	e.SendMail()
 	msgs := e.SMTP.WaitFor(t, 2, 5*time.Second)
@@ -297,7 +302,7 @@ func TestFlagHideAppealRestoreAndLog(t *testing.T) {
 	if body := mx.Get("/").Body; !strings.Contains(body, "Featured by the moderators") || !strings.Contains(body, "Un modelo para la región.") {
 		t.Fatal("featured practice not on the home page")
 	}
-	mod.PostForm("/moderation/practices/"+id+"/hide", url.Values{"reason": {"Datos personales de un funcionario."}, "private": {"1"}})
+	mod.PostForm("/moderation/practices/"+id+"/hide", url.Values{"reason": {"Datos personales de un funcionario."}, "public": {"Contiene datos personales."}})
 	if res := mx.Get(path); res.Status != 404 {
 		t.Fatalf("hidden practice for others: %d", res.Status)
 	}
@@ -318,11 +323,18 @@ func TestFlagHideAppealRestoreAndLog(t *testing.T) {
 		}
 		last = i
 	}
-	if strings.Contains(log, "Datos personales de un funcionario.") || !strings.Contains(log, "visible to moderators only") {
-		t.Fatal("a private reason is shown to a member")
+	// The note is for the author: no member reads it in the log (nor the
+	// comment's "Lenguaje ofensivo."). The public reason is shown to whoever
+	// may still see the hidden practice (its author), to no one else.
+	if strings.Contains(log, "Datos personales de un funcionario.") || strings.Contains(log, "Lenguaje ofensivo.") ||
+		strings.Contains(log, "Contiene datos personales.") {
+		t.Fatal("a note for the author, or what was written about a hidden practice, is shown to a member")
 	}
-	if !strings.Contains(mod.Get("/log").Body, "Datos personales de un funcionario.") {
-		t.Fatal("moderators do not see the private reason")
+	if authorLog := pa.Get("/log").Body; strings.Contains(authorLog, "Datos personales de un funcionario.") || !strings.Contains(authorLog, "Contiene datos personales.") {
+		t.Fatal("the author's log shows the note, or not the public reason")
+	}
+	if modLog := mod.Get("/log").Body; !strings.Contains(modLog, "Datos personales de un funcionario.") || !strings.Contains(modLog, "Contiene datos personales.") {
+		t.Fatal("moderators do not see the note and the public reason")
 	}
 	if body := mx.Get("/log?action=comment.hide").Body; !strings.Contains(body[strings.Index(body, "<tbody>"):], "hid a comment") ||
 		strings.Contains(body[strings.Index(body, "<tbody>"):], "featured") {

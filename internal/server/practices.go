@@ -93,8 +93,15 @@ type practiceView struct {
 	CommentParent int64
 	CommentError  string
 
+	// Change is the edit of a published practice waiting for review, for
+	// its author and staff.
+	Change *practices.Change
 	// Moderation: what staff see and what an author may appeal.
-	Staff       bool
+	Staff bool
+	// Own is set when the viewer wrote the practice: as staff they do not
+	// decide on it, and Deciders are who may.
+	Own         bool
+	Deciders    []string
 	Featured    bool
 	FlagCount   int
 	FlaggedByMe bool
@@ -137,7 +144,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	}
 	id := p.ID
 	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
-		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned),
+		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned || p.Status == practices.Rejected),
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
@@ -211,10 +218,18 @@ func (s *Server) fillModeration(r *http.Request, v practices.Viewer, pv *practic
 	t := moderation.Target{Type: "practice", ID: p.ID}
 	pv.Staff = v.Staff()
 	var err error
+	if pv.Change, err = s.practices.ChangeFor(ctx, v, p); err != nil {
+		return err
+	}
 	if pv.FlaggedByMe, err = s.moderation.Flagged(ctx, v.AccountID, t); err != nil {
 		return err
 	}
 	if v.Staff() {
+		if pv.Own = p.AuthorID == v.AccountID; pv.Own {
+			if pv.Deciders, err = s.moderation.Deciders(ctx, v.AccountID); err != nil {
+				return err
+			}
+		}
 		if pv.Featured, err = s.moderation.IsFeatured(ctx, p.ID); err != nil {
 			return err
 		}
@@ -348,6 +363,7 @@ func (s *Server) practiceNew(w http.ResponseWriter, r *http.Request) error {
 
 func formFromRequest(r *http.Request) practices.Form {
 	f := practices.Form{
+		Note:         r.PostFormValue("author_note"),
 		Title:        r.PostFormValue("title"),
 		Summary:      r.PostFormValue("summary"),
 		Sections:     map[string]string{},
@@ -434,11 +450,20 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 		return err
 	}
 	flash := "practice.saved"
-	if action == "submit" && (saved.Status == practices.Draft || saved.Status == practices.Returned) {
-		if err := s.practices.Submit(r.Context(), viewer, saved.ID); err != nil {
+	switch {
+	case action == "submit" && (saved.Status == practices.Draft || saved.Status == practices.Returned || saved.Status == practices.Rejected):
+		if err := s.practices.Submit(r.Context(), viewer, saved.ID, f.Note); err != nil {
 			return err
 		}
 		flash = "practice.submitted"
+	case saved.Status == practices.Published:
+		c, err := s.practices.ChangeFor(r.Context(), viewer, saved)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			flash = "change.saved"
+		}
 	}
 	s.flash(w, r, flash)
 	redirect(w, r, "/practices/"+strconv.FormatInt(saved.ID, 10))
@@ -494,7 +519,14 @@ func (s *Server) practiceEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.practiceFormView(r, p, practices.FormFrom(p), nil)
+	f := practices.FormFrom(p)
+	// A published practice's edit goes on from the change waiting for review.
+	if c, err := s.practices.ChangeFor(r.Context(), s.viewer(r), p); err != nil {
+		return err
+	} else if c != nil {
+		f = c.Form
+	}
+	v, err := s.practiceFormView(r, p, f, nil)
 	if err != nil {
 		return err
 	}
@@ -510,12 +542,26 @@ func (s *Server) practiceUpdate(w http.ResponseWriter, r *http.Request) error {
 	return s.savePractice(w, r, p)
 }
 
+// changeWithdraw drops the author's change waiting for review.
+func (s *Server) changeWithdraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.practices.WithdrawChange(r.Context(), s.viewer(r), id); err != nil {
+		return s.flashConflict(w, r, err, id)
+	}
+	s.flash(w, r, "change.withdrawn")
+	redirect(w, r, "/practices/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
 func (s *Server) practiceSubmit(w http.ResponseWriter, r *http.Request) error {
 	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
-	if err := s.practices.Submit(r.Context(), s.viewer(r), id); err != nil {
+	if err := s.practices.Submit(r.Context(), s.viewer(r), id, r.PostFormValue("author_note")); err != nil {
 		return s.flashConflict(w, r, err, id)
 	}
 	s.flash(w, r, "practice.submitted")

@@ -128,6 +128,14 @@ func TestPracticeLifecycle(t *testing.T) {
 	if res := pa.PostForm(path, form); res.Status != http.StatusSeeOther {
 		t.Fatalf("update: %d\n%s", res.Status, res.Body)
 	}
+	// The change waits for review: everyone else still reads the
+	// published text until a moderator approves it.
+	if b := mx.Get(path).Body; strings.Contains(b, "en Darién") || !strings.Contains(pa.Get(path).Body, "Changes waiting for review.") {
+		t.Fatal("an edit of a published practice went live unreviewed, or its author is not told it waits")
+	}
+	if res := mod.PostForm("/moderation/changes/"+idOf(path), url.Values{"decision": {"approve"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("approve change: %d", res.Status)
+	}
 	hist := mx.Get(path + "/history")
 	if hist.Status != 200 || !strings.Contains(hist.Body, "<ins> en Darién</ins>") || !strings.Contains(hist.Body, "<ins>Se registraron todas las llegadas.</ins>") {
 		t.Fatalf("history: %d\n%s", hist.Status, hist.Body)

@@ -42,6 +42,7 @@ var funcs = template.FuncMap{
 	"scopeKey":    func(s any) string { return fmt.Sprintf("scope.%s", s) },
 	"statusKey":   func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
 	"str":         func(v any) string { return fmt.Sprint(v) },
+	"join":        strings.Join,
 	"dict":        dict,
 	"add1":        func(i int) int { return i + 1 },
 	"card":        card,

@@ -67,7 +67,7 @@ var routeTable = map[string]struct {
 	"POST /account/sessions/{id}/end": {signedIn, other}, "POST /account/sessions/end-all": {signedIn, none},
 	"GET /practices/new": {signedIn, none}, "POST /practices": {signedIn, none},
 	"GET /practices/{id}/edit": {signedIn, ownPractice}, "POST /practices/{id}": {signedIn, ownPractice},
-	"POST /practices/{id}/submit": {signedIn, ownPractice},
+	"POST /practices/{id}/submit": {signedIn, ownPractice}, "POST /practices/{id}/change/withdraw": {signedIn, ownPractice},
 	"POST /practices/{id}/follow": {signedIn, practice},
 	// Unfollowing only deletes the caller's own follow, with the same answer
 	// whether the practice exists or not, so a practice that left the
@@ -94,6 +94,8 @@ var routeTable = map[string]struct {
 	"POST /moderation/comments/{id}/hide": {moderator, comment}, "POST /moderation/comments/{id}/restore": {moderator, comment},
 	"POST /moderation/flags/dismiss": {moderator, other}, "POST /moderation/appeals/{id}/resolve": {moderator, other},
 	"POST /practices/{id}/publish": {moderator, practice},
+	"GET /moderation/changes/{id}": {moderator, practice}, "POST /moderation/changes/{id}": {moderator, practice},
+	"GET /moderation/hidden": {moderator, none},
 
 	"GET /admin/accounts": {admin, none}, "GET /admin/accounts/{id}": {admin, other},
 	"POST /admin/accounts/{id}/role": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},

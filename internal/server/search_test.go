@@ -99,6 +99,10 @@ func TestSearch(t *testing.T) {
 	f = practiceForm("Registro biométrico de migrantes", []string{"PA"}, "members")
 	f.Set("context", "<p>Texto nuevo sobre Chiriquí.</p>")
 	pa.PostForm(bio, f)
+	if has(get("mx", "Chiriqui"), "Registro biométrico de migrantes") {
+		t.Error("a change waiting for review is searchable")
+	}
+	e.SignIn("mod@puente.test").PostForm("/moderation/changes/"+idOf(bio), url.Values{"decision": {"approve"}})
 	if !has(get("mx", "Chiriqui"), "Registro biométrico de migrantes") || has(get("mx", "peligrosa"), "Registro biométrico de migrantes") {
 		t.Error("index not updated on edit")
 	}

@@ -50,7 +50,7 @@ func TestModerationJourney(t *testing.T) {
 	browsertest.SignIn(t, ctx, base, "marco@puente.test", servertest.Password)
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/moderation"), chromedp.WaitVisible(chromedp.CSS(`#review a`)))
 	browsertest.Submit(t, ctx, `#review a`)
-	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("note"), "Añada los resultados, por favor."))
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.ID("review-note"), "Añada los resultados, por favor."))
 	browsertest.Submit(t, ctx, `button[value=send_back]`)
 	browsertest.SignOut(t, ctx)
 

@@ -149,17 +149,31 @@ func TestPracticeJourney(t *testing.T) {
 	}
 	browsertest.SignOut(t, ctx)
 
-	// The author edits; the history shows what changed.
+	// The author edits the published practice: the change waits for a
+	// moderator, who reads it word by word and approves it; the history
+	// then shows what changed.
 	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(practiceURL+"/edit"),
 		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-results`)),
 		chromedp.Click(chromedp.CSS(`trix-editor#f-results`)),
 		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-results`), "Se identificaron redes de tráfico."),
+		chromedp.SendKeys(chromedp.ID("author_note"), "Añado un resultado."),
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	if banner := browsertest.Text(t, ctx, "main"); !strings.Contains(banner, "Changes waiting for review.") || strings.Contains(banner, "redes de tráfico") {
+		t.Fatalf("after editing a published practice: %q", banner)
+	}
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "admin@puente.test", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`a[href^="/moderation/changes/"]`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`a[href^="/moderation/changes/"]`)))
+	if page := browsertest.OuterHTML(t, ctx, "main"); !strings.Contains(page, "tráfico.</ins>") || !strings.Contains(page, "Añado un resultado.") {
+		t.Fatalf("the change's review page:\n%s", page)
+	}
+	browsertest.Submit(t, ctx, `button[value=approve]`)
 	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL+"/history"), chromedp.WaitVisible(chromedp.CSS(`.diff`)))
-	if diff := browsertest.OuterHTML(t, ctx, "main"); !strings.Contains(diff, "<ins>Se identificaron redes de tráfico.</ins>") {
+	if diff := browsertest.OuterHTML(t, ctx, "main"); !strings.Contains(diff, "redes de tráfico.</ins>") {
 		t.Fatalf("history does not show the change:\n%s", diff)
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "history.png"))
