@@ -186,6 +186,29 @@ func TestProductionStartHasNoKnownPassword(t *testing.T) {
 		t.Fatalf("graceful stop: %v", err)
 	}
 
+	// The only admin lost access (demoted, suspended): the command gives
+	// the existing account administration back, with a password link.
+	if d, err = db.Open(filepath.Join(dir, "puente.db")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.W.Exec(`UPDATE accounts SET role = 'official', status = 'suspended'`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"admin", "create", "--email", "jefa@migracion.gob.pa", "--data", dir, "--base-url", base}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !regexp.MustCompile(`http://\S+/password/reset/\S+`).MatchString(out.String()) {
+		t.Fatalf("no password link printed:\n%s", out.String())
+	}
+	if role := dbtest.Value[string](t, d.R, `SELECT role || ' ' || status FROM accounts`); role != "admin active" {
+		t.Errorf("after restoring: %s", role)
+	}
+	if n := dbtest.Int(t, d.R, `SELECT count(*) FROM moderation_log WHERE action = 'account.admin_restored'`); n != 1 {
+		t.Errorf("%d restorations logged", n)
+	}
+	d.Close()
+
 	if err := run(context.Background(), []string{"admin", "create", "--email", "not an address", "--data", dir}, noEnv, &out, &errs); err == nil {
 		t.Fatal("bad address accepted")
 	}

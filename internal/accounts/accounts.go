@@ -17,6 +17,7 @@ import (
 	"puente/internal/clock"
 	"puente/internal/sanitize"
 	"puente/internal/tokens"
+	"puente/internal/websession"
 )
 
 // Role is what an account may do.
@@ -72,6 +73,11 @@ type Account struct {
 	UpdatedAt         time.Time
 	PasswordChangedAt time.Time
 	TwoFactor         bool // two-factor sign-in is on
+	// SuspendedUntil is when a suspension ends by itself (zero: when an
+	// administrator reactivates the account); SuspendReason is why, for
+	// staff and the person.
+	SuspendedUntil time.Time
+	SuspendReason  string
 }
 
 // Limits on what a person types.
@@ -97,16 +103,19 @@ func NewStore(d *db.DB, c clock.Clock, params HashParams) *Store {
 
 func (s *Store) now() string { return db.FormatTime(s.Clock.Now()) }
 
-const accountColumns = `id, email, display_name, role, coalesce(country_code, ''), status, lang, created_at, updated_at, password_changed_at, totp_enabled_at IS NOT NULL`
+const accountColumns = `id, email, display_name, role, coalesce(country_code, ''), status, lang, created_at, updated_at, password_changed_at,
+	totp_enabled_at IS NOT NULL, coalesce(suspended_until, ''), suspend_reason`
 
 type rowScanner interface{ Scan(...any) error }
 
 func scanAccount(r rowScanner) (*Account, error) {
 	var a Account
-	var created, updated, pwd string
-	if err := r.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Status, &a.Lang, &created, &updated, &pwd, &a.TwoFactor); err != nil {
+	var created, updated, pwd, until string
+	if err := r.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Status, &a.Lang, &created, &updated, &pwd, &a.TwoFactor,
+		&until, &a.SuspendReason); err != nil {
 		return nil, err
 	}
+	a.SuspendedUntil, _ = db.ParseTime(until)
 	a.CreatedAt, _ = db.ParseTime(created)
 	a.UpdatedAt, _ = db.ParseTime(updated)
 	a.PasswordChangedAt, _ = db.ParseTime(pwd)
@@ -188,7 +197,12 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*Acco
 		return nil, ErrBadCredentials
 	}
 	if a.Status != Active {
-		return nil, ErrSuspended
+		if a, err = s.endSuspensionOf(ctx, a); err != nil {
+			return nil, err
+		}
+		if a.Status != Active {
+			return nil, ErrSuspended
+		}
 	}
 	return a, nil
 }
@@ -220,11 +234,7 @@ func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // endSessions removes every session of the account, inside tx.
 func endSessions(ctx context.Context, tx *sql.Tx, accountID int64) (int64, error) {
-	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	return websession.EndFor(ctx, tx, time.Time{}, accountID, "")
 }
 
 // ChangePassword sets a new password after checking the current one, and

@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
+	"unicode/utf8"
 
+	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/modlog"
+	"puente/internal/websession"
 )
 
 // Filter narrows the admin's list of accounts.
@@ -92,7 +96,18 @@ func guardAdminChange(ctx context.Context, tx *sql.Tx, actor, target *Account) e
 	return nil
 }
 
-func (s *Store) change(ctx context.Context, actor *Account, id int64, action string, apply func(tx *sql.Tx, target *Account) error) (*Change, error) {
+// changeOpts say what a change does beyond its own write: the sessions it
+// ends (and why, told to the browsers), and the note for staff.
+type changeOpts struct {
+	ending       string // websession.Ended*, or "" to end without a word
+	keepSessions bool
+	note         string
+}
+
+// change applies one administrator's change to account id, ends its
+// sessions unless told to keep them, and logs it with the note (for
+// staff) and the details apply returns.
+func (s *Store) change(ctx context.Context, actor *Account, id int64, action string, o changeOpts, apply func(tx *sql.Tx, target *Account) (details string, err error)) (*Change, error) {
 	if actor == nil || actor.Role != Admin {
 		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
@@ -109,22 +124,21 @@ func (s *Store) change(ctx context.Context, actor *Account, id int64, action str
 		if err := guardAdminChange(ctx, tx, actor, target); err != nil {
 			return err
 		}
-		if err := apply(tx, target); err != nil {
+		details, err := apply(tx, target)
+		if err != nil {
 			return err
 		}
-		if c.SessionsEnded, err = endSessions(ctx, tx, id); err != nil {
-			return err
+		if !o.keepSessions {
+			if c.SessionsEnded, err = websession.EndFor(ctx, tx, s.Clock.Now(), id, o.ending); err != nil {
+				return err
+			}
 		}
 		c.Account, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
 		if err != nil {
 			return err
 		}
-		details := ""
-		if c.Before.Role != c.Account.Role {
-			details = string(c.Before.Role) + " → " + string(c.Account.Role)
-		}
 		_, err = modlog.Record(ctx, tx, s.Clock.Now(), modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "account",
-			TargetID: id, CountryCode: c.Account.CountryCode, Details: details})
+			TargetID: id, CountryCode: c.Account.CountryCode, Note: o.note, Details: details})
 		return err
 	})
 	if err != nil {
@@ -139,33 +153,111 @@ func (s *Store) SetRole(ctx context.Context, actor *Account, id int64, role Role
 	if !role.Valid() {
 		return nil, apperr.New(apperr.Unprocessable, "invite.role_invalid")
 	}
-	return s.change(ctx, actor, id, modlog.RoleChange, func(tx *sql.Tx, target *Account) error {
+	return s.change(ctx, actor, id, modlog.RoleChange, changeOpts{ending: websession.EndedRoleChanged}, func(tx *sql.Tx, target *Account) (string, error) {
 		if target.Role == role {
-			return apperr.New(apperr.Conflict, "admin.no_change")
+			return "", apperr.New(apperr.Conflict, "admin.no_change")
 		}
 		if role == Official && target.CountryCode == "" {
-			return apperr.New(apperr.Unprocessable, "admin.official_needs_country")
+			return "", apperr.New(apperr.Unprocessable, "admin.official_needs_country")
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET role = ?, updated_at = ? WHERE id = ?`, role, s.now(), target.ID)
-		return err
+		return string(target.Role) + " → " + string(role), err
 	})
 }
 
-// SetStatus suspends or reactivates an account. Suspending ends its
-// sessions at once.
-func (s *Store) SetStatus(ctx context.Context, actor *Account, id int64, status Status) (*Change, error) {
-	if status != Active && status != Suspended {
-		return nil, apperr.New(apperr.Invalid, "error.bad_request")
+// MaxSuspendReason bounds the reason for a suspension.
+const MaxSuspendReason = 2000
+
+// Suspend suspends an account for reason (required; staff and the person
+// read it, the public log does not), until the given time or, when it is
+// zero, until an administrator reactivates it. Its sessions end at once,
+// and its browsers are told why on their next visit.
+func (s *Store) Suspend(ctx context.Context, actor *Account, id int64, reason string, until time.Time) (*Change, error) {
+	reason = strings.TrimSpace(reason)
+	errs := apperr.FieldErrors{}
+	switch {
+	case reason == "":
+		errs["reason"] = "admin.suspend_reason_required"
+	case utf8.RuneCountInString(reason) > MaxSuspendReason:
+		errs["reason"] = "moderation.reason_too_long"
 	}
-	action := modlog.Suspend
-	if status == Active {
-		action = modlog.Reactivate
+	if !until.IsZero() && !until.After(s.Clock.Now()) {
+		errs["until"] = "admin.suspend_until_past"
 	}
-	return s.change(ctx, actor, id, action, func(tx *sql.Tx, target *Account) error {
-		if target.Status == status {
-			return apperr.New(apperr.Conflict, "admin.no_change")
+	if len(errs) > 0 {
+		return nil, apperr.InvalidFields(errs)
+	}
+	var end any
+	details := ""
+	if !until.IsZero() {
+		end, details = db.FormatTime(until), until.UTC().Format("2006-01-02")
+	}
+	return s.change(ctx, actor, id, modlog.Suspend, changeOpts{ending: websession.EndedSuspended, note: reason}, func(tx *sql.Tx, target *Account) (string, error) {
+		if target.Status == Suspended {
+			return "", apperr.New(apperr.Conflict, "admin.no_change")
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE accounts SET status = ?, updated_at = ? WHERE id = ?`, status, s.now(), target.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET status = 'suspended', suspended_until = ?, suspend_reason = ?, updated_at = ? WHERE id = ?`,
+			end, reason, s.now(), target.ID)
+		return details, err
+	})
+}
+
+// Reactivate ends an account's suspension.
+func (s *Store) Reactivate(ctx context.Context, actor *Account, id int64) (*Change, error) {
+	return s.change(ctx, actor, id, modlog.Reactivate, changeOpts{}, func(tx *sql.Tx, target *Account) (string, error) {
+		if target.Status == Active {
+			return "", apperr.New(apperr.Conflict, "admin.no_change")
+		}
+		return "", reactivate(ctx, tx, s.now(), target.ID)
+	})
+}
+
+func reactivate(ctx context.Context, tx *sql.Tx, now string, id int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET status = 'active', suspended_until = NULL, suspend_reason = '', updated_at = ? WHERE id = ?`, now, id)
+	return err
+}
+
+// EndSuspensions reactivates the accounts whose suspension has reached
+// its end, and logs each; it returns how many. The server runs it now and
+// then, and sign-in checks the one account it concerns.
+func (s *Store) EndSuspensions(ctx context.Context) (int, error) {
+	ids, err := db.Column[int64](ctx, s.DB.R, `SELECT id FROM accounts WHERE status = 'suspended' AND suspended_until <= ?`, s.now())
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		a, err := s.ByID(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := s.endSuspensionOf(ctx, a); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// endSuspensionOf reactivates a, when its suspension has reached its end,
+// and returns it as it now is.
+func (s *Store) endSuspensionOf(ctx context.Context, a *Account) (*Account, error) {
+	if a.Status != Suspended || a.SuspendedUntil.IsZero() || a.SuspendedUntil.After(s.Clock.Now()) {
+		return a, nil
+	}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET status = 'active', suspended_until = NULL, suspend_reason = '', updated_at = ?
+			WHERE id = ? AND status = 'suspended' AND suspended_until <= ?`, s.now(), a.ID, s.now())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // reactivated meanwhile
+		}
+		_, err = modlog.Record(ctx, tx, s.Clock.Now(), modlog.Entry{Action: modlog.Reactivate, TargetType: "account", TargetID: a.ID,
+			CountryCode: a.CountryCode, Details: "suspension_ended"})
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return s.ByID(ctx, a.ID)
 }

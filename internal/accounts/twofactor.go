@@ -265,11 +265,11 @@ func clearTOTP(ctx context.Context, tx *sql.Tx, id int64, now string) error {
 // their phone and their recovery codes. Their sessions end; the action is
 // logged.
 func (s *Store) ResetTwoFactor(ctx context.Context, actor *Account, id int64) (*Change, error) {
-	return s.change(ctx, actor, id, modlog.TwoFactorReset, func(tx *sql.Tx, target *Account) error {
+	return s.change(ctx, actor, id, modlog.TwoFactorReset, changeOpts{}, func(tx *sql.Tx, target *Account) (string, error) {
 		if !target.TwoFactor {
-			return ErrNoTOTP
+			return "", ErrNoTOTP
 		}
-		return clearTOTP(ctx, tx, target.ID, s.now())
+		return "", clearTOTP(ctx, tx, target.ID, s.now())
 	})
 }
 

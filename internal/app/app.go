@@ -129,8 +129,8 @@ const (
 )
 
 // Run runs the background jobs until ctx ends, then waits for them to
-// stop: the mail sender, the session sweep, the search flush and, when
-// configured, the digest schedule.
+// stop: the mail sender, the sweep of expired sessions and suspensions,
+// the search flush and, when configured, the digest schedule.
 func (a *App) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.Outbox.Run(ctx) })
@@ -140,6 +140,11 @@ func (a *App) Run(ctx context.Context) {
 				a.Log.Error("session sweep", "err", err)
 			} else if n > 0 {
 				a.Log.Info("expired sessions removed", "count", n)
+			}
+			if n, err := a.Accounts.EndSuspensions(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("ending suspensions", "err", err)
+			} else if n > 0 {
+				a.Log.Info("suspensions ended", "count", n)
 			}
 		})
 	})

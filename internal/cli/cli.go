@@ -37,7 +37,8 @@ const usage = `Puente: a good-practice exchange for the member states of the CRM
 Usage:
   puente serve [flags]                 run the web server (--demo seeds demo accounts)
   puente migrate [flags]               create or upgrade the database, then exit
-  puente admin create --email ADDRESS  invite the first (or another) admin; prints a one-time link
+  puente admin create --email ADDRESS  invite the first (or another) admin, or give an existing account
+                                      admin access back; prints a one-time link
   puente sanitize [--all]              re-sanitise stored rich text with the current policy
   puente search reindex                rebuild the full-text search index
   puente backup FILE                   copy the database to FILE while the server runs
@@ -236,6 +237,21 @@ func adminCreate(ctx context.Context, args []string, getenv func(string) string,
 	}
 	defer a.DB.Close()
 	cfg, log, store, tax := a.Config, a.Log, a.Accounts, a.Taxonomy
+	// An existing account whose admin access was lost (demoted,
+	// suspended, password forgotten with nobody to reset it) gets it back
+	// with a password link, logged.
+	if _, err := store.ByEmail(ctx, email); err == nil {
+		acc, token, err := store.RestoreAdmin(ctx, email)
+		if err != nil {
+			return err
+		}
+		log.Info("security", "event", "account.admin_restored", "actor", "command line", "account_id", acc.ID)
+		fmt.Fprintf(stdout, "%s already has an account: it is an active admin again and its sessions ended. Open this link once, within %s, to choose a new password:\n\n  %s/password/reset/%s\n\n",
+			acc.Email, accounts.ResetTTL, cfg.BaseURL, token)
+		return nil
+	} else if !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
 	f := accounts.InviteForm{Email: email, Role: string(accounts.Admin), Country: country, Lang: lang}
 	if errs := f.Validate(tax.CountryExists, i18n.Supported); !errs.OK() {
 		var msgs []string

@@ -81,7 +81,8 @@ func TestGoCodeUsesKnownKeys(t *testing.T) {
 	notMessages := map[string]bool{ // log event names, not interface text
 		"signin.success": true, "signin.failure": true, "signin.locked": true, "reset.requested": true,
 		"reset.completed": true, "reset.limited": true, "account.role_changed": true, "account.suspended": true,
-		"account.reactivated": true, "signin.password_ok": true, "signin.lock_notice": true,
+		"account.reactivated": true, "signin.password_ok": true, "signin.lock_notice": true, "account.email_changed": true,
+		"account.admin_restored": true,
 	}
 	checked := 0
 	for _, dir := range []string{"../accounts", "../server", "../apperr", "../mail"} {

@@ -102,3 +102,46 @@ type FlagNotice struct {
 
 // Kind names the templates.
 func (*FlagNotice) Kind() string { return "flag_notice" }
+
+// AccountSuspended tells a person their account was suspended, why, and
+// until when (Until is a date in their language, "" when an
+// administrator must reactivate it).
+type AccountSuspended struct {
+	plain
+	Recipient
+	Reason string
+	Until  string
+}
+
+// Kind names the templates.
+func (*AccountSuspended) Kind() string { return "account_suspended" }
+
+// PracticesTransferred tells a person that an administrator handed Count
+// practices from one official to another: to them (Received) or from them.
+type PracticesTransferred struct {
+	plain
+	Recipient
+	Count    int
+	Other    string // the other official's name
+	Received bool
+}
+
+// Kind names the templates.
+func (*PracticesTransferred) Kind() string { return "practices_transferred" }
+
+// EmailChange asks the new address to confirm an administrator's change
+// of the account's address (Confirm), or tells the old one it was asked.
+type EmailChange struct {
+	plain
+	Recipient
+	Confirm  bool
+	NewEmail string
+}
+
+// Kind names the templates.
+func (e *EmailChange) Kind() string {
+	if e.Confirm {
+		return "email_change_confirm"
+	}
+	return "email_change_notice"
+}

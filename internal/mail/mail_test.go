@@ -245,10 +245,14 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 		&mail.Invitation{Recipient: to("invitations/t"), Inviter: "Ana <Admin>", Role: "official", Expires: "3 Dec"},
 		&mail.PasswordReset{Recipient: to("password/reset/t")},
 		&mail.SigninLocked{Recipient: to("account"), Minutes: 15},
+		&mail.AccountSuspended{Recipient: to("signin"), Reason: "Publicó datos personales <b>de terceros</b>.", Until: "15 Jan 2027"},
 		&mail.PracticeDecision{Recipient: to("practices/1"), Returned: true, Title: "T <i>", Note: "Add figures."},
 		&mail.PracticeDecision{Recipient: to("practices/1"), Title: "T <i>", Note: "Out of scope."},
 		&mail.AppealResolved{Recipient: to("practices/1"), Title: "T", Outcome: "reversed", Response: "Agreed."},
 		&mail.FlagNotice{Recipient: to("moderation"), Title: "T", Reason: "spam", Type: "comment"},
+		&mail.PracticesTransferred{Recipient: to("my/practices"), Count: 3, Other: "Ana <b>", Received: true},
+		&mail.EmailChange{Recipient: to("email/confirm/t"), Confirm: true, NewEmail: "ana@gob.pa"},
+		&mail.EmailChange{Recipient: to("signin"), NewEmail: "ana@gob.pa"},
 	}
 	// Every template but the digest's (its own package renders it) is
 	// covered here.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,9 +27,10 @@ import (
 // Notice is an email to one account about a moderation decision.
 type Notice struct {
 	To int64 // account id
-	// Practice, when set, is what the email's link opens; otherwise it
-	// opens the moderation queues.
+	// Practice, when set, is what the email's link opens; otherwise Path
+	// does, or else the moderation queues.
 	Practice int64
+	Path     string
 	// Email is what it says; the recipient's name and the link are filled
 	// in when it is sent.
 	Email interface {
@@ -591,4 +593,51 @@ func (s *Store) LogEntry(ctx context.Context, id int64) (*modlog.Entry, error) {
 	names, err := s.Accounts.DisplayNames(ctx, []int64{e.ActorID})
 	e.ActorName = names[e.ActorID]
 	return e, err
+}
+
+// TransferPractices hands every practice of official from to official to
+// of the same country, when an official leaves their post: an
+// administrator's decision, logged; both are told.
+func (s *Store) TransferPractices(ctx context.Context, actor *accounts.Account, from, to int64) (int, error) {
+	if actor == nil || actor.Role != accounts.Admin {
+		return 0, errForbidden
+	}
+	a, err := s.Accounts.ByID(ctx, from)
+	if err != nil {
+		return 0, err
+	}
+	b, err := s.Accounts.ByID(ctx, to)
+	if apperr.Is(err, apperr.NotFound) {
+		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.to_unknown"})
+	}
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case a.ID == b.ID:
+		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.same_account"})
+	case a.CountryCode == "" || a.CountryCode != b.CountryCode:
+		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.other_country"})
+	case b.Status != accounts.Active:
+		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.inactive"})
+	}
+	now := s.Clock.Now()
+	var n int
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if n, err = practices.Transfer(ctx, tx, now, from, to); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.New(apperr.Conflict, "transfer.nothing")
+		}
+		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Transfer, TargetType: "account", TargetID: from,
+			CountryCode: a.CountryCode, Details: fmt.Sprintf("%d → account %d", n, to)}); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, Notice{To: from, Path: "/my/practices", Email: &mail.PracticesTransferred{Count: n, Other: b.DisplayName}}); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, Notice{To: to, Path: "/my/practices", Email: &mail.PracticesTransferred{Count: n, Other: a.DisplayName, Received: true}})
+	})
+	return n, err
 }

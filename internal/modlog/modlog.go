@@ -32,6 +32,10 @@ const (
 	AppealUpheld     = "appeal.uphold"
 	AppealReversed   = "appeal.reverse"
 	RoleChange       = "account.role"
+	AccountEdit      = "account.edit"
+	EmailChange      = "account.email"
+	Transfer         = "account.transfer"
+	AdminRestored    = "account.admin_restored"
 	Suspend          = "account.suspend"
 	Reactivate       = "account.reactivate"
 	Invite           = "account.invite"
@@ -45,7 +49,7 @@ const (
 
 // Actions lists every action, for the log's filter.
 var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
-	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, Suspend, Reactivate,
+	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
 	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 
 // Entry is one logged action.

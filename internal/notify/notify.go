@@ -4,6 +4,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -43,7 +44,7 @@ func (n *Notices) Moderation(ctx context.Context, tx *sql.Tx, m moderation.Notic
 		return err
 	}
 	to := m.Email.To()
-	to.Name, to.Link = a.DisplayName, n.abs("/moderation")
+	to.Name, to.Link = a.DisplayName, n.abs(cmp.Or(m.Path, "/moderation"))
 	if m.Practice != 0 {
 		to.Link = n.abs(fmt.Sprintf("/practices/%d", m.Practice))
 	}
@@ -60,6 +61,36 @@ func (n *Notices) Moderation(ctx context.Context, tx *sql.Tx, m moderation.Notic
 func (n *Notices) SigninLocked(ctx context.Context, a *accounts.Account, minutes int) error {
 	msg, err := n.Mail.Compose(langOf(a), a.Email, a.DisplayName, &mail.SigninLocked{
 		Recipient: mail.Recipient{Name: a.DisplayName, Link: n.abs("/account")}, Minutes: minutes})
+	if err != nil {
+		return err
+	}
+	err = n.DB.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := n.Outbox.Enqueue(ctx, tx, msg)
+		return err
+	})
+	if err == nil {
+		n.Outbox.Notify()
+	}
+	return err
+}
+
+// Account composes an email to a about their own account, whose link
+// opens path, and queues it; the sender is woken.
+func (n *Notices) Account(ctx context.Context, a *accounts.Account, path string, e interface {
+	mail.Email
+	To() *mail.Recipient
+}) error {
+	return n.Send(ctx, a, a.Email, path, e)
+}
+
+// Send is Account to another address of a's (a new one being confirmed).
+func (n *Notices) Send(ctx context.Context, a *accounts.Account, address, path string, e interface {
+	mail.Email
+	To() *mail.Recipient
+}) error {
+	to := e.To()
+	to.Name, to.Link = a.DisplayName, n.abs(path)
+	msg, err := n.Mail.Compose(langOf(a), address, a.DisplayName, e)
 	if err != nil {
 		return err
 	}

@@ -211,3 +211,18 @@ func SnapshotOfForm(f Form) Snapshot {
 	}
 	return s
 }
+
+// Transfer makes account to the author of every practice account from
+// wrote, inside the caller's transaction, and returns how many. A change
+// waiting for review moves with its practice.
+func Transfer(ctx context.Context, tx db.Querier, at time.Time, from, to int64) (int, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE practices SET author_id = ?, updated_at = ? WHERE author_id = ?`, to, db.FormatTime(at), from)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `UPDATE practice_changes SET editor_id = ? WHERE editor_id = ?`, to, from); err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}

@@ -1,10 +1,16 @@
 package server
 
 import (
+	"cmp"
 	"database/sql"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
@@ -67,9 +73,17 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 }
 
 type accountDetail struct {
-	Target  *accounts.Account
-	Country string
+	Target    *accounts.Account
+	Country   string
+	Countries []*taxonomy.Country
+	// Officials of the same country who may take over the practices.
+	Successors []*accounts.Account
+	// What was typed in a form that came back.
+	Reason, Until, Name, CountryCode, NewEmail string
 }
+
+// accountForm is what was typed in one of the account page's forms.
+type accountForm struct{ Reason, Until, Name, CountryCode, NewEmail string }
 
 func (s *Server) targetAccount(r *http.Request) (*accounts.Account, error) {
 	id, err := urlID(r)
@@ -80,15 +94,34 @@ func (s *Server) targetAccount(r *http.Request) (*accounts.Account, error) {
 }
 
 func (s *Server) adminAccount(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccount(w, r, http.StatusOK, nil, accountForm{})
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, errs apperr.FieldErrors, f accountForm) error {
 	t, err := s.targetAccount(r)
 	if err != nil {
 		return err
 	}
-	d := accountDetail{Target: t}
+	d := accountDetail{Target: t, Reason: f.Reason, Until: f.Until, Name: cmp.Or(f.Name, t.DisplayName),
+		CountryCode: t.CountryCode, NewEmail: f.NewEmail, Countries: s.taxonomy.Countries(state(r).lang)}
+	if f.Name != "" {
+		d.CountryCode = f.CountryCode
+	}
 	if c := s.taxonomy.Country(t.CountryCode); c != nil {
 		d.Country = c.Name(state(r).lang)
 	}
-	s.render(w, r, http.StatusOK, "admin_account", &View{Title: "admin.account.title", Data: d})
+	if t.CountryCode != "" {
+		list, _, err := s.accounts.List(r.Context(), accounts.Filter{Country: t.CountryCode, Status: string(accounts.Active), Limit: 200})
+		if err != nil {
+			return err
+		}
+		for _, a := range list {
+			if a.ID != t.ID {
+				d.Successors = append(d.Successors, a)
+			}
+		}
+	}
+	s.render(w, r, status, "admin_account", &View{Title: "admin.account.title", Data: d, Errors: errs})
 	return nil
 }
 
@@ -102,6 +135,10 @@ func (s *Server) adminChange(w http.ResponseWriter, r *http.Request, event strin
 		return err
 	}
 	c, err := do(actor, t.ID)
+	var refused *formRefusal
+	if errors.As(err, &refused) {
+		return err
+	}
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Conflict || code == apperr.Unprocessable {
 			s.flash(w, r, apperr.KeyOf(err))
@@ -124,15 +161,135 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request) error {
 	}, "admin.role_changed")
 }
 
+// adminSuspend suspends an account with a reason and an optional end
+// date (the day it comes back, in UTC), and emails the person why. A
+// missing reason or a past date comes back beside its field, as typed.
 func (s *Server) adminSuspend(w http.ResponseWriter, r *http.Request) error {
-	return s.adminChange(w, r, "account.suspended", func(actor *accounts.Account, id int64) (*accounts.Change, error) {
-		return s.accounts.SetStatus(r.Context(), actor, id, accounts.Suspended)
+	reason, untilText := r.PostFormValue("reason"), strings.TrimSpace(r.PostFormValue("until"))
+	var until time.Time
+	if untilText != "" {
+		d, err := time.Parse("2006-01-02", untilText)
+		if err != nil {
+			return s.renderAccount(w, r, http.StatusUnprocessableEntity, apperr.FieldErrors{"until": "admin.suspend_until_past"}, accountForm{Reason: reason, Until: untilText})
+		}
+		until = d
+	}
+	var suspended *accounts.Account
+	err := s.adminChange(w, r, "account.suspended", func(actor *accounts.Account, id int64) (*accounts.Change, error) {
+		c, err := s.accounts.Suspend(r.Context(), actor, id, reason, until)
+		if errs := apperr.FieldsOf(err, "reason"); errs != nil && apperr.Is(err, apperr.Unprocessable) {
+			return nil, &formRefusal{errs}
+		}
+		if err == nil {
+			suspended = c.Account
+		}
+		return c, err
 	}, "admin.suspended")
+	var refused *formRefusal
+	if errors.As(err, &refused) {
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, refused.errs, accountForm{Reason: reason, Until: untilText})
+	}
+	if err == nil && suspended != nil {
+		date := ""
+		if !until.IsZero() {
+			date = i18n.For(cmp.Or(suspended.Lang, i18n.Default)).Date(until)
+		}
+		err = s.notices.Account(r.Context(), suspended, "/signin", &mail.AccountSuspended{Reason: strings.TrimSpace(reason), Until: date})
+	}
+	return err
 }
+
+// adminCorrect corrects an account's display name and country.
+func (s *Server) adminCorrect(w http.ResponseWriter, r *http.Request) error {
+	f := accountForm{Name: r.PostFormValue("display_name"), CountryCode: r.PostFormValue("country")}
+	t, err := s.targetAccount(r)
+	if err != nil {
+		return err
+	}
+	_, err = s.accounts.Correct(r.Context(), currentAccount(r), t.ID, f.Name, f.CountryCode, s.taxonomy.CountryExists)
+	return s.accountAnswer(w, r, t.ID, err, f, "admin.corrected")
+}
+
+// adminEmail asks the account's new address to confirm a change, and
+// tells the old one.
+func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
+	f := accountForm{NewEmail: r.PostFormValue("email")}
+	t, err := s.targetAccount(r)
+	if err != nil {
+		return err
+	}
+	token, a, err := s.accounts.RequestEmailChange(r.Context(), currentAccount(r), t.ID, f.NewEmail)
+	if err == nil {
+		newEmail := accounts.NormalizeEmail(f.NewEmail)
+		if err = s.notices.Send(r.Context(), a, newEmail, "/email/confirm/"+token, &mail.EmailChange{Confirm: true, NewEmail: newEmail}); err == nil {
+			err = s.notices.Account(r.Context(), a, "/signin", &mail.EmailChange{NewEmail: newEmail})
+		}
+	}
+	return s.accountAnswer(w, r, t.ID, err, f, "admin.email_change_sent")
+}
+
+// adminTransfer hands a departing official's practices to a colleague.
+func (s *Server) adminTransfer(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.targetAccount(r)
+	if err != nil {
+		return err
+	}
+	to, _ := strconv.ParseInt(r.PostFormValue("to"), 10, 64)
+	_, err = s.moderation.TransferPractices(r.Context(), currentAccount(r), t.ID, to)
+	if err == nil {
+		s.outbox.Notify()
+	}
+	return s.accountAnswer(w, r, t.ID, err, accountForm{}, "admin.transferred")
+}
+
+// accountAnswer answers one of the account page's forms: the page again
+// with the problems beside their fields, a flash for a refusal, or the
+// page with done.
+func (s *Server) accountAnswer(w http.ResponseWriter, r *http.Request, id int64, err error, f accountForm, done string) error {
+	if errs := apperr.FieldsOf(err, "form"); errs != nil {
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, errs, f)
+	}
+	if code := apperr.CodeOf(err); err != nil && code == apperr.Conflict {
+		s.flash(w, r, apperr.KeyOf(err))
+	} else if err != nil {
+		return err
+	} else {
+		s.flash(w, r, done)
+	}
+	redirect(w, r, "/admin/accounts/"+strconv.FormatInt(id, 10))
+	return nil
+}
+
+// emailConfirmPage shows, for a change link, the address it sets and a
+// button: opening a link changes nothing.
+func (s *Server) emailConfirmPage(w http.ResponseWriter, r *http.Request) error {
+	email, a, err := s.accounts.PendingEmail(r.Context(), chi.URLParam(r, "token"))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "email_confirm", &View{Title: "email_change.title", Data: map[string]string{"Name": a.DisplayName, "Email": email}})
+	return nil
+}
+
+func (s *Server) emailConfirm(w http.ResponseWriter, r *http.Request) error {
+	if _, _, err := s.accounts.ConfirmEmailChange(r.Context(), chi.URLParam(r, "token")); err != nil {
+		return err
+	}
+	s.log.Info("security", "event", "account.email_changed")
+	s.flash(w, r, "email_change.done")
+	redirect(w, r, "/signin")
+	return nil
+}
+
+// formRefusal carries a form's problems out of adminChange, whose own
+// answer to a refusal is a flash.
+type formRefusal struct{ errs apperr.FieldErrors }
+
+func (e *formRefusal) Error() string { return "form refused" }
 
 func (s *Server) adminReactivate(w http.ResponseWriter, r *http.Request) error {
 	return s.adminChange(w, r, "account.reactivated", func(actor *accounts.Account, id int64) (*accounts.Change, error) {
-		return s.accounts.SetStatus(r.Context(), actor, id, accounts.Active)
+		return s.accounts.Reactivate(r.Context(), actor, id)
 	}, "admin.reactivated")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -242,6 +243,13 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 		if res := official.Get("/"); res.Status != http.StatusSeeOther {
 			t.Fatalf("old session survived the role change: %d", res.Status)
 		}
+		// The browser is told why, once, on the sign-in page.
+		if page := official.Get("/signin").Body; !strings.Contains(page, "an administrator changed your role") {
+			t.Errorf("the signed-out browser is not told why:\n%s", page)
+		}
+		if page := official.Get("/signin").Body; strings.Contains(page, "an administrator changed your role") {
+			t.Error("the reason is told twice")
+		}
 		if !strings.Contains(admin.Get(path).Body, "The role was changed") {
 			t.Error("no confirmation")
 		}
@@ -249,8 +257,38 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 	t.Run("suspension", func(t *testing.T) {
 		official := e.SignIn("ana@gob.pa")
 		cookieBefore := official.Cookie(cookie)
-		if res := admin.PostForm(path+"/suspend", nil); res.Status != http.StatusSeeOther {
+		// A reason is required, and a past end date refused; what was
+		// typed comes back beside the field.
+		if res := admin.PostForm(path+"/suspend", url.Values{"reason": {" "}}); res.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.Body, `id="suspend-reason-error"`) {
+			t.Fatalf("suspension without a reason: %d", res.Status)
+		}
+		if res := admin.PostForm(path+"/suspend", url.Values{"reason": {"Publicó datos personales."}, "until": {"2020-01-01"}}); res.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.Body, `id="suspend-until-error"`) || !strings.Contains(res.Body, ">Publicó datos personales.</textarea>") {
+			t.Fatalf("suspension until a past date: %d", res.Status)
+		}
+		until := e.Clock.Now().AddDate(0, 0, 3).Format("2006-01-02")
+		if res := admin.PostForm(path+"/suspend", url.Values{"reason": {"Publicó datos personales."}, "until": {until}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("suspend: %d", res.Status)
+		}
+		e.SendMail()
+		if m := smtptest.Parse(t, e.SMTP.WaitFor(t, 1, 5*time.Second)[0].Raw); m.Subject() != "Your Puente account is suspended" ||
+			!strings.Contains(m.Text, "Publicó datos personales.") || !strings.Contains(m.Text, "The suspension ends on") {
+			t.Fatalf("suspension email %q\n%s", m.Subject(), m.Text)
+		}
+		if page := official.Get("/signin").Body; !strings.Contains(page, "an administrator suspended your account") {
+			t.Error("the suspended browser is not told why")
+		}
+		// The public log names neither the person nor the reason.
+		e.CreateAccount("mx@gob.mx", accounts.Official, "MX")
+		publicLog := e.SignIn("mx@gob.mx").Get("/log").Body
+		publicLog = publicLog[strings.Index(publicLog, "<tbody>"):] // the entries (she is a moderator now: the filter names her)
+		if !strings.Contains(publicLog, "an account of Panama") || strings.Contains(publicLog, "ana@gob.pa") ||
+			strings.Contains(publicLog, ">ana<") || strings.Contains(publicLog, "Publicó datos personales.") {
+			t.Errorf("the public log exposes the suspension:\n%s", publicLog)
+		}
+		if staffLog := admin.Get("/log").Body; !strings.Contains(staffLog, "Publicó datos personales.") {
+			t.Error("staff do not read the suspension's reason in the log")
 		}
 		replay := e.Client()
 		replay.SetCookie(cookie, cookieBefore)
@@ -261,6 +299,30 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "This account is suspended") {
 			t.Fatalf("suspended sign-in: %d", res.Status)
 		}
+		// The end date passes: the account comes back by itself, logged,
+		// at its next sign-in or at the server's next sweep.
+		luis := e.CreateAccount("luis@gob.pa", accounts.Official, "PA")
+		if res := admin.PostForm(fmt.Sprintf("/admin/accounts/%d/suspend", luis.ID), url.Values{"reason": {"Cuenta compartida."}, "until": {until}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("suspend a second account: %d", res.Status)
+		}
+		e.Clock.Advance(4 * 24 * time.Hour)
+		e.SignIn("ana@gob.pa")
+		if n, err := e.Accounts.EndSuspensions(t.Context()); n != 1 || err != nil {
+			t.Errorf("the sweep ended %d suspensions (%v), want luis's", n, err)
+		}
+		if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM moderation_log WHERE action = 'account.reactivate' AND actor_id IS NULL`); n != 2 {
+			t.Errorf("%d automatic reactivations logged, want 2", n)
+		}
+		// Without an end date, only an administrator brings it back.
+		admin := e.SignIn("admin@puente.test") // the old session expired meanwhile
+		if res := admin.PostForm(path+"/suspend", url.Values{"reason": {"Cuenta compartida."}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("suspend: %d", res.Status)
+		}
+		e.Clock.Advance(365 * 24 * time.Hour)
+		if res := e.Client().PostForm("/signin", url.Values{"email": {"ana@gob.pa"}, "password": {servertest.Password}}); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("open-ended suspension ended by itself: %d", res.Status)
+		}
+		admin = e.SignIn("admin@puente.test")
 		if res := admin.PostForm(path+"/reactivate", nil); res.Status != http.StatusSeeOther {
 			t.Fatalf("reactivate: %d", res.Status)
 		}
@@ -280,7 +342,7 @@ func TestAdminsCannotLockThemselvesOut(t *testing.T) {
 	me := e.CreateAccount("admin@puente.test", accounts.Admin, "")
 	admin := e.SignIn("admin@puente.test")
 	path := fmt.Sprintf("/admin/accounts/%d", me.ID)
-	admin.PostForm(path+"/suspend", nil)
+	admin.PostForm(path+"/suspend", url.Values{"reason": {"Prueba"}})
 	if !strings.Contains(admin.Get(path).Body, "You cannot change the role or access of your own account.") {
 		t.Fatal("self-suspension not refused with a message")
 	}
@@ -320,5 +382,105 @@ func TestInvitationAcceptanceIsRateLimited(t *testing.T) {
 	}
 	if res := e.Client().Get("/invitations/guess-again"); res.Status != http.StatusTooManyRequests {
 		t.Fatalf("link guessing: %d, want 429", res.Status)
+	}
+}
+
+// An administrator corrects an account, changes its address through the
+// new address's confirmation (the old one is told), and hands a departing
+// official's practices to a colleague of the same country.
+func TestAdminCorrectsAccounts(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t) // mod, pa@gob.pa, mx@gob.mx, br@gov.br
+	e.CreateAccount("admin@puente.test", accounts.Admin, "")
+	pa2 := e.CreateAccount("pa2@gob.pa", accounts.Official, "PA")
+	pa := e.SignIn("pa@gob.pa")
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	admin := e.SignIn("admin@puente.test")
+	ana, _ := e.Accounts.ByEmail(t.Context(), "pa@gob.pa")
+	page := fmt.Sprintf("/admin/accounts/%d", ana.ID)
+
+	// Name and country, with problems beside their fields.
+	if res := admin.PostForm(page+"/correct", url.Values{"display_name": {" "}, "country": {"PA"}}); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, `id="c-name-error"`) {
+		t.Fatalf("empty name: %d", res.Status)
+	}
+	if res := admin.PostForm(page+"/correct", url.Values{"display_name": {"Ana Pérez"}, "country": {""}}); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, `id="c-country-error"`) || !strings.Contains(res.Body, `value="Ana Pérez"`) {
+		t.Fatalf("official without a country: %d", res.Status)
+	}
+	if res := admin.PostForm(page+"/correct", url.Values{"display_name": {"Ana Pérez"}, "country": {"PA"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("correct: %d", res.Status)
+	}
+	if a, _ := e.Accounts.ByID(t.Context(), ana.ID); a.DisplayName != "Ana Pérez" {
+		t.Fatalf("name after correction: %q", a.DisplayName)
+	}
+
+	// The address: nothing changes until the new one confirms.
+	if res := admin.PostForm(page+"/email", url.Values{"email": {"mx@gob.mx"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("an address already in use: %d", res.Status)
+	}
+	if res := admin.PostForm(page+"/email", url.Values{"email": {"ana.perez@migracion.gob.pa"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("email change: %d", res.Status)
+	}
+	e.SendMail()
+	msgs := e.SMTP.WaitFor(t, 2, 5*time.Second)
+	var confirm string
+	var toldOld bool
+	for _, m := range msgs {
+		p := smtptest.Parse(t, m.Raw)
+		switch {
+		case slices.Contains(m.To, "ana.perez@migracion.gob.pa"):
+			confirm = e.LinkIn(p.Text, "/email/confirm/")
+		case slices.Contains(m.To, "pa@gob.pa"):
+			toldOld = strings.Contains(p.Text, "ana.perez@migracion.gob.pa")
+		}
+	}
+	if confirm == "" || !toldOld {
+		t.Fatalf("confirmation link %q, old address told %t", confirm, toldOld)
+	}
+	if a, _ := e.Accounts.ByID(t.Context(), ana.ID); a.Email != "pa@gob.pa" {
+		t.Fatal("the address changed before it was confirmed")
+	}
+	visitor := e.Client()
+	if res := visitor.Get(confirm); res.Status != http.StatusOK || !strings.Contains(res.Body, "ana.perez@migracion.gob.pa") {
+		t.Fatalf("confirmation page: %d", res.Status)
+	}
+	if a, _ := e.Accounts.ByID(t.Context(), ana.ID); a.Email != "pa@gob.pa" {
+		t.Fatal("opening the link changed the address")
+	}
+	if res := visitor.PostForm(confirm, nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.Status)
+	}
+	if res := visitor.PostForm(confirm, nil); res.Status != http.StatusNotFound {
+		t.Fatalf("a used link: %d", res.Status)
+	}
+	e.SignIn("ana.perez@migracion.gob.pa")
+
+	// Handing the practices to a colleague of the same country only.
+	mx, _ := e.Accounts.ByEmail(t.Context(), "mx@gob.mx")
+	if res := admin.PostForm(page+"/transfer", url.Values{"to": {fmt.Sprint(mx.ID)}}); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("transfer to another country: %d", res.Status)
+	}
+	if res := admin.PostForm(page+"/transfer", url.Values{"to": {fmt.Sprint(pa2.ID)}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("transfer: %d", res.Status)
+	}
+	if author := dbtest.Int(t, e.DB.R, `SELECT author_id FROM practices WHERE id = ?`, idOf(path)); author != pa2.ID {
+		t.Fatalf("author after the transfer: %d", author)
+	}
+	if res := e.SignIn("pa2@gob.pa").Get(path + "/edit"); res.Status != http.StatusOK {
+		t.Errorf("the successor cannot edit: %d", res.Status)
+	}
+	e.SendMail()
+	n := 0
+	for _, m := range e.SMTP.Messages() {
+		if smtptest.Parse(t, m.Raw).Subject() == "Practices changed hands on Puente" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d transfer emails, want 2", n)
+	}
+	if got := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM moderation_log WHERE action IN ('account.edit', 'account.email', 'account.transfer')`); got != 4 {
+		t.Errorf("%d log entries for the correction, the address (asked, confirmed) and the transfer, want 4", got)
 	}
 }

@@ -65,14 +65,12 @@ func (s *Server) flash(w http.ResponseWriter, r *http.Request, key string) {
 	http.SetCookie(w, sessions.NewCookie(s.flashCookieName(), encoded, s.flashOptions(0)))
 }
 
-// takeFlashes returns the messages for the page answering r and, unless
-// r itself left new ones, clears them so they show once.
+// takeFlashes returns the messages for the page answering r (those
+// waiting in the cookie and those r itself left) and clears them, so each
+// shows once: the clearing cookie comes after any that r set, and wins.
 func (s *Server) takeFlashes(w http.ResponseWriter, r *http.Request) []string {
-	if len(state(r).flashes) > 0 {
-		return nil
-	}
 	keys := s.flashesOf(r)
-	if _, err := r.Cookie(s.flashCookieName()); err == nil {
+	if _, err := r.Cookie(s.flashCookieName()); err == nil || len(state(r).flashes) > 0 {
 		http.SetCookie(w, sessions.NewCookie(s.flashCookieName(), "", s.flashOptions(-1)))
 	}
 	return keys

@@ -10,6 +10,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/comments"
+	"puente/internal/i18n"
 	"puente/internal/modlog"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
@@ -90,7 +91,14 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 				unseen()
 			}
 		case "account":
-			if a, err := s.accounts.ByID(r.Context(), e.TargetID); err == nil {
+			// Staff read whose account it was; everyone else only its
+			// country: a suspension is not a public shaming.
+			if !v.Staff() {
+				row.ItemLabel = i18n.For(state(r).lang).T("log.account_staff")
+				if c := s.taxonomy.Country(e.CountryCode); c != nil {
+					row.ItemLabel = i18n.For(state(r).lang).T("log.account_of", "country", c.Name(state(r).lang))
+				}
+			} else if a, err := s.accounts.ByID(r.Context(), e.TargetID); err == nil {
 				row.ItemLabel = a.DisplayName
 			}
 		case "tag":

@@ -199,6 +199,10 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			return
 		}
 		st.session = sess
+		// Someone else ended this browser's session: say why, once.
+		if why := websession.EndedBecause(sess); why != "" {
+			s.flash(w, r, "signin.ended."+why)
+		}
 		if id := websession.AccountID(sess); id != 0 {
 			a, err := s.accounts.ByID(r.Context(), id)
 			switch {

@@ -50,6 +50,7 @@ var routeTable = map[string]struct {
 	"GET /signin": {anyone, none}, "POST /signin": {anyone, none}, "POST /signout": {anyone, none},
 	"GET /password/forgot": {anyone, none}, "POST /password/forgot": {anyone, none},
 	"GET /password/reset/{token}": {byToken, none}, "POST /password/reset/{token}": {byToken, none},
+	"GET /email/confirm/{token}": {byToken, none}, "POST /email/confirm/{token}": {byToken, none},
 	"GET /invitations/{token}": {byToken, none}, "POST /invitations/{token}": {byToken, none},
 	"POST /language": {anyone, none},
 	// The code step of sign-in: it acts only on the account whose password
@@ -98,7 +99,8 @@ var routeTable = map[string]struct {
 	"GET /moderation/hidden": {moderator, none},
 
 	"GET /admin/accounts": {admin, none}, "GET /admin/accounts/{id}": {admin, other},
-	"POST /admin/accounts/{id}/role": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},
+	"POST /admin/accounts/{id}/role": {admin, other}, "POST /admin/accounts/{id}/correct": {admin, other},
+	"POST /admin/accounts/{id}/email": {admin, other}, "POST /admin/accounts/{id}/transfer": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},
 	"POST /admin/accounts/{id}/reactivate": {admin, other}, "POST /admin/accounts/{id}/2fa/reset": {admin, other},
 	"GET /admin/security": {admin, none}, "POST /admin/security": {admin, none},
 	"GET /admin/invitations": {admin, none}, "POST /admin/invitations": {admin, none},
@@ -202,7 +204,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				c = e.SignIn("admin@puente.test")
 			case "suspended":
 				c = e.SignIn("gone@gob.pa")
-				if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/suspend", gone), nil); res.Status != http.StatusSeeOther {
+				if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/suspend", gone), url.Values{"reason": {"Dejó el cargo."}}); res.Status != http.StatusSeeOther {
 					t.Fatalf("suspend: %d", res.Status)
 				}
 			}

@@ -124,7 +124,14 @@ func (st *Store) New(r *http.Request, name string) (*sessions.Session, error) {
 	}
 	token := string(raw)
 	ok, err := st.load(r.Context(), token, s)
-	if err != nil || !ok {
+	if err != nil {
+		return s, err
+	}
+	if !ok {
+		reason, err := st.ending(r.Context(), token)
+		if reason != "" {
+			s.Values[endedKey{}] = reason
+		}
 		return s, err
 	}
 	s.ID = token
@@ -311,6 +318,53 @@ func (st *Store) End(ctx context.Context, accountID, rowID int64) (bool, error) 
 	return n > 0, nil
 }
 
+// Why someone else ended a person's sessions, told to their browser on
+// its next visit.
+const (
+	EndedRoleChanged = "role_changed"
+	EndedSuspended   = "suspended"
+)
+
+// endingsKept is how long a browser is told why its session ended.
+const endingsKept = 30 * 24 * time.Hour
+
+type endedKey struct{}
+
+// EndedBecause returns why someone else ended the session the request's
+// cookie named (EndedRoleChanged, EndedSuspended), or "".
+func EndedBecause(s *sessions.Session) string {
+	r, _ := s.Values[endedKey{}].(string)
+	return r
+}
+
+// EndFor ends every session of an account inside the caller's
+// transaction and returns how many; with a reason, each browser is told
+// why on its next visit.
+func EndFor(ctx context.Context, tx db.Querier, at time.Time, accountID int64, reason string) (int64, error) {
+	if reason != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO session_endings (token_hash, reason, ended_at)
+			SELECT token_hash, ?, ? FROM sessions WHERE account_id = ?`, reason, db.FormatTime(at), accountID); err != nil {
+			return 0, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// ending returns, once, why someone else ended the session token named.
+func (st *Store) ending(ctx context.Context, token string) (string, error) {
+	var reason string
+	err := st.DB.W.QueryRowContext(ctx, `DELETE FROM session_endings WHERE token_hash = ? AND ended_at > ? RETURNING reason`,
+		tokens.Hash(token), db.FormatTime(st.Clock.Now().Add(-endingsKept))).Scan(&reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return reason, err
+}
+
 // EndAll ends every session of an account and returns how many.
 func (st *Store) EndAll(ctx context.Context, accountID int64) (int64, error) {
 	res, err := st.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
@@ -326,6 +380,9 @@ func (st *Store) Sweep(ctx context.Context) (int64, error) {
 	res, err := st.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?`,
 		db.FormatTime(now.Add(-st.Idle)), db.FormatTime(now.Add(-st.Max)))
 	if err != nil {
+		return 0, err
+	}
+	if _, err := st.DB.W.ExecContext(ctx, `DELETE FROM session_endings WHERE ended_at <= ?`, db.FormatTime(now.Add(-endingsKept))); err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
