@@ -88,6 +88,14 @@ func (v *Versions) Extend(ctx context.Context, before Stamp, more []Topic) (Stam
 	return after, after.seq == before.seq, nil
 }
 
+// Seq is the count of every change to any topic: when it has not moved
+// since a stamp was read, none of the stamp's topics has either.
+func (v *Versions) Seq(ctx context.Context) (int64, error) {
+	var n int64
+	err := v.DB.R.QueryRowContext(ctx, `SELECT coalesce((SELECT n FROM versions WHERE topic = ?), 0)`, string(seq)).Scan(&n)
+	return n, err
+}
+
 // Version is the version of the stamp's i-th topic.
 func (s Stamp) Version(i int) int64 { return s.n[i] }
 
@@ -135,6 +143,12 @@ func (c *Cache[K, V]) Lookup(ctx context.Context, key K) (V, bool, error) {
 	c.mu.Unlock()
 	if !ok {
 		return zero, false, nil
+	}
+	// Nothing at all changed since the entry was stamped: one row tells.
+	if s, err := c.versions.Seq(ctx); err != nil {
+		return zero, false, err
+	} else if s == e.stamp.seq {
+		return e.value, true, nil
 	}
 	now, err := c.versions.Read(ctx, e.stamp.topics)
 	if err != nil {
