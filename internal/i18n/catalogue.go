@@ -53,7 +53,6 @@ var catalogue = map[string]Msg{
 	"field.country":          {ES: "País", EN: "Country", PT: "País", FR: "Pays", NL: "Land"},
 	"field.status":           {ES: "Estado", EN: "Status", PT: "Situação", FR: "Statut", NL: "Status"},
 	"field.language":         {ES: "Idioma de la interfaz", EN: "Interface language", PT: "Idioma da interface", FR: "Langue de l'interface", NL: "Taal van de interface"},
-	"field.required_mark":    {ES: "(obligatorio)", EN: "(required)", PT: "(obrigatório)", FR: "(obligatoire)", NL: "(verplicht)"},
 	"nav.back":               {ES: "Volver", EN: "Back", PT: "Voltar", FR: "Retour", NL: "Terug"},
 	"field.required":         {ES: "Complete este campo.", EN: "Fill in this field.", PT: "Preencha este campo.", FR: "Remplissez ce champ.", NL: "Vul dit veld in."},
 	"field.invalid_choice":   {ES: "Elija una de las opciones de la lista.", EN: "Choose one of the options in the list.", PT: "Escolha uma das opções da lista.", FR: "Choisissez l'une des options de la liste.", NL: "Kies een van de opties in de lijst."},

@@ -240,6 +240,15 @@ func (l Locale) MonthYear(t time.Time) string {
 
 // DateTime formats an instant as date and 24-hour time, in UTC unless loc
 // is given.
+// Time is t's time of day, in UTC.
+func (l Locale) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("15:04") + " UTC"
+}
+
+// DateTime is t's date and time of day, in UTC.
 func (l Locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

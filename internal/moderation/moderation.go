@@ -185,6 +185,9 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 		if err := practices.SetReviewNote(ctx, tx, id, note); err != nil {
 			return err
 		}
+		if err := endClaim(ctx, tx, id); err != nil {
+			return err
+		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "practice", TargetID: id,
 			CountryCode: firstCountry(p), Title: p.Title, Note: note, Reason: public}); err != nil {
 			return err
@@ -216,6 +219,9 @@ func (s *Store) ReviewChange(ctx context.Context, actor *accounts.Account, id in
 			return err
 		}
 		if err := notOwn(actor, p.AuthorID); err != nil {
+			return err
+		}
+		if err := endClaim(ctx, tx, id); err != nil {
 			return err
 		}
 		if !approve {

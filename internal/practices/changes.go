@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"puente/db"
@@ -164,9 +165,12 @@ func (s *Store) WithdrawChange(ctx context.Context, v Viewer, id int64) error {
 }
 
 // ChangeQueue returns the practices with a change submitted for review,
-// oldest first, as they are published.
+// oldest first, as they are published, each with SubmittedAt the time
+// its change was submitted.
 func (s *Store) ChangeQueue(ctx context.Context) ([]*Practice, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practice_changes c
+	// A practice in this queue waits since its change was submitted.
+	cols := strings.Replace(listColumns, "coalesce(p.submitted_at, '')", "c.submitted_at", 1)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+cols+` FROM practice_changes c
 		JOIN practices p ON p.id = c.practice_id JOIN accounts a ON a.id = p.author_id
 		WHERE c.status = 'submitted' ORDER BY c.submitted_at, p.id LIMIT 500`)
 	if err != nil {

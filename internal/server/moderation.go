@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"puente/internal/accounts"
@@ -17,6 +18,13 @@ type moderationData struct {
 	Counts  moderation.Counts
 	Review  []*practices.Practice
 	Changes []*practices.Practice
+	// The queue's filters: kind (new, resubmitted, change), country, and
+	// waiting (week: more than seven days).
+	Kind, Country, Waiting string
+	Countries              []*taxonomy.Country
+	// Overdue counts the items waiting more than seven days.
+	Overdue int
+	Claims  map[int64]*moderation.Claim
 	Flags   []*moderation.FlagGroup
 	Appeals []*moderation.Appeal
 	Refs    *refs
@@ -36,6 +44,28 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 	if d.Changes, err = s.practices.ChangeQueue(r.Context()); err != nil {
 		return err
 	}
+	if d.Claims, err = s.moderation.Claims(r.Context()); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	d.Kind, d.Country, d.Waiting = q.Get("kind"), q.Get("country"), q.Get("waiting")
+	d.Countries = s.taxonomy.Countries(state(r).lang)
+	weekAgo := s.clock.Now().AddDate(0, 0, -7)
+	keep := func(p *practices.Practice, kind string) bool {
+		if p.SubmittedAt.Before(weekAgo) {
+			d.Overdue++
+		}
+		return (d.Kind == "" || d.Kind == kind) && (d.Country == "" || slices.Contains(p.Countries, d.Country)) &&
+			(d.Waiting != "week" || p.SubmittedAt.Before(weekAgo))
+	}
+	d.Review = slices.DeleteFunc(d.Review, func(p *practices.Practice) bool {
+		kind := "new"
+		if p.ResubmittedAfter != "" || p.ReviewedRevision > 0 {
+			kind = "resubmitted"
+		}
+		return !keep(p, kind)
+	})
+	d.Changes = slices.DeleteFunc(d.Changes, func(p *practices.Practice) bool { return !keep(p, "change") })
 	if d.Flags, err = s.moderation.FlagQueue(r.Context()); err != nil {
 		return err
 	}
@@ -54,6 +84,8 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 
 type reviewData struct {
 	PV *practiceView
+	// Claim is who said they are reviewing it, if anyone.
+	Claim *moderation.Claim
 	// Own is set when the viewer wrote the practice; Deciders are then
 	// who may decide on it.
 	Own      bool
@@ -76,6 +108,9 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	id := p.ID
 	d := reviewData{PV: &practiceView{P: p, Refs: rf}, Note: note, Public: public}
+	if d.Claim, err = s.claimOn(r, p.ID); err != nil {
+		return err
+	}
 	if me := currentAccount(r).ID; p.AuthorID == me {
 		d.Own = true
 		if d.Deciders, err = s.moderation.Deciders(r.Context(), me); err != nil {
@@ -111,13 +146,67 @@ func (s *Server) reviewPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.outbox.Notify()
 	s.flash(w, r, "review.done."+string(d))
-	redirect(w, r, "/moderation")
+	redirect(w, r, s.afterDecision(r, id))
+	return nil
+}
+
+// afterDecision is where a moderator goes after deciding on practice id:
+// the next item in the queue that nobody else has taken and they did not
+// write, when they asked for it, else the queue.
+func (s *Server) afterDecision(r *http.Request, id int64) string {
+	if r.PostFormValue("then") != "next" {
+		return "/moderation"
+	}
+	me := currentAccount(r).ID
+	claims, err := s.moderation.Claims(r.Context())
+	if err != nil {
+		return "/moderation"
+	}
+	free := func(p *practices.Practice) bool {
+		c, taken := claims[p.ID]
+		return p.ID != id && p.AuthorID != me && (!taken || c.AccountID == me)
+	}
+	if review, err := s.practices.Queue(r.Context()); err == nil {
+		for _, p := range review {
+			if free(p) {
+				return fmt.Sprintf("/moderation/review/%d", p.ID)
+			}
+		}
+	}
+	if changes, err := s.practices.ChangeQueue(r.Context()); err == nil {
+		for _, p := range changes {
+			if free(p) {
+				return fmt.Sprintf("/moderation/changes/%d", p.ID)
+			}
+		}
+	}
+	return "/moderation"
+}
+
+// claimOn returns the standing claim on practice id, or nil.
+func (s *Server) claimOn(r *http.Request, id int64) (*moderation.Claim, error) {
+	claims, err := s.moderation.Claims(r.Context())
+	return claims[id], err
+}
+
+// claimPost takes an item of the review queue: the others see who
+// reviews it.
+func (s *Server) claimPost(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.moderation.ClaimReview(r.Context(), currentAccount(r), id); err != nil {
+		return err
+	}
+	redirect(w, r, localOr(r, fmt.Sprintf("/moderation/review/%d", id)))
 	return nil
 }
 
 // changeData is the review of a change to a published practice: each
 // field's words as published and as changed.
 type changeData struct {
+	Claim  *moderation.Claim
 	PV     *practiceView
 	Change *practices.Change
 	Diff   []practices.FieldDiff
@@ -148,6 +237,9 @@ func (s *Server) showChange(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d := changeData{PV: &practiceView{P: p, Refs: rf}, Change: c, Note: note, Public: public,
 		Diff: practices.Diff(practices.SnapshotOf(p), practices.SnapshotOfForm(c.Form), rf.CountryName, rf.TagLabel)}
+	if d.Claim, err = s.claimOn(r, p.ID); err != nil {
+		return err
+	}
 	if me := currentAccount(r).ID; p.AuthorID == me {
 		d.Own = true
 		if d.Deciders, err = s.moderation.Deciders(r.Context(), me); err != nil {
@@ -177,7 +269,7 @@ func (s *Server) changePost(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.outbox.Notify()
 	s.flash(w, r, "change.done."+d)
-	redirect(w, r, "/moderation")
+	redirect(w, r, s.afterDecision(r, id))
 	return nil
 }
 

@@ -43,6 +43,7 @@ var funcs = template.FuncMap{
 	"statusKey":   func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
 	"str":         func(v any) string { return fmt.Sprint(v) },
 	"join":        strings.Join,
+	"list":        func(s ...string) []string { return s },
 	"dict":        dict,
 	"add1":        func(i int) int { return i + 1 },
 	"card":        card,

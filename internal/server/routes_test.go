@@ -94,8 +94,8 @@ var routeTable = map[string]struct {
 	"POST /moderation/practices/{id}/hide": {moderator, practice}, "POST /moderation/practices/{id}/restore": {moderator, practice},
 	"POST /moderation/comments/{id}/hide": {moderator, comment}, "POST /moderation/comments/{id}/restore": {moderator, comment},
 	"POST /moderation/flags/dismiss": {moderator, other}, "POST /moderation/appeals/{id}/resolve": {moderator, other},
-	"POST /practices/{id}/publish": {moderator, practice},
-	"GET /moderation/changes/{id}": {moderator, practice}, "POST /moderation/changes/{id}": {moderator, practice},
+	"POST /practices/{id}/publish":       {moderator, practice},
+	"POST /moderation/review/{id}/claim": {moderator, practice}, "GET /moderation/changes/{id}": {moderator, practice}, "POST /moderation/changes/{id}": {moderator, practice},
 	"GET /moderation/hidden": {moderator, none},
 
 	"GET /admin/accounts": {admin, none}, "GET /admin/accounts/{id}": {admin, other},

@@ -46,6 +46,7 @@ func TestNoOneDecidesOnTheirOwnWork(t *testing.T) {
 		refused("review "+d, modcr.PostForm("/moderation/review/"+id, url.Values{"decision": {d}, "note": {"Bien."}}))
 	}
 	refused("quick publish", modcr.PostForm(path+"/publish", nil))
+	refused("take one's own item in the queue", modcr.PostForm("/moderation/review/"+id+"/claim", nil))
 	if st := dbtest.Value[string](t, e.DB.R, `SELECT status FROM practices WHERE id = ?`, id); st != "submitted" {
 		t.Fatalf("status after refused decisions: %s", st)
 	}

@@ -225,6 +225,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/moderation", s.h(s.moderationHome))
 		r.Get("/moderation/review/{id}", s.h(s.reviewPage))
 		r.Post("/moderation/review/{id}", s.h(s.reviewPost))
+		r.Post("/moderation/review/{id}/claim", s.h(s.claimPost))
 		r.Get("/moderation/changes/{id}", s.h(s.changePage))
 		r.Post("/moderation/changes/{id}", s.h(s.changePost))
 		r.Get("/moderation/hidden", s.h(s.hiddenPage))

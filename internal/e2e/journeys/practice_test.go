@@ -168,8 +168,9 @@ func TestPracticeJourney(t *testing.T) {
 	browsertest.SignIn(t, ctx, base, "admin@puente.test", servertest.Password)
 	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`a[href^="/moderation/changes/"]`)))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`a[href^="/moderation/changes/"]`)))
-	if page := browsertest.OuterHTML(t, ctx, "main"); !strings.Contains(page, "tráfico.</ins>") || !strings.Contains(page, "Añado un resultado.") {
-		t.Fatalf("the change's review page:\n%s", page)
+	if shown, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const m = document.querySelector("main"); return !!m && m.innerHTML.includes("tráfico.</ins>") && m.innerText.includes("Añado un resultado."); })()`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil || !shown {
+		t.Fatalf("the change's review page (%v):\n%s", err, browsertest.OuterHTML(t, ctx, "main"))
 	}
 	browsertest.Submit(t, ctx, `button[value=approve]`)
 	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL+"/history"), chromedp.WaitVisible(chromedp.CSS(`.diff`)))
