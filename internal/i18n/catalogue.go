@@ -103,7 +103,6 @@ var catalogue = map[string]Msg{
 	"home.title":          {ES: "Inicio", EN: "Home", PT: "Início", FR: "Accueil", NL: "Start"},
 	"home.welcome":        {ES: "Hola, {name}", EN: "Hello, {name}", PT: "Olá, {name}", FR: "Bonjour, {name}", NL: "Hallo, {name}"},
 	"home.lead":           {ES: "Las prácticas se clasifican según los objetivos y recomendaciones que acordaron las reuniones de ambos procesos.", EN: "Practices are classified by the objectives and recommendations agreed at the meetings of both processes.", PT: "As práticas são classificadas pelos objetivos e recomendações acordados nas reuniões de ambos os processos.", FR: "Les pratiques sont classées selon les objectifs et recommandations adoptés lors des réunions des deux processus.", NL: "Praktijken worden ingedeeld naar de doelstellingen en aanbevelingen die op de bijeenkomsten van beide processen zijn overeengekomen."},
-	"home.meeting_dates":  {ES: "Reunión virtual del {start} al {end}", EN: "Virtual meeting, {start} to {end}", PT: "Reunião virtual de {start} a {end}", FR: "Réunion virtuelle du {start} au {end}", NL: "Virtuele bijeenkomst van {start} tot {end}"},
 	"home.members":        {ES: "Países miembros", EN: "Member states", PT: "Países membros", FR: "États membres", NL: "Lidstaten"},
 	"tag.objectives":      {ES: "Objetivos", EN: "Objectives", PT: "Objetivos", FR: "Objectifs", NL: "Doelstellingen"},
 	"tag.recommendations": {ES: "Recomendaciones", EN: "Recommendations", PT: "Recomendações", FR: "Recommandations", NL: "Aanbevelingen"},

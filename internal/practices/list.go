@@ -19,7 +19,11 @@ const (
 
 // Filter narrows the list of published practices. Filters combine.
 type Filter struct {
-	Tag     int64
+	Tag int64
+	// AnyTag keeps the practices tagged with any of these tags (a
+	// meeting's), as db.IDList writes them: a Filter stays comparable, a
+	// key of kept pages.
+	AnyTag  string
 	Country string
 	Process string
 	Lang    string
@@ -86,6 +90,10 @@ func filterWhereAs(v Viewer, f Filter, correlated bool) (string, []any) {
 		conds = append(conds, member("practice_tags x", "x.tag_id = ?"))
 		args = append(args, f.Tag)
 	}
+	if f.AnyTag != "" {
+		conds = append(conds, member("practice_tags x", "x.tag_id IN (SELECT value FROM json_each(?))"))
+		args = append(args, f.AnyTag)
+	}
 	if f.Country != "" {
 		conds = append(conds, member("practice_countries x", "x.country_code = ?"))
 		args = append(args, f.Country)
@@ -116,6 +124,12 @@ func (s *Store) countWhere(ctx context.Context, where string, args []any) (int, 
 	})
 }
 
+// Count counts the published practices v may see that f selects.
+func (s *Store) Count(ctx context.Context, v Viewer, f Filter) (int, error) {
+	where, args := filterWhere(v, f)
+	return s.countWhere(ctx, where, args)
+}
+
 // List returns one page of the published practices v may see.
 func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	limit := f.Limit
@@ -129,7 +143,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		return nil, err
 	}
 	page.Total = total
-	if f.Tag != 0 || f.Country != "" || f.Process != "" {
+	if f.Tag != 0 || f.AnyTag != "" || f.Country != "" || f.Process != "" {
 		// When at least one practice in walkRatio matches, a page is found
 		// by walking the list in order; fewer matches are found from the
 		// lists of matching ids.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"puente/db"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -46,6 +47,36 @@ func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
 type meetingData struct {
 	Meeting *taxonomy.Meeting
 	Counts  map[int64]int
+	// Page is the practices answering any of the meeting's objectives and
+	// recommendations.
+	Page *practices.Page
+	Refs *refs
+}
+
+// meetingsData is the list of meetings, each with how many practices
+// (that the reader may see) answer its objectives and recommendations.
+type meetingsData struct {
+	Meetings  []*taxonomy.Meeting
+	Practices map[int64]int
+}
+
+// meetingsPage lists the meetings, newest first.
+func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.taxonomy.Meetings(r.Context(), state(r).lang)
+	if err != nil {
+		return err
+	}
+	d := meetingsData{Meetings: ms, Practices: map[int64]int{}}
+	v := s.viewer(r)
+	for _, m := range ms {
+		if ids := m.TagIDs(); len(ids) > 0 {
+			if d.Practices[m.ID], err = s.practices.Count(r.Context(), v, practices.Filter{AnyTag: db.IDList(ids)}); err != nil {
+				return err
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "meetings", &View{Title: "meetings.title", Data: d})
+	return nil
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
@@ -60,11 +91,22 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
 	if m == nil {
 		return errNotFound
 	}
-	counts, err := s.practices.CountByTag(r.Context(), s.viewer(r))
+	v := s.viewer(r)
+	counts, err := s.practices.CountByTag(r.Context(), v)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "meeting", &View{Title: "meeting.title", TitleText: m.Title, Data: meetingData{Meeting: m, Counts: counts}})
+	d := meetingData{Meeting: m, Counts: counts, Page: &practices.Page{}}
+	if d.Refs, err = s.refs(r); err != nil {
+		return err
+	}
+	if ids := m.TagIDs(); len(ids) > 0 {
+		q := r.URL.Query()
+		if d.Page, err = s.practices.List(r.Context(), v, practices.Filter{AnyTag: db.IDList(ids), After: q.Get("after"), Before: q.Get("before")}); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "meeting", &View{Title: "meeting.title", TitleText: m.Title, Data: d})
 	return nil
 }
 

@@ -364,7 +364,7 @@ func TestTaxonomyAdministration(t *testing.T) {
 	t.Parallel()
 	e := modEnv(t)
 	admin := e.SignIn("admin@puente.test")
-	form := url.Values{"starts_on": {"2023-11-20"}, "ends_on": {"2023-11-21"}}
+	form := url.Values{"starts_on": {"2023-11-20"}, "ends_on": {"2023-11-21"}, "process": {"CRM"}, "kind": {"plenary"}}
 	for _, l := range []string{"es", "en", "pt", "fr"} {
 		form.Set("title_"+l, "Reunión "+l)
 	}
@@ -373,11 +373,26 @@ func TestTaxonomyAdministration(t *testing.T) {
 		t.Fatalf("missing Dutch title: %d", res.Status)
 	}
 	form.Set("title_nl", "Bijeenkomst")
+	// A plenary was held somewhere.
+	if res := admin.PostForm("/admin/meetings", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="place-error"`) {
+		t.Fatalf("plenary without a place: %d", res.Status)
+	}
+	form.Set("place", "Ciudad de Guatemala")
 	res = admin.PostForm("/admin/meetings", form)
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("create meeting: %d\n%s", res.Status, res.Body)
 	}
 	meeting := res.Header.Get("Location")
+	// Before it has any objective, the meeting has its page and is listed,
+	// as what it is.
+	public := "/meetings/" + idOf(meeting)
+	if res := e.Client().Get(public); res.Status != http.StatusOK || !strings.Contains(res.Body, "Plenary meeting · CRM · Ciudad de Guatemala") ||
+		!strings.Contains(res.Body, "no objectives or recommendations yet") {
+		t.Fatalf("a meeting without objectives: %d\n%s", res.Status, res.Body)
+	}
+	if list := e.Client().Get("/meetings").Body; !strings.Contains(list, `href="`+public+`"`) || !strings.Contains(list, "0 objective(s), 0 recommendation(s)") {
+		t.Fatal("the meetings list lacks the new meeting")
+	}
 	tag := url.Values{"kind": {"objective"}}
 	for _, l := range []string{"es", "en", "pt", "fr", "nl"} {
 		tag.Set("label_"+l, "Nuevo objetivo "+l)
@@ -395,6 +410,12 @@ func TestTaxonomyAdministration(t *testing.T) {
 	f := practiceForm("Con el nuevo objetivo", []string{"PA"}, "members")
 	f.Set("tags", fmt.Sprint(tagID))
 	path := publish(t, e, pa, f)
+	if page := pa.Get(public).Body; !strings.Contains(page, "Con el nuevo objetivo") || !strings.Contains(page, "1 practice") {
+		t.Errorf("the meeting page does not list the practice that answers it:\n%s", page)
+	}
+	if list := pa.Get("/meetings").Body; !strings.Contains(list, "1 objective(s), 0 recommendation(s), 1 practice(s)") {
+		t.Error("the meetings list does not count the practice")
+	}
 	admin.PostForm(fmt.Sprintf("/admin/tags/%d/retire", tagID), nil)
 	if strings.Contains(pa.Get("/practices/new").Body, fmt.Sprintf(`value="%d"`, tagID)) {
 		t.Fatal("retired objective still offered to new practices")

@@ -19,6 +19,7 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/moderation"
 	"puente/internal/sanitize"
+	"puente/internal/taxonomy"
 	"puente/static"
 	"puente/web"
 )
@@ -30,23 +31,25 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
-	"asset":       static.URL,
-	"langName":    i18n.NativeName,
-	"langs":       func() []string { return i18n.Langs },
-	"roles":       func() []accounts.Role { return accounts.Roles },
-	"pathEscape":  url.PathEscape,
-	"queryEscape": url.QueryEscape,
-	"rich":        sanitize.HTML,
-	"hasAsset":    func(p string) bool { _, ok := static.Hashes[p]; return ok },
-	"sectionKey":  func(k string) string { return "practice.section." + k },
-	"scopeKey":    func(s any) string { return fmt.Sprintf("scope.%s", s) },
-	"statusKey":   func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
-	"str":         func(v any) string { return fmt.Sprint(v) },
-	"join":        strings.Join,
-	"list":        func(s ...string) []string { return s },
-	"dict":        dict,
-	"add1":        func(i int) int { return i + 1 },
-	"card":        card,
+	"asset":            static.URL,
+	"langName":         i18n.NativeName,
+	"langs":            func() []string { return i18n.Langs },
+	"roles":            func() []accounts.Role { return accounts.Roles },
+	"pathEscape":       url.PathEscape,
+	"queryEscape":      url.QueryEscape,
+	"rich":             sanitize.HTML,
+	"hasAsset":         func(p string) bool { _, ok := static.Hashes[p]; return ok },
+	"sectionKey":       func(k string) string { return "practice.section." + k },
+	"scopeKey":         func(s any) string { return fmt.Sprintf("scope.%s", s) },
+	"statusKey":        func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
+	"str":              func(v any) string { return fmt.Sprint(v) },
+	"join":             strings.Join,
+	"list":             func(s ...string) []string { return s },
+	"meetingProcesses": func() []string { return taxonomy.MeetingProcesses },
+	"meetingKinds":     func() []string { return taxonomy.MeetingKinds },
+	"dict":             dict,
+	"add1":             func(i int) int { return i + 1 },
+	"card":             card,
 }
 
 // dict builds a map from name, value pairs, to hand a partial template

@@ -61,7 +61,7 @@ var routeTable = map[string]struct {
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
 	"GET /practices/{id}": {anyone, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
-	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /tags/{id}": {anyone, other},
+	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {signedIn, none}, "GET /account": {signedIn, none},
 	"POST /account/profile": {signedIn, none}, "POST /account/password": {signedIn, none},

@@ -177,6 +177,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/practices/{id}/history", s.h(s.practiceHistory))
 	r.Get("/comments/{id}", s.h(s.commentPermalink))
 	r.Get("/countries/{code}", s.h(s.countryPage))
+	r.Get("/meetings", s.h(s.meetingsPage))
 	r.Get("/meetings/{id}", s.h(s.meetingPage))
 	r.Get("/tags/{id}", s.h(s.tagPage))
 

@@ -24,7 +24,7 @@ func (s *Server) taxonomyView(r *http.Request, f *taxonomy.MeetingForm, errs app
 		return nil, err
 	}
 	if f == nil {
-		f = &taxonomy.MeetingForm{Titles: taxonomy.Texts{}}
+		f = &taxonomy.MeetingForm{Process: "joint", Kind: "plenary", Titles: taxonomy.Texts{}}
 	}
 	return &View{Title: "taxonomy.title", Data: taxonomyData{Meetings: ms, Counts: counts}, Form: f, Errors: errs}, nil
 }
@@ -47,7 +47,7 @@ func texts(r *http.Request, prefix string) taxonomy.Texts {
 }
 
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request) error {
-	f := taxonomy.MeetingForm{StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"), Titles: texts(r, "title_")}
+	f := meetingForm(r)
 	errs := f.Validate()
 	var id int64
 	if errs.OK() {
@@ -117,7 +117,7 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := taxonomy.MeetingForm{StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"), Titles: texts(r, "title_")}
+	f := meetingForm(r)
 	if errs := f.Validate(); !errs.OK() {
 		v, err := s.meetingView(r, id, &f, errs, nil, nil)
 		if err != nil {
@@ -234,4 +234,10 @@ func (s *Server) tagRetire(retire bool) func(http.ResponseWriter, *http.Request)
 		redirect(w, r, fmt.Sprintf("/admin/tags/%d", id))
 		return nil
 	}
+}
+
+// meetingForm reads a meeting's form.
+func meetingForm(r *http.Request) taxonomy.MeetingForm {
+	return taxonomy.MeetingForm{StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"),
+		Process: r.PostFormValue("process"), Kind: r.PostFormValue("kind"), Place: r.PostFormValue("place"), Titles: texts(r, "title_")}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,8 +31,20 @@ type Texts map[string]string
 type MeetingForm struct {
 	StartsOn string
 	EndsOn   string
+	Process  string // CRM, CSM or joint
+	Kind     string // one of MeetingKinds
+	Place    string // "" for a virtual meeting
 	Titles   Texts
 }
+
+// MeetingProcesses are who holds a meeting.
+var MeetingProcesses = []string{"CRM", "CSM", "joint"}
+
+// MeetingKinds are the kinds of meeting.
+var MeetingKinds = []string{"plenary", "vice_ministerial", "technical", "virtual"}
+
+// MaxPlace bounds a meeting's place.
+const MaxPlace = 120
 
 var dateRE = regexp.MustCompile(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
 
@@ -48,6 +61,18 @@ func (f *MeetingForm) Validate() apperr.FieldErrors {
 		errs.Add("ends_on", "taxonomy.date_invalid")
 	} else if f.EndsOn < f.StartsOn {
 		errs.Add("ends_on", "practice.end_before_start")
+	}
+	if !slices.Contains(MeetingProcesses, f.Process) {
+		errs.Add("process", "field.invalid_choice")
+	}
+	if !slices.Contains(MeetingKinds, f.Kind) {
+		errs.Add("kind", "field.invalid_choice")
+	}
+	f.Place = sanitize.Plain(f.Place)
+	if utf8.RuneCountInString(f.Place) > MaxPlace {
+		errs.Add("place", "taxonomy.text_too_long")
+	} else if f.Place == "" && f.Kind != "virtual" && f.Kind != "" {
+		errs.Add("place", "meeting.place_required")
 	}
 	checkTexts(errs, "title_", f.Titles, MaxTitle)
 	return errs
@@ -97,8 +122,8 @@ func slugOf(title, date string) string {
 func (s *Store) CreateMeeting(ctx context.Context, actorID int64, at time.Time, f MeetingForm) (int64, error) {
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO meetings (slug, starts_on, ends_on, created_at) VALUES (?, ?, ?, ?)`,
-			slugOf(f.Titles["en"], f.StartsOn), f.StartsOn, f.EndsOn, db.FormatTime(at))
+		res, err := tx.ExecContext(ctx, `INSERT INTO meetings (slug, starts_on, ends_on, process, kind, place, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			slugOf(f.Titles["en"], f.StartsOn), f.StartsOn, f.EndsOn, f.Process, f.Kind, f.Place, db.FormatTime(at))
 		if db.IsUniqueViolation(err) {
 			return apperr.New(apperr.Conflict, "taxonomy.meeting_exists")
 		}
@@ -120,7 +145,8 @@ func (s *Store) CreateMeeting(ctx context.Context, actorID int64, at time.Time, 
 // UpdateMeeting changes a meeting's dates and titles and logs it.
 func (s *Store) UpdateMeeting(ctx context.Context, actorID int64, at time.Time, id int64, f MeetingForm) error {
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE meetings SET starts_on = ?, ends_on = ? WHERE id = ?`, f.StartsOn, f.EndsOn, id)
+		res, err := tx.ExecContext(ctx, `UPDATE meetings SET starts_on = ?, ends_on = ?, process = ?, kind = ?, place = ? WHERE id = ?`,
+			f.StartsOn, f.EndsOn, f.Process, f.Kind, f.Place, id)
 		if err != nil {
 			return err
 		}
@@ -249,7 +275,8 @@ func (s *Store) TagTexts(ctx context.Context, id int64) (*TagForm, int64, error)
 // MeetingTexts returns a meeting's dates and titles in every language.
 func (s *Store) MeetingTexts(ctx context.Context, id int64) (*MeetingForm, error) {
 	f := &MeetingForm{Titles: Texts{}}
-	err := s.DB.R.QueryRowContext(ctx, `SELECT starts_on, ends_on FROM meetings WHERE id = ?`, id).Scan(&f.StartsOn, &f.EndsOn)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT starts_on, ends_on, process, kind, place FROM meetings WHERE id = ?`, id).
+		Scan(&f.StartsOn, &f.EndsOn, &f.Process, &f.Kind, &f.Place)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}

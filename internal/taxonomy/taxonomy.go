@@ -194,9 +194,21 @@ type Meeting struct {
 	Slug            string
 	StartsOn        string
 	EndsOn          string
+	Process         string // CRM, CSM or joint
+	Kind            string // plenary, vice_ministerial, technical or virtual
+	Place           string
 	Title           string
 	Objectives      []Tag
 	Recommendations []Tag
+}
+
+// TagIDs are the ids of the meeting's objectives and recommendations.
+func (m *Meeting) TagIDs() []int64 {
+	var out []int64
+	for _, t := range append(append([]Tag{}, m.Objectives...), m.Recommendations...) {
+		out = append(out, t.ID)
+	}
+	return out
 }
 
 // Starts is the first day of the meeting.
@@ -223,13 +235,15 @@ func (s *Store) Meetings(ctx context.Context, lang string) ([]*Meeting, error) {
 }
 
 func (s *Store) readMeetings(ctx context.Context, lang string) ([]*Meeting, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT m.id, m.slug, m.starts_on, m.ends_on,
+	// A meeting with no objective or recommendation yet is listed too.
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT m.id, m.slug, m.starts_on, m.ends_on, m.process, m.kind, m.place,
 			coalesce(mi.title, md.title, ''),
-			t.id, t.kind, t.number, coalesce(ti.label, td.label, ''), coalesce(ti.body, td.body, ''), t.retired_at IS NOT NULL
+			coalesce(t.id, 0), coalesce(t.kind, ''), coalesce(t.number, 0), coalesce(ti.label, td.label, ''), coalesce(ti.body, td.body, ''),
+			coalesce(t.retired_at IS NOT NULL, 0)
 		FROM meetings m
 		LEFT JOIN meeting_i18n mi ON mi.meeting_id = m.id AND mi.lang = ?
 		LEFT JOIN meeting_i18n md ON md.meeting_id = m.id AND md.lang = ?
-		JOIN tags t ON t.meeting_id = m.id
+		LEFT JOIN tags t ON t.meeting_id = m.id
 		LEFT JOIN tag_i18n ti ON ti.tag_id = t.id AND ti.lang = ?
 		LEFT JOIN tag_i18n td ON td.tag_id = t.id AND td.lang = ?
 		ORDER BY m.starts_on DESC, m.id, t.kind, t.number`, lang, i18n.Default, lang, i18n.Default)
@@ -241,16 +255,20 @@ func (s *Store) readMeetings(ctx context.Context, lang string) ([]*Meeting, erro
 	for rows.Next() {
 		var m Meeting
 		var t Tag
-		if err := rows.Scan(&m.ID, &m.Slug, &m.StartsOn, &m.EndsOn, &m.Title, &t.ID, &t.Kind, &t.Number, &t.Label, &t.Body, &t.Retired); err != nil {
+		if err := rows.Scan(&m.ID, &m.Slug, &m.StartsOn, &m.EndsOn, &m.Process, &m.Kind, &m.Place, &m.Title,
+			&t.ID, &t.Kind, &t.Number, &t.Label, &t.Body, &t.Retired); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != m.ID {
 			out = append(out, &m)
 		}
 		cur := out[len(out)-1]
-		if t.Kind == "objective" {
+		switch t.Kind {
+		case "":
+			// no tags yet
+		case "objective":
 			cur.Objectives = append(cur.Objectives, t)
-		} else {
+		default:
 			cur.Recommendations = append(cur.Recommendations, t)
 		}
 	}

@@ -60,7 +60,7 @@ func TestAccessibility(t *testing.T) {
 	check("/practices")
 	demoSignIn(t, ctx, base, "panama@demo.puente.test")
 	for _, p := range []string{"/", "/practices", "/practices/1", "/practices/new", "/search?q=registro", "/settings/digest", "/insights", "/account", "/log",
-		"/practices/3/flag", "/comments/1/flag"} {
+		"/practices/3/flag", "/comments/1/flag", "/meetings", "/meetings/1"} {
 		check(p)
 	}
 	// Two-step verification: the page before and during setup (QR code).
@@ -75,6 +75,11 @@ func TestAccessibility(t *testing.T) {
 	demoSignIn(t, ctx, base, "moderator@demo.puente.test")
 	check("/moderation")
 	check(fmt.Sprintf("/moderation/review/%d", 14))
+	check("/moderation/hidden")
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/"))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)))
+	demoSignIn(t, ctx, base, "admin@demo.puente.test")
+	check("/admin/accounts/3") // suspension, correction, address and hand-over forms
 }
 
 // TestKeyboardOnly signs in and comments with the keyboard alone.
