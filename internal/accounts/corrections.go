@@ -37,12 +37,12 @@ func (s *Store) Correct(ctx context.Context, actor *Account, id int64, name, cou
 		if target.Role == Official && country == "" {
 			return "", apperr.InvalidFields(apperr.FieldErrors{"country": "admin.official_needs_country"})
 		}
-		var parts []string
+		var parts []string // the fields changed, as the log names them
 		if name != target.DisplayName {
-			parts = append(parts, "name")
+			parts = append(parts, "display_name")
 		}
 		if country != target.CountryCode {
-			parts = append(parts, "country "+target.CountryCode+" → "+country)
+			parts = append(parts, "country")
 		}
 		if len(parts) == 0 {
 			return "", apperr.New(apperr.Conflict, "admin.no_change")
@@ -52,7 +52,7 @@ func (s *Store) Correct(ctx context.Context, actor *Account, id int64, name, cou
 			cc = country
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = ?, country_code = ?, updated_at = ? WHERE id = ?`, name, cc, s.now(), id)
-		return strings.Join(parts, "; "), err
+		return strings.Join(parts, ","), err
 	})
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (s *Store) RestoreAdmin(ctx context.Context, email string) (*Account, strin
 			return err
 		}
 		_, err := modlog.Record(ctx, tx, now, modlog.Entry{Action: modlog.AdminRestored, TargetType: "account", TargetID: a.ID,
-			CountryCode: a.CountryCode, Details: string(a.Role) + " → admin, command line"})
+			CountryCode: a.CountryCode, Details: string(a.Role) + " → admin"})
 		return err
 	})
 	if err != nil {

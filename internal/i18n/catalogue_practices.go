@@ -88,7 +88,7 @@ var practiceMessages = map[string]Msg{
 	"practice.field.contact_email": {ES: "Punto de contacto: correo", EN: "Contact point: email", PT: "Ponto de contato: e-mail", FR: "Point de contact : e-mail", NL: "Contactpersoon: e-mail"},
 	"practice.field.lang":          {ES: "Idioma del texto", EN: "Language of the text", PT: "Idioma do texto", FR: "Langue du texte", NL: "Taal van de tekst"},
 	"practice.field.scope":         {ES: "Quién puede verla", EN: "Who can see it", PT: "Quem pode vê-la", FR: "Qui peut la voir", NL: "Wie het kan zien"},
-	"practice.field.author":        {ES: "Publicada por", EN: "Shared by", PT: "Compartilhada por", FR: "Partagée par", NL: "Gedeeld door"},
+	"practice.field.author":        {ES: "Compartida por", EN: "Shared by", PT: "Compartilhada por", FR: "Partagée par", NL: "Gedeeld door"},
 	"practice.field.published":     {ES: "Publicada el", EN: "Published", PT: "Publicada em", FR: "Publiée le", NL: "Gepubliceerd op"},
 	"practice.field.updated":       {ES: "Última modificación", EN: "Last changed", PT: "Última alteração", FR: "Dernière modification", NL: "Laatst gewijzigd"},
 	"practice.period":              {ES: "{start}", EN: "{start}", PT: "{start}", FR: "{start}", NL: "{start}"},

@@ -8,7 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -626,18 +626,20 @@ func (s *Store) TransferPractices(ctx context.Context, actor *accounts.Account, 
 		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.other_country"})
 	case b.Status != accounts.Active:
 		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.inactive"})
+	case b.Role != accounts.Official:
+		return 0, apperr.InvalidFields(apperr.FieldErrors{"to": "transfer.not_official"})
 	}
 	now := s.Clock.Now()
 	var n int
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if n, err = practices.Transfer(ctx, tx, now, from, to); err != nil {
+		if n, err = practices.Transfer(ctx, tx, from, to); err != nil {
 			return err
 		}
 		if n == 0 {
 			return apperr.New(apperr.Conflict, "transfer.nothing")
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.Transfer, TargetType: "account", TargetID: from,
-			CountryCode: a.CountryCode, Details: fmt.Sprintf("%d → account %d", n, to)}); err != nil {
+			CountryCode: a.CountryCode, Details: strconv.Itoa(n)}); err != nil {
 			return err
 		}
 		if err := s.notify(ctx, tx, Notice{To: from, Path: "/my/practices", Email: &mail.PracticesTransferred{Count: n, Other: b.DisplayName}}); err != nil {

@@ -218,9 +218,10 @@ func SnapshotOfForm(f Form) Snapshot {
 
 // Transfer makes account to the author of every practice account from
 // wrote, inside the caller's transaction, and returns how many. A change
-// waiting for review moves with its practice.
-func Transfer(ctx context.Context, tx db.Querier, at time.Time, from, to int64) (int, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE practices SET author_id = ?, updated_at = ? WHERE author_id = ?`, to, db.FormatTime(at), from)
+// waiting for review moves with its practice; when each practice was
+// last changed stays as it was.
+func Transfer(ctx context.Context, tx db.Querier, from, to int64) (int, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE practices SET author_id = ? WHERE author_id = ?`, to, from)
 	if err != nil {
 		return 0, err
 	}

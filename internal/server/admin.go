@@ -116,7 +116,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 			return err
 		}
 		for _, a := range list {
-			if a.ID != t.ID {
+			if a.ID != t.ID && a.Role == accounts.Official {
 				d.Successors = append(d.Successors, a)
 			}
 		}

@@ -480,6 +480,11 @@ func TestAdminCorrectsAccounts(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d transfer emails, want 2", n)
 	}
+	// The log says it in the reader's language.
+	if log := admin.Get("/log").Body; !strings.Contains(log, "(1 practice(s))") || !strings.Contains(log, "(confirmed)") ||
+		!strings.Contains(log, "(Name)") || strings.Contains(log, "account "+fmt.Sprint(pa2.ID)) {
+		t.Errorf("log details:\n%s", log[strings.Index(log, "<tbody>"):])
+	}
 	if got := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM moderation_log WHERE action IN ('account.edit', 'account.email', 'account.transfer')`); got != 4 {
 		t.Errorf("%d log entries for the correction, the address (asked, confirmed) and the transfer, want 4", got)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
@@ -24,6 +26,40 @@ type logRow struct {
 	*modlog.Entry
 	ItemLabel string
 	ItemLink  string
+	// DetailsText is the entry's details in the reader's language.
+	DetailsText string
+}
+
+// logDetails says an entry's details in lang: roles, dates, counts and
+// the few words actions record, translated; other details (the English
+// title of a meeting or tag added) as recorded.
+func (s *Server) logDetails(e *modlog.Entry, lang string) string {
+	loc := i18n.For(lang)
+	d := e.Details
+	switch e.Action {
+	case modlog.RoleChange, modlog.AdminRestored:
+		if from, to, ok := strings.Cut(d, " → "); ok {
+			return loc.T("role."+from) + " → " + loc.T("role."+to)
+		}
+	case modlog.Suspend:
+		if t, err := time.Parse(time.DateOnly, d); err == nil {
+			return loc.T("log.details.until", "date", loc.Date(t))
+		}
+	case modlog.Transfer:
+		if n, err := strconv.Atoi(d); err == nil {
+			return loc.T("log.details.transfer", "n", n)
+		}
+	case modlog.AccountEdit:
+		var parts []string
+		for _, f := range strings.Split(d, ",") {
+			parts = append(parts, loc.T("field."+f))
+		}
+		return strings.Join(parts, ", ")
+	}
+	if d != "" && i18n.Has("log.details."+d) {
+		return loc.T("log.details." + d)
+	}
+	return d
 }
 
 type logData struct {
@@ -59,12 +95,12 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 		if !v.Staff() {
 			e.Note = ""
 		}
-		row := logRow{Entry: e}
+		row := logRow{Entry: e, DetailsText: s.logDetails(e, state(r).lang)}
 		// The scope in the query already keeps out entries about items the
 		// reader may not see; an item that left their sight since (or was
 		// deleted) is shown with neither its title nor what was written
 		// about it.
-		unseen := func() { row.Entry = withoutText(e) }
+		unseen := func() { row.Entry, row.DetailsText = withoutText(e), "" }
 		switch e.TargetType {
 		case "practice":
 			if p, err := s.practices.Get(r.Context(), v, e.TargetID); err == nil {

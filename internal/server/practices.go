@@ -287,6 +287,10 @@ type practiceFormData struct {
 	Scopes    []practices.Scope
 	Sections  []string
 	Required  map[string]bool
+	// ModeratorNote is what moderators asked the author to correct: the
+	// note of a returned or rejected practice, of a returned change, or
+	// of the hiding.
+	ModeratorNote string
 }
 
 func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f practices.Form, errs apperr.FieldErrors) (*View, error) {
@@ -313,6 +317,21 @@ func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f prac
 	if p != nil {
 		d.Action = "/practices/" + strconv.FormatInt(p.ID, 10)
 		title = "practice.edit_title"
+		switch {
+		case p.Status == practices.Returned || p.Status == practices.Rejected:
+			d.ModeratorNote = p.ReviewNote
+		case p.Hidden():
+			d.ModeratorNote = p.HiddenReason
+		}
+		if p.Status == practices.Published {
+			c, err := s.practices.ChangeFor(r.Context(), s.viewer(r), p)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil && c.Returned {
+				d.ModeratorNote = c.ReviewNote
+			}
+		}
 	}
 	return &View{Title: title, Form: &f, Errors: errs, Data: d, Editor: true}, nil
 }

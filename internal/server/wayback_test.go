@@ -44,8 +44,9 @@ func TestEveryDecisionHasAWayBack(t *testing.T) {
 	if b := pa.Get(path).Body; !strings.Contains(b, "Moderators sent your changes back with a note.") || !strings.Contains(b, "El título no describe la práctica.") {
 		t.Fatal("the author does not read the note on the returned change")
 	}
-	if edit := pa.Get(path + "/edit").Body; !strings.Contains(edit, `value="COMPRE VISTOS BARATOS AQUI"`) {
-		t.Fatal("the edit form does not go on from the returned change")
+	if edit := pa.Get(path + "/edit").Body; !strings.Contains(edit, `value="COMPRE VISTOS BARATOS AQUI"`) ||
+		!strings.Contains(edit, "The moderators&#39; note to correct:") || !strings.Contains(edit, "El título no describe la práctica.") {
+		t.Fatal("the edit form does not go on from the returned change, with the note beside it")
 	}
 	if b := mx.Get("/log").Body; strings.Contains(b, "COMPRE VISTOS") || strings.Contains(b, "El título no describe") {
 		t.Fatal("the log shows the rejected title or the note to a member")
