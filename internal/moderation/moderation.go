@@ -82,6 +82,16 @@ func notOwn(actor *accounts.Account, authorID int64) error {
 	return nil
 }
 
+// decidable loads practice id inside tx for a decision by actor, who
+// must not have written it.
+func decidable(ctx context.Context, tx *sql.Tx, actor *accounts.Account, id int64) (*practices.Practice, error) {
+	p, err := practices.Load(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p, notOwn(actor, p.AuthorID)
+}
+
 // Deciders returns the names of the active moderators and
 // administrators other than except (the item's author, and for an
 // appeal the moderator who decided): who may decide.
@@ -214,11 +224,8 @@ func (s *Store) ReviewChange(ctx context.Context, actor *accounts.Account, id in
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p, err := practices.Load(ctx, tx, id)
+		p, err := decidable(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := notOwn(actor, p.AuthorID); err != nil {
 			return err
 		}
 		if err := endClaim(ctx, tx, id); err != nil {
@@ -270,11 +277,8 @@ func (s *Store) Feature(ctx context.Context, actor *accounts.Account, id int64, 
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p, err := practices.Load(ctx, tx, id)
+		p, err := decidable(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := notOwn(actor, p.AuthorID); err != nil {
 			return err
 		}
 		if p.Status != practices.Published || p.Hidden() {
@@ -301,11 +305,8 @@ func (s *Store) Unfeature(ctx context.Context, actor *accounts.Account, id int64
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p, err := practices.Load(ctx, tx, id)
+		p, err := decidable(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := notOwn(actor, p.AuthorID); err != nil {
 			return err
 		}
 		if err := unfeature(ctx, tx, id); err != nil {
@@ -338,11 +339,8 @@ func (s *Store) Move(ctx context.Context, actor *accounts.Account, id int64, dir
 	}
 	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p, err := practices.Load(ctx, tx, id)
+		p, err := decidable(ctx, tx, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := notOwn(actor, p.AuthorID); err != nil {
 			return err
 		}
 		var pos int

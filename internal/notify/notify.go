@@ -59,19 +59,7 @@ func (n *Notices) Moderation(ctx context.Context, tx *sql.Tx, m moderation.Notic
 // SigninLocked tells the owner of a that sign-ins to their account are
 // paused for minutes after repeated failures, and wakes the sender.
 func (n *Notices) SigninLocked(ctx context.Context, a *accounts.Account, minutes int) error {
-	msg, err := n.Mail.Compose(langOf(a), a.Email, a.DisplayName, &mail.SigninLocked{
-		Recipient: mail.Recipient{Name: a.DisplayName, Link: n.abs("/account")}, Minutes: minutes})
-	if err != nil {
-		return err
-	}
-	err = n.DB.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := n.Outbox.Enqueue(ctx, tx, msg)
-		return err
-	})
-	if err == nil {
-		n.Outbox.Notify()
-	}
-	return err
+	return n.Account(ctx, a, "/account", &mail.SigninLocked{Minutes: minutes})
 }
 
 // Account composes an email to a about their own account, whose link
