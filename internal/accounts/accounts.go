@@ -385,12 +385,16 @@ func (s *Store) DisplayNames(ctx context.Context, ids []int64) (map[int64]string
 type DigestChoice struct {
 	Enabled bool
 	Every   int // weeks
+	// Undeliverable is set when the mail server refused the address for
+	// good: nothing is sent to it.
+	Undeliverable bool
 }
 
 // DigestChoiceOf reads account id's digest choice.
 func (s *Store) DigestChoiceOf(ctx context.Context, id int64) (DigestChoice, error) {
 	var c DigestChoice
-	err := s.DB.R.QueryRowContext(ctx, `SELECT digest_enabled, digest_every FROM accounts WHERE id = ?`, id).Scan(&c.Enabled, &c.Every)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT digest_enabled, digest_every, undeliverable_at IS NOT NULL FROM accounts WHERE id = ?`, id).
+		Scan(&c.Enabled, &c.Every, &c.Undeliverable)
 	return c, err
 }
 

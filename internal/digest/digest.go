@@ -348,6 +348,12 @@ var ErrInjected = errors.New("digest: injected failure")
 // after a crash, or two runs at once, send each digest once.
 func (r *Runner) Run(ctx context.Context, p Period, opt Options) (Summary, error) {
 	sum := Summary{Period: p.String()}
+	// A week still under way (or to come) would be marked done before what
+	// is published in its last days: refused, with nothing recorded. A
+	// dry run records nothing and may look ahead.
+	if end := p.End(r.Location); end.After(r.Clock.Now()) && !opt.DryRun {
+		return sum, fmt.Errorf("%w: %s ends %s", ErrWeekNotOver, p, end.Format("Monday 2 January 2006 15:04 MST"))
+	}
 	total, err := r.Accounts.CountDigestRecipients(ctx)
 	if err != nil {
 		return sum, err
@@ -476,37 +482,71 @@ func (r *Runner) one(ctx context.Context, a *accounts.Account, w *week, n *names
 // without recording or sending anything. The unsubscribe link in it is
 // not a working one.
 func (r *Runner) Preview(ctx context.Context, a *accounts.Account, p Period) (mail.Message, *Content, error) {
+	m, c, _, err := r.PreviewWhy(ctx, a, p)
+	return m, c, err
+}
+
+// PreviewWhy is Preview, and why no digest would be sent to a for p ("" when
+// one would): "suspended", "unsubscribed", "undeliverable", "not_due" (a
+// digest every few weeks, not this one) or "empty".
+func (r *Runner) PreviewWhy(ctx context.Context, a *accounts.Account, p Period) (mail.Message, *Content, string, error) {
+	m, c, choice, err := r.preview(ctx, a, p)
+	if err != nil {
+		return m, c, "", err
+	}
+	why := ""
+	switch {
+	case a.Status != accounts.Active:
+		why = "suspended"
+	case !choice.Enabled:
+		why = "unsubscribed"
+	case choice.Undeliverable:
+		why = "undeliverable"
+	case !p.Due(choice.Every):
+		why = "not_due"
+	case c.Empty():
+		why = "empty"
+	}
+	return m, c, why, nil
+}
+
+func (r *Runner) preview(ctx context.Context, a *accounts.Account, p Period) (mail.Message, *Content, accounts.DigestChoice, error) {
 	choice, err := r.Accounts.DigestChoiceOf(ctx, a.ID)
 	if err != nil {
-		return mail.Message{}, nil, err
+		return mail.Message{}, nil, choice, err
 	}
 	w, err := r.loadWeek(ctx, p, choice.Every)
 	if err != nil {
-		return mail.Message{}, nil, err
+		return mail.Message{}, nil, choice, err
 	}
 	n := &names{countries: map[string]map[string]string{}, tags: map[string]map[int64]*taxonomy.TagRef{}}
 	c, err := r.compose(ctx, a, w, n)
 	if err != nil {
-		return mail.Message{}, nil, err
+		return mail.Message{}, nil, choice, err
 	}
 	m, err := r.message(a, c, "preview")
-	return m, c, err
+	return m, c, choice, err
 }
 
-// ErrTokenInvalid answers an unknown or used unsubscribe link.
+// ErrWeekNotOver refuses a digest for a week that has not ended.
+var ErrWeekNotOver = errors.New("that week has not ended yet; nothing was sent or recorded")
+
+// ErrTokenInvalid answers an unknown unsubscribe link.
 var ErrTokenInvalid = apperr.New(apperr.Gone, "unsubscribe.invalid")
 
 // Unsubscribe turns the digest off for the account a delivery's link
-// belongs to. The link works once.
+// Unsubscribe stops the digest of the account an unsubscribe link names,
+// and returns that account. A link already used answers the same (a mail
+// client may send its one-click POST twice); an unknown one is refused.
 func (r *Runner) Unsubscribe(ctx context.Context, token string) (int64, error) {
 	var account int64
 	err := r.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var used sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT account_id, unsubscribed_at FROM digest_deliveries WHERE unsub_token_hash = ?`, tokens.Hash(token)).Scan(&account, &used)
-		if errors.Is(err, sql.ErrNoRows) || used.Valid {
+		if errors.Is(err, sql.ErrNoRows) {
 			return ErrTokenInvalid
 		}
-		if err != nil {
+		if err != nil || used.Valid {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE digest_deliveries SET unsubscribed_at = ? WHERE unsub_token_hash = ?`, db.FormatTime(r.Clock.Now()), tokens.Hash(token)); err != nil {
@@ -517,14 +557,16 @@ func (r *Runner) Unsubscribe(ctx context.Context, token string) (int64, error) {
 	return account, err
 }
 
-// CheckToken reports whether an unsubscribe link still works.
-func (r *Runner) CheckToken(ctx context.Context, token string) error {
+// TokenAccount returns the account an unsubscribe link names, and whether
+// the link was used already.
+func (r *Runner) TokenAccount(ctx context.Context, token string) (int64, bool, error) {
+	var account int64
 	var used sql.NullString
-	err := r.DB.R.QueryRowContext(ctx, `SELECT unsubscribed_at FROM digest_deliveries WHERE unsub_token_hash = ?`, tokens.Hash(token)).Scan(&used)
-	if errors.Is(err, sql.ErrNoRows) || used.Valid {
-		return ErrTokenInvalid
+	err := r.DB.R.QueryRowContext(ctx, `SELECT account_id, unsubscribed_at FROM digest_deliveries WHERE unsub_token_hash = ?`, tokens.Hash(token)).Scan(&account, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, ErrTokenInvalid
 	}
-	return err
+	return account, used.Valid, err
 }
 
 // MarkUndeliverable stops digests to an address the mail server refused

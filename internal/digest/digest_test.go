@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -213,9 +214,22 @@ func TestFollowsNarrowTheDigestAndSettingsChangeThePreview(t *testing.T) {
 	// Admins preview any account's digest in the browser.
 	f.CreateAccount("admin@puente.test", accounts.Admin, "")
 	admin := f.SignIn("admin@puente.test")
+	// W47 is not due for this account: the page says so, and can show
+	// what the digest would hold anyway.
 	page := admin.Get("/admin/digest/preview?email=pa@gob.pa&week=2026-W47")
+	if page.Status != 200 || !strings.Contains(page.Body, "No digest would be sent to pa@gob.pa for 2026-W47:") || !strings.Contains(page.Body, "and not this one") {
+		t.Fatalf("admin preview of a week not due: %d\n%s", page.Status, page.Body)
+	}
+	page = admin.Get("/admin/digest/preview?email=pa@gob.pa&week=2026-W47&anyway=1")
 	if page.Status != 200 || !strings.Contains(page.Body, "Protección de la infancia") || !strings.Contains(page.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Fatalf("admin preview: %d", page.Status)
+	}
+	c.PostForm("/settings/digest", url.Values{"every": {"1"}})
+	if page := admin.Get("/admin/digest/preview?email=pa@gob.pa&week=2026-W47"); !strings.Contains(page.Body, "the person turned the digest off") {
+		t.Error("the preview does not say the person turned the digest off")
+	}
+	if page := admin.Get("/admin/digest/preview?email=admin@puente.test&week=2026-W40"); !strings.Contains(page.Body, "there is nothing new for this person") {
+		t.Error("the preview does not say the week is empty")
 	}
 	if res := c.Get("/admin/digest/preview?email=mx@gob.mx"); res.Status != http.StatusForbidden {
 		t.Fatalf("official previewing: %d", res.Status)
@@ -325,12 +339,26 @@ func TestOneClickUnsubscribe(t *testing.T) {
 	if st, _ := f.Digest.Load(f.ctx, a.ID); st.Enabled {
 		t.Fatal("not unsubscribed")
 	}
-	// Used and invalid links get a clear page.
-	for _, p := range []string{path, "/unsubscribe/not-a-token"} {
-		res := f.Client().PostForm(p, nil)
-		if res.Status != http.StatusGone || !strings.Contains(res.Body, "already used or is not valid") {
-			t.Errorf("POST %s: %d", p, res.Status)
+	// A second one-click POST (mail clients retry) answers the same,
+	// and so does opening the link again; both say how to turn it back on.
+	for _, do := range []func() *servertest.Response{
+		func() *servertest.Response {
+			return f.Client().PostForm(path, url.Values{"List-Unsubscribe": {"One-Click"}})
+		},
+		func() *servertest.Response { return f.Client().Get(path) },
+	} {
+		if res := do(); res.Status != http.StatusOK || !strings.Contains(res.Body, "you will no longer receive") || !strings.Contains(res.Body, "To receive it again") {
+			t.Errorf("repeated unsubscribe: %d", res.Status)
 		}
+	}
+	// An unknown link gets a clear page.
+	if res := f.Client().PostForm("/unsubscribe/not-a-token", nil); res.Status != http.StatusGone || !strings.Contains(res.Body, "is not valid") {
+		t.Errorf("unknown link: %d", res.Status)
+	}
+	// The page speaks the recipient's language, whatever the browser's.
+	f.Accounts.SetLang(f.ctx, a.ID, "pt")
+	if res := f.Client().Get(path); !strings.Contains(res.Body, "Pronto: você não receberá mais") {
+		t.Error("the unsubscribe page is not in the recipient's language")
 	}
 	// Other routes keep their cross-origin protection.
 	c := f.SignIn("a@gob.pa")
@@ -404,5 +432,26 @@ func TestDigestNamesAFewCommentersPerThread(t *testing.T) {
 	want := []string{"Pérez, Ana", "Comentarista 1", "Comentarista 2", "Comentarista 3", "Comentarista 4"}
 	if g.Count != 16 || fmt.Sprint(g.Authors) != fmt.Sprint(want) || g.MoreAuthors != 3 {
 		t.Fatalf("group: %d comments, authors %q and %d more", g.Count, g.Authors, g.MoreAuthors)
+	}
+}
+
+// A week still under way, or one to come, is refused with nothing
+// recorded: what is published in its last days would never be sent.
+func TestWeekNotOverIsRefused(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	a := f.CreateAccount("a@gob.pa", accounts.Official, "PA")
+	f.practice(t, a, "Práctica", "members", []string{"PA"}, []int64{1}, inWeek(2))
+	for _, p := range []digest.Period{digest.PeriodOf(f.Clock.Now()), {Year: 2026, Week: 50}, {Year: 2027, Week: 2}} {
+		if _, err := f.Digest.Run(f.ctx, p, digest.Options{}); !errors.Is(err, digest.ErrWeekNotOver) {
+			t.Errorf("%s: %v, want the week refused", p, err)
+		}
+	}
+	if n := dbtest.Int(t, f.DB.R, `SELECT count(*) FROM digest_deliveries`); n != 0 {
+		t.Fatalf("%d deliveries recorded for refused weeks", n)
+	}
+	// The week that just ended goes.
+	if sum := f.run(t, week47, digest.Options{}); sum.Queued != 1 {
+		t.Fatalf("last week: %+v", sum)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"puente/internal/apperr"
 	"puente/internal/digest"
+	"puente/internal/i18n"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -87,21 +88,34 @@ type unsubscribeData struct {
 	Done  bool
 }
 
+// recipientLanguage writes the page in the language of the account an
+// unsubscribe link names: the person reading it came from their email.
+func (s *Server) recipientLanguage(r *http.Request, account int64) {
+	if a, err := s.accounts.ByID(r.Context(), account); err == nil && i18n.Supported(a.Lang) {
+		state(r).lang = a.Lang
+	}
+}
+
 func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
-	if err := s.digest.CheckToken(r.Context(), token); err != nil {
+	account, used, err := s.digest.TokenAccount(r.Context(), token)
+	if err != nil {
 		return err
 	}
+	s.recipientLanguage(r, account)
 	// A GET never unsubscribes: mail scanners follow links.
-	s.render(w, r, http.StatusOK, "unsubscribe", &View{Title: "unsubscribe.title", Data: unsubscribeData{Token: token}})
+	s.render(w, r, http.StatusOK, "unsubscribe", &View{Title: "unsubscribe.title", Data: unsubscribeData{Token: token, Done: used}})
 	return nil
 }
 
+// unsubscribePost stops the digest; a repeated POST (a mail client's
+// retry) answers the same page.
 func (s *Server) unsubscribePost(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.digest.Unsubscribe(r.Context(), chi.URLParam(r, "token"))
 	if err != nil {
 		return err
 	}
+	s.recipientLanguage(r, id)
 	s.log.Info("digest unsubscribed", "account_id", id, "one_click", r.PostFormValue("List-Unsubscribe") == "One-Click")
 	s.render(w, r, http.StatusOK, "unsubscribe", &View{Title: "unsubscribe.title", Data: unsubscribeData{Done: true}})
 	return nil
@@ -134,9 +148,16 @@ func (s *Server) digestPreview(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	m, _, err := s.digest.Preview(r.Context(), a, p)
+	m, _, why, err := s.digest.PreviewWhy(r.Context(), a, p)
 	if err != nil {
 		return err
+	}
+	// Nothing would go out: the page says why, and can still show what
+	// the digest would have held.
+	if why != "" && q.Get("anyway") == "" {
+		s.render(w, r, http.StatusOK, "digest_preview", &View{Title: "digest.preview_title", Form: q,
+			Data: map[string]string{"Why": "digest.nothing." + why, "Email": a.Email, "Week": p.String()}})
+		return nil
 	}
 	if q.Get("part") == "text" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
