@@ -22,6 +22,7 @@ import (
 	"puente/internal/dbtest"
 	"puente/internal/demo"
 	"puente/internal/digest"
+	"puente/internal/mail/smtptest"
 )
 
 type syncBuf struct {
@@ -438,5 +439,64 @@ func TestProfiler(t *testing.T) {
 	err = run(context.Background(), []string{"migrate", "--data", dir, "--pprof-addr", "0.0.0.0:6060"}, noEnv, &out, &errs)
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("profiler on every interface accepted: %v", err)
+	}
+}
+
+// The README's cron line, exactly, on a site whose server was started with
+// its SMTP server and public address: the digest reaches the SMTP server
+// with links to the public address. A command told to write mail to files
+// or link to a loopback address against the site's settings is refused;
+// a week that has not ended is refused with nothing recorded.
+func TestCronDigestUsesTheSiteSettings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	smtp := smtptest.Start(t)
+	_, _, stop := startServe(t, "--data", dir, "--demo", "--base-url", "https://puente.example.org", "--smtp-url", smtp.URL())
+	stop()
+	if info, err := os.Stat(filepath.Join(dir, "site.json")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("site settings file: %v, %v", info, err)
+	}
+	d, err := db.Open(filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	panama, _ := time.LoadLocation("America/Panama")
+	week := digest.LastComplete(time.Now(), panama)
+	dbtest.Exec(t, d.W, `UPDATE practices SET published_at = ? WHERE id = 2`, db.FormatTime(week.Start(panama).Add(36*time.Hour)))
+	d.Close()
+
+	var out, errs bytes.Buffer
+	for _, bad := range [][]string{
+		{"--smtp-url", ""},
+		{"--base-url", "http://127.0.0.1:8080"},
+		{"--week", digest.PeriodOf(time.Now().In(panama)).String()},
+	} {
+		if err := run(context.Background(), append([]string{"digest", "send", "--data", dir}, bad...), noEnv, &out, &errs); err == nil {
+			t.Errorf("digest send %v accepted", bad)
+		}
+	}
+	if d, err = db.Open(filepath.Join(dir, "puente.db")); err != nil {
+		t.Fatal(err)
+	}
+	if n := dbtest.Int(t, d.R, `SELECT count(*) FROM digest_deliveries`); n != 0 {
+		t.Fatalf("%d deliveries recorded by refused runs", n)
+	}
+	d.Close()
+
+	out.Reset()
+	if err := run(context.Background(), []string{"digest", "send", "--data", dir}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if !strings.Contains(out.String(), "handed to smtp") {
+		t.Fatalf("send: %s", out.String())
+	}
+	msgs := smtp.WaitFor(t, 1, 10*time.Second)
+	m := smtptest.Parse(t, msgs[0].Raw)
+	if !strings.Contains(m.Text, "https://puente.example.org/") || strings.Contains(m.Text, "127.0.0.1") ||
+		!strings.Contains(m.Header.Get("List-Unsubscribe"), "https://puente.example.org/unsubscribe/") {
+		t.Fatalf("digest links:\n%s\n%s", m.Header.Get("List-Unsubscribe"), m.Text)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml")); len(files) != 0 {
+		t.Fatalf("%d digests written to files", len(files))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -237,6 +238,9 @@ func adminCreate(ctx context.Context, args []string, getenv func(string) string,
 	}
 	defer a.DB.Close()
 	cfg, log, store, tax := a.Config, a.Log, a.Accounts, a.Taxonomy
+	if err := cfg.CheckSite(); err != nil {
+		return err
+	}
 	// An existing account whose admin access was lost (demoted,
 	// suspended, password forgotten with nobody to reset it) gets it back
 	// with a password link, logged.
@@ -283,6 +287,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg, log := a.Config, a.Log
 	if err := a.DB.CheckVersion(ctx); err != nil {
 		return err
+	}
+	// What serve is told about mail, every other command on this folder
+	// uses too (the digest from cron above all).
+	if saved, err := cfg.SaveSite(); err != nil {
+		return fmt.Errorf("saving the site's mail settings: %w", err)
+	} else if saved {
+		log.Info("mail settings saved for the other commands", "file", filepath.Join(cfg.DataDir, config.SiteFile), "base_url", cfg.BaseURL.String())
 	}
 	if cfg.Demo {
 		n, np, err := a.Demo(ctx)
@@ -388,6 +399,9 @@ func digestCommand(ctx context.Context, verb string, args []string, getenv func(
 	}
 	defer a.DB.Close()
 	cfg, clk, outbox, runner := a.Config, a.Clock, a.Outbox, a.Digest
+	if err := cfg.CheckSite(); err != nil {
+		return err
+	}
 	p := digest.LastComplete(clk.Now(), cfg.DigestLocation)
 	if week != "" {
 		if p, err = digest.ParsePeriod(week); err != nil {

@@ -53,6 +53,10 @@ type Config struct {
 	rawDigestDay, rawDigestTZ                         string
 	// envErrs are the environment variables whose values their flag refused.
 	envErrs []error
+	// fs is the flag set, to tell what was given; site is the data
+	// folder's site file (see SiteFile).
+	fs   *flag.FlagSet
+	site map[string]string
 }
 
 // Secure reports whether the site is served over https, which turns on
@@ -68,7 +72,7 @@ type Var struct{ Flag, Env, Default, Usage string }
 // Register adds the flags to fs; each flag's default comes from its
 // environment variable when that is set. Call Finish after fs.Parse.
 func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
-	c := &Config{}
+	c := &Config{fs: fs}
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address (PUENTE_ADDR)")
 	fs.StringVar(&c.DataDir, "data", "data", "data folder: database, keys, mail files (PUENTE_DATA)")
 	fs.StringVar(&c.DBPath, "db", "", "database file (PUENTE_DB; default DATA/puente.db)")
@@ -106,6 +110,16 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	return c
 }
 
+// parseBase reads a public base URL: http(s)://host[:port], no trailing
+// slash.
+func parseBase(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("not a base URL")
+	}
+	return u, nil
+}
+
 // envName finds the environment variable a flag's help names.
 var envName = regexp.MustCompile(`\((PUENTE_[A-Z_]+)`)
 
@@ -119,6 +133,9 @@ func (c *Config) Finish() error {
 	var errs []error
 	if c.DBPath == "" {
 		c.DBPath = filepath.Join(c.DataDir, "puente.db")
+	}
+	if err := c.readSite(); err != nil {
+		return err
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
@@ -140,8 +157,7 @@ func (c *Config) Finish() error {
 	if raw == "" {
 		raw = "http://" + c.Addr
 	}
-	u, err := url.Parse(strings.TrimRight(raw, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if u, err := parseBase(raw); err != nil {
 		errs = append(errs, fmt.Errorf("--base-url %q: want http(s)://host[:port]", raw))
 	} else {
 		c.BaseURL = u

@@ -3,6 +3,8 @@ package config
 import (
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +52,57 @@ func TestEnvironmentIsParsedAsTheFlag(t *testing.T) {
 		if !strings.Contains(envErr.Error(), `invalid value "`+bad.value+`" for flag -`+bad.flag) ||
 			!strings.Contains(envErr.Error(), bad.env) || !strings.Contains(flagErr.Error(), strings.SplitN(envErr.Error(), ": ", 2)[1]) {
 			t.Errorf("%s=%q refused as %q; the flag says %q", bad.env, bad.value, envErr, flagErr)
+		}
+	}
+}
+
+// The mail settings serve was given are kept in the data folder for the
+// other commands; what a command is given (flag or variable) wins; only
+// what was given is saved, readable by the owner alone.
+func TestSiteSettingsAreSharedByEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	load := func(env map[string]string, args ...string) *Config {
+		t.Helper()
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c := Register(fs, func(k string) string { return env[k] })
+		if err := fs.Parse(append([]string{"--data", dir}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	serve := load(map[string]string{"PUENTE_SMTP_URL": "smtp://u:secreto@mail.gob.pa:587"}, "--base-url", "https://puente.example.org")
+	if saved, err := serve.SaveSite(); !saved || err != nil {
+		t.Fatalf("save: %t, %v", saved, err)
+	}
+	info, err := os.Stat(filepath.Join(dir, SiteFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("site file: %v, %v", info, err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, SiteFile))
+	if strings.Contains(string(b), "mail-from") {
+		t.Errorf("a default was saved as if given:\n%s", b)
+	}
+	if again, _ := load(nil, "--base-url", "https://puente.example.org").SaveSite(); again {
+		t.Error("saving the same setting again rewrote the file")
+	}
+
+	cron := load(nil)
+	if cron.BaseURL.String() != "https://puente.example.org" || cron.SMTPURL == nil || cron.SMTPURL.Host != "mail.gob.pa:587" {
+		t.Fatalf("a command without flags: base %v, smtp %v", cron.BaseURL, cron.SMTPURL)
+	}
+	if err := cron.CheckSite(); err != nil {
+		t.Fatal(err)
+	}
+	if c := load(map[string]string{"PUENTE_BASE_URL": "https://otro.example.org"}); c.BaseURL.Host != "otro.example.org" {
+		t.Errorf("the variable does not win over the file: %v", c.BaseURL)
+	}
+	for _, args := range [][]string{{"--smtp-url="}, {"--base-url", "http://localhost:8080"}} {
+		if err := load(nil, args...).CheckSite(); err == nil {
+			t.Errorf("%v against the site's settings: accepted", args)
 		}
 	}
 }
