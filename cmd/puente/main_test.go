@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -498,5 +499,13 @@ func TestCronDigestUsesTheSiteSettings(t *testing.T) {
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml")); len(files) != 0 {
 		t.Fatalf("%d digests written to files", len(files))
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"digest", "status", "--data", dir}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	want := fmt.Sprintf("%s: 11 recipients now; %d digests queued (0 waiting, %d sent, 0 failed)", week, len(msgs), len(msgs))
+	if !strings.Contains(out.String(), want) {
+		t.Fatalf("status:\n%s\nwant %q", out.String(), want)
 	}
 }

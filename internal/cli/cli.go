@@ -45,6 +45,7 @@ Usage:
   puente backup FILE                   copy the database to FILE while the server runs
   puente digest send [--week W] [--dry-run]      send the weekly digest (from cron), default: last week
   puente digest preview --email X [--week W] [--out F.eml]   write the digest X would receive
+  puente digest status [--week W]                what became of a week's digests (default: last week)
 
 Run "puente COMMAND -h" for a command's flags. Every flag can also be set
 through the environment variable named in its help.
@@ -69,8 +70,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return reindex(ctx, args[2:], getenv, stdout, stderr)
 	case "digest":
-		if len(args) < 2 || (args[1] != "send" && args[1] != "preview") {
-			return errors.New("usage: puente digest send|preview [flags]")
+		if len(args) < 2 || (args[1] != "send" && args[1] != "preview" && args[1] != "status") {
+			return errors.New("usage: puente digest send|preview|status [flags]")
 		}
 		return digestCommand(ctx, args[1], args[2:], getenv, stdout, stderr)
 	case "backup":
@@ -387,9 +388,11 @@ func digestCommand(ctx context.Context, verb string, args []string, getenv func(
 	var dry bool
 	a, err := build(ctx, "digest "+verb, args, getenv, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&week, "week", "", "ISO week to cover, such as 2026-W48 (default: the last complete week)")
-		if verb == "send" {
+		switch verb {
+		case "status":
+		case "send":
 			fs.BoolVar(&dry, "dry-run", false, "only count who would receive a digest")
-		} else {
+		default:
 			fs.StringVar(&email, "email", "", "the account whose digest to write (required)")
 			fs.StringVar(&out, "out", "", "write the message to this .eml file (default: standard output)")
 		}
@@ -399,14 +402,22 @@ func digestCommand(ctx context.Context, verb string, args []string, getenv func(
 	}
 	defer a.DB.Close()
 	cfg, clk, outbox, runner := a.Config, a.Clock, a.Outbox, a.Digest
-	if err := cfg.CheckSite(); err != nil {
-		return err
-	}
 	p := digest.LastComplete(clk.Now(), cfg.DigestLocation)
 	if week != "" {
 		if p, err = digest.ParsePeriod(week); err != nil {
 			return err
 		}
+	}
+	if verb == "status" {
+		st, err := runner.Status(ctx, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, st)
+		return nil
+	}
+	if err := cfg.CheckSite(); err != nil {
+		return err
 	}
 	if verb == "preview" {
 		if email == "" {

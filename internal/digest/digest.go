@@ -588,3 +588,57 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
+
+// WeekStatus is what became of one week's digests.
+type WeekStatus struct {
+	Period string
+	// Recipients are the accounts that receive digests now.
+	Recipients int
+	// Of the week's deliveries: with a message (and where the message
+	// is: waiting or being sent, sent, failed), or nothing to say.
+	Queued, Pending, Sent, Failed, Empty int
+	// Unsubscribed counts the deliveries whose link was used.
+	Unsubscribed int
+}
+
+func (s WeekStatus) String() string {
+	return fmt.Sprintf("%s: %d recipients now; %d digests queued (%d waiting, %d sent, %d failed), %d empty; %d unsubscribed from their link",
+		s.Period, s.Recipients, s.Queued, s.Pending, s.Sent, s.Failed, s.Empty, s.Unsubscribed)
+}
+
+// Status reports a week's deliveries and their messages.
+func (r *Runner) Status(ctx context.Context, p Period) (WeekStatus, error) {
+	st := WeekStatus{Period: p.String()}
+	var err error
+	if st.Recipients, err = r.Accounts.CountDigestRecipients(ctx); err != nil {
+		return st, err
+	}
+	rows, err := r.DB.R.QueryContext(ctx, `SELECT d.status, coalesce(o.status, ''), count(*), sum(d.unsubscribed_at IS NOT NULL)
+		FROM digest_deliveries d LEFT JOIN outbox o ON o.id = d.outbox_id WHERE d.period = ? GROUP BY 1, 2`, p.String())
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var delivery, message string
+		var n, unsub int
+		if err := rows.Scan(&delivery, &message, &n, &unsub); err != nil {
+			return st, err
+		}
+		st.Unsubscribed += unsub
+		if delivery == "empty" {
+			st.Empty += n
+			continue
+		}
+		st.Queued += n
+		switch message {
+		case "sent":
+			st.Sent += n
+		case "failed":
+			st.Failed += n
+		default:
+			st.Pending += n
+		}
+	}
+	return st, rows.Err()
+}
