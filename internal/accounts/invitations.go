@@ -10,6 +10,7 @@ import (
 	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/modlog"
+	"puente/internal/notifications"
 	"puente/internal/sanitize"
 	"puente/internal/tokens"
 )
@@ -254,8 +255,11 @@ func (s *Store) Accept(ctx context.Context, token string, f AcceptForm, lang str
 			return err
 		}
 		id, _ = res.LastInsertId()
-		_, err = tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = ?, account_id = ? WHERE id = ?`, now, id, inv.ID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = ?, account_id = ? WHERE id = ?`, now, id, inv.ID); err != nil {
+			return err
+		}
+		// The admin who invited is told the person joined.
+		return notifications.Add(ctx, tx, s.Clock.Now(), notifications.Notification{Kind: notifications.InviteAccepted, ActorID: id}, inv.InvitedBy)
 	})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/moderation"
+	"puente/internal/notifications"
 	"puente/internal/notify"
 	"puente/internal/practices"
 	"puente/internal/search"
@@ -59,6 +60,7 @@ type App struct {
 	Mail       *mail.Composer
 	Digest     *digest.Runner
 	Notices    *notify.Notices
+	Inbox      *notifications.Store
 }
 
 // New builds every store over d, which must be migrated. It reads the
@@ -111,6 +113,7 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 	}
 	a.Outbox = &mail.Outbox{DB: d, Clock: a.Clock, Sender: sender, From: cfg.MailFrom, MessageIDHost: host, Log: log}
 	a.Notices = &notify.Notices{DB: d, Accounts: a.Accounts, Mail: a.Mail, Outbox: a.Outbox, BaseURL: cfg.BaseURL}
+	a.Inbox = &notifications.Store{DB: d}
 	a.Moderation = &moderation.Store{DB: d, Clock: a.Clock, Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
 		Notify: a.Notices.Moderation}
 	a.Digest = &digest.Runner{DB: d, Clock: a.Clock, Composer: a.Mail, Outbox: a.Outbox, Taxonomy: a.Taxonomy,
@@ -187,7 +190,7 @@ func (a *App) Health(ctx context.Context) error {
 func (a *App) Server() (*server.Server, error) {
 	return server.New(server.Deps{Config: a.Config, Clock: a.Clock, Log: a.Log, Versions: a.Versions, Taxonomy: a.Taxonomy,
 		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation, Sessions: a.Sessions,
-		Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Health: a.Health})
+		Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health})
 }
 
 // Demo seeds the demonstration accounts, practices and comments that do

@@ -16,6 +16,7 @@ import (
 	"puente/db"
 	"puente/internal/apperr"
 	"puente/internal/clock"
+	"puente/internal/notifications"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
 	"puente/internal/search"
@@ -116,11 +117,13 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 	// Comments arrive many at a time: they share commits (group commit).
 	err := s.DB.Batch(ctx, func(tx *sql.Tx) error {
 		var parent any
+		var repliedTo int64 // the author of the comment answered
 		if parentID != 0 {
 			var pp sql.NullInt64
 			var practice int64
 			var deleted sql.NullString
-			err := tx.QueryRowContext(ctx, `SELECT practice_id, parent_id, deleted_at FROM comments WHERE id = ?`, parentID).Scan(&practice, &pp, &deleted)
+			err := tx.QueryRowContext(ctx, `SELECT practice_id, parent_id, deleted_at, author_id FROM comments WHERE id = ?`, parentID).
+				Scan(&practice, &pp, &deleted, &repliedTo)
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && practice != practiceID) {
 				return apperr.New(apperr.NotFound, "error.not_found")
 			}
@@ -143,6 +146,24 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 		}
 		id, _ = res.LastInsertId()
 		if err = s.Practices.AdjustCommentCount(ctx, tx, practiceID, +1); err != nil {
+			return err
+		}
+		// The person answered is told of the reply; the practice's author
+		// and followers of the comment.
+		at := s.Clock.Now()
+		n := notifications.Notification{PracticeID: practiceID, CommentID: id, ActorID: v.AccountID}
+		if repliedTo != 0 {
+			n.Kind = notifications.Reply
+			if err := notifications.Add(ctx, tx, at, n, repliedTo); err != nil {
+				return err
+			}
+		}
+		watchers, err := practices.Watchers(ctx, tx, practiceID)
+		if err != nil {
+			return err
+		}
+		n.Kind = notifications.Comment
+		if err := notifications.Add(ctx, tx, at, n, slices.DeleteFunc(watchers, func(w int64) bool { return w == repliedTo })...); err != nil {
 			return err
 		}
 		// Added to the search index by the next flush (a search runs one

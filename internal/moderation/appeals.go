@@ -12,6 +12,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/mail"
 	"puente/internal/modlog"
+	"puente/internal/notifications"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
 )
@@ -255,6 +256,13 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: a.Target.Type, TargetID: a.Target.ID,
 			PracticeID: it.practice, CountryCode: it.country, Title: it.label, Note: response, Reason: public}); err != nil {
+			return err
+		}
+		answered := notifications.Notification{Kind: notifications.AppealAnswered, PracticeID: it.practice, ActorID: actor.ID, Note: response}
+		if a.Target.Type == "comment" {
+			answered.CommentID = a.Target.ID
+		}
+		if err := notifications.Add(ctx, tx, now, answered, a.AuthorID); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Notice{To: a.AuthorID, Practice: it.practice,

@@ -12,6 +12,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/mail"
 	"puente/internal/modlog"
+	"puente/internal/notifications"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
 )
@@ -171,6 +172,9 @@ func (s *Store) DismissFlags(ctx context.Context, actor *accounts.Account, t Tar
 			return err
 		}
 		if err := notOwn(actor, it.authorID); err != nil {
+			return err
+		}
+		if err := s.tellFlaggers(ctx, tx, t, it, notifications.FlagDismissed, actor, now); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE flags SET resolved_at = ?, resolved_by = ?, resolution = 'dismissed'

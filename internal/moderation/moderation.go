@@ -20,6 +20,7 @@ import (
 	"puente/internal/comments"
 	"puente/internal/mail"
 	"puente/internal/modlog"
+	"puente/internal/notifications"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
 )
@@ -202,6 +203,10 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 			CountryCode: firstCountry(p), Title: p.Title, Note: note, Reason: public}); err != nil {
 			return err
 		}
+		told := map[Decision]string{DecidePublish: notifications.Published, DecideSendBack: notifications.SentBack, DecideReject: notifications.Rejected}[d]
+		if err := notifications.Add(ctx, tx, now, notifications.Notification{Kind: told, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID); err != nil {
+			return err
+		}
 		if kind != "" {
 			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
 				Email: &mail.PracticeDecision{Returned: kind == "practice_returned", Title: p.Title, Note: note}})
@@ -239,6 +244,9 @@ func (s *Store) ReviewChange(ctx context.Context, actor *accounts.Account, id in
 				CountryCode: firstCountry(p), Title: p.Title, Note: note, Reason: public}); err != nil {
 				return err
 			}
+			if err := notifications.Add(ctx, tx, now, notifications.Notification{Kind: notifications.ChangeReturned, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID); err != nil {
+				return err
+			}
 			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
 				Email: &mail.PracticeDecision{Returned: true, Title: p.Title, Note: note}})
 		}
@@ -248,6 +256,9 @@ func (s *Store) ReviewChange(ctx context.Context, actor *accounts.Account, id in
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: modlog.ApproveChange, TargetType: "practice", TargetID: id,
 			CountryCode: firstCountry(np), Title: np.Title, Note: note, Reason: public}); err != nil {
+			return err
+		}
+		if err := notifications.Add(ctx, tx, now, notifications.Notification{Kind: notifications.ChangeApproved, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID); err != nil {
 			return err
 		}
 		if p.Hidden() {
@@ -536,10 +547,27 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 		return 0, err
 	}
 	if hide {
+		if err := s.tellFlaggers(ctx, tx, t, it, notifications.FlagActioned, actor, now); err != nil {
+			return 0, err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE flags SET resolved_at = ?, resolved_by = ?, resolution = 'actioned'
 			WHERE target_type = ? AND target_id = ? AND resolved_at IS NULL`, db.FormatTime(now), actor.ID, t.Type, t.ID); err != nil {
 			return 0, err
 		}
+	}
+	told := notifications.Notification{PracticeID: it.practice, ActorID: actor.ID, Note: note}
+	switch {
+	case t.Type == "practice" && hide:
+		told.Kind = notifications.PracticeHidden
+	case t.Type == "practice":
+		told.Kind = notifications.PracticeRestored
+	case hide:
+		told.Kind, told.CommentID = notifications.CommentHidden, t.ID
+	default:
+		told.Kind, told.CommentID = notifications.CommentRestored, t.ID
+	}
+	if err := notifications.Add(ctx, tx, now, told, it.authorID); err != nil {
+		return 0, err
 	}
 	return modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: t.Type, TargetID: t.ID,
 		PracticeID: it.practice, CountryCode: it.country, Title: it.label, Note: note, Reason: public})
@@ -646,4 +674,18 @@ func (s *Store) TransferPractices(ctx context.Context, actor *accounts.Account, 
 		return s.notify(ctx, tx, Notice{To: to, Path: "/my/practices", Email: &mail.PracticesTransferred{Count: n, Other: a.DisplayName, Received: true}})
 	})
 	return n, err
+}
+
+// tellFlaggers tells the members whose flags on t are open what became of
+// them (kind), inside tx.
+func (s *Store) tellFlaggers(ctx context.Context, tx *sql.Tx, t Target, it *item, kind string, actor *accounts.Account, now time.Time) error {
+	flaggers, err := db.Column[int64](ctx, tx, `SELECT account_id FROM flags WHERE target_type = ? AND target_id = ? AND resolved_at IS NULL`, t.Type, t.ID)
+	if err != nil {
+		return err
+	}
+	n := notifications.Notification{Kind: kind, PracticeID: it.practice, ActorID: actor.ID}
+	if t.Type == "comment" {
+		n.CommentID = t.ID
+	}
+	return notifications.Add(ctx, tx, now, n, flaggers...)
 }

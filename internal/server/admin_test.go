@@ -66,6 +66,11 @@ func TestInvitationJourney(t *testing.T) {
 	if err != nil || a.Role != accounts.Official || a.CountryCode != "BR" || a.Lang != "pt" {
 		t.Fatalf("account %+v, %v", a, err)
 	}
+	// The admin who invited is told, with a link to the new account.
+	if page := admin.Get("/notifications").Body; !strings.Contains(page, "Beatriz Souza accepted your invitation and joined Puente") ||
+		!strings.Contains(page, fmt.Sprintf(`href="/admin/accounts/%d"`, a.ID)) {
+		t.Errorf("the inviting admin is not told:\n%s", page)
+	}
 	if again := e.Client().Get(link); again.Status != http.StatusGone {
 		t.Fatalf("used invitation: %d, want 410", again.Status)
 	}

@@ -106,6 +106,8 @@ type View struct {
 	Nonce  string
 	// Queues is what waits for moderators, for the navigation.
 	Queues moderation.Counts
+	// Unread counts the person's unread notifications.
+	Unread int
 
 	// parts, when set, are the templates the main part is made of, in
 	// order, some of them kept rendered in the server's mainCache.
@@ -149,6 +151,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	v.Path = returnPath(r)
 	v.Status = status
 	v.Nonce = st.nonce
+	if v.Account != nil {
+		if n, err := s.inbox.Unread(r.Context(), v.Account.ID); err == nil {
+			v.Unread = n
+		} else {
+			s.log.Error("unread notifications", "err", err)
+		}
+	}
 	if v.IsModerator() {
 		if c, err := s.moderation.QueueCounts(r.Context()); err == nil {
 			v.Queues = c

@@ -81,7 +81,9 @@ var routeTable = map[string]struct {
 	"GET /practices/{id}/flag": {signedIn, practice}, "GET /comments/{id}/flag": {signedIn, comment}, "POST /appeals": {signedIn, other},
 	"POST /account/notifications": {moderator, none}, // flag notifications are for moderators
 	"POST /account/feed":          {signedIn, none},
-	"GET /insights":               {signedIn, none}, "GET /insights/{chart}.csv": {signedIn, other}, "GET /log": {signedIn, none},
+	// A person's own notifications: marking another's is a no-op.
+	"GET /notifications": {signedIn, none}, "POST /notifications/{id}/read": {signedIn, other}, "POST /notifications/read": {signedIn, none},
+	"GET /insights": {signedIn, none}, "GET /insights/{chart}.csv": {signedIn, other}, "GET /log": {signedIn, none},
 	"GET /settings/digest": {signedIn, none}, "POST /settings/digest": {signedIn, none},
 	"GET /account/2fa": {signedIn, none}, "POST /account/2fa/setup": {signedIn, none},
 	"POST /account/2fa/enable": {signedIn, none}, "POST /account/2fa/recovery": {signedIn, none},

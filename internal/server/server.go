@@ -21,6 +21,7 @@ import (
 	"puente/internal/digest"
 	"puente/internal/mail"
 	"puente/internal/moderation"
+	"puente/internal/notifications"
 	"puente/internal/notify"
 	"puente/internal/practices"
 	"puente/internal/ratelimit"
@@ -47,6 +48,7 @@ type Deps struct {
 	Mail       *mail.Composer
 	Digest     *digest.Runner
 	Notices    *notify.Notices
+	Inbox      *notifications.Store
 	// Health reports whether the database answers.
 	Health func(context.Context) error
 }
@@ -67,6 +69,7 @@ type Server struct {
 	mail       *mail.Composer
 	digest     *digest.Runner
 	notices    *notify.Notices
+	inbox      *notifications.Store
 	health     func(context.Context) error
 	// parts keeps rendered parts of pages every viewer of a kind sees
 	// alike (see parts.go).
@@ -105,7 +108,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, clock: d.Clock, log: d.Log,
 		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
-		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices,
+		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices, inbox: d.Inbox,
 		health: d.Health, versions: d.Versions,
 		parts: cache.New[partKey](d.Versions, maxPartBytes, func(b []byte) int { return len(b) }),
 		pages: pg,
@@ -213,6 +216,9 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/flags", s.h(s.flagPost))
 		r.Post("/appeals", s.h(s.appealPost))
 		r.Post("/account/notifications", s.h(s.notificationsPost))
+		r.Get("/notifications", s.h(s.inboxPage))
+		r.Post("/notifications/{id}/read", s.h(s.inboxRead))
+		r.Post("/notifications/read", s.h(s.inboxReadAll))
 		r.Post("/account/feed", s.h(s.feedTokenPost))
 		r.Get("/insights", s.h(s.insightsPage))
 		r.Get("/insights/{chart}.csv", s.h(s.insightsCSV))

@@ -60,7 +60,7 @@ func TestAccessibility(t *testing.T) {
 	check("/practices")
 	demoSignIn(t, ctx, base, "panama@demo.puente.test")
 	for _, p := range []string{"/", "/practices", "/practices/1", "/practices/new", "/search?q=registro", "/settings/digest", "/insights", "/account", "/log",
-		"/practices/3/flag", "/comments/1/flag", "/meetings", "/meetings/1"} {
+		"/practices/3/flag", "/comments/1/flag", "/meetings", "/meetings/1", "/notifications"} {
 		check(p)
 	}
 	// Two-step verification: the page before and during setup (QR code).

@@ -1,0 +1,80 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"puente/internal/dbtest"
+)
+
+// The notification centre: each event tells the people it concerns, in
+// the event's own transaction; the header counts what is unread; entries
+// link to the place; one or all can be marked read, only by their owner.
+func TestNotificationCentre(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	pa, mx, br := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx"), e.SignIn("br@gov.br")
+	mod := e.SignIn("mod@puente.test")
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	count := func(who string) int {
+		return int(dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.email = ? AND read_at IS NULL`, who))
+	}
+	if count("pa@gob.pa") != 1 {
+		t.Fatalf("publishing told the author %d times", count("pa@gob.pa"))
+	}
+
+	// A comment tells the author and the followers; a reply tells the
+	// person answered once, not twice.
+	mx.PostForm(path+"/follow", nil)
+	br.PostForm(path+"/comments", url.Values{"body": {"<p>¿Funciona sin red?</p>"}})
+	first := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	mx.PostForm(path+"/comments", url.Values{"body": {"<p>Sí, con sincronización diferida.</p>"}, "parent_id": {fmt.Sprint(first)}})
+	if got := []int{count("pa@gob.pa"), count("mx@gob.mx"), count("br@gov.br")}; got[0] != 3 || got[1] != 1 || got[2] != 1 {
+		t.Fatalf("unread after a comment and a reply (author, follower, the one answered): %v, want [3 1 1]", got)
+	}
+	// A refused comment tells no one.
+	mx.PostForm(path+"/comments", url.Values{"body": {"  "}})
+	if count("pa@gob.pa") != 3 {
+		t.Error("a refused comment left a notification")
+	}
+
+	// The page: newest first, what happened and where, with the header count.
+	page := br.Get("/notifications")
+	if !strings.Contains(page.Body, "mx replied to your comment on “Registro biométrico”") ||
+		!strings.Contains(page.Body, fmt.Sprintf(`href="/comments/%d"`, first+1)) || !strings.Contains(page.Body, `class="queue-count"`) {
+		t.Fatalf("notifications page:\n%s", page.Body)
+	}
+
+	// A hiding tells its author with the note, and the flagger the outcome.
+	pa.PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(first)}, "reason": {"off_topic"}})
+	mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", first), url.Values{"reason": {"Pregunta fuera de tema."}})
+	if b := br.Get("/notifications").Body; !strings.Contains(b, "Moderators hid your comment on “Registro biométrico”") || !strings.Contains(b, "Pregunta fuera de tema.") {
+		t.Error("the author of a hidden comment is not told, with the note")
+	}
+	if b := pa.Get("/notifications").Body; !strings.Contains(b, "What you flagged on “Registro biométrico” was hidden") {
+		t.Error("the flagger is not told the outcome")
+	}
+
+	// Marking read: one, then all; nobody marks another's.
+	id := dbtest.Int(t, e.DB.R, `SELECT max(n.id) FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.email = 'br@gov.br'`)
+	mx.PostForm(fmt.Sprintf("/notifications/%d/read", id), nil)
+	if count("br@gov.br") != 2 {
+		t.Fatal("someone else marked a notification read")
+	}
+	if res := br.PostForm(fmt.Sprintf("/notifications/%d/read", id), nil); res.Status != http.StatusSeeOther || count("br@gov.br") != 1 {
+		t.Fatalf("mark one read: %d, %d unread", res.Status, count("br@gov.br"))
+	}
+	br.PostForm("/notifications/read", nil)
+	if count("br@gov.br") != 0 || strings.Contains(br.Get("/notifications").Body, `class="queue-count"`) {
+		t.Fatal("mark all read left unread notifications or the header count")
+	}
+
+	// An item the reader may no longer see is named by neither title nor link.
+	mod.PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos personales."}})
+	if b := mx.Get("/notifications").Body; strings.Contains(b, "Registro biométrico") || !strings.Contains(b, "an item you can no longer see") {
+		t.Errorf("a notification shows a practice its reader may no longer see:\n%s", b)
+	}
+}
