@@ -158,12 +158,8 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 				return err
 			}
 		}
-		watchers, err := practices.Watchers(ctx, tx, practiceID)
-		if err != nil {
-			return err
-		}
 		n.Kind = notifications.Comment
-		if err := notifications.Add(ctx, tx, at, n, slices.DeleteFunc(watchers, func(w int64) bool { return w == repliedTo })...); err != nil {
+		if err := notifications.AddSelected(ctx, tx, at, n, repliedTo, practices.WatchersQuery, practiceID, practiceID); err != nil {
 			return err
 		}
 		// Added to the search index by the next flush (a search runs one

@@ -78,6 +78,25 @@ func Add(ctx context.Context, tx db.Querier, at time.Time, n Notification, to ..
 	return nil
 }
 
+// AddSelected records n for each account the query selects (one column
+// of account ids, written by the owner of what it reads), but its actor
+// and except, in one statement inside the caller's transaction: a comment
+// tells a practice's author and followers without a round trip each.
+func AddSelected(ctx context.Context, tx db.Querier, at time.Time, n Notification, except int64, query string, args ...any) error {
+	var practice, comment any
+	if n.PracticeID != 0 {
+		practice = n.PracticeID
+	}
+	if n.CommentID != 0 {
+		comment = n.CommentID
+	}
+	_, err := tx.ExecContext(ctx, `WITH w(id) AS (`+query+`)
+		INSERT INTO notifications (account_id, kind, practice_id, comment_id, actor_id, note, created_at)
+		SELECT id, ?, ?, ?, nullif(?, 0), ?, ? FROM w WHERE id NOT IN (?, ?)`,
+		append(append(append([]any(nil), args...), n.Kind, practice, comment, n.ActorID, n.Note, db.FormatTime(at)), n.ActorID, except)...)
+	return err
+}
+
 // Store reads and marks a person's notifications.
 type Store struct{ DB *db.DB }
 

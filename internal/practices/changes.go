@@ -232,8 +232,6 @@ func Transfer(ctx context.Context, tx db.Querier, from, to int64) (int, error) {
 	return int(n), nil
 }
 
-// Watchers returns the author and the followers of practice id, inside
-// the caller's transaction: who is told of a new comment.
-func Watchers(ctx context.Context, q db.Querier, id int64) ([]int64, error) {
-	return db.Column[int64](ctx, q, `SELECT author_id FROM practices WHERE id = ? UNION SELECT account_id FROM practice_follows WHERE practice_id = ?`, id, id)
-}
+// WatchersQuery selects the author and the followers of a practice (its
+// id, twice): who is told of a new comment.
+const WatchersQuery = `SELECT author_id FROM practices WHERE id = ? UNION SELECT account_id FROM practice_follows WHERE practice_id = ?`
