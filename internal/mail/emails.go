@@ -145,3 +145,18 @@ func (e *EmailChange) Kind() string {
 	}
 	return "email_change_notice"
 }
+
+// SecurityNotice tells a person that something changed about how they sign
+// in or what they may do. It always goes out: nobody can turn it off.
+type SecurityNotice struct {
+	plain
+	Recipient
+	Event string // password_changed, twofactor_on, twofactor_off, twofactor_reset, recovery_codes, role_changed
+	Role  string // the new role, for role_changed
+}
+
+// Kind names the templates.
+func (*SecurityNotice) Kind() string { return "security_notice" }
+
+// Footer says why this email cannot be turned off.
+func (*SecurityNotice) Footer() string { return "email.security.footer" }

@@ -253,6 +253,7 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 		&mail.PracticesTransferred{Recipient: to("my/practices"), Count: 3, Other: "Ana <b>", Received: true},
 		&mail.EmailChange{Recipient: to("email/confirm/t"), Confirm: true, NewEmail: "ana@gob.pa"},
 		&mail.EmailChange{Recipient: to("signin"), NewEmail: "ana@gob.pa"},
+		&mail.SecurityNotice{Recipient: to("account"), Event: "role_changed", Role: "moderator"},
 	}
 	// Every template but the digest's (its own package renders it) is
 	// covered here.

@@ -114,6 +114,9 @@ func (s *Server) passwordPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.Info("security", "event", "password.changed", "account_id", a.ID)
+	if err := s.securityNotice(r, a, "password_changed", ""); err != nil {
+		return err
+	}
 	s.flash(w, r, "password.changed")
 	redirect(w, r, "/account")
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
+	"puente/internal/mail/smtptest"
 	"puente/internal/servertest"
 )
 
@@ -38,6 +39,12 @@ func TestChangePassword(t *testing.T) {
 	res := c.PostForm("/account/password", url.Values{"current": {servertest.Password}, "new": {long}, "confirm": {long}})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("change: %d\n%s", res.Status, res.Body)
+	}
+	// The refused attempts told no one; the change is told, always.
+	if n := e.SendMail(); n != 1 {
+		t.Errorf("%d emails after one password change, want 1", n)
+	} else if m := smtptest.Parse(t, e.SMTP.Messages()[0].Raw); !strings.Contains(m.Text, "Your account's password was changed") {
+		t.Errorf("password notice:\n%s", m.Text)
 	}
 	if c.Get("/").Status != http.StatusOK {
 		t.Fatal("current session ended by its own password change")

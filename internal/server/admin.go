@@ -157,7 +157,11 @@ func (s *Server) adminChange(w http.ResponseWriter, r *http.Request, event strin
 func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request) error {
 	role := accounts.Role(r.PostFormValue("role"))
 	return s.adminChange(w, r, "account.role_changed", func(actor *accounts.Account, id int64) (*accounts.Change, error) {
-		return s.accounts.SetRole(r.Context(), actor, id, role)
+		c, err := s.accounts.SetRole(r.Context(), actor, id, role)
+		if err == nil {
+			err = s.securityNotice(r, c.Account, "role_changed", string(role))
+		}
+		return c, err
 	}, "admin.role_changed")
 }
 
@@ -393,4 +397,10 @@ func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) e
 	s.flash(w, r, "admin.invitation_revoked")
 	redirect(w, r, "/admin/invitations")
 	return nil
+}
+
+// securityNotice emails a a notice about a change to how they sign in or
+// what they may do: it always goes out.
+func (s *Server) securityNotice(r *http.Request, a *accounts.Account, event, role string) error {
+	return s.notices.Account(r.Context(), a, "/account", &mail.SecurityNotice{Event: event, Role: role})
 }

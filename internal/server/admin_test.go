@@ -277,7 +277,14 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 			t.Fatalf("suspend: %d", res.Status)
 		}
 		e.SendMail()
-		if m := smtptest.Parse(t, e.SMTP.WaitFor(t, 1, 5*time.Second)[0].Raw); m.Subject() != "Your Puente account is suspended" ||
+		all := e.SMTP.WaitFor(t, 2, 5*time.Second)
+		// The role change of the first subtest was a security notice,
+		// which always goes out.
+		if m := smtptest.Parse(t, all[0].Raw); m.Subject() != "Security notice: a change to your Puente account" ||
+			!strings.Contains(m.Text, "you are now Moderator") || !strings.Contains(m.Text, "they cannot be turned off") {
+			t.Errorf("role change notice %q\n%s", m.Subject(), m.Text)
+		}
+		if m := smtptest.Parse(t, all[len(all)-1].Raw); m.Subject() != "Your Puente account is suspended" ||
 			!strings.Contains(m.Text, "Publicó datos personales.") || !strings.Contains(m.Text, "The suspension ends on") {
 			t.Fatalf("suspension email %q\n%s", m.Subject(), m.Text)
 		}

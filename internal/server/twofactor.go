@@ -275,6 +275,9 @@ func (s *Server) twoFactorEnable(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.Info("security", "event", "2fa.enabled", "account_id", a.ID)
+	if err := s.securityNotice(r, a, "twofactor_on", ""); err != nil {
+		return err
+	}
 	a.TwoFactor = true
 	return s.showCodes(w, r, codes)
 }
@@ -320,6 +323,9 @@ func (s *Server) twoFactorRecovery(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	s.log.Info("security", "event", "2fa.recovery_codes_renewed", "account_id", a.ID)
+	if err := s.securityNotice(r, a, "recovery_codes", ""); err != nil {
+		return err
+	}
 	return s.showCodes(w, r, codes)
 }
 
@@ -345,6 +351,9 @@ func (s *Server) twoFactorDisable(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.log.Info("security", "event", "2fa.disabled", "account_id", a.ID)
+	if err := s.securityNotice(r, a, "twofactor_off", ""); err != nil {
+		return err
+	}
 	s.flash(w, r, "twofactor.disabled")
 	redirect(w, r, "/account/2fa")
 	return nil
@@ -421,6 +430,10 @@ func (s *Server) adminSecurityPost(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) adminResetTwoFactor(w http.ResponseWriter, r *http.Request) error {
 	return s.adminChange(w, r, "2fa.reset", func(actor *accounts.Account, id int64) (*accounts.Change, error) {
-		return s.accounts.ResetTwoFactor(r.Context(), actor, id)
+		c, err := s.accounts.ResetTwoFactor(r.Context(), actor, id)
+		if err == nil {
+			err = s.securityNotice(r, c.Account, "twofactor_reset", "")
+		}
+		return c, err
 	}, "admin.twofactor_was_reset")
 }
