@@ -178,7 +178,9 @@ func benchDigest(ctx context.Context, d *db.DB, out io.Writer) error {
 		return err
 	}
 	runner, outbox := a.Digest, a.Outbox
-	p := digest.LastComplete(time.Now(), time.UTC)
+	// The week that ended last where the digest counts its weeks: a week
+	// still under way there is refused.
+	p := digest.LastComplete(time.Now(), runner.Location)
 	runtime.GC()
 	start := time.Now()
 	sum, err := runner.Run(ctx, p, digest.Options{Progress: func(done, total int) {
