@@ -173,13 +173,14 @@ func benchDigest(ctx context.Context, d *db.DB, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a, err := newApp(ctx, d, "--smtp-url", "smtp://"+ln.Addr().String()+"?tls=none")
+	// Weeks in UTC, as the generator places its data.
+	a, err := newApp(ctx, d, "--smtp-url", "smtp://"+ln.Addr().String()+"?tls=none", "--digest-tz", "UTC")
 	if err != nil {
 		return err
 	}
 	runner, outbox := a.Digest, a.Outbox
-	// The week that ended last where the digest counts its weeks: a week
-	// still under way there is refused.
+	// The week that ended last where the digest counts its weeks (UTC
+	// here): a week still under way there is refused.
 	p := digest.LastComplete(time.Now(), runner.Location)
 	runtime.GC()
 	start := time.Now()
