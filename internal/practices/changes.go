@@ -45,13 +45,17 @@ func reviewed(p *Practice, f Form) bool {
 	return !sameForm(live, f)
 }
 
+// sameForm reports whether two forms give the same practice; it changes
+// neither (their maps and slices are the callers').
 func sameForm(a, b Form) bool {
 	a.Note, b.Note = "", ""
 	for _, f := range []*Form{&a, &b} {
 		f.Countries, f.Tags = slices.Sorted(slices.Values(f.Countries)), slices.Sorted(slices.Values(f.Tags))
+		sections := make(map[string]string, len(f.Sections))
 		for k, v := range f.Sections {
-			f.Sections[k] = sanitize.Rich(v)
+			sections[k] = sanitize.Rich(v)
 		}
+		f.Sections = sections
 	}
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)

@@ -553,3 +553,26 @@ func TestWordDiff(t *testing.T) {
 		}
 	}
 }
+
+// Deciding whether an edit needs review leaves what the author sent as
+// sent: the raw text is kept for a later sanitising policy.
+func TestLiveCorrectionKeepsTheRawText(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	p := e.publish(t, pa, form("Registro biométrico", []string{"PA"}, "members"))
+	f := practices.FormFrom(p)
+	raw := `<p onclick="x()">Contexto <b>nuevo</b></p>`
+	f.Sections["context"] = raw
+	if _, err := e.store.Update(ctx, vPA, p.ID, f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Sections["context"] != raw {
+		t.Fatalf("the caller's form was changed: %q", f.Sections["context"])
+	}
+	c, err := practices.ChangeOf(ctx, e.db.R, p.ID)
+	if err != nil || c == nil || c.Form.Sections["context"] != raw {
+		t.Fatalf("the change does not keep the raw text: %+v, %v", c, err)
+	}
+}
