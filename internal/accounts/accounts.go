@@ -365,6 +365,12 @@ func FlagWatchers(ctx context.Context, q db.Querier) ([]int64, error) {
 	return db.Column[int64](ctx, q, `SELECT id FROM accounts WHERE notify_flags = 1 AND status = 'active' AND role IN ('moderator', 'admin')`)
 }
 
+// StaffIDs returns the active moderators and administrators, inside the
+// caller's transaction: who is told that something waits for review.
+func StaffIDs(ctx context.Context, q db.Querier) ([]int64, error) {
+	return db.Column[int64](ctx, q, `SELECT id FROM accounts WHERE status = 'active' AND role IN ('moderator', 'admin')`)
+}
+
 // StaffNames returns the display names of the active moderators and
 // administrators, but for the accounts except, by name.
 func (s *Store) StaffNames(ctx context.Context, except []int64) ([]string, error) {

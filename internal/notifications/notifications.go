@@ -29,11 +29,12 @@ const (
 	FlagActioned     = "flag_actioned"     // what they flagged was hidden
 	FlagDismissed    = "flag_dismissed"    // their flag was dismissed
 	InviteAccepted   = "invite_accepted"   // a person they invited joined
+	QueueWaiting     = "queue_waiting"     // something waits in the review queue (moderators; one until read)
 )
 
 // Kinds lists every kind.
 var Kinds = []string{Reply, Comment, Published, SentBack, Rejected, PracticeHidden, PracticeRestored, ChangeApproved,
-	ChangeReturned, CommentHidden, CommentRestored, AppealAnswered, FlagActioned, FlagDismissed, InviteAccepted}
+	ChangeReturned, CommentHidden, CommentRestored, AppealAnswered, FlagActioned, FlagDismissed, InviteAccepted, QueueWaiting}
 
 // Notification is one entry.
 type Notification struct {
@@ -95,6 +96,23 @@ func AddSelected(ctx context.Context, tx db.Querier, at time.Time, n Notificatio
 		SELECT id, ?, ?, ?, nullif(?, 0), ?, ? FROM w WHERE id NOT IN (?, ?)`,
 		append(append(append([]any(nil), args...), n.Kind, practice, comment, n.ActorID, n.Note, db.FormatTime(at)), n.ActorID, except)...)
 	return err
+}
+
+// AddOnce is Add for a kind that groups: an account that has an unread
+// notification of n's kind gets no second one.
+func AddOnce(ctx context.Context, tx db.Querier, at time.Time, n Notification, to ...int64) error {
+	var fresh []int64
+	for _, id := range to {
+		var waiting bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notifications WHERE account_id = ? AND kind = ? AND read_at IS NULL)`,
+			id, n.Kind).Scan(&waiting); err != nil {
+			return err
+		}
+		if !waiting {
+			fresh = append(fresh, id)
+		}
+	}
+	return Add(ctx, tx, at, n, fresh...)
 }
 
 // Store reads and marks a person's notifications.

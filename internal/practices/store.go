@@ -15,6 +15,7 @@ import (
 	"puente/internal/apperr"
 	"puente/internal/cache"
 	"puente/internal/clock"
+	"puente/internal/notifications"
 	"puente/internal/sanitize"
 	"puente/internal/search"
 )
@@ -273,7 +274,10 @@ func (s *Store) Update(ctx context.Context, v Viewer, id int64, f Form) (*Practi
 				return err
 			}
 			if pending != nil || p.Hidden() || reviewed(p, f) {
-				return saveChange(ctx, tx, s.Clock.Now(), id, v.AccountID, f)
+				if err := saveChange(ctx, tx, s.Clock.Now(), id, v.AccountID, f); err != nil {
+					return err
+				}
+				return tellStaff(ctx, tx, s.Clock.Now(), v.AccountID)
 			}
 		}
 		return s.writeContent(ctx, tx, id, v.AccountID, f)
@@ -335,7 +339,10 @@ func (s *Store) Submit(ctx context.Context, v Viewer, id int64, note string) err
 		if p.Status == Rejected {
 			after = "rejected"
 		}
-		return SetResubmission(ctx, tx, id, after, sanitize.Plain(note))
+		if err := SetResubmission(ctx, tx, id, after, sanitize.Plain(note)); err != nil {
+			return err
+		}
+		return tellStaff(ctx, tx, s.Clock.Now(), v.AccountID)
 	})
 }
 
@@ -533,4 +540,14 @@ func (s *Store) Backdate(ctx context.Context, id int64, at time.Time) error {
 		_, err := tx.ExecContext(ctx, `UPDATE practice_revisions SET created_at = ? WHERE practice_id = ?`, db.FormatTime(at.AddDate(0, 0, -7)), id)
 		return err
 	})
+}
+
+// tellStaff tells moderators and admins, but the author, that something
+// waits in the review queue: one notification until they read it.
+func tellStaff(ctx context.Context, tx db.Querier, at time.Time, author int64) error {
+	staff, err := accounts.StaffIDs(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return notifications.AddOnce(ctx, tx, at, notifications.Notification{Kind: notifications.QueueWaiting, ActorID: author}, staff...)
 }

@@ -59,8 +59,11 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		}
-		if n.Kind == notifications.InviteAccepted && me.Role == accounts.Admin {
+		switch {
+		case n.Kind == notifications.InviteAccepted && me.Role == accounts.Admin:
 			e.Link = fmt.Sprintf("/admin/accounts/%d", n.ActorID)
+		case n.Kind == notifications.QueueWaiting && me.Role.AtLeast(accounts.Moderator):
+			e.Link = "/moderation"
 		}
 		d.Entries = append(d.Entries, e)
 	}

@@ -26,6 +26,24 @@ func TestNotificationCentre(t *testing.T) {
 		t.Fatalf("publishing told the author %d times", count("pa@gob.pa"))
 	}
 
+	// Moderators hear that something waits for review: once, until read.
+	if n := count("mod@puente.test"); n != 1 {
+		t.Fatalf("moderator told %d times of one submission", n)
+	}
+	submitted(t, e, pa, "Segunda práctica")
+	submitted(t, e, pa, "Tercera práctica")
+	if n := count("mod@puente.test"); n != 1 {
+		t.Errorf("moderator told %d times while the first is unread, want 1", n)
+	}
+	if b := mod.Get("/notifications").Body; !strings.Contains(b, "Items are waiting in the review queue") || !strings.Contains(b, `href="/moderation"`) {
+		t.Error("the queue notification does not lead to the queue")
+	}
+	mod.PostForm("/notifications/read", nil)
+	submitted(t, e, pa, "Cuarta práctica")
+	if n := count("mod@puente.test"); n != 1 {
+		t.Errorf("after reading, a new submission told the moderator %d times, want 1", n)
+	}
+
 	// A comment tells the author and the followers; a reply tells the
 	// person answered once, not twice.
 	mx.PostForm(path+"/follow", nil)
