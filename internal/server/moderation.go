@@ -82,19 +82,35 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type reviewData struct {
-	PV *practiceView
-	// Claim is who said they are reviewing it, if anyone.
-	Claim *moderation.Claim
-	// Own is set when the viewer wrote the practice; Deciders are then
-	// who may decide on it.
+// deciding is what a decision's form shows, on a submission's review and
+// on a change's: who took the item, whether the viewer wrote it (and
+// then who may decide), and what was typed.
+type deciding struct {
+	Claim    *moderation.Claim
 	Own      bool
 	Deciders []string
+	Note     string
+	Public   string
+}
+
+func (s *Server) deciding(r *http.Request, p *practices.Practice, note, public string) (deciding, error) {
+	d := deciding{Note: note, Public: public}
+	var err error
+	if d.Claim, err = s.claimOn(r, p.ID); err != nil {
+		return d, err
+	}
+	if me := currentAccount(r).ID; p.AuthorID == me {
+		d.Own = true
+		d.Deciders, err = s.moderation.Deciders(r.Context(), me)
+	}
+	return d, err
+}
+
+type reviewData struct {
+	deciding
+	PV       *practiceView
 	Diff     []practices.FieldDiff
 	SinceRev int
-	// What was typed, and the problems beside their fields.
-	Note   string
-	Public string
 }
 
 func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) error {
@@ -107,15 +123,9 @@ func (s *Server) showReview(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	id := p.ID
-	d := reviewData{PV: &practiceView{P: p, Refs: rf}, Note: note, Public: public}
-	if d.Claim, err = s.claimOn(r, p.ID); err != nil {
+	d := reviewData{PV: &practiceView{P: p, Refs: rf}}
+	if d.deciding, err = s.deciding(r, p, note, public); err != nil {
 		return err
-	}
-	if me := currentAccount(r).ID; p.AuthorID == me {
-		d.Own = true
-		if d.Deciders, err = s.moderation.Deciders(r.Context(), me); err != nil {
-			return err
-		}
 	}
 	// What changed since a moderator last looked (sent back, then resubmitted).
 	if p.ReviewedRevision > 0 && p.ReviewedRevision < p.Revision {
@@ -206,15 +216,10 @@ func (s *Server) claimPost(w http.ResponseWriter, r *http.Request) error {
 // changeData is the review of a change to a published practice: each
 // field's words as published and as changed.
 type changeData struct {
-	Claim  *moderation.Claim
+	deciding
 	PV     *practiceView
 	Change *practices.Change
 	Diff   []practices.FieldDiff
-	Own    bool
-	// Deciders are who may decide when the viewer wrote the practice.
-	Deciders []string
-	Note     string
-	Public   string
 }
 
 func (s *Server) changePage(w http.ResponseWriter, r *http.Request) error {
@@ -235,16 +240,10 @@ func (s *Server) showChange(w http.ResponseWriter, r *http.Request, status int, 
 		redirect(w, r, "/moderation")
 		return nil
 	}
-	d := changeData{PV: &practiceView{P: p, Refs: rf}, Change: c, Note: note, Public: public,
+	d := changeData{PV: &practiceView{P: p, Refs: rf}, Change: c,
 		Diff: practices.Diff(practices.SnapshotOf(p), practices.SnapshotOfForm(c.Form), rf.CountryName, rf.TagLabel)}
-	if d.Claim, err = s.claimOn(r, p.ID); err != nil {
+	if d.deciding, err = s.deciding(r, p, note, public); err != nil {
 		return err
-	}
-	if me := currentAccount(r).ID; p.AuthorID == me {
-		d.Own = true
-		if d.Deciders, err = s.moderation.Deciders(r.Context(), me); err != nil {
-			return err
-		}
 	}
 	s.render(w, r, status, "change_review", &View{Title: "change.review_title", TitleText: p.Title, Data: d, Errors: errs})
 	return nil
