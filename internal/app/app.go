@@ -112,14 +112,16 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 		host = cfg.BaseURL.Hostname()
 	}
 	a.Outbox = &mail.Outbox{DB: d, Clock: a.Clock, Sender: sender, From: cfg.MailFrom, MessageIDHost: host, Log: log}
-	a.Notices = &notify.Notices{DB: d, Accounts: a.Accounts, Mail: a.Mail, Outbox: a.Outbox, BaseURL: cfg.BaseURL}
 	a.Inbox = &notifications.Store{DB: d}
+	a.Notices = &notify.Notices{DB: d, Clock: a.Clock, Accounts: a.Accounts, Practices: a.Practices, Taxonomy: a.Taxonomy, Inbox: a.Inbox,
+		Mail: a.Mail, Outbox: a.Outbox, BaseURL: cfg.BaseURL, Log: log}
 	a.Moderation = &moderation.Store{DB: d, Clock: a.Clock, Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
 		Notify: a.Notices.Moderation}
 	a.Digest = &digest.Runner{DB: d, Clock: a.Clock, Composer: a.Mail, Outbox: a.Outbox, Taxonomy: a.Taxonomy,
-		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation,
+		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation, Inbox: a.Inbox, Notices: a.Notices,
 		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
-	// A digest address refused for good stops receiving digests.
+	// An address refused for good stops receiving digests and
+	// notification emails (the centre still shows everything).
 	a.Outbox.OnFailed = a.Digest.MarkUndeliverable
 	a.Sessions = websession.New(d, a.Clock, cfg.SessionIdle, cfg.SessionMax, cfg.Secure(), cfg.SessionKeys)
 	return a, nil
@@ -127,13 +129,15 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 
 // Intervals of the background jobs.
 const (
-	SweepEvery = 15 * time.Minute
-	FlushEvery = time.Second
+	SweepEvery   = 15 * time.Minute
+	FlushEvery   = time.Second
+	NoticesEvery = 30 * time.Second
 )
 
 // Run runs the background jobs until ctx ends, then waits for them to
-// stop: the mail sender, the sweep of expired sessions and suspensions,
-// the search flush and, when configured, the digest schedule.
+// stop: the mail sender, the notification emails (batched; see
+// notify.SendDue), the sweep of expired sessions and suspensions, the
+// search flush and, when configured, the digest schedule.
 func (a *App) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.Outbox.Run(ctx) })
@@ -148,6 +152,15 @@ func (a *App) Run(ctx context.Context) {
 				a.Log.Error("ending suspensions", "err", err)
 			} else if n > 0 {
 				a.Log.Info("suspensions ended", "count", n)
+			}
+		})
+	})
+	wg.Go(func() {
+		every(ctx, NoticesEvery, func() {
+			if n, err := a.Notices.SendDue(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("notification emails", "err", err)
+			} else if n > 0 {
+				a.Log.Info("notification emails queued", "count", n)
 			}
 		})
 	})

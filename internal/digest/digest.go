@@ -24,6 +24,8 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/mail"
 	"puente/internal/moderation"
+	"puente/internal/notifications"
+	"puente/internal/notify"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 	"puente/internal/tokens"
@@ -33,6 +35,7 @@ import (
 const (
 	MaxPractices = 15
 	MaxComments  = 10
+	MaxNotices   = 15
 )
 
 // Runner composes and queues digests.
@@ -47,6 +50,8 @@ type Runner struct {
 	Practices  *practices.Store
 	Comments   *comments.Store
 	Moderation *moderation.Store
+	Inbox      *notifications.Store
+	Notices    *notify.Notices
 	BaseURL    *url.URL
 	// Location is the operator's time zone; weeks run Monday to Monday in it.
 	Location *time.Location
@@ -89,10 +94,15 @@ type Content struct {
 	Practices     []Item
 	MorePractices int
 	Comments      []CommentGroup
-	FollowsSome   bool
-	ListURL       string
-	SettingsURL   string
-	UnsubURL      string
+	// Notices are what happened to the person that they chose to hear of
+	// in the digest, and MoreNotices those beyond MaxNotices.
+	Notices     []mail.NoticeLine
+	MoreNotices int
+	InboxURL    string
+	FollowsSome bool
+	ListURL     string
+	SettingsURL string
+	UnsubURL    string
 }
 
 // Email is the digest as the email templates receive it.
@@ -112,7 +122,7 @@ func (*Email) Footer() string { return "digest.footer" }
 
 // Empty reports whether there is nothing to send.
 func (c *Content) Empty() bool {
-	return len(c.Featured) == 0 && len(c.Practices) == 0 && len(c.Comments) == 0
+	return len(c.Featured) == 0 && len(c.Practices) == 0 && len(c.Comments) == 0 && len(c.Notices) == 0
 }
 
 // week is what a period holds for everyone, read once per run: the
@@ -191,7 +201,7 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 	}
 	v := practices.ViewerOf(a, r.Taxonomy)
 	c := &Content{Period: w.period.String(), From: w.from, To: w.to.Add(-time.Second),
-		ListURL: r.abs("/practices"), SettingsURL: r.abs("/settings/digest")}
+		ListURL: r.abs("/practices"), SettingsURL: r.abs("/settings/digest"), InboxURL: r.abs("/notifications")}
 	var followTags []int64
 	var followCountries []string
 	rows, err := r.DB.R.QueryContext(ctx, `SELECT 't', tag_id, '' FROM follow_tags WHERE account_id = ?
@@ -255,7 +265,35 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 		return nil, err
 	}
 	c.Comments = groups
-	return c, nil
+	return c, r.notices(ctx, a, w, c)
+}
+
+// notices adds what happened to a in the window that they chose to hear
+// of in the digest.
+func (r *Runner) notices(ctx context.Context, a *accounts.Account, w *week, c *Content) error {
+	list, err := r.Inbox.ForDigest(ctx, a.ID, w.from, w.to, MaxNotices+1)
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	if len(list) > MaxNotices {
+		if c.MoreNotices, err = r.Inbox.CountForDigest(ctx, a.ID, w.from, w.to); err != nil {
+			return err
+		}
+		c.MoreNotices -= MaxNotices
+		list = list[:MaxNotices]
+	}
+	entries, err := r.Notices.Entries(ctx, a, list)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		line := mail.NoticeLine{Kind: e.Kind, DetailKey: e.DetailKey(), Actor: e.Actor, Title: e.Title, Note: e.Note}
+		if e.Path != "" {
+			line.URL = r.abs(e.Path)
+		}
+		c.Notices = append(c.Notices, line)
+	}
+	return nil
 }
 
 // comments groups the window's new comments, by other people, on the
@@ -569,17 +607,19 @@ func (r *Runner) TokenAccount(ctx context.Context, token string) (int64, bool, e
 	return account, used.Valid, err
 }
 
-// MarkUndeliverable stops digests to an address the mail server refused
-// for good (5xx). It is the outbox's OnFailed hook for digests.
+// MarkUndeliverable stops the digest and notification emails to an
+// address the mail server refused for good (5xx). It is the outbox's
+// OnFailed hook; other kinds (an invitation, a reset) are answers to a
+// request and say nothing about the next week.
 func (r *Runner) MarkUndeliverable(ctx context.Context, q *mail.Queued, cause error) {
-	if q.Kind != "digest" {
+	if q.Kind != "digest" && q.Kind != notify.MailKind {
 		return
 	}
 	if err := r.Accounts.MarkUndeliverable(ctx, q.To, truncate(cause.Error(), 500)); err != nil {
 		r.Log.Error("mark undeliverable", "err", err)
 		return
 	}
-	r.Log.Warn("digest address undeliverable; digests stop for it", "outbox_id", q.ID)
+	r.Log.Warn("address undeliverable; digests and notification emails stop for it", "outbox_id", q.ID, "kind", q.Kind)
 }
 
 func truncate(s string, n int) string {

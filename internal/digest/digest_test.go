@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"puente/internal/dbtest"
 	"puente/internal/digest"
 	"puente/internal/mail/smtptest"
+	"puente/internal/notifications"
 	"puente/internal/servertest"
 )
 
@@ -453,5 +455,60 @@ func TestWeekNotOverIsRefused(t *testing.T) {
 	// The week that just ended goes.
 	if sum := f.run(t, week47, digest.Options{}); sum.Queued != 1 {
 		t.Fatalf("last week: %+v", sum)
+	}
+}
+
+// What happened to a person that they chose to hear of in the digest is
+// in it, under its own heading: a digest with nothing else still goes.
+// Kinds emailed at once, entries read on the site, comments (which have
+// their own section) and other weeks are left out.
+func TestDigestCarriesNotifications(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	mod := f.CreateAccount("mod@puente.test", accounts.Moderator, "")
+	pa := f.CreateAccount("pa@gob.pa", accounts.Official, "PA")
+	old := inWeek(-10)
+	p := f.practice(t, pa, "Registro biométrico", "members", []string{"PA"}, nil, old)
+	if err := f.App.Inbox.SetPrefs(f.ctx, pa.ID, map[string]notifications.Delivery{notifications.Reply: notifications.InDigest}); err != nil {
+		t.Fatal(err)
+	}
+	add := func(n notifications.Notification, at time.Time, to int64) {
+		t.Helper()
+		if err := f.DB.Tx(f.ctx, func(tx *sql.Tx) error { return notifications.Add(f.ctx, tx, at, n, to) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(notifications.Notification{Kind: notifications.QueueWaiting, ActorID: pa.ID}, inWeek(1), mod.ID)
+	add(notifications.Notification{Kind: notifications.Reply, PracticeID: p, ActorID: mod.ID}, inWeek(2), pa.ID)
+	add(notifications.Notification{Kind: notifications.Published, PracticeID: p, ActorID: mod.ID}, inWeek(2), pa.ID) // emailed at once
+	add(notifications.Notification{Kind: notifications.Comment, PracticeID: p, ActorID: mod.ID}, inWeek(3), pa.ID)   // its own section
+	add(notifications.Notification{Kind: notifications.Reply, PracticeID: p, ActorID: mod.ID, Note: "otra semana"}, inWeek(9), pa.ID)
+	add(notifications.Notification{Kind: notifications.Reply, PracticeID: p, ActorID: mod.ID, Note: "leída"}, inWeek(4), pa.ID)
+	dbtest.Exec(t, f.DB.W, `UPDATE notifications SET read_at = created_at WHERE note = 'leída'`)
+	dbtest.Exec(t, f.DB.W, `UPDATE accounts SET lang = 'en'`)
+
+	if sum := f.run(t, week47, digest.Options{}); sum.Queued != 2 {
+		t.Fatalf("%s: want 2 queued", sum)
+	}
+	f.SendMail()
+	got := f.messagesTo(t)
+	m := got["mod@puente.test"]
+	if len(m) != 1 || !strings.Contains(m[0].Text, "What happened to you this week") || !strings.Contains(m[0].Text, "Items are waiting in the review queue") ||
+		!strings.Contains(m[0].HTML, "/moderation") {
+		t.Fatalf("the moderator's digest lacks the queue:\n%v", m)
+	}
+	text := got["pa@gob.pa"][0].Text
+	if !strings.Contains(text, "mod replied to your comment on “Registro biométrico”") {
+		t.Fatalf("the reply is not in the digest:\n%s", text)
+	}
+	if strings.Contains(text, "was published") || strings.Contains(text, "commented on") || strings.Contains(text, "otra semana") || strings.Contains(text, "leída") {
+		t.Fatalf("the digest carries what it should not:\n%s", text)
+	}
+	// The notification mailer decides the same way when it runs first.
+	if _, err := f.App.Notices.SendDue(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := dbtest.Int(t, f.DB.R, `SELECT count(*) FROM notifications WHERE mail_state = 'digest'`); n != 4 {
+		t.Errorf("%d entries sorted for the digest, want 4 (queue, two replies, the comment)", n)
 	}
 }

@@ -28,6 +28,12 @@ type EmailView struct {
 	Data    Email
 }
 
+// subjecter is an email whose subject is more than one catalogue entry
+// with placeholders.
+type subjecter interface {
+	Subject(l i18n.Locale) string
+}
+
 // NewComposer parses the email templates: for each kind, KIND.txt and
 // KIND.html (the latter inside layout.html).
 func NewComposer(base *url.URL) (*Composer, error) {
@@ -69,9 +75,13 @@ func (c *Composer) Compose(lang, to, toName string, data Email) (Message, error)
 	if err := c.html[kind].ExecuteTemplate(&html, "layout.html", v); err != nil {
 		return Message{}, err
 	}
+	subject := v.T("email."+kind+".subject", args...)
+	if sub, ok := data.(subjecter); ok {
+		subject = sub.Subject(v.Locale)
+	}
 	return Message{
 		Kind: kind, To: to, ToName: toName,
-		Subject: v.T("email."+kind+".subject", args...),
+		Subject: subject,
 		Text:    text.String(),
 		HTML:    html.String(),
 	}, nil

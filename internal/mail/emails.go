@@ -1,5 +1,11 @@
 package mail
 
+import (
+	"cmp"
+
+	"puente/internal/i18n"
+)
+
 // One typed struct per kind of email: a template that names a field the
 // struct lacks fails to render (and a test renders every kind), where a
 // map's missing key would have rendered as nothing.
@@ -60,36 +66,6 @@ type SigninLocked struct {
 
 // Kind names the templates.
 func (*SigninLocked) Kind() string { return "signin_locked" }
-
-// PracticeDecision tells an author that their submission was sent back
-// with a note (Returned) or rejected.
-type PracticeDecision struct {
-	plain
-	Recipient
-	Returned bool
-	Title    string
-	Note     string
-}
-
-// Kind names the templates.
-func (e *PracticeDecision) Kind() string {
-	if e.Returned {
-		return "practice_returned"
-	}
-	return "practice_rejected"
-}
-
-// AppealResolved tells an author how their appeal was decided.
-type AppealResolved struct {
-	plain
-	Recipient
-	Title    string
-	Outcome  string // upheld or reversed
-	Response string
-}
-
-// Kind names the templates.
-func (*AppealResolved) Kind() string { return "appeal_resolved" }
 
 // FlagNotice tells a moderator that something was flagged.
 type FlagNotice struct {
@@ -160,3 +136,54 @@ func (*SecurityNotice) Kind() string { return "security_notice" }
 
 // Footer says why this email cannot be turned off.
 func (*SecurityNotice) Footer() string { return "email.security.footer" }
+
+// NoticeLine is one notification in an email: the sentence the
+// catalogue's notification.KIND makes of Actor and Title, with a note or
+// outcome when it has one, and where it leads.
+type NoticeLine struct {
+	Kind      string
+	DetailKey string // a second sentence's catalogue key (an appeal's outcome), or ""
+	Actor     string
+	Title     string // "" when the reader may no longer see the item
+	Note      string
+	URL       string
+	// StopURL turns off email of this kind, one click from the message.
+	StopURL string
+}
+
+// Key is the catalogue key of the line's sentence.
+func (l NoticeLine) Key() string { return "notification." + l.Kind }
+
+// Notifications gathers what happened to a person since their last such
+// email: at most one per person per ten minutes.
+type Notifications struct {
+	Recipient
+	Lines []NoticeLine
+	// More counts what happened beyond Lines, seen in the centre.
+	More        int
+	InboxURL    string
+	SettingsURL string
+	UnsubURL    string // turns off email of every kind the message tells of
+}
+
+// Kind names the templates.
+func (*Notifications) Kind() string { return "notifications" }
+
+// SubjectArgs are unused: Subject writes the subject.
+func (*Notifications) SubjectArgs() []any { return nil }
+
+// Footer says why the person receives it.
+func (*Notifications) Footer() string { return "email.notifications.footer" }
+
+// Subject is the first line's sentence, and how many more follow.
+func (e *Notifications) Subject(l i18n.Locale) string {
+	if len(e.Lines) == 0 {
+		return l.T("notifications.title")
+	}
+	first := e.Lines[0]
+	s := l.T(first.Key(), "name", first.Actor, "title", cmp.Or(first.Title, l.T("notifications.unseen")))
+	if n := len(e.Lines) - 1 + e.More; n > 0 {
+		s = l.T("email.notifications.subject_more", "first", s, "count", n)
+	}
+	return s
+}

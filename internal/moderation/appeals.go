@@ -10,7 +10,6 @@ import (
 	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/apperr"
-	"puente/internal/mail"
 	"puente/internal/modlog"
 	"puente/internal/notifications"
 	"puente/internal/practices"
@@ -258,14 +257,10 @@ func (s *Store) ResolveAppeal(ctx context.Context, actor *accounts.Account, id i
 			PracticeID: it.practice, CountryCode: it.country, Title: it.label, Note: response, Reason: public}); err != nil {
 			return err
 		}
-		answered := notifications.Notification{Kind: notifications.AppealAnswered, PracticeID: it.practice, ActorID: actor.ID, Note: response}
+		answered := notifications.Notification{Kind: notifications.AppealAnswered, PracticeID: it.practice, ActorID: actor.ID, Note: response, Detail: outcome}
 		if a.Target.Type == "comment" {
 			answered.CommentID = a.Target.ID
 		}
-		if err := notifications.Add(ctx, tx, now, answered, a.AuthorID); err != nil {
-			return err
-		}
-		return s.notify(ctx, tx, Notice{To: a.AuthorID, Practice: it.practice,
-			Email: &mail.AppealResolved{Title: it.label, Outcome: outcome, Response: response}})
+		return notifications.Add(ctx, tx, now, answered, a.AuthorID)
 	})
 }

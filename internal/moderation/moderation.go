@@ -179,14 +179,14 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 			return err
 		}
 		var to practices.Status
-		var action, kind, stamp string
+		var action, stamp string
 		switch d {
 		case DecidePublish:
 			to, action, stamp = practices.Published, modlog.Publish, "published_at"
 		case DecideSendBack:
-			to, action, kind = practices.Returned, modlog.SendBack, "practice_returned"
+			to, action = practices.Returned, modlog.SendBack
 		case DecideReject:
-			to, action, kind = practices.Rejected, modlog.Reject, "practice_rejected"
+			to, action = practices.Rejected, modlog.Reject
 		default:
 			return apperr.New(apperr.Invalid, "error.bad_request")
 		}
@@ -204,14 +204,7 @@ func (s *Store) Review(ctx context.Context, actor *accounts.Account, id int64, d
 			return err
 		}
 		told := map[Decision]string{DecidePublish: notifications.Published, DecideSendBack: notifications.SentBack, DecideReject: notifications.Rejected}[d]
-		if err := notifications.Add(ctx, tx, now, notifications.Notification{Kind: told, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID); err != nil {
-			return err
-		}
-		if kind != "" {
-			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
-				Email: &mail.PracticeDecision{Returned: kind == "practice_returned", Title: p.Title, Note: note}})
-		}
-		return nil
+		return notifications.Add(ctx, tx, now, notifications.Notification{Kind: told, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID)
 	})
 }
 
@@ -244,11 +237,7 @@ func (s *Store) ReviewChange(ctx context.Context, actor *accounts.Account, id in
 				CountryCode: firstCountry(p), Title: p.Title, Note: note, Reason: public}); err != nil {
 				return err
 			}
-			if err := notifications.Add(ctx, tx, now, notifications.Notification{Kind: notifications.ChangeReturned, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID); err != nil {
-				return err
-			}
-			return s.notify(ctx, tx, Notice{To: p.AuthorID, Practice: id,
-				Email: &mail.PracticeDecision{Returned: true, Title: p.Title, Note: note}})
+			return notifications.Add(ctx, tx, now, notifications.Notification{Kind: notifications.ChangeReturned, PracticeID: id, ActorID: actor.ID, Note: note}, p.AuthorID)
 		}
 		np, err := s.Practices.ApproveChange(ctx, tx, id)
 		if err != nil {

@@ -7,6 +7,7 @@ package notifications
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"puente/db"
@@ -45,6 +46,7 @@ type Notification struct {
 	CommentID  int64
 	ActorID    int64
 	Note       string // a moderator's note for the person, when the kind has one
+	Detail     string // refines the kind's sentence: an appeal "upheld" or "reversed"
 	CreatedAt  time.Time
 	ReadAt     time.Time
 }
@@ -71,8 +73,8 @@ func Add(ctx context.Context, tx db.Querier, at time.Time, n Notification, to ..
 		if n.ActorID != 0 {
 			actor = n.ActorID
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, kind, practice_id, comment_id, actor_id, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, n.Kind, practice, comment, actor, n.Note, db.FormatTime(at)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (account_id, kind, practice_id, comment_id, actor_id, note, detail, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, n.Kind, practice, comment, actor, n.Note, n.Detail, db.FormatTime(at)); err != nil {
 			return err
 		}
 	}
@@ -92,9 +94,9 @@ func AddSelected(ctx context.Context, tx db.Querier, at time.Time, n Notificatio
 		comment = n.CommentID
 	}
 	_, err := tx.ExecContext(ctx, `WITH w(id) AS (`+query+`)
-		INSERT INTO notifications (account_id, kind, practice_id, comment_id, actor_id, note, created_at)
-		SELECT id, ?, ?, ?, nullif(?, 0), ?, ? FROM w WHERE id NOT IN (?, ?)`,
-		append(append(append([]any(nil), args...), n.Kind, practice, comment, n.ActorID, n.Note, db.FormatTime(at)), n.ActorID, except)...)
+		INSERT INTO notifications (account_id, kind, practice_id, comment_id, actor_id, note, detail, created_at)
+		SELECT id, ?, ?, ?, nullif(?, 0), ?, ?, ? FROM w WHERE id NOT IN (?, ?)`,
+		append(append(append([]any(nil), args...), n.Kind, practice, comment, n.ActorID, n.Note, n.Detail, db.FormatTime(at)), n.ActorID, except)...)
 	return err
 }
 
@@ -124,29 +126,38 @@ func (s *Store) List(ctx context.Context, account, before int64, limit int) ([]*
 	if before == 0 {
 		before = 1<<62 - 1
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, kind, coalesce(practice_id, 0), coalesce(comment_id, 0), coalesce(actor_id, 0),
-		note, created_at, coalesce(read_at, '') FROM notifications WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-		account, before, limit+1)
+	out, err := scan(s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM notifications WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+		account, before, limit+1))
 	if err != nil {
 		return nil, false, err
-	}
-	defer rows.Close()
-	var out []*Notification
-	for rows.Next() {
-		n := &Notification{AccountID: account}
-		var created, read string
-		if err := rows.Scan(&n.ID, &n.Kind, &n.PracticeID, &n.CommentID, &n.ActorID, &n.Note, &created, &read); err != nil {
-			return nil, false, err
-		}
-		n.CreatedAt, _ = db.ParseTime(created)
-		n.ReadAt, _ = db.ParseTime(read)
-		out = append(out, n)
 	}
 	more := len(out) > limit
 	if more {
 		out = out[:limit]
 	}
-	return out, more, rows.Err()
+	return out, more, nil
+}
+
+const columns = `id, account_id, kind, coalesce(practice_id, 0), coalesce(comment_id, 0), coalesce(actor_id, 0),
+	note, detail, created_at, coalesce(read_at, '')`
+
+func scan(rows *sql.Rows, err error) ([]*Notification, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Notification
+	for rows.Next() {
+		n := &Notification{}
+		var created, read string
+		if err := rows.Scan(&n.ID, &n.AccountID, &n.Kind, &n.PracticeID, &n.CommentID, &n.ActorID, &n.Note, &n.Detail, &created, &read); err != nil {
+			return nil, err
+		}
+		n.CreatedAt, _ = db.ParseTime(created)
+		n.ReadAt, _ = db.ParseTime(read)
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // Unread counts account's unread notifications.

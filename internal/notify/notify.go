@@ -1,6 +1,7 @@
 // Package notify composes the emails that tell a person what happened to
-// them or their work (a moderation decision, a locked sign-in) and queues
-// them in the outbox, in the recipient's language.
+// them or their work and queues them in the outbox, in the recipient's
+// language: notices about their account (always sent), and the batched
+// emails of their notification centre (as they chose, per kind).
 package notify
 
 import (
@@ -8,22 +9,32 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/clock"
 	"puente/internal/i18n"
 	"puente/internal/mail"
 	"puente/internal/moderation"
+	"puente/internal/notifications"
+	"puente/internal/practices"
 )
 
-// Notices composes and queues notices.
+// Notices composes and queues notices, and the batched emails of the
+// notification centre.
 type Notices struct {
-	DB       *db.DB
-	Accounts *accounts.Store
-	Mail     *mail.Composer
-	Outbox   *mail.Outbox
-	BaseURL  *url.URL
+	DB        *db.DB
+	Clock     clock.Clock
+	Accounts  *accounts.Store
+	Practices *practices.Store
+	Taxonomy  practices.Countries
+	Inbox     *notifications.Store
+	Mail      *mail.Composer
+	Outbox    *mail.Outbox
+	BaseURL   *url.URL
+	Log       *slog.Logger
 }
 
 func (n *Notices) abs(path string) string { return n.BaseURL.String() + path }

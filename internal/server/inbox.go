@@ -5,23 +5,11 @@ import (
 	"net/http"
 	"strconv"
 
-	"puente/internal/accounts"
-	"puente/internal/apperr"
-	"puente/internal/notifications"
+	"puente/internal/notify"
 )
 
-// inboxEntry is one notification as its reader sees it: what happened,
-// to what, and where to go. An item the reader may no longer see is named
-// by neither title nor link.
-type inboxEntry struct {
-	*notifications.Notification
-	Actor string
-	Title string
-	Link  string
-}
-
 type inboxData struct {
-	Entries []inboxEntry
+	Entries []notify.Entry
 	NextURL string
 }
 
@@ -35,37 +23,9 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var actors []int64
-	for _, n := range list {
-		actors = append(actors, n.ActorID)
-	}
-	names, err := s.accounts.DisplayNames(r.Context(), actors)
-	if err != nil {
-		return err
-	}
-	v := s.viewer(r)
 	d := inboxData{}
-	for _, n := range list {
-		e := inboxEntry{Notification: n, Actor: names[n.ActorID]}
-		if n.PracticeID != 0 {
-			p, err := s.practices.Get(r.Context(), v, n.PracticeID)
-			switch {
-			case err == nil:
-				e.Title, e.Link = p.Title, fmt.Sprintf("/practices/%d", p.ID)
-				if n.CommentID != 0 {
-					e.Link = fmt.Sprintf("/comments/%d", n.CommentID)
-				}
-			case !apperr.Is(err, apperr.NotFound):
-				return err
-			}
-		}
-		switch {
-		case n.Kind == notifications.InviteAccepted && me.Role == accounts.Admin:
-			e.Link = fmt.Sprintf("/admin/accounts/%d", n.ActorID)
-		case n.Kind == notifications.QueueWaiting && me.Role.AtLeast(accounts.Moderator):
-			e.Link = "/moderation"
-		}
-		d.Entries = append(d.Entries, e)
+	if d.Entries, err = s.notices.Entries(r.Context(), me, list); err != nil {
+		return err
 	}
 	if more {
 		d.NextURL = fmt.Sprintf("/notifications?before=%d", list[len(list)-1].ID)

@@ -246,8 +246,10 @@ func (s *Server) chooseLocale(next http.Handler) http.Handler {
 // browser's Sec-Fetch-Site and Origin headers, for every route at once.
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	// The one exemption: one-click unsubscribe from a mail client.
+	// The one exemption: one-click unsubscribe from a mail client, for
+	// the digest and for notification emails.
 	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
+	cop.AddInsecureBypassPattern("POST /unsubscribe/notices/{token}")
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("security", "event", "csrf.rejected", "method", r.Method, "client_ip", s.clientIP(r),
 			"sec_fetch_site", r.Header.Get("Sec-Fetch-Site"), "origin", r.Header.Get("Origin"))

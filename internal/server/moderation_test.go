@@ -12,6 +12,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
+	"puente/internal/notifications"
 	"puente/internal/servertest"
 )
 
@@ -97,8 +98,8 @@ func TestReviewSendBackResubmitPublish(t *testing.T) {
 	}
 	e.SendMail()
 	msg := smtptest.Parse(t, e.SMTP.WaitFor(t, 1, 5*time.Second)[0].Raw)
-	if msg.Subject() != "Your practice was sent back with a note" || !strings.Contains(msg.Text, "Añada cifras de resultados") ||
-		!strings.Contains(msg.Text, path) {
+	if msg.Subject() != "Your practice “Registro en frontera” was sent back with a note" || !strings.Contains(msg.Text, "Añada cifras de resultados") ||
+		!strings.Contains(msg.Text, path) || msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
 		t.Fatalf("send-back email: %q\n%s", msg.Subject(), msg.Text)
 	}
 	page := pa.Get(path)
@@ -147,7 +148,7 @@ func TestRejectAppealReverse(t *testing.T) {
 	mod := e.SignIn("mod@puente.test")
 	mod.PostForm("/moderation/review/"+id, url.Values{"decision": {"reject"}, "note": {"Duplica otra práctica."}})
 	e.SendMail()
-	if m := smtptest.Parse(t, e.SMTP.WaitFor(t, 1, 5*time.Second)[0].Raw); m.Subject() != "Your practice will not be published" {
+	if m := smtptest.Parse(t, e.SMTP.WaitFor(t, 1, 5*time.Second)[0].Raw); m.Subject() != "Your practice “Práctica discutible” will not be published as it is" {
 		t.Fatalf("reject email %q", m.Subject())
 	}
 	logID := dbtest.Int(t, e.DB.R, `SELECT id FROM moderation_log WHERE action = 'practice.reject'`)
@@ -179,10 +180,16 @@ func TestRejectAppealReverse(t *testing.T) {
 	if q := mod2.Get("/moderation").Body; !strings.Contains(q, "back after an appeal") {
 		t.Error("the queue does not mark a practice back after an appeal")
 	}
+	// The answer waits until ten minutes after the last email.
+	if e.SendMail(); len(e.SMTP.Messages()) != 1 {
+		t.Fatalf("%d emails within ten minutes of the last one", len(e.SMTP.Messages()))
+	}
+	e.Clock.Advance(notifications.Gap)
 	e.SendMail()
 	msgs := e.SMTP.WaitFor(t, 2, 5*time.Second)
 	m := smtptest.Parse(t, msgs[1].Raw)
-	if m.Subject() != "Your appeal was resolved" || !strings.Contains(m.Text, "the decision was reversed") {
+	if m.Subject() != "Your appeal about “Práctica discutible” was decided" || !strings.Contains(m.Text, "the decision was reversed") ||
+		!strings.Contains(m.Text, "Tiene razón: es otra provincia.") {
 		t.Fatalf("appeal email %q\n%s", m.Subject(), m.Text)
 	}
 	if res := mod2.PostForm(resolve, url.Values{"outcome": {"uphold"}, "response": {"again"}}); res.Status != http.StatusSeeOther ||
@@ -202,6 +209,8 @@ func TestFlagHideAppealRestoreAndLog(t *testing.T) {
 	cid := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
 	mod := e.SignIn("mod@puente.test")
 	mod.PostForm("/account/notifications", url.Values{"notify_flags": {"1"}})
+	e.SendMail() // the author hears that it was published
+	before := len(e.SMTP.Messages())
 
 	// The flag page shows the comment and the form; members flag once
 	// each; the author cannot flag their own comment.
@@ -260,7 +269,7 @@ func TestFlagHideAppealRestoreAndLog(t *testing.T) {
 	if n := e.SendMail(); n != 1 {
 		t.Fatalf("%d flag emails handed to SMTP, want 1", n)
 	}
-	msgs := e.SMTP.Messages()
+	msgs := e.SMTP.Messages()[before:]
 	if len(msgs) != 1 || smtptest.Parse(t, msgs[0].Raw).Subject() != "Something was flagged on Puente" {
 		t.Fatalf("flag emails: %d", len(msgs))
 	}

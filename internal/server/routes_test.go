@@ -57,6 +57,7 @@ var routeTable = map[string]struct {
 	// this same session has just given.
 	"GET /signin/code": {afterPassword, none}, "POST /signin/code": {afterPassword, none},
 	"GET /unsubscribe/{token}": {byToken, none}, "POST /unsubscribe/{token}": {byToken, none},
+	"GET /unsubscribe/notices/{token}": {byToken, none}, "POST /unsubscribe/notices/{token}": {byToken, none},
 	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
@@ -85,6 +86,7 @@ var routeTable = map[string]struct {
 	"GET /notifications": {signedIn, none}, "POST /notifications/{id}/read": {signedIn, other}, "POST /notifications/read": {signedIn, none},
 	"GET /insights": {signedIn, none}, "GET /insights/{chart}.csv": {signedIn, other}, "GET /log": {signedIn, none},
 	"GET /settings/digest": {signedIn, none}, "POST /settings/digest": {signedIn, none},
+	"GET /settings/notifications": {signedIn, none}, "POST /settings/notifications": {signedIn, none},
 	"GET /account/2fa": {signedIn, none}, "POST /account/2fa/setup": {signedIn, none},
 	"POST /account/2fa/enable": {signedIn, none}, "POST /account/2fa/recovery": {signedIn, none},
 	"POST /account/2fa/disable": {signedIn, none},

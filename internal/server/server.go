@@ -168,6 +168,8 @@ func (s *Server) Handler() http.Handler {
 	// POST carries no session and no Origin of ours (RFC 8058).
 	r.Get("/unsubscribe/{token}", s.h(s.unsubscribePage))
 	r.Post("/unsubscribe/{token}", s.h(s.unsubscribePost))
+	r.Get("/unsubscribe/notices/{token}", s.h(s.noticeUnsubscribePage))
+	r.Post("/unsubscribe/notices/{token}", s.h(s.noticeUnsubscribePost))
 
 	// Open to visitors, who see only public practices.
 	r.Get("/practices", s.h(s.practiceList))
@@ -225,6 +227,8 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/log", s.h(s.logPage))
 		r.Get("/settings/digest", s.h(s.digestSettings))
 		r.Post("/settings/digest", s.h(s.digestSettingsPost))
+		r.Get("/settings/notifications", s.h(s.noticeSettings))
+		r.Post("/settings/notifications", s.h(s.noticeSettingsPost))
 	})
 
 	r.Group(func(r chi.Router) {

@@ -146,9 +146,14 @@ func (e *Env) CreateAccount(email string, role accounts.Role, country string) *a
 	return a
 }
 
-// SendMail delivers every queued message that is due now.
+// SendMail does what the server's background jobs do: it composes the
+// notification emails that are due, then delivers every queued message
+// that is due now.
 func (e *Env) SendMail() int {
 	e.T.Helper()
+	if _, err := e.App.Notices.SendDue(context.Background()); err != nil {
+		e.T.Fatal(err)
+	}
 	n, err := e.Outbox.SendDue(context.Background())
 	if err != nil {
 		e.T.Fatal(err)

@@ -1,0 +1,352 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"puente/internal/dbtest"
+	"puente/internal/mail/smtptest"
+	"puente/internal/notifications"
+	"puente/internal/servertest"
+)
+
+// mailbox reads what the test SMTP server received since the last look.
+type mailbox struct {
+	t    *testing.T
+	e    *servertest.Env
+	seen int
+}
+
+// next runs the background jobs ten minutes later (so that no batching
+// gap holds anything back) and returns the new messages by recipient.
+func (m *mailbox) next() map[string][]*smtptest.Parsed {
+	m.t.Helper()
+	m.e.Clock.Advance(notifications.Gap)
+	m.e.SendMail()
+	msgs := m.e.SMTP.Messages()
+	out := map[string][]*smtptest.Parsed{}
+	for _, msg := range msgs[m.seen:] {
+		out[msg.To[0]] = append(out[msg.To[0]], smtptest.Parse(m.t, msg.Raw))
+	}
+	m.seen = len(msgs)
+	return out
+}
+
+// everyKindNow asks for every kind the person receives at once.
+func everyKindNow(t *testing.T, c *servertest.Client) {
+	t.Helper()
+	f := url.Values{}
+	for _, k := range notifications.Kinds {
+		f.Set("kind."+k, "now")
+	}
+	if res := c.PostForm("/settings/notifications", f); res.Status != http.StatusSeeOther {
+		t.Fatalf("settings: %d\n%s", res.Status, res.Body)
+	}
+}
+
+// Every kind of notification reaches its recipient by email when they
+// chose it: the event over HTTP, the entry in its transaction, the email
+// through the test SMTP server, with its one-click unsubscribe.
+func TestEveryKindByEmail(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	pa, mx, br := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx"), e.SignIn("br@gov.br")
+	mod, mod2, admin := e.SignIn("mod@puente.test"), e.SignIn("mod2@puente.test"), e.SignIn("admin@puente.test")
+	for _, c := range []*servertest.Client{pa, mx, br, mod, mod2, admin} {
+		everyKindNow(t, c)
+	}
+	box := &mailbox{t: t, e: e}
+	told := map[string]bool{}
+	expect := func(kind, to string, want ...string) {
+		t.Helper()
+		got := box.next()
+		msgs := got[to]
+		if len(msgs) != 1 {
+			t.Fatalf("%s: %d emails to %s, want 1 (all: %v)", kind, len(msgs), to, got)
+		}
+		m := msgs[0]
+		for _, w := range want {
+			if !strings.Contains(m.Text, w) || !strings.Contains(m.HTML, w) {
+				t.Errorf("%s: the email to %s lacks %q:\n%s", kind, to, w, m.Text)
+			}
+		}
+		if !strings.Contains(m.Header.Get("List-Unsubscribe"), "/unsubscribe/notices/") ||
+			m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.Contains(m.Text, "?kind="+kind) {
+			t.Errorf("%s: no one-click unsubscribe for the kind", kind)
+		}
+		told[kind] = true
+	}
+
+	path := submitted(t, e, pa, "Registro biométrico")
+	expect(notifications.QueueWaiting, "mod@puente.test", "Items are waiting in the review queue", "/moderation")
+	mod.PostForm("/moderation/review/"+idOf(path), url.Values{"decision": {"publish"}})
+	expect(notifications.Published, "pa@gob.pa", "Your practice “Registro biométrico” was published", path)
+
+	second := submitted(t, e, pa, "Ventanilla única")
+	mod.PostForm("/moderation/review/"+idOf(second), url.Values{"decision": {"send_back"}, "note": {"Añada cifras."}})
+	expect(notifications.SentBack, "pa@gob.pa", "Your practice “Ventanilla única” was sent back with a note", "Añada cifras.")
+
+	third := submitted(t, e, pa, "Práctica duplicada")
+	mod.PostForm("/moderation/review/"+idOf(third), url.Values{"decision": {"reject"}, "note": {"Duplica otra."}})
+	expect(notifications.Rejected, "pa@gob.pa", "will not be published as it is", "Duplica otra.")
+	logID := dbtest.Int(t, e.DB.R, `SELECT id FROM moderation_log WHERE action = 'practice.reject'`)
+	pa.PostForm("/appeals", url.Values{"log_id": {fmt.Sprint(logID)}, "message": {"No la duplica."}})
+	appeal := dbtest.Int(t, e.DB.R, `SELECT id FROM appeals`)
+	mod2.PostForm(fmt.Sprintf("/moderation/appeals/%d/resolve", appeal), url.Values{"outcome": {"reverse"}, "response": {"Es otra provincia."}})
+	expect(notifications.AppealAnswered, "pa@gob.pa", "Your appeal about “Práctica duplicada” was decided", "the decision was reversed", "Es otra provincia.")
+
+	br.PostForm(path+"/comments", url.Values{"body": {"<p>¿Funciona sin red?</p>"}})
+	first := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	expect(notifications.Comment, "pa@gob.pa", "br commented on “Registro biométrico”", fmt.Sprintf("/comments/%d", first))
+	mx.PostForm(path+"/comments", url.Values{"body": {"<p>Sí.</p>"}, "parent_id": {fmt.Sprint(first)}})
+	box.e.SendMail() // the author's copy of the reply waits for its gap
+	expect(notifications.Reply, "br@gov.br", "mx replied to your comment on “Registro biométrico”", fmt.Sprintf("/comments/%d", first+1))
+
+	pa.PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(first)}, "reason": {"off_topic"}})
+	mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", first), url.Values{"reason": {"Fuera de tema."}})
+	got := box.next()
+	for to, want := range map[string]string{"br@gov.br": "Moderators hid your comment on “Registro biométrico”", "pa@gob.pa": "What you flagged on “Registro biométrico” was hidden"} {
+		if len(got[to]) != 1 || !strings.Contains(got[to][0].Text, want) {
+			t.Fatalf("hiding a flagged comment: %s not told %q", to, want)
+		}
+	}
+	told[notifications.CommentHidden], told[notifications.FlagActioned] = true, true
+	mod.PostForm(fmt.Sprintf("/moderation/comments/%d/restore", first), url.Values{"reason": {"Era pertinente."}})
+	expect(notifications.CommentRestored, "br@gov.br", "Your comment on “Registro biométrico” is visible again")
+
+	mx.PostForm("/flags", url.Values{"target_type": {"practice"}, "target_id": {idOf(path)}, "reason": {"off_topic"}})
+	mod.PostForm("/moderation/flags/dismiss", url.Values{"target_type": {"practice"}, "target_id": {idOf(path)}})
+	expect(notifications.FlagDismissed, "mx@gob.mx", "Moderators reviewed your flag on “Registro biométrico” and left it visible")
+
+	mod.PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos personales."}})
+	expect(notifications.PracticeHidden, "pa@gob.pa", "Moderators hid your practice “Registro biométrico”")
+	mod.PostForm("/moderation/practices/"+idOf(path)+"/restore", url.Values{"reason": {"Corregido."}})
+	expect(notifications.PracticeRestored, "pa@gob.pa", "Your practice “Registro biométrico” is visible again")
+
+	f := practiceForm("Registro biométrico", []string{"PA"}, "members")
+	f.Set("results", "<p>Todas las llegadas.</p>")
+	f.Set("action", "submit")
+	if res := pa.PostForm(path, f); res.Status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.Status)
+	}
+	box.next() // the moderators hear it waits
+	mod.PostForm("/moderation/changes/"+idOf(path), url.Values{"decision": {"send_back"}, "note": {"Cite la fuente."}})
+	expect(notifications.ChangeReturned, "pa@gob.pa", "Your changes to “Registro biométrico” were sent back with a note", "Cite la fuente.")
+	f.Set("results", "<p>Todas las llegadas (fuente: SNM).</p>")
+	pa.PostForm(path, f)
+	box.next()
+	mod.PostForm("/moderation/changes/"+idOf(path), url.Values{"decision": {"approve"}})
+	expect(notifications.ChangeApproved, "pa@gob.pa", "Your changes to “Registro biométrico” were approved")
+
+	admin = e.SignIn("admin@puente.test") // hours have passed on the test clock
+	if res := admin.PostForm("/admin/invitations", url.Values{"email": {"cl@gob.cl"}, "role": {"official"}, "country": {"CL"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("invite: %d", res.Status)
+	}
+	all := box.next()
+	invite := all["cl@gob.cl"]
+	if len(invite) != 1 {
+		t.Fatalf("no invitation: %v", all)
+	}
+	pw := "una frase larga y segura"
+	if res := e.Client().PostForm(e.LinkIn(invite[0].Text, "/invitations/"), url.Values{"display_name": {"Carla"}, "password": {pw}, "confirm": {pw}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", res.Status)
+	}
+	expect(notifications.InviteAccepted, "admin@puente.test", "Carla accepted your invitation and joined Puente", "/admin/accounts/")
+
+	for _, k := range notifications.Kinds {
+		if !told[k] {
+			t.Errorf("no test emails the %s notification", k)
+		}
+	}
+}
+
+// Immediate emails are batched: at most one per person per ten minutes,
+// gathering what happened meanwhile. What the person read on the site in
+// the meantime, or chose not to receive, is not emailed; a kind left in
+// the digest waits for it.
+func TestNoticeEmailsBatchAndChoices(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	pa, br, mx := e.SignIn("pa@gob.pa"), e.SignIn("br@gov.br"), e.SignIn("mx@gob.mx")
+	mod := e.SignIn("mod@puente.test")
+	box := &mailbox{t: t, e: e}
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	if got := box.next()["pa@gob.pa"]; len(got) != 1 || got[0].Subject() != "Your practice “Registro biométrico” was published" {
+		t.Fatalf("published: %d emails", len(got))
+	}
+
+	// Three replies to br within the gap: the first at once, the other
+	// two together ten minutes later.
+	br.PostForm(path+"/comments", url.Values{"body": {"<p>Pregunta</p>"}})
+	q := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	reply := func(c *servertest.Client, text string) {
+		if res := c.PostForm(path+"/comments", url.Values{"body": {"<p>" + text + "</p>"}, "parent_id": {fmt.Sprint(q)}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("reply: %d", res.Status)
+		}
+	}
+	reply(mx, "Primera")
+	e.SendMail()
+	reply(pa, "Segunda")
+	e.Clock.Advance(time.Minute)
+	reply(mx, "Tercera")
+	e.Clock.Advance(5 * time.Minute)
+	if e.SendMail(); len(e.SMTP.Messages()) != box.seen+1 {
+		t.Fatalf("%d emails within the gap, want 1", len(e.SMTP.Messages())-box.seen)
+	}
+	got := box.next()["br@gov.br"]
+	if len(got) != 2 || !strings.Contains(got[0].Text, "mx replied") || strings.Contains(got[0].Text, "pa replied") {
+		t.Fatalf("replies: %d emails to br", len(got))
+	}
+	if !strings.Contains(got[1].Text, "pa replied") || !strings.Contains(got[1].Text, "mx replied") ||
+		got[1].Subject() != "pa replied to your comment on “Registro biométrico” (and 1 more)" {
+		t.Fatalf("the batch: %q\n%s", got[1].Subject(), got[1].Text)
+	}
+
+	// Read on the site before the email: not emailed.
+	reply(mx, "Cuarta")
+	br.PostForm("/notifications/read", nil)
+	if got := box.next()["br@gov.br"]; len(got) != 0 {
+		t.Fatal("a notification read on the site was emailed")
+	}
+
+	// "Never": in the centre, not by email. "In the digest": not now.
+	f := url.Values{}
+	for _, k := range notifications.Kinds {
+		f.Set("kind."+k, string(notifications.Default(k)))
+	}
+	f.Set("kind.reply", "never")
+	f.Set("kind.comment", "now")
+	if res := pa.PostForm("/settings/notifications", f); res.Status != http.StatusSeeOther {
+		t.Fatalf("settings: %d", res.Status)
+	}
+	f.Set("kind.reply", "digest")
+	br.PostForm("/settings/notifications", f)
+	pa.PostForm(path+"/comments", url.Values{"body": {"<p>Respuesta de la autora</p>"}, "parent_id": {fmt.Sprint(q)}})
+	mx.PostForm(path+"/comments", url.Values{"body": {"<p>Nuevo hilo</p>"}})
+	got2 := box.next()
+	if len(got2["br@gov.br"]) != 0 {
+		t.Error("a reply br wants in the digest was emailed at once")
+	}
+	if len(got2["pa@gob.pa"]) != 1 || !strings.Contains(got2["pa@gob.pa"][0].Text, "mx commented on") {
+		t.Error("pa chose comments at once and was not emailed")
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id
+		WHERE a.email = 'br@gov.br' AND n.mail_state = 'digest'`); n != 1 {
+		t.Errorf("%d of br's notifications wait for the digest, want 1", n)
+	}
+
+	// The form refuses a choice that is not one, and keeps the rest.
+	f.Set("kind.comment", "hourly")
+	f.Set("kind.reply", "never")
+	res := br.PostForm("/settings/notifications", f)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="kind.comment-error"`) ||
+		!strings.Contains(res.Body, `<option value="never" selected>`) {
+		t.Fatalf("a bad choice: %d\n%s", res.Status, res.Body)
+	}
+	// The settings page offers moderators the queue, officials not.
+	if b := mod.Get("/settings/notifications").Body; !strings.Contains(b, `name="kind.queue_waiting"`) || strings.Contains(b, `name="kind.invite_accepted"`) {
+		t.Error("a moderator's settings lack the queue, or offer invitations")
+	}
+	if b := br.Get("/settings/notifications").Body; strings.Contains(b, `name="kind.queue_waiting"`) || !strings.Contains(b, "always") {
+		t.Error("an official's settings offer the queue, or do not say security notices always go")
+	}
+}
+
+// The one-click unsubscribe of a notification email turns off the kinds
+// it told of, in the recipient's language, and answers the same when
+// repeated; a link for one kind turns off that kind only.
+func TestNoticeUnsubscribe(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	pa, br := e.SignIn("pa@gob.pa"), e.SignIn("br@gov.br")
+	pa.PostForm("/language", url.Values{"lang": {"es"}})
+	box := &mailbox{t: t, e: e}
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	msg := box.next()["pa@gob.pa"][0]
+	if msg.Subject() != "Se publicó su práctica «Registro biométrico»" {
+		t.Fatalf("the email is not in the recipient's language: %q", msg.Subject())
+	}
+	header := msg.Header.Get("List-Unsubscribe")
+	link := strings.Trim(header, "<>")
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		t.Fatalf("List-Unsubscribe %q", header)
+	}
+
+	// A mail client's one-click POST: no session, no Origin, twice.
+	for i := range 2 {
+		res := e.Client().PostForm(u.RequestURI(), url.Values{"List-Unsubscribe": {"One-Click"}})
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "ya no recibirá correos sobre esto") ||
+			!strings.Contains(res.Body, "Su práctica fue publicada") || !strings.Contains(res.Body, `href="/settings/notifications"`) {
+			t.Fatalf("one-click POST %d: %d\n%s", i+1, res.Status, res.Body)
+		}
+	}
+	if d := dbtest.Value[string](t, e.DB.R, `SELECT delivery FROM notification_prefs p JOIN accounts a ON a.id = p.account_id
+		WHERE a.email = 'pa@gob.pa' AND kind = 'published'`); d != "never" {
+		t.Fatalf("published is %q after unsubscribing", d)
+	}
+	if b := pa.Get("/settings/notifications").Body; !strings.Contains(b, `<option value="never" selected>Nunca por correo</option>`) {
+		t.Error("the settings page does not show the kind turned off")
+	}
+
+	// A GET only asks (mail scanners follow links).
+	br.PostForm(path+"/comments", url.Values{"body": {"<p>Hola</p>"}})
+	q := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	pa.PostForm(path+"/comments", url.Values{"body": {"<p>Respuesta</p>"}, "parent_id": {fmt.Sprint(q)}})
+	reply := box.next()["br@gov.br"][0]
+	stop := e.LinkIn(reply.Text, "/unsubscribe/notices/")
+	if !strings.Contains(stop, "?kind=reply") {
+		t.Fatalf("per-kind link %q", stop)
+	}
+	if res := e.Client().Get(stop); res.Status != http.StatusOK || !strings.Contains(res.Body, "Stop receiving emails about this?") ||
+		!strings.Contains(res.Body, "Replies to your comments") {
+		t.Fatalf("GET: %d\n%s", res.Status, res.Body)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notification_prefs`); n != 1 {
+		t.Fatal("a GET changed a choice")
+	}
+	if res := e.Client().PostForm(stop, nil); res.Status != http.StatusOK {
+		t.Fatalf("POST: %d", res.Status)
+	}
+	prefs := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notification_prefs p JOIN accounts a ON a.id = p.account_id WHERE a.email = 'br@gov.br'`)
+	if prefs != 1 {
+		t.Fatalf("%d of br's kinds turned off by a one-kind link, want 1", prefs)
+	}
+	// Another kind of that email, or an unknown token, is no link.
+	for _, bad := range []string{strings.Replace(stop, "kind=reply", "kind=published", 1), "/unsubscribe/notices/nonsense"} {
+		if res := e.Client().PostForm(bad, nil); res.Status != http.StatusGone {
+			t.Errorf("POST %s: %d, want 410", bad, res.Status)
+		}
+	}
+	if !slices.Contains([]string{"reply"}, dbtest.Value[string](t, e.DB.R, `SELECT kind FROM notification_prefs p JOIN accounts a ON a.id = p.account_id WHERE a.email = 'br@gov.br'`)) {
+		t.Error("the wrong kind was turned off")
+	}
+}
+
+// An address the mail server refuses for good stops its emails, not its
+// notification centre.
+func TestNoticeEmailToRefusedAddress(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	box := &mailbox{t: t, e: e}
+	e.SMTP.FailNext(550)
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	box.next()
+	if dbtest.Value[string](t, e.DB.R, `SELECT coalesce(undeliverable_at, '') FROM accounts WHERE email = 'pa@gob.pa'`) == "" {
+		t.Fatal("a refused address is not marked undeliverable")
+	}
+	e.SignIn("br@gov.br").PostForm(path+"/comments", url.Values{"body": {"<p>Hola</p>"}})
+	e.SignIn("mod@puente.test").PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos."}})
+	if got := box.next()["pa@gob.pa"]; len(got) != 0 {
+		t.Fatal("emails still go to a refused address")
+	}
+	if b := pa.Get("/notifications").Body; !strings.Contains(b, "Moderators hid your practice") {
+		t.Fatal("the centre lost what the email could not carry")
+	}
+}
