@@ -509,3 +509,33 @@ func TestCronDigestUsesTheSiteSettings(t *testing.T) {
 		t.Fatalf("status:\n%s\nwant %q", out.String(), want)
 	}
 }
+
+// puente config keeps the mail settings without starting the server, shows
+// them with the SMTP password hidden, and the other commands obey them.
+func TestConfigCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"config", "--data", dir, "--base-url", "https://puente.example.org",
+		"--smtp-url", "smtp://puente:s3cret@mail.example.org:587"}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	if info, err := os.Stat(filepath.Join(dir, "site.json")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("site settings file: %v, %v", info, err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"config", "--data", dir}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "https://puente.example.org") || !strings.Contains(s, "smtp://puente:xxxxx@mail.example.org:587") ||
+		strings.Contains(s, "s3cret") || strings.Contains(s, "saved") {
+		t.Fatalf("config shows:\n%s", s)
+	}
+	if err := run(context.Background(), []string{"config", "--data", dir, "--smtp-url", "ftp://mail"}, noEnv, &out, &errs); err == nil {
+		t.Error("a bad SMTP URL was kept")
+	}
+	err := run(context.Background(), []string{"digest", "send", "--data", dir, "--smtp-url", ""}, noEnv, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "SMTP server") {
+		t.Fatalf("digest send against the kept settings: %v", err)
+	}
+}

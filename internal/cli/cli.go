@@ -46,6 +46,8 @@ Usage:
   puente digest send [--week W] [--dry-run]      send the weekly digest (from cron), default: last week
   puente digest preview --email X [--week W] [--out F.eml]   write the digest X would receive
   puente digest status [--week W]                what became of a week's digests (default: last week)
+  puente config [--base-url U] [--smtp-url S] [--mail-from F]   show, or set, the mail settings every
+                                      command on the data folder uses (DATA/site.json)
 
 Run "puente COMMAND -h" for a command's flags. Every flag can also be set
 through the environment variable named in its help.
@@ -76,6 +78,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return digestCommand(ctx, args[1], args[2:], getenv, stdout, stderr)
 	case "backup":
 		return backup(ctx, args[1:], getenv, stdout, stderr)
+	case "config":
+		return siteConfig(args[1:], getenv, stdout, stderr)
 	case "admin":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New(`usage: puente admin create --email ADDRESS`)
@@ -467,5 +471,46 @@ func digestCommand(ctx context.Context, verb string, args []string, getenv func(
 		return nil
 	}
 	fmt.Fprintf(stdout, "dry run: %s\n", sum)
+	return nil
+}
+
+// siteConfig shows the mail settings kept in the data folder, or records
+// the ones given, as serve would, without starting the server.
+func siteConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config.Register(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected %q: settings are given as flags, e.g. --base-url https://puente.example.org", fs.Arg(0))
+	}
+	if err := cfg.Finish(); err != nil {
+		return err
+	}
+	if err := cfg.EnsureDataDir(); err != nil {
+		return err
+	}
+	saved, err := cfg.SaveSite()
+	if err != nil {
+		return fmt.Errorf("saving the site's mail settings: %w", err)
+	}
+	file := filepath.Join(cfg.DataDir, config.SiteFile)
+	if saved {
+		fmt.Fprintf(stdout, "saved in %s\n", file)
+	}
+	fmt.Fprintf(stdout, "mail settings for %s (kept in %s; a flag or variable given to a command wins):\n", cfg.DataDir, file)
+	for _, st := range cfg.Site() {
+		kept := st.Value
+		if kept == "" {
+			kept = "(not kept)"
+		}
+		use := st.InUse
+		if use == "" {
+			use = "none: .eml files in " + cfg.MailDir()
+		}
+		fmt.Fprintf(stdout, "  --%-10s %s\n  %-12s in use: %s\n", st.Flag, kept, "", use)
+	}
 	return nil
 }

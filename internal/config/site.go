@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 )
@@ -124,4 +125,35 @@ func (c *Config) SaveSite() (bool, error) {
 	}
 	c.site = next
 	return true, nil
+}
+
+// SiteSetting is one of the mail settings as the data folder keeps it.
+type SiteSetting struct {
+	Flag  string
+	Value string // as kept (the SMTP password hidden); "" when not kept
+	InUse string // what a command on this folder uses now
+}
+
+// Site lists the kept settings and what is in use, the SMTP password
+// hidden in both.
+func (c *Config) Site() []SiteSetting {
+	var out []SiteSetting
+	for _, k := range siteKeys {
+		st := SiteSetting{Flag: k, Value: c.site[k]}
+		switch k {
+		case "base-url":
+			st.InUse = c.BaseURL.String()
+		case "smtp-url":
+			if c.SMTPURL != nil {
+				st.InUse = c.SMTPURL.Redacted()
+			}
+			if u, err := url.Parse(st.Value); err == nil && st.Value != "" {
+				st.Value = u.Redacted()
+			}
+		case "mail-from":
+			st.InUse = c.MailFrom.String()
+		}
+		out = append(out, st)
+	}
+	return out
 }
