@@ -62,7 +62,7 @@ func (f *Form) HasTag(id int64) bool { return slices.Contains(f.Tags, strconv.Fo
 // FormFrom fills a form from a stored practice, for editing.
 func FormFrom(p *Practice) Form {
 	f := Form{Title: p.Title, Summary: p.Summary, Sections: map[string]string{}, Countries: p.Countries,
-		PeriodStart: p.PeriodStart, PeriodEnd: p.PeriodEnd, Ongoing: p.PeriodEnd == "",
+		PeriodStart: p.PeriodStart, PeriodEnd: p.PeriodEnd, Ongoing: p.Ongoing(),
 		Institutions: p.Institutions, Partners: p.Partners, ContactName: p.ContactName, ContactEmail: p.ContactEmail,
 		Lang: p.Lang, Scope: string(p.Scope)}
 	for _, s := range p.Sections {
@@ -83,6 +83,10 @@ type Checks struct {
 	TagChoosable func(id int64) bool
 	Author       *accounts.Account
 	Now          time.Time
+	// Draft checks a draft being saved: only the title is required, so
+	// that partial work can be kept; what is given must still be valid.
+	// Everything is required when it is submitted for review.
+	Draft bool
 }
 
 var month = regexp.MustCompile(`^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$`)
@@ -98,6 +102,10 @@ func clean(s string) string {
 	}, s)
 	return sanitize.Plain(s)
 }
+
+// Unsubmitted reports whether a practice in status st has not been sent
+// for review yet (or came back): saving it keeps a draft.
+func Unsubmitted(st Status) bool { return st == Draft || st == Returned || st == Rejected }
 
 // Validate normalises the form and returns its problems by field.
 func (f *Form) Validate(c Checks) apperr.FieldErrors {
@@ -115,7 +123,7 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 		errs.Add("title", "practice.title_too_long")
 	}
 	switch {
-	case f.Summary == "":
+	case f.Summary == "" && !c.Draft:
 		errs.Add("summary", "field.required")
 	case tooLong(f.Summary, MaxSummary):
 		errs.Add("summary", "practice.summary_too_long")
@@ -125,14 +133,16 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 		switch {
 		case tooLong(raw, MaxSection):
 			errs.Add(key, "practice.section_too_long")
-		case slices.Contains(RequiredSections, key) && strings.TrimSpace(stripTags(raw)) == "":
+		case slices.Contains(RequiredSections, key) && strings.TrimSpace(stripTags(raw)) == "" && !c.Draft:
 			errs.Add(key, "field.required")
 		}
 	}
 	f.Countries = dedupe(f.Countries, strings.ToUpper)
 	switch {
 	case len(f.Countries) == 0:
-		errs.Add("countries", "practice.countries_required")
+		if !c.Draft {
+			errs.Add("countries", "practice.countries_required")
+		}
 	default:
 		for _, cc := range f.Countries {
 			if !c.CountryExists(cc) {
@@ -144,7 +154,7 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 		}
 	}
 	f.Tags = dedupe(f.Tags, strings.TrimSpace)
-	if len(f.Tags) == 0 {
+	if len(f.Tags) == 0 && !c.Draft {
 		errs.Add("tags", "practice.tags_required")
 	}
 	for _, t := range f.Tags {
@@ -158,7 +168,9 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 	latest := c.Now.AddDate(1, 0, 0).Format("2006-01")
 	switch {
 	case f.PeriodStart == "":
-		errs.Add("period_start", "field.required")
+		if !c.Draft {
+			errs.Add("period_start", "field.required")
+		}
 	case !month.MatchString(f.PeriodStart):
 		errs.Add("period_start", "practice.month_invalid")
 	case f.PeriodStart > latest:
@@ -169,7 +181,9 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 	} else {
 		switch {
 		case f.PeriodEnd == "":
-			errs.Add("period_end", "practice.end_or_ongoing")
+			if !c.Draft {
+				errs.Add("period_end", "practice.end_or_ongoing")
+			}
 		case !month.MatchString(f.PeriodEnd):
 			errs.Add("period_end", "practice.month_invalid")
 		case month.MatchString(f.PeriodStart) && f.PeriodEnd < f.PeriodStart:
@@ -178,7 +192,7 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 	}
 	if tooLong(f.Institutions, MaxInstitutions) {
 		errs.Add("institutions", "practice.text_too_long")
-	} else if f.Institutions == "" {
+	} else if f.Institutions == "" && !c.Draft {
 		errs.Add("institutions", "field.required")
 	}
 	if tooLong(f.Partners, MaxInstitutions) {
@@ -186,11 +200,13 @@ func (f *Form) Validate(c Checks) apperr.FieldErrors {
 	}
 	switch {
 	case f.ContactName == "":
-		errs.Add("contact_name", "field.required")
+		if !c.Draft {
+			errs.Add("contact_name", "field.required")
+		}
 	case tooLong(f.ContactName, MaxContactName):
 		errs.Add("contact_name", "practice.text_too_long")
 	}
-	if key := accounts.CheckEmail(f.ContactEmail); key != "" {
+	if key := accounts.CheckEmail(f.ContactEmail); key != "" && (f.ContactEmail != "" || !c.Draft) {
 		errs.Add("contact_email", key)
 	}
 	if !i18n.Supported(f.Lang) {
@@ -224,8 +240,8 @@ func stripTags(s string) string { return tag.ReplaceAllString(s, "") }
 func Preview(f Form, authorID int64, authorName, authorCountry string) *Practice {
 	p := &Practice{AuthorID: authorID, AuthorName: authorName, AuthorCountry: authorCountry, Status: Draft,
 		Scope: Scope(f.Scope), Lang: f.Lang, Title: f.Title, Summary: f.Summary, PeriodStart: f.PeriodStart,
-		PeriodEnd: f.PeriodEnd, Institutions: f.Institutions, Partners: f.Partners, ContactName: f.ContactName,
-		ContactEmail: f.ContactEmail, Countries: f.Countries, PolicyVersion: sanitize.PolicyVersion}
+		PeriodEnd: f.PeriodEnd, EndOpen: !f.Ongoing && f.PeriodEnd == "", Institutions: f.Institutions, Partners: f.Partners,
+		ContactName: f.ContactName, ContactEmail: f.ContactEmail, Countries: f.Countries, PolicyVersion: sanitize.PolicyVersion}
 	for _, key := range Sections {
 		p.Sections = append(p.Sections, Section{Key: key, Raw: f.Sections[key], HTML: sanitize.Rich(f.Sections[key])})
 	}

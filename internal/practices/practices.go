@@ -66,14 +66,16 @@ type Practice struct {
 	PolicyVersion int
 	PeriodStart   string // YYYY-MM
 	PeriodEnd     string // YYYY-MM, "" while ongoing
-	Institutions  string
-	Partners      string
-	ContactName   string
-	ContactEmail  string
-	Countries     []string // ISO codes
-	Tags          []int64
-	Revision      int
-	CommentCount  int
+	// EndOpen is a draft that gives neither an end nor "ongoing" yet.
+	EndOpen      bool
+	Institutions string
+	Partners     string
+	ContactName  string
+	ContactEmail string
+	Countries    []string // ISO codes
+	Tags         []int64
+	Revision     int
+	CommentCount int
 	// ReviewNote is the moderator's note when the practice was sent back,
 	// or the reason it was rejected.
 	ReviewNote       string
@@ -105,7 +107,7 @@ func (p *Practice) Section(key string) Section {
 func (p *Practice) Hidden() bool { return !p.HiddenAt.IsZero() }
 
 // Ongoing reports whether the practice has no end date.
-func (p *Practice) Ongoing() bool { return p.PeriodEnd == "" }
+func (p *Practice) Ongoing() bool { return p.PeriodEnd == "" && !p.EndOpen }
 
 // PeriodStartTime and PeriodEndTime turn the period into dates for display.
 func (p *Practice) PeriodStartTime() time.Time { return monthTime(p.PeriodStart) }

@@ -41,7 +41,8 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	p.lessons_raw, p.lessons_html, p.adoption_raw, p.adoption_html, p.policy_version,
 	p.period_start, coalesce(p.period_end, ''), p.institutions, p.partners, p.contact_name, p.contact_email,
 	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''),
-	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason, p.resubmitted_after, p.author_note`
+	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason, p.resubmitted_after, p.author_note,
+	coalesce(p.period_end = '', 0)`
 
 // listColumns are practiceColumns without the long sections, for lists.
 var listColumns = strings.NewReplacer(
@@ -58,7 +59,7 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 		&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4], &p.PolicyVersion,
 		&p.PeriodStart, &p.PeriodEnd, &p.Institutions, &p.Partners, &p.ContactName, &p.ContactEmail,
 		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published,
-		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote)
+		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote, &p.EndOpen)
 	if err != nil {
 		return nil, err
 	}
@@ -190,9 +191,10 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, id int64, editor i
 		sets = append(sets, key+"_raw = ?", key+"_html = ?")
 		args = append(args, raw, sanitize.Rich(raw))
 	}
-	var end any
-	if f.PeriodEnd != "" {
-		end = f.PeriodEnd
+	// NULL: ongoing; '': a draft that says neither (see EndOpen).
+	var end any = f.PeriodEnd
+	if f.Ongoing {
+		end = nil
 	}
 	args = append(args, sanitize.PolicyVersion, f.PeriodStart, end, f.Institutions, f.Partners, f.ContactName, f.ContactEmail, f.Scope, now, id)
 	if _, err := tx.ExecContext(ctx, `UPDATE practices SET lang = ?, title = ?, summary = ?, `+strings.Join(sets, ", ")+`,

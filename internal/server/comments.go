@@ -127,7 +127,24 @@ func (s *Server) commentDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.comments.Delete(r.Context(), s.viewer(r), id)
+	v := s.viewer(r)
+	// Without the confirmation, the answer is the question: a deleted
+	// comment cannot be brought back.
+	if r.PostFormValue("confirm") != "1" {
+		c, err := s.comments.Get(r.Context(), v, id)
+		if err != nil {
+			return err
+		}
+		if c.AuthorID != v.AccountID {
+			return apperr.New(apperr.Forbidden, "comment.not_yours")
+		}
+		if c.Deleted() {
+			return apperr.New(apperr.Conflict, "comment.deleted")
+		}
+		s.render(w, r, http.StatusOK, "comment_delete", &View{Title: "comment.delete_title", Data: commentEditData{Comment: c, Body: c.HTML}})
+		return nil
+	}
+	c, err := s.comments.Delete(r.Context(), v, id)
 	if err != nil {
 		return err
 	}

@@ -291,6 +291,36 @@ type practiceFormData struct {
 	// note of a returned or rejected practice, of a returned change, or
 	// of the hiding.
 	ModeratorNote string
+	// Problems lists the refused fields in the form's order, each linking
+	// to its field.
+	Problems []formProblem
+}
+
+// formProblem is one line of the error summary.
+type formProblem struct {
+	Field  string // the key of its message in the errors
+	Anchor string // the id the link leads to
+	Label  string // catalogue key of the field's name
+}
+
+// problemsOf lists errs in the order the practice form shows its fields.
+func problemsOf(errs apperr.FieldErrors) []formProblem {
+	fields := []formProblem{{"title", "title", "practice.field.title"}, {"summary", "summary", "practice.field.summary"},
+		{"lang", "lang", "practice.field.lang"}, {"countries", "countries", "practice.field.countries"}, {"tags", "tags", "practice.field.tags"}}
+	for _, k := range practices.Sections {
+		fields = append(fields, formProblem{k, "f-" + k + "-label", "practice.section." + k})
+	}
+	fields = append(fields, formProblem{"period_start", "period_start", "practice.field.period_start"},
+		formProblem{"period_end", "period_end", "practice.field.period_end"}, formProblem{"institutions", "institutions", "practice.field.institutions"},
+		formProblem{"partners", "partners", "practice.field.partners"}, formProblem{"contact_name", "contact_name", "practice.field.contact_name"},
+		formProblem{"contact_email", "contact_email", "practice.field.contact_email"}, formProblem{"scope", "scope", "practice.field.scope"})
+	var out []formProblem
+	for _, f := range fields {
+		if _, ok := errs[f.Field]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f practices.Form, errs apperr.FieldErrors) (*View, error) {
@@ -309,7 +339,7 @@ func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f prac
 		m.Recommendations = choosable(m.Recommendations, p)
 	}
 	d := &practiceFormData{Practice: p, Action: "/practices", Processes: procs, Meetings: meetings,
-		Scopes: practices.Scopes, Sections: practices.Sections, Required: map[string]bool{}}
+		Scopes: practices.Scopes, Sections: practices.Sections, Required: map[string]bool{}, Problems: problemsOf(errs)}
 	for _, k := range practices.RequiredSections {
 		d.Required[k] = true
 	}
@@ -432,8 +462,10 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 	if err != nil {
 		return err
 	}
-	errs := f.Validate(c)
 	action := r.PostFormValue("action")
+	// A draft keeps partial work: only what is submitted must be complete.
+	c.Draft = action != "submit" && (p == nil || practices.Unsubmitted(p.Status))
+	errs := f.Validate(c)
 	if !errs.OK() || action == "preview" {
 		v, err := s.practiceFormView(r, p, f, errs)
 		if err != nil {
@@ -579,6 +611,27 @@ func (s *Server) practiceSubmit(w http.ResponseWriter, r *http.Request) error {
 	id, err := urlID(r)
 	if err != nil {
 		return err
+	}
+	// A draft saved incomplete comes back as its form, with what is missing.
+	p, err := s.ownPractice(r)
+	if err != nil {
+		return err
+	}
+	if practices.Unsubmitted(p.Status) {
+		c, err := s.checks(r, p)
+		if err != nil {
+			return err
+		}
+		f := practices.FormFrom(p)
+		f.Note = r.PostFormValue("author_note")
+		if errs := f.Validate(c); !errs.OK() {
+			v, err := s.practiceFormView(r, p, f, errs)
+			if err != nil {
+				return err
+			}
+			s.render(w, r, http.StatusUnprocessableEntity, "practice_form", v)
+			return nil
+		}
 	}
 	if err := s.practices.Submit(r.Context(), s.viewer(r), id, r.PostFormValue("author_note")); err != nil {
 		return s.flashConflict(w, r, err, id)

@@ -152,6 +152,61 @@ func TestPracticeLifecycle(t *testing.T) {
 	}
 }
 
+// A draft keeps partial work: a title and one sentence save; what is
+// missing is listed when the author submits it, from the form or from
+// the practice page, and nothing changes until it is complete.
+func TestDraftSavesWithTitleOnly(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	f := url.Values{"title": {"Registro en frontera"}, "lang": {"es"}, "scope": {"members"}, "action": {"save"},
+		"context": {"<p>Una primera frase.</p>"}}
+	path := create(t, pa, f)
+	if res := pa.Get(path); res.Status != http.StatusOK || !strings.Contains(res.Body, "Una primera frase.") {
+		t.Fatalf("the draft's page: %d", res.Status)
+	}
+	edit := pa.Get(path + "/edit").Body
+	if strings.Contains(edit, `id="ongoing" name="ongoing" value="1" checked`) {
+		t.Error("a draft that said nothing of its end came back as ongoing")
+	}
+	// A draft still refuses what is wrong, as opposed to missing.
+	bad := url.Values{"title": {"Registro en frontera"}, "lang": {"es"}, "scope": {"members"}, "action": {"save"}, "period_start": {"2021-13"},
+		"contact_email": {"no es un correo"}}
+	if res := pa.PostForm(path, bad); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="period_start-error"`) ||
+		!strings.Contains(res.Body, `id="contact_email-error"`) {
+		t.Fatalf("an invalid draft: %d", res.Status)
+	}
+	if res := pa.PostForm(path, url.Values{"lang": {"es"}, "scope": {"members"}, "action": {"save"}}); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, `id="title-error"`) {
+		t.Fatalf("a draft without a title: %d", res.Status)
+	}
+	// Submitting from the practice page: the form comes back with the list.
+	res := pa.PostForm(path+"/submit", nil)
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("submit incomplete: %d", res.Status)
+	}
+	for _, id := range []string{"summary-error", "f-actions-error", "countries-error", "tags-error", "period_start-error", "period_end-error",
+		"institutions-error", "contact_name-error", "contact_email-error"} {
+		if !strings.Contains(res.Body, `id="`+id+`"`) {
+			t.Errorf("submitting an incomplete draft does not mark %s", id)
+		}
+	}
+	if !strings.Contains(res.Body, `href="#summary"`) || !strings.Contains(res.Body, "Una primera frase.") {
+		t.Error("the summary of problems does not link to the fields, or the text was lost")
+	}
+	if st := dbtest.Value[string](t, e.DB.R, `SELECT status FROM practices`); st != "draft" {
+		t.Fatalf("an incomplete draft went to %s", st)
+	}
+	full := practiceForm("Registro en frontera", []string{"PA"}, "members")
+	full.Set("action", "submit")
+	if res := pa.PostForm(path, full); res.Status != http.StatusSeeOther {
+		t.Fatalf("submit complete: %d", res.Status)
+	}
+	if st := dbtest.Value[string](t, e.DB.R, `SELECT status FROM practices`); st != "submitted" {
+		t.Fatalf("a complete draft is %s after submitting", st)
+	}
+}
+
 func TestPracticeFormKeepsWhatWasTyped(t *testing.T) {
 	t.Parallel()
 	e := practiceEnv(t)
@@ -165,7 +220,7 @@ func TestPracticeFormKeepsWhatWasTyped(t *testing.T) {
 		{"missing title", func(f url.Values) { f.Set("title", "") }, "title-error", "Fill in this field."},
 		{"title too long", func(f url.Values) { f.Set("title", strings.Repeat("T", 201)) }, "title-error", "at most 200 characters"},
 		{"end before start", func(f url.Values) { f.Del("ongoing"); f.Set("period_end", "2020-01") }, "period_end-error", "cannot be before the start"},
-		{"no tag", func(f url.Values) { f.Del("tags") }, "tags-error", "Choose at least one objective or recommendation."},
+		{"no tag, submitted", func(f url.Values) { f.Del("tags"); f.Set("action", "submit") }, "tags-error", "Choose at least one objective or recommendation."},
 		{"unknown tag", func(f url.Values) { f.Set("tags", "999") }, "tags-error", "does not exist"},
 		{"unknown country", func(f url.Values) { f["countries"] = []string{"PA", "XX"} }, "countries-error", "not a member"},
 		{"oversized section", func(f url.Values) { f.Set("lessons", strings.Repeat("a", 50001)) }, "f-lessons-error", "over 50,000 characters"},
@@ -300,8 +355,10 @@ func TestCommentThreads(t *testing.T) {
 	if res := mx.PostForm(fmt.Sprintf("/comments/%d/edit", first), url.Values{"body": {"<p>hackeado</p>"}}); res.Status != 403 {
 		t.Fatalf("editing another's comment: %d", res.Status)
 	}
-	if res := mx.PostForm(fmt.Sprintf("/comments/%d/delete", first), nil); res.Status != 403 {
-		t.Fatalf("deleting another's comment: %d", res.Status)
+	for _, f := range []url.Values{nil, {"confirm": {"1"}}} {
+		if res := mx.PostForm(fmt.Sprintf("/comments/%d/delete", first), f); res.Status != 403 {
+			t.Fatalf("deleting another's comment (%v): %d", f, res.Status)
+		}
 	}
 	if res := br.PostForm(fmt.Sprintf("/comments/%d/edit", first), url.Values{"body": {"<p>¿Cuánto costó en total?</p>"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("edit: %d", res.Status)
@@ -309,8 +366,17 @@ func TestCommentThreads(t *testing.T) {
 	if page := mx.Get(path).Body; !strings.Contains(page, "¿Cuánto costó en total?") || !strings.Contains(page, "edited") {
 		t.Fatal("edit not shown as edited")
 	}
-	// Delete: a placeholder keeps the replies in place.
-	if res := br.PostForm(fmt.Sprintf("/comments/%d/delete", first), nil); res.Status != http.StatusSeeOther {
+	// Delete: first the question, with the comment; then a placeholder
+	// keeps the replies in place.
+	ask := br.PostForm(fmt.Sprintf("/comments/%d/delete", first), nil)
+	if ask.Status != http.StatusOK || !strings.Contains(ask.Body, "Delete this comment?") || !strings.Contains(ask.Body, "¿Cuánto costó en total?") ||
+		!strings.Contains(ask.Body, `name="confirm" value="1"`) {
+		t.Fatalf("delete without confirmation: %d\n%s", ask.Status, ask.Body)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM comments WHERE deleted_at IS NOT NULL`); n != 0 {
+		t.Fatal("a comment was deleted before its author confirmed")
+	}
+	if res := br.PostForm(fmt.Sprintf("/comments/%d/delete", first), url.Values{"confirm": {"1"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("delete: %d", res.Status)
 	}
 	page = mx.Get(path).Body
