@@ -12,21 +12,24 @@ STATICCHECK_VERSION := v0.8.2
 
 all: build
 
-TRIX := static/vendor/trix/trix.js
+EDITOR := static/vendor/editor/editor.js
 
 build: assets
 	go build -o $(BIN) ./cmd/puente
 
-# assets fetches the pinned front-end packages through npm and copies the
-# files pages load into static/vendor, where the binary embeds them.
-assets: $(TRIX)
+# assets fetches the pinned front-end packages through npm and bundles the
+# rich-text editor (web/editor, with TipTap and ProseMirror) with esbuild
+# into static/vendor, where the binary embeds it. Nothing there is
+# committed.
+assets: $(EDITOR)
 
-$(TRIX): package.json package-lock.json
+$(EDITOR): package.json package-lock.json $(wildcard web/editor/*.js web/editor/*.mjs)
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p static/vendor/trix
-	cp node_modules/trix/dist/trix.umd.min.js static/vendor/trix/trix.js
-	cp node_modules/trix/dist/trix.css static/vendor/trix/trix.css
-	cp node_modules/trix/LICENSE static/vendor/trix/LICENSE
+	rm -rf static/vendor/trix
+	mkdir -p static/vendor/editor
+	node_modules/.bin/esbuild web/editor/editor.js --bundle --minify --format=iife --target=es2020 \
+	  --log-level=warning --metafile=static/vendor/editor/meta.json --outfile=$(EDITOR)
+	node web/editor/licenses.mjs static/vendor/editor/meta.json static/vendor/editor/LICENSES.txt
 
 run: build
 	$(BIN) serve --demo --data $(DATA) --addr $(ADDR)
@@ -127,4 +130,4 @@ bench-search:
 	go run ./cmd/puente-bench search --db $(BENCH_DB)
 
 clean:
-	rm -rf bin node_modules static/vendor/trix
+	rm -rf bin node_modules static/vendor/trix static/vendor/editor

@@ -84,7 +84,7 @@ func TestLoadBenchSmoke(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	table, _ := os.ReadFile(results)
-	for _, want := range []string{"static 20 KB (ceiling)", "practice list, page 500", "practice list, a page not kept", "search, a rare word", "comment POST (303 back)", "start to ready"} {
+	for _, want := range []string{"static stylesheet (ceiling)", "practice list, page 500", "practice list, a page not kept", "search, a rare word", "comment POST (303 back)", "start to ready"} {
 		if !strings.Contains(string(table), want) {
 			t.Errorf("results lack %q:\n%s", want, table)
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -233,5 +234,21 @@ func Submit(t testing.TB, ctx context.Context, css string) {
 
 // TypeRich types s into the rich-text editor with the given id.
 func TypeRich(id, s string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.Click(chromedp.CSS(`trix-editor#`+id)), chromedp.SendKeys(chromedp.CSS(`trix-editor#`+id), s))
+	sel := `#` + id + `[contenteditable]`
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), s))
+}
+
+// Enter presses Enter as a keyboard does in a rich-text editor: a key
+// press without a typed character (SendKeys's "\r" also types one, which
+// an editor that handles Enter itself would see twice).
+func Enter() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+			if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{Type: typ, Key: "Enter", Code: "Enter",
+				WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -18,7 +18,7 @@ import (
 // PolicyVersion names the policy below. Stored HTML records the version it
 // was made with; raising this number and running "puente sanitize"
 // re-sanitises every stored text from its raw input.
-const PolicyVersion = 2
+const PolicyVersion = 3
 
 // LinkRel is set on every link: no endorsement, no window handle, no
 // referrer for the sites officials link to.
@@ -199,12 +199,21 @@ var (
 // normalize turns what word processors express with styles into plain
 // elements before the styles are removed: Google Docs wraps a whole paste
 // in a <b style="font-weight:normal"> and marks bold and italic on spans.
+// It also sets headings at the two levels a section has.
 func normalize(raw string) string {
 	root := parse(raw)
 	var wrappers []*html.Node
 	walk(root, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
+		}
+		// Headings sit below the section's own title: h1 and h2 become
+		// h3, h5 and h6 become h4 (policy 3).
+		switch n.DataAtom {
+		case atom.H1, atom.H2:
+			n.DataAtom, n.Data = atom.H3, "h3"
+		case atom.H5, atom.H6:
+			n.DataAtom, n.Data = atom.H4, "h4"
 		}
 		style := attr(n, "style")
 		switch {
@@ -222,7 +231,65 @@ func normalize(raw string) string {
 	for _, n := range wrappers {
 		unwrap(n)
 	}
+	// Editors put a paragraph in every list item and table cell, and keep
+	// empty paragraphs as spacing: a lone paragraph in an item or cell is
+	// unwrapped, and empty paragraphs go (policy 3).
+	var empty, lone []*html.Node
+	walk(root, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		switch n.DataAtom {
+		case atom.P:
+			if blank(n) {
+				empty = append(empty, n)
+			}
+		case atom.Li, atom.Td, atom.Th:
+			if p := onlyChild(n); p != nil && p.DataAtom == atom.P {
+				lone = append(lone, p)
+			}
+		}
+	})
+	for _, n := range empty {
+		n.Parent.RemoveChild(n)
+	}
+	for _, n := range lone {
+		if n.Parent != nil {
+			unwrap(n)
+		}
+	}
 	return render(root)
+}
+
+// blank reports whether a paragraph shows nothing: no text but spaces,
+// nothing but line breaks.
+func blank(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(strings.ReplaceAll(c.Data, "\u00a0", "")) == "":
+		case c.Type == html.ElementNode && c.DataAtom == atom.Br:
+		case c.Type == html.CommentNode:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// onlyChild is n's one element child when n holds nothing else but
+// spaces, or nil.
+func onlyChild(n *html.Node) *html.Node {
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.ElementNode && only == nil:
+			only = c
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		default:
+			return nil
+		}
+	}
+	return only
 }
 
 func attr(n *html.Node, key string) string {

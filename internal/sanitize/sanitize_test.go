@@ -91,7 +91,7 @@ func TestPolicyTable(t *testing.T) {
 		{"base removed", `<base href="https://evil.example/"><p>x</p>`, `<p>x</p>`},
 		{"unbalanced tags closed", `<ul><li>uno<li>dos`, `<ul><li>uno</li><li>dos</li></ul>`},
 		{"stray closing tags", `</div></td></table><p>x</p>`, `<p>x</p>`},
-		{"headings lists quote code", `<h2>T</h2><ol start="3"><li>a</li></ol><blockquote>c</blockquote><pre><code>x := 1</code></pre>`, `<h2>T</h2><ol start="3"><li>a</li></ol><blockquote>c</blockquote><pre><code>x := 1</code></pre>`},
+		{"headings lists quote code", `<h2>T</h2><h5>U</h5><ol start="3"><li>a</li></ol><blockquote>c</blockquote><pre><code>x := 1</code></pre>`, `<h3>T</h3><h4>U</h4><ol start="3"><li>a</li></ol><blockquote>c</blockquote><pre><code>x := 1</code></pre>`},
 		{"table kept", `<table><caption>Cifras</caption><tr><th scope="col">Año</th></tr><tr><td rowspan="2">2021</td></tr></table>`, `<table><caption>Cifras</caption><tbody><tr><th scope="col">Año</th></tr><tr><td rowspan="2">2021</td></tr></tbody></table>`},
 		{"bad table attrs", `<table><tr><td colspan="9999" onclick="x">a</td></tr></table>`, `<table><tbody><tr><td>a</td></tr></tbody></table>`},
 		{"comment removed", `<p>a<!-- secret --></p>`, `<p>a</p>`},
@@ -120,22 +120,22 @@ func TestPastedFromWordProcessors(t *testing.T) {
 		wants []string
 	}{
 		{"Microsoft Word", wordPaste, []string{
-			"<h1>Registro biométrico de migrantes en tránsito</h1>",
+			"<h3>Registro biométrico de migrantes en tránsito</h3>",
 			"<b>Servicio Nacional de Migración</b>",
 			`<a href="https://www.migracion.gob.pa/" rel="nofollow noopener noreferrer">`,
 			"<table>", "<td>Darién</td>", "<li>Captura de huellas",
 		}},
 		{"Google Docs", gdocsPaste, []string{
-			`<h2 dir="ltr">Resultados</h2>`,
+			`<h3 dir="ltr">Resultados</h3>`,
 			"<strong>120 000 personas</strong>",
 			"<em> en tiempo real</em>",
-			`<ul><li dir="ltr">`, "<td><p dir=\"ltr\">Paso Canoas</p></td>",
+			`<ul><li dir="ltr">`, "<td>Paso Canoas</td>",
 			`<a href="https://www.gob.pa/" rel="nofollow noopener noreferrer">`,
 		}},
 		{"LibreOffice", libreOfficePaste, []string{
-			"<h2>Lições aprendidas</h2>",
+			"<h3>Lições aprendidas</h3>",
 			"<b>interoperabilidade</b>",
-			"<ol><li>", "<td><p>Roraima</p></td>",
+			"<ol><li>", "<td>Roraima</td>",
 			`<a href="https://www.gov.br/" rel="nofollow noopener noreferrer">`,
 		}},
 	} {

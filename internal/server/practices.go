@@ -294,6 +294,12 @@ type practiceFormData struct {
 	// Problems lists the refused fields in the form's order, each linking
 	// to its field.
 	Problems []formProblem
+	// Autosave is set on a form whose script saves it as a draft in the
+	// background: "new", or the draft's id. Updated is when the draft was
+	// last saved (Unix milliseconds), so that an older copy kept in the
+	// browser is not offered.
+	Autosave string
+	Updated  int64
 }
 
 // formProblem is one line of the error summary.
@@ -344,6 +350,12 @@ func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f prac
 		d.Required[k] = true
 	}
 	title := "practice.new_title"
+	switch {
+	case p == nil:
+		d.Autosave = "new"
+	case practices.Unsubmitted(p.Status):
+		d.Autosave, d.Updated = strconv.FormatInt(p.ID, 10), p.UpdatedAt.UnixMilli()
+	}
 	if p != nil {
 		d.Action = "/practices/" + strconv.FormatInt(p.ID, 10)
 		title = "practice.edit_title"
@@ -499,6 +511,13 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 	}
 	if err != nil {
 		return err
+	}
+	// A background save from the form's script: no page, no flash; the
+	// script learns where the draft lives.
+	if r.Header.Get("X-Autosave") == "1" && action == "save" {
+		w.Header().Set("X-Practice", "/practices/"+strconv.FormatInt(saved.ID, 10))
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	flash := "practice.saved"
 	switch {

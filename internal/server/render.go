@@ -40,6 +40,7 @@ var funcs = template.FuncMap{
 	"rich":             sanitize.HTML,
 	"hasAsset":         func(p string) bool { _, ok := static.Hashes[p]; return ok },
 	"sectionKey":       func(k string) string { return "practice.section." + k },
+	"editorLabels":     func() []string { return editorLabels },
 	"scopeKey":         func(s any) string { return fmt.Sprintf("scope.%s", s) },
 	"statusKey":        func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
 	"str":              func(v any) string { return fmt.Sprint(v) },
@@ -366,3 +367,10 @@ func returnPath(r *http.Request) string {
 	}
 	return "/"
 }
+
+// editorLabels are the rich-text editor's words, handed to its script as
+// a hidden list (bullet-list is the script's bulletList); each is the
+// catalogue's editor.NAME in the page's language.
+var editorLabels = []string{"toolbar", "bold", "italic", "h3", "h4", "bullet-list", "ordered-list", "blockquote", "link", "unlink",
+	"table", "add-row", "add-column", "delete-row", "delete-column", "delete-table", "undo", "redo",
+	"link-url", "link-apply", "link-cancel", "link-invalid"}

@@ -40,7 +40,7 @@ func TestAccessibility(t *testing.T) {
 		t.Helper()
 		browsertest.Do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("main")))
 		if (strings.Contains(path, "/new") || strings.HasPrefix(path, "/practices/")) && !strings.HasSuffix(path, "/flag") {
-			browsertest.Do(t, ctx, chromedp.WaitReady(chromedp.CSS("trix-editor")))
+			browsertest.Do(t, ctx, chromedp.WaitReady(chromedp.CSS(".rich-content")))
 		}
 		for _, v := range browsertest.Axe(t, ctx) {
 			t.Errorf("%s: %s", path, v)
@@ -110,7 +110,7 @@ func TestKeyboardOnly(t *testing.T) {
 	browsertest.Navigate(t, ctx, chromedp.KeyEvent(kb.Enter))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)))
 
-	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/4"), chromedp.WaitVisible(chromedp.CSS(`trix-editor#comment-body-0`)))
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/4"), chromedp.WaitVisible(chromedp.CSS(`#comment-body-0[contenteditable]`)))
 	tabTo("comment-body-0")
 	browsertest.Do(t, ctx, chromedp.KeyEvent("Comentario escrito solo con el teclado."))
 	// Tab out of the editor to its submit button, then Enter.

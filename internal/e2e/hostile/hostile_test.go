@@ -91,7 +91,7 @@ const inspectJS = `(() => {
     const p = w.currentNode.parentElement;
     // What a person is typing, in a field or the editor (which uses U+FEFF
     // as its own cursor marks), is theirs to see as typed.
-    if (p && (['TEXTAREA', 'SCRIPT', 'STYLE'].includes(p.tagName) || p.closest('trix-editor'))) continue;
+    if (p && (['TEXTAREA', 'SCRIPT', 'STYLE'].includes(p.tagName) || p.closest('.rich-content'))) continue;
     if (/[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u061c\u{E0000}-\u{E007F}]/u.test(w.currentNode.data)) tricks.push(JSON.stringify(w.currentNode.data.slice(0, 50)));
   }
   return JSON.stringify({ calls: r.calls, csp: r.csp, markup: markup.slice(0, 5), tricks: tricks.slice(0, 5) });
@@ -262,14 +262,14 @@ func (w *watcher) submit(base, path, formCSS, buttonCSS string, values url.Value
 			time.Sleep(200 * time.Millisecond)
 		}
 		if err != nil {
-			state, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](`location.href + " " + document.readyState + " editors: " + [...document.querySelectorAll('trix-editor')].map(e => !!e.editor).join(",") + " long fields: " + document.querySelectorAll('textarea[data-rich]').length`))
+			state, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](`location.href + " " + document.readyState + " editors: " + [...document.querySelectorAll('textarea[data-rich]')].map(t => !!t.editor).join(",") + " long fields: " + document.querySelectorAll('textarea[data-rich]').length`))
 			w.t.Fatalf("%s: %s: %v (page: %s)", label, name, err, state)
 		}
 	}
 	stage("open the form", chromedp.Navigate(base+path))
 	// Rich-text fields become editors once the editor script has run.
 	stage("wait for the editors", chromedp.Poll[chromedp.Void](fmt.Sprintf(
-		`document.readyState === 'complete' && [...document.querySelectorAll(%q + ' textarea[data-rich]')].every(t => t.value.length > 100000) && [...document.querySelectorAll('trix-editor')].every(e => e.editor)`, formCSS)))
+		`document.readyState === 'complete' && [...document.querySelectorAll(%q + ' textarea[data-rich]')].every(t => t.value.length > 100000 || t.editor)`, formCSS)))
 	values = cloneValues(values)
 	values.Del("action") // the button says which action
 	js, _ := json.Marshal(values)
@@ -281,9 +281,9 @@ func (w *watcher) submit(base, path, formCSS, buttonCSS string, values url.Value
 	      // A rich-text field takes the HTML as a paste into its editor
 	      // would; a megabyte, which nobody pastes, is posted as a script or
 	      // a browser without JavaScript would post it.
-	      const ed = el.id && f.querySelector('trix-editor[input="' + el.id + '"]');
-	      if (ed && ed.editor && vals[0].length > 100000) { ed.remove(); el.value = vals[0]; }
-	      else if (ed && ed.editor) ed.editor.loadHTML(vals[0]);
+	      const ed = el.editor;
+	      if (ed && vals[0].length > 100000) { const w = el.closest('.rich-wrap'); ed.destroy(); w.replaceWith(el); el.hidden = false; el.value = vals[0]; }
+	      else if (ed) { ed.commands.clearContent(true); ed.view.pasteHTML(vals[0]); }
 	      else if (el.type === 'checkbox' || el.type === 'radio') el.checked = vals.includes(el.value);
 	      else el.value = vals[0];
 	    });

@@ -33,7 +33,7 @@ func TestModerationJourney(t *testing.T) {
 	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/practices/new"),
-		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-context`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
 		chromedp.SendKeys(chromedp.ID("title"), "Estaciones de recepción migratoria"),
 		chromedp.SendKeys(chromedp.ID("summary"), "Atención integral a personas en tránsito."),
 		browsertest.TypeRich("f-context", "Llegadas numerosas por Darién."),
@@ -60,7 +60,7 @@ func TestModerationJourney(t *testing.T) {
 	if banner := browsertest.Text(t, ctx, ".status-banner"); !strings.Contains(banner, "Añada los resultados, por favor.") {
 		t.Fatalf("author does not see the note: %q", banner)
 	}
-	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL+"/edit"), chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-results`)),
+	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#f-results[contenteditable]`)),
 		browsertest.TypeRich("f-results", "Miles de personas atendidas."))
 	browsertest.Submit(t, ctx, `button[value=submit]`)
 	browsertest.SignOut(t, ctx)
@@ -83,7 +83,7 @@ func TestModerationJourney(t *testing.T) {
 	if first := browsertest.Text(t, ctx, "main .featured .practice-card h3"); first != "Estaciones de recepción migratoria" {
 		t.Fatalf("first on the home page: %q", first)
 	}
-	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`trix-editor#comment-body-0`)),
+	browsertest.Do(t, ctx, chromedp.Navigate(practiceURL), chromedp.WaitVisible(chromedp.CSS(`#comment-body-0[contenteditable]`)),
 		browsertest.TypeRich("comment-body-0", "Esto es publicidad de mi empresa."))
 	browsertest.Submit(t, ctx, `form.comment-form:has(#comment-body-0) button[type=submit]`)
 	browsertest.SignOut(t, ctx)

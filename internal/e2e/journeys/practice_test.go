@@ -34,8 +34,8 @@ func TestPracticeJourney(t *testing.T) {
 	// lands while it is busy can be lost; a person would look and click
 	// again, and so does the test (three tries at most).
 	toggle := func(editor, attr string, on bool) chromedp.Action[chromedp.Void] {
-		sel := `.rich-wrap:has(#` + editor + `) button[data-trix-attribute="` + attr + `"]`
-		check := fmt.Sprintf(`document.querySelector(%q).classList.contains("trix-active") === %v`, sel, on)
+		sel := `.rich-wrap:has(#` + editor + `) button[data-cmd="` + attr + `"]`
+		check := fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-pressed") === "%v"`, sel, on)
 		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			var err error
 			for range 3 {
@@ -50,30 +50,33 @@ func TestPracticeJourney(t *testing.T) {
 		})
 	}
 	tool := func(editor, attr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Click(chromedp.CSS(`.rich-wrap:has(#` + editor + `) button[data-trix-attribute="` + attr + `"]`))
+		return chromedp.Click(chromedp.CSS(`.rich-wrap:has(#` + editor + `) button[data-cmd="` + attr + `"]`))
 	}
 
 	// The official writes the practice.
 	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/practices/new"),
-		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-context`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
 		chromedp.SendKeys(chromedp.ID("title"), "Registro biométrico en Darién"),
 		chromedp.SendKeys(chromedp.ID("summary"), "Cada persona que llega por Darién queda registrada."),
-		chromedp.Click(chromedp.CSS(`trix-editor#f-context`)),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), "La ruta es "),
+		chromedp.Click(chromedp.CSS(`#f-context[contenteditable]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-context[contenteditable]`), "La ruta es "),
 		toggle("f-context", "bold", true),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), "muy peligrosa"),
+		chromedp.SendKeys(chromedp.CSS(`#f-context[contenteditable]`), "muy peligrosa"),
 		toggle("f-context", "bold", false),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-context`), " para las familias."),
-		chromedp.Click(chromedp.CSS(`trix-editor#f-actions`)),
-		toggle("f-actions", "bullet", true),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-actions`), "Huellas dactilares\rFotografía facial"),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-actions`), "\r\rMás en "),
-		tool("f-actions", "href"),
-		chromedp.WaitVisible(chromedp.CSS(`.rich-wrap:has(#f-actions) input[name=href]`)),
-		chromedp.SendKeys(chromedp.CSS(`.rich-wrap:has(#f-actions) input[name=href]`), "https://www.migracion.gob.pa/"),
-		chromedp.Click(chromedp.CSS(`.rich-wrap:has(#f-actions) input[data-trix-method="setAttribute"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-context[contenteditable]`), " para las familias."),
+		chromedp.Click(chromedp.CSS(`#f-actions[contenteditable]`)),
+		toggle("f-actions", "bulletList", true),
+		chromedp.SendKeys(chromedp.CSS(`#f-actions[contenteditable]`), "Huellas dactilares"),
+		browsertest.Enter(),
+		chromedp.SendKeys(chromedp.CSS(`#f-actions[contenteditable]`), "Fotografía facial"),
+		browsertest.Enter(),
+		browsertest.Enter(),
+		chromedp.SendKeys(chromedp.CSS(`#f-actions[contenteditable]`), "Más en "),
+		tool("f-actions", "link"),
+		chromedp.WaitVisible(chromedp.ID("f-actions-link-url")),
+		chromedp.SendKeys(chromedp.ID("f-actions-link-url"), "https://www.migracion.gob.pa/\r"),
 		chromedp.Click(chromedp.ID("t-1")),
 		chromedp.Click(chromedp.ID("t-4")),
 		chromedp.SetValue(chromedp.ID("period_start"), "2019-06"),
@@ -90,7 +93,7 @@ func TestPracticeJourney(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "preview.png"))
 	// The editor still holds the text after the preview; save and submit.
-	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-context`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.status-banner`)))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)))
@@ -129,17 +132,17 @@ func TestPracticeJourney(t *testing.T) {
 	}
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`.practice-card h3 a`)))
 	browsertest.Do(t, ctx,
-		chromedp.WaitVisible(chromedp.CSS(`trix-editor#comment-body-0`)),
-		chromedp.Click(chromedp.CSS(`trix-editor#comment-body-0`)),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#comment-body-0`), "¿Qué equipos usan en zonas sin red?"),
+		chromedp.WaitVisible(chromedp.CSS(`#comment-body-0[contenteditable]`)),
+		chromedp.Click(chromedp.CSS(`#comment-body-0[contenteditable]`)),
+		chromedp.SendKeys(chromedp.CSS(`#comment-body-0[contenteditable]`), "¿Qué equipos usan en zonas sin red?"),
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`form.comment-form:has(#comment-body-0) button[type=submit]`)))
 	browsertest.Do(t, ctx,
 		chromedp.WaitVisible(chromedp.CSS(`article.comment`)),
 		chromedp.Click(chromedp.CSS(`details.reply-box summary`)),
-		chromedp.WaitVisible(chromedp.CSS(`details.reply-box[open] trix-editor`)),
-		chromedp.Click(chromedp.CSS(`details.reply-box[open] trix-editor`)),
-		chromedp.SendKeys(chromedp.CSS(`details.reply-box[open] trix-editor`), "Añado: también en Roraima."),
+		chromedp.WaitVisible(chromedp.CSS(`details.reply-box[open] .rich-content`)),
+		chromedp.Click(chromedp.CSS(`details.reply-box[open] .rich-content`)),
+		chromedp.SendKeys(chromedp.CSS(`details.reply-box[open] .rich-content`), "Añado: también en Roraima."),
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`details.reply-box[open] button[type=submit]`)))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`article.comment.reply`)))
@@ -155,9 +158,9 @@ func TestPracticeJourney(t *testing.T) {
 	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(practiceURL+"/edit"),
-		chromedp.WaitVisible(chromedp.CSS(`trix-editor#f-results`)),
-		chromedp.Click(chromedp.CSS(`trix-editor#f-results`)),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor#f-results`), "Se identificaron redes de tráfico."),
+		chromedp.WaitVisible(chromedp.CSS(`#f-results[contenteditable]`)),
+		chromedp.Click(chromedp.CSS(`#f-results[contenteditable]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-results[contenteditable]`), "Se identificaron redes de tráfico."),
 		chromedp.SendKeys(chromedp.ID("author_note"), "Añado un resultado."),
 	)
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))

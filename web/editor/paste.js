@@ -1,0 +1,127 @@
+// What word processors put on the clipboard, made into plain structure
+// before the editor reads it: Word's lists (paragraphs with a typed bullet
+// or number) become real lists, and the empty paragraphs Word, Google Docs
+// and LibreOffice use for spacing are dropped. Styles, classes and Office
+// markup need no removing here: the editor keeps only what its schema
+// knows (bold and italic included when given as styles), and the server's
+// sanitiser has the last word.
+
+const listStyle = /mso-list:\s*l(\d+)\s+level(\d+)/i;
+const ordered = /^\(?([0-9]{1,3}|[a-zA-Z]|[ivxlcdmIVXLCDM]{1,6})[.)]/;
+
+// isWordListItem reports whether p is one of Word's list paragraphs.
+function isWordListItem(p) {
+  return p.nodeName === "P" && (/MsoListParagraph/i.test(p.className) || listStyle.test(p.getAttribute("style") || ""));
+}
+
+// takeMarker removes Word's typed list marker (between the comments
+// [if !supportLists] and [endif]) from p and returns its text.
+function takeMarker(p) {
+  let inMarker = false;
+  let marker = "";
+  const doomed = [];
+  const visit = (node) => {
+    for (const c of Array.from(node.childNodes)) {
+      if (c.nodeType === Node.COMMENT_NODE) {
+        if (/if\s+!supportLists/i.test(c.data)) inMarker = true;
+        else if (/endif/i.test(c.data)) inMarker = false;
+        doomed.push(c);
+        continue;
+      }
+      if (inMarker) {
+        marker += c.textContent;
+        doomed.push(c);
+        continue;
+      }
+      if (c.nodeType === Node.ELEMENT_NODE) visit(c);
+    }
+  };
+  visit(p);
+  doomed.forEach((n) => n.remove());
+  if (marker === "") {
+    // Word for the web and some versions style the marker instead.
+    const span = p.querySelector('span[style*="mso-list:Ignore" i]');
+    if (span) {
+      marker = span.textContent;
+      span.remove();
+    }
+  }
+  return marker.replace(/\u00a0/g, " ").trim();
+}
+
+// wordLists turns each run of Word list paragraphs into nested lists.
+function wordLists(doc) {
+  const paragraphs = Array.from(doc.body.querySelectorAll("p")).filter(isWordListItem);
+  const done = new Set();
+  for (const first of paragraphs) {
+    if (done.has(first)) continue;
+    // The run: this paragraph and the list paragraphs right after it.
+    const run = [first];
+    let n = first.nextSibling;
+    while (n) {
+      if (n.nodeType === Node.TEXT_NODE && n.textContent.trim() === "") {
+        n = n.nextSibling;
+        continue;
+      }
+      if (n.nodeType === Node.ELEMENT_NODE && isWordListItem(n)) {
+        run.push(n);
+        n = n.nextSibling;
+        continue;
+      }
+      break;
+    }
+    run.forEach((p) => done.add(p));
+    const stack = []; // [{level, list}]
+    let root = null;
+    for (const p of run) {
+      const m = listStyle.exec(p.getAttribute("style") || "");
+      const level = m ? Number(m[2]) : 1;
+      const marker = takeMarker(p);
+      const tag = ordered.test(marker) ? "ol" : "ul";
+      while (stack.length && stack[stack.length - 1].level > level) stack.pop();
+      let top = stack[stack.length - 1];
+      if (!top || top.level < level) {
+        const list = doc.createElement(tag);
+        if (top) {
+          const lastItem = top.list.lastElementChild;
+          (lastItem || top.list).appendChild(list);
+        } else {
+          root = list;
+        }
+        top = { level, list };
+        stack.push(top);
+      }
+      const li = doc.createElement("li");
+      while (p.firstChild) li.appendChild(p.firstChild);
+      top.list.appendChild(li);
+    }
+    first.before(root);
+    run.forEach((p) => p.remove());
+  }
+}
+
+// empty reports whether an element holds no text and nothing to see.
+function empty(el) {
+  return el.textContent.replace(/[\s\u00a0\u200b]/g, "") === "" && !el.querySelector("img, table, hr");
+}
+
+export function cleanPaste(html) {
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  doc.querySelectorAll("style, meta, link, script, title, xml").forEach((n) => n.remove());
+  wordLists(doc);
+  // Spacing paragraphs: Word's <p><o:p>&nbsp;</o:p></p>, LibreOffice's
+  // <p><br></p>, and Google Docs' <br> between blocks.
+  doc.body.querySelectorAll("p, div, h1, h2, h3, h4, h5, h6").forEach((el) => {
+    if (empty(el)) el.remove();
+  });
+  doc.body.querySelectorAll("br").forEach((br) => {
+    const parent = br.parentElement;
+    if (parent === doc.body || (parent && /^docs-internal-guid/.test(parent.id || ""))) br.remove();
+  });
+  // Comments (Office's conditional ones included) carry nothing.
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_COMMENT);
+  const comments = [];
+  while (walker.nextNode()) comments.push(walker.currentNode);
+  comments.forEach((c) => c.remove());
+  return doc.body.innerHTML;
+}
