@@ -48,6 +48,9 @@ type Config struct {
 	// limit.
 	PostBurst int
 	PostEvery time.Duration
+	// AutosaveEvery is how often the practice form saves a draft in the
+	// background while it changes; zero turns it off.
+	AutosaveEvery time.Duration
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
 	rawDigestDay, rawDigestTZ                         string
@@ -89,6 +92,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.IntVar(&c.DigestHour, "digest-hour", 8, "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
 	fs.IntVar(&c.PostBurst, "post-burst", 5, "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
 	fs.DurationVar(&c.PostEvery, "post-every", 5*time.Second, "after that burst, one more post per account every this long; 0 turns the limit off (PUENTE_POST_EVERY)")
+	fs.DurationVar(&c.AutosaveEvery, "autosave-every", 30*time.Second, "how often the practice form saves a draft in the background while it changes; 0 turns it off (PUENTE_AUTOSAVE_EVERY)")
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", "America/Panama", "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (PUENTE_LOG_FORMAT)")
@@ -142,6 +146,9 @@ func (c *Config) Finish() error {
 	}
 	if c.PostBurst < 1 {
 		errs = append(errs, fmt.Errorf("--post-burst %d: at least 1", c.PostBurst))
+	}
+	if c.AutosaveEvery != 0 && c.AutosaveEvery < time.Second {
+		errs = append(errs, fmt.Errorf("--autosave-every %s: at least 1s, or 0 for none", c.AutosaveEvery))
 	}
 	if c.PostEvery < 0 {
 		errs = append(errs, fmt.Errorf("--post-every %s: not negative", c.PostEvery))

@@ -298,8 +298,9 @@ type practiceFormData struct {
 	// background: "new", or the draft's id. Updated is when the draft was
 	// last saved (Unix milliseconds), so that an older copy kept in the
 	// browser is not offered.
-	Autosave string
-	Updated  int64
+	Autosave      string
+	Updated       int64
+	AutosaveEvery int64 // milliseconds
 }
 
 // formProblem is one line of the error summary.
@@ -351,11 +352,13 @@ func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f prac
 	}
 	title := "practice.new_title"
 	switch {
+	case s.cfg.AutosaveEvery == 0:
 	case p == nil:
 		d.Autosave = "new"
 	case practices.Unsubmitted(p.Status):
 		d.Autosave, d.Updated = strconv.FormatInt(p.ID, 10), p.UpdatedAt.UnixMilli()
 	}
+	d.AutosaveEvery = s.cfg.AutosaveEvery.Milliseconds()
 	if p != nil {
 		d.Action = "/practices/" + strconv.FormatInt(p.ID, 10)
 		title = "practice.edit_title"

@@ -10,7 +10,7 @@
   "use strict";
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
-  var every = 30000;
+  var every = Number(form.dataset.autosaveEvery) || 30000;
   var status = document.getElementById("autosave-status");
   var key = "puente-draft:" + (form.dataset.autosave || "new");
   var dirty = false;
@@ -47,13 +47,15 @@
     body.set("action", "save");
     saving = true;
     dirty = false;
-    fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "X-Autosave": "1" } })
+    // form.action would be the form's buttons named "action": read the
+    // attribute.
+    fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-Autosave": "1" } })
       .then(function (res) {
         var path = res.headers.get("X-Practice") || new URL(res.url).pathname;
         if (res.ok && /^\/practices\/\d+$/.test(path)) {
           // A new practice is a draft now: go on editing it.
           if (form.dataset.autosave === "new") {
-            form.action = path;
+            form.setAttribute("action", path);
             form.dataset.autosave = path.split("/").pop();
             forget();
             key = "puente-draft:" + form.dataset.autosave;
@@ -89,6 +91,7 @@
   form.addEventListener("change", changed);
   // The person's own buttons save everything: no copy is needed after.
   form.addEventListener("submit", function () { forget(); });
+  form.autosaveNow = save;
   setInterval(save, every);
 
   // A copy left by a save that failed: offer it back.

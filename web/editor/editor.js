@@ -50,7 +50,7 @@ const buttons = [
   { id: "bulletList", text: "•", run: (c) => c.toggleBulletList(), active: (e) => e.isActive("bulletList") },
   { id: "orderedList", text: "1.", run: (c) => c.toggleOrderedList(), active: (e) => e.isActive("orderedList") },
   { id: "blockquote", text: "“”", run: (c) => c.toggleBlockquote(), active: (e) => e.isActive("blockquote") },
-  { id: "link", text: "🔗︎", dialog: true, active: (e) => e.isActive("link") },
+  { id: "link", icon: "M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1 M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1", dialog: true, active: (e) => e.isActive("link") },
   { id: "table", text: "▦", full: true, run: (c) => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true }), hideInTable: true },
   { id: "addRow", text: "+↓", full: true, inTable: true, run: (c) => c.addRowAfter() },
   { id: "addColumn", text: "+→", full: true, inTable: true, run: (c) => c.addColumnAfter() },
@@ -170,9 +170,26 @@ function enhance(ta, L) {
     // The glyph is what the eye sees; the name, in the page's language, is
     // what a screen reader says and what the tooltip shows.
     const name = L[b.id] || b.id;
-    const glyph = document.createElement("span");
+    let glyph;
+    if (b.icon) {
+      // A drawn icon where no font has a reliable glyph.
+      const ns = "http://www.w3.org/2000/svg";
+      glyph = document.createElementNS(ns, "svg");
+      glyph.setAttribute("viewBox", "0 0 24 24");
+      glyph.setAttribute("width", "18");
+      glyph.setAttribute("height", "18");
+      glyph.setAttribute("fill", "none");
+      glyph.setAttribute("stroke", "currentColor");
+      glyph.setAttribute("stroke-width", "2");
+      glyph.setAttribute("stroke-linecap", "round");
+      const path = document.createElementNS(ns, "path");
+      path.setAttribute("d", b.icon);
+      glyph.append(path);
+    } else {
+      glyph = document.createElement("span");
+      glyph.textContent = b.text;
+    }
     glyph.setAttribute("aria-hidden", "true");
-    glyph.textContent = b.text;
     const said = document.createElement("span");
     said.className = "visually-hidden";
     said.textContent = name;
@@ -277,6 +294,10 @@ function enhance(ta, L) {
     closeDialog();
   });
   cancel.addEventListener("click", closeDialog);
+  // Enter in the address must not submit the practice form around it.
+  url.addEventListener("keypress", (e) => {
+    if (e.key === "Enter") e.preventDefault();
+  });
   dialog.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && e.target === url) {
       e.preventDefault();

@@ -105,10 +105,71 @@ function empty(el) {
   return el.textContent.replace(/[\s\u00a0\u200b]/g, "") === "" && !el.querySelector("img, table, hr");
 }
 
+// unwrap replaces el by its children.
+function unwrap(el) {
+  while (el.firstChild) el.before(el.firstChild);
+  el.remove();
+}
+
+// headingLevels sets the document's headings at the section's two levels,
+// keeping their order: the highest level present becomes h3, the others
+// h4 (a document whose sections are h2 and subsections h3 keeps both).
+function headingLevels(doc) {
+  const all = Array.from(doc.body.querySelectorAll("h1, h2, h3, h4, h5, h6"));
+  const levels = [...new Set(all.map((h) => Number(h.tagName[1])))].sort();
+  for (const h of all) {
+    const to = Number(h.tagName[1]) === levels[0] ? "h3" : "h4";
+    if (h.tagName.toLowerCase() === to) continue;
+    // No attributes come along: a heading needs none, and what a paste
+    // holds there need not even be a valid name.
+    const n = doc.createElement(to);
+    while (h.firstChild) n.appendChild(h.firstChild);
+    h.replaceWith(n);
+  }
+}
+
+const boldStyle = /font-weight\s*:\s*(bold(er)?|[5-9]\d\d)\b/i;
+const italicStyle = /font-style\s*:\s*italic/i;
+
+// wrapChildren puts el's children inside a new element named tag.
+function wrapChildren(el, tag) {
+  const w = el.ownerDocument.createElement(tag);
+  while (el.firstChild) w.appendChild(el.firstChild);
+  el.appendChild(w);
+}
+
+// styleMarks turns bold and italic given as styles (Google Docs and
+// LibreOffice spans) into elements, then drops every style: the page's
+// CSP keeps the editor from reading style attributes itself.
+function styleMarks(doc) {
+  doc.body.querySelectorAll("[style]").forEach((el) => {
+    const st = el.getAttribute("style");
+    if (el.matches("span, font, a, p, td, th")) {
+      if (italicStyle.test(st)) wrapChildren(el, "em");
+      if (boldStyle.test(st)) wrapChildren(el, "strong");
+    }
+    el.removeAttribute("style");
+  });
+}
+
 export function cleanPaste(html) {
+  try {
+    return clean(html);
+  } catch (e) {
+    // Whatever this cleaning cannot read, the editor's own parser (and the
+    // server's sanitiser after it) still can.
+    return html;
+  }
+}
+
+function clean(html) {
   const doc = new DOMParser().parseFromString(html, "text/html");
   doc.querySelectorAll("style, meta, link, script, title, xml").forEach((n) => n.remove());
+  // Google Docs wraps the whole paste in <b style="font-weight:normal">.
+  doc.querySelectorAll('b[id^="docs-internal-guid"]').forEach(unwrap);
   wordLists(doc);
+  styleMarks(doc);
+  headingLevels(doc);
   // Spacing paragraphs: Word's <p><o:p>&nbsp;</o:p></p>, LibreOffice's
   // <p><br></p>, and Google Docs' <br> between blocks.
   doc.body.querySelectorAll("p, div, h1, h2, h3, h4, h5, h6").forEach((el) => {

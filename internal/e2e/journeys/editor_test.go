@@ -1,0 +1,291 @@
+package journeys
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"puente/internal/accounts"
+	"puente/internal/browsertest"
+	"puente/internal/dbtest"
+	"puente/internal/servertest"
+)
+
+// paste hands html to the editor with the given id as the browser does on
+// Ctrl+V: a paste event carrying the clipboard's HTML and text.
+func paste(id, html string) chromedp.Action[chromedp.Void] {
+	js, _ := json.Marshal(html)
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+	  const el = document.getElementById(%q), dt = new DataTransfer();
+	  dt.setData("text/html", %s);
+	  dt.setData("text/plain", "(plain)");
+	  el.focus();
+	  el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+	})()`, id, js))
+}
+
+func key(k string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	if len(mods) == 0 {
+		return chromedp.KeyEvent(k)
+	}
+	return chromedp.KeyEvent(k, chromedp.KeyModifiers(mods...))
+}
+
+// Word, Google Docs and LibreOffice put their own HTML on the clipboard;
+// pasted into a section it is stored as the structure the author wrote:
+// headings at the section's two levels, lists (Word's typed markers
+// included), bold, italics, links and tables, without styles, Office
+// markup or spacing paragraphs. The samples are in testdata/paste; what
+// each must become is beside it (.want.html).
+func TestPasteFromOffice(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	base := e.HTTP.URL
+	shots := browsertest.Shots(t, ctx)
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	samples := []struct{ file, section string }{{"word", "context"}, {"gdocs", "actions"}, {"libreoffice", "results"}}
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/new"), chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
+		chromedp.SendKeys(chromedp.ID("title"), "Pegado desde procesadores de texto"))
+	for _, s := range samples {
+		raw, err := os.ReadFile(filepath.Join("testdata", "paste", s.file+".html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		browsertest.Do(t, ctx, paste("f-"+s.section, string(raw)))
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "pasted.png"))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	for _, s := range samples {
+		got := dbtest.Value[string](t, e.DB.R, `SELECT `+s.section+`_html FROM practices`)
+		wantFile := filepath.Join("testdata", "paste", s.file+".want.html")
+		if os.Getenv("PUENTE_UPDATE_PASTE") == "1" {
+			// Writes what is stored now as the expectation, for a person
+			// to read before committing it.
+			if err := os.WriteFile(wantFile, []byte(got+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(wantFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != strings.TrimSpace(string(want)) {
+			t.Errorf("%s pasted and stored as\n%s\nwant (%s)\n%s", s.file, got, wantFile, want)
+		}
+		for _, bad := range []string{"Mso", "mso-", "o:p", "style=", "class=", "<p></p>", "·", "docs-internal", "&nbsp;"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("%s: stored text holds %q", s.file, bad)
+			}
+		}
+	}
+}
+
+// The toolbar with the keyboard alone: one Tab stop, arrows between
+// buttons, Alt+F10 from the text, Ctrl+K for a link; a list, a link and
+// a table made that way are stored as such.
+func TestEditorByKeyboard(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	base := e.HTTP.URL
+	shots := browsertest.Shots(t, ctx)
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	focusJS := `(document.activeElement.dataset && document.activeElement.dataset.cmd) || document.activeElement.id`
+	focused := func() string { return browsertest.Run(t, ctx, chromedp.Evaluate[string](focusJS)) }
+	// The editor takes the focus back on the next frame: wait for it.
+	focusedOn := func(want string) bool {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](focusJS+` === `+strconvQuote(want), chromedp.WithPollingTimeout(2*time.Second)))
+		return err == nil
+	}
+	toTool := func(cmd string) {
+		t.Helper()
+		browsertest.Do(t, ctx, key(kb.F10, chromedp.ModifierAlt))
+		for range 20 {
+			if focused() == cmd {
+				return
+			}
+			browsertest.Do(t, ctx, key(kb.ArrowRight))
+		}
+		t.Fatalf("the toolbar never reached %s (at %q)", cmd, focused())
+	}
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/new"), chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
+		chromedp.SendKeys(chromedp.ID("title"), "Por teclado"), chromedp.Focus(chromedp.ID("summary")))
+	// From the summary, Tab reaches the language, then the countries, the
+	// tags... The section's toolbar is one stop before its text.
+	browsertest.Do(t, ctx, chromedp.Focus(chromedp.CSS(`#f-context[contenteditable]`)), key(kb.Tab, chromedp.ModifierShift))
+	if f := focused(); f != "bold" {
+		t.Fatalf("Shift+Tab from the text lands on %q, want the toolbar's first button", f)
+	}
+	browsertest.Do(t, ctx, key(kb.End))
+	if f := focused(); f != "redo" {
+		t.Fatalf("End in the toolbar: %q", f)
+	}
+	browsertest.Do(t, ctx, key(kb.Tab))
+	if f := focused(); f != "f-context" {
+		t.Fatalf("Tab from the toolbar: %q, want the text", f)
+	}
+	// A bulleted list.
+	toTool("bulletList")
+	browsertest.Do(t, ctx, key(kb.Enter))
+	if !focusedOn("f-context") {
+		t.Fatalf("after a toolbar button the focus is on %q, want the text", focused())
+	}
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#f-context`), "uno"), browsertest.Enter(),
+		chromedp.SendKeys(chromedp.CSS(`#f-context`), "dos"), browsertest.Enter(), browsertest.Enter(),
+		chromedp.SendKeys(chromedp.CSS(`#f-context`), "Fuente: "))
+	// A link through Ctrl+K; a bad address is refused in the dialog.
+	browsertest.Do(t, ctx, key("k", chromedp.ModifierCtrl), chromedp.WaitVisible(chromedp.ID("f-context-link-url")),
+		chromedp.SendKeys(chromedp.ID("f-context-link-url"), "javascript:alert(1)"), key(kb.Enter))
+	if !browsertest.Run(t, ctx, chromedp.Evaluate[bool](`!document.getElementById("f-context-link-url-error").hidden`)) {
+		t.Fatal("a javascript: link was accepted")
+	}
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("f-context-link-url").value = ""`),
+		chromedp.SendKeys(chromedp.ID("f-context-link-url"), "https://www.migracion.gob.pa/"), key(kb.Enter))
+	if !focusedOn("f-context") {
+		t.Fatalf("after the link the focus is on %q", focused())
+	}
+	// A table: its own buttons appear while the cursor is in it.
+	browsertest.Do(t, ctx, browsertest.Enter())
+	toTool("table")
+	browsertest.Do(t, ctx, key(kb.Enter))
+	if !focusedOn("f-context") {
+		t.Fatalf("after inserting a table the focus is on %q", focused())
+	}
+	browsertest.Do(t, ctx, chromedp.KeyEvent("Indicador"), key(kb.Tab))
+	if f := focused(); f != "f-context" {
+		t.Fatalf("Tab in a table left the text for %q, want the next cell", f)
+	}
+	// The third column goes: Tab to it, then the toolbar's button.
+	browsertest.Do(t, ctx, chromedp.KeyEvent("Valor"), key(kb.Tab))
+	if !browsertest.Run(t, ctx, chromedp.Evaluate[bool](`!document.querySelector('[data-cmd="deleteColumn"]').hidden`)) {
+		t.Fatal("the table's buttons do not show in a table")
+	}
+	toTool("deleteColumn")
+	browsertest.Do(t, ctx, key(kb.Enter))
+	if !focusedOn("f-context") {
+		t.Fatalf("after deleting a column the focus is on %q", focused())
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "keyboard.png"))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	got := dbtest.Value[string](t, e.DB.R, `SELECT context_html FROM practices`)
+	for _, want := range []string{"<ul><li>uno</li><li>dos</li></ul>",
+		`Fuente: <a href="https://www.migracion.gob.pa/" rel="nofollow noopener noreferrer">https://www.migracion.gob.pa/</a>`,
+		"<table><tbody><tr><th>Indicador</th><th>Valor</th></tr>", "<tr><td></td><td></td></tr>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stored %s\nlacks %s", got, want)
+		}
+	}
+	if strings.Contains(got, "javascript") {
+		t.Error("the refused link was stored")
+	}
+}
+
+// The editor speaks the page's language: its toolbar's names and the link
+// dialog, in each of the five.
+func TestEditorLanguages(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	base := e.HTTP.URL
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	for lang, want := range map[string][2]string{
+		"es": {"Negrita", "Dirección del enlace"}, "en": {"Bold", "Link address"}, "pt": {"Negrito", "Endereço do link"},
+		"fr": {"Gras", "Adresse du lien"}, "nl": {"Vet", "Adres van de link"},
+	} {
+		browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/new"), chromedp.WaitVisible(chromedp.CSS(`form[action="/language"]`)),
+			chromedp.SetValue(chromedp.CSS(`form[action="/language"] select`), lang))
+		browsertest.Navigate(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('form[action="/language"]').submit()`))
+		browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)))
+		got := browsertest.Run(t, ctx, chromedp.Evaluate[[]string](`[document.querySelector('#f-context').closest('.rich-wrap').querySelector('[data-cmd="bold"]').textContent,
+		  document.querySelector('label[for="f-context-link-url"]').textContent]`))
+		if len(got) != 2 || !strings.HasSuffix(got[0], want[0]) || got[1] != want[1] {
+			t.Errorf("%s: the editor says %q, want %q", lang, got, want)
+		}
+	}
+}
+
+// A draft saves itself while it changes, with only a title; when a save
+// fails because the session ended, the text is kept in the browser and
+// offered back after signing in again.
+func TestDraftAutosaveAndRestore(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.New(t)
+	e := servertest.New(t, servertest.WithArgs("--autosave-every", "1s"))
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	base := e.HTTP.URL
+	shots := browsertest.Shots(t, ctx)
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/new"), chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
+		chromedp.SendKeys(chromedp.ID("title"), "Borrador que se guarda solo"),
+		browsertest.TypeRich("f-context", "Primera frase."))
+	// Saved by itself: the status says so, the draft exists, the address
+	// is the draft's.
+	browsertest.Do(t, ctx, chromedp.Poll[chromedp.Void](`/Draft saved at/.test(document.getElementById("autosave-status").textContent)`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practices WHERE title = 'Borrador que se guarda solo' AND status = 'draft'`); n != 1 {
+		t.Fatalf("%d drafts after the autosave", n)
+	}
+	if loc := browsertest.Location(t, ctx); !strings.HasSuffix(loc, "/edit") {
+		t.Fatalf("after the first save the page is %s, want the draft's edit form", loc)
+	}
+	browsertest.Do(t, ctx, browsertest.TypeRich("f-context", " Segunda frase."),
+		chromedp.Poll[chromedp.Void](`/Draft saved at/.test(document.getElementById("autosave-status").textContent)`))
+	time.Sleep(1500 * time.Millisecond)
+	if html := dbtest.Value[string](t, e.DB.R, `SELECT context_html FROM practices`); !strings.Contains(html, "Segunda frase.") {
+		t.Fatalf("the second change was not saved: %s", html)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practices`); n != 1 {
+		t.Fatalf("%d practices: autosave made copies", n)
+	}
+	editURL := browsertest.Location(t, ctx)
+
+	// The session ends on the server; the next change cannot be saved.
+	samira, err := e.Accounts.ByEmail(t.Context(), "samira@migracion.gob.pa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Server.Sessions().EndAll(t.Context(), samira.ID); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Do(t, ctx, browsertest.TypeRich("f-context", " Tercera frase, sin sesión."),
+		chromedp.Poll[chromedp.Void](`document.getElementById("autosave-status").classList.contains("failed")`, chromedp.WithPollingTimeout(10*time.Second)))
+	status := browsertest.Text(t, ctx, "#autosave-status")
+	if !strings.Contains(status, "session ended") {
+		t.Fatalf("status after the session ended: %q", status)
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "session-ended.png"))
+
+	// Signing in again and opening the draft offers the copy.
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(editURL), chromedp.WaitVisible(chromedp.CSS(`#autosave-restore`)))
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "restore-offered.png"))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`#autosave-restore [data-restore]`)))
+	text := browsertest.Text(t, ctx, "#f-context")
+	if !strings.Contains(text, "Tercera frase, sin sesión.") {
+		t.Fatalf("restored text: %q", text)
+	}
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	if html := dbtest.Value[string](t, e.DB.R, `SELECT context_html FROM practices`); !strings.Contains(html, "Tercera frase, sin sesión.") {
+		t.Fatalf("the restored text was not saved: %s", html)
+	}
+	// Once saved, nothing is offered again.
+	browsertest.Do(t, ctx, chromedp.Navigate(editURL), chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)))
+	if browsertest.Run(t, ctx, chromedp.Evaluate[bool](`!document.getElementById("autosave-restore").hidden`)) {
+		t.Error("a copy is offered after it was saved")
+	}
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
