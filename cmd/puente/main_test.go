@@ -543,8 +543,24 @@ func TestConfigCommand(t *testing.T) {
 		strings.Contains(s, "s3cret") || strings.Contains(s, "saved") {
 		t.Fatalf("config shows:\n%s", s)
 	}
-	if err := run(context.Background(), []string{"config", "--data", dir, "--smtp-url", "ftp://mail"}, noEnv, &out, &errs); err == nil {
-		t.Error("a bad SMTP URL was kept")
+	if !strings.Contains(out.String(), "warning: mail goes out through SMTP from the default") {
+		t.Errorf("no warning about the default From address:\n%s", out.String())
+	}
+	for _, bad := range [][]string{{"--smtp-url", "ftp://mail"}, {"--smtp-url", "smtp://mail.example.org:587?tls=bogus"}, {"--mail-from", "not an address"}} {
+		if err := run(context.Background(), append([]string{"config", "--data", dir}, bad...), noEnv, &out, &errs); err == nil {
+			t.Errorf("config %v was kept", bad)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "site.json")); strings.Contains(string(b), "bogus") || strings.Contains(string(b), "not an address") {
+		t.Fatalf("a refused setting reached the file:\n%s", b)
+	}
+	// A folder served at an address, without a public URL, links there.
+	other := t.TempDir()
+	if err := run(context.Background(), []string{"config", "--data", other, "--addr", "127.0.0.1:8093"}, noEnv, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(other, "site.json")); !strings.Contains(string(b), `"base-url": "http://127.0.0.1:8093"`) {
+		t.Fatalf("the address's base URL was not kept:\n%s", b)
 	}
 	err := run(context.Background(), []string{"digest", "send", "--data", dir, "--smtp-url", ""}, noEnv, &out, &errs)
 	if err == nil || !strings.Contains(err.Error(), "SMTP server") {

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	netmail "net/mail"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -489,6 +490,12 @@ func siteConfig(args []string, getenv func(string) string, stdout, stderr io.Wri
 	if err := cfg.Finish(); err != nil {
 		return err
 	}
+	// What serve would refuse is not kept: the SMTP URL must make a sender.
+	if cfg.SMTPURL != nil {
+		if _, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.BaseURL.Hostname()); err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
+	}
 	if err := cfg.EnsureDataDir(); err != nil {
 		return err
 	}
@@ -512,5 +519,16 @@ func siteConfig(args []string, getenv func(string) string, stdout, stderr io.Wri
 		}
 		fmt.Fprintf(stdout, "  --%-10s %s\n  %-12s in use: %s\n", st.Flag, kept, "", use)
 	}
+	if cfg.SMTPURL != nil && cfg.MailFrom.String() == mustAddress(config.DefaultMailFrom) {
+		fmt.Fprintf(stdout, "warning: mail goes out through SMTP from the default %s; give --mail-from an address of your domain\n", config.DefaultMailFrom)
+	}
 	return nil
+}
+
+func mustAddress(s string) string {
+	a, err := netmail.ParseAddress(s)
+	if err != nil {
+		return s
+	}
+	return a.String()
 }

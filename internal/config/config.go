@@ -62,6 +62,10 @@ type Config struct {
 	site map[string]string
 }
 
+// DefaultMailFrom is the From address when none is given: fine for the
+// demo, never for a real site (config warns).
+const DefaultMailFrom = "Puente <no-reply@puente.localhost>"
+
 // Secure reports whether the site is served over https, which turns on
 // Secure cookies, the __Host- prefix and HSTS.
 func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
@@ -81,7 +85,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.DBPath, "db", "", "database file (PUENTE_DB; default DATA/puente.db)")
 	fs.StringVar(&c.rawBaseURL, "base-url", "", "public URL of the site, used in emails and cookies (PUENTE_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.rawSMTP, "smtp-url", "", "SMTP server, smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS) or smtp://host:25?tls=none (PUENTE_SMTP_URL; default: write .eml files to DATA/mail)")
-	fs.StringVar(&c.rawFrom, "mail-from", "Puente <no-reply@puente.localhost>", "From address of outgoing mail (PUENTE_MAIL_FROM)")
+	fs.StringVar(&c.rawFrom, "mail-from", DefaultMailFrom, "From address of outgoing mail (PUENTE_MAIL_FROM)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", 2*time.Hour, "a session ends after this long without a request (PUENTE_SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMax, "session-max", 12*time.Hour, "a session ends this long after sign-in, active or not (PUENTE_SESSION_MAX)")
 	fs.StringVar(&c.rawKeys, "session-keys", "", "comma-separated cookie signing keys, newest first, hex or base64, 32+ bytes each (PUENTE_SESSION_KEYS; default: generated once into DATA/session.keys)")
@@ -179,7 +183,7 @@ func (c *Config) Finish() error {
 	}
 	from, err := mail.ParseAddress(c.rawFrom)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("--mail-from %q: %w", c.rawFrom, err))
+		errs = append(errs, fmt.Errorf("--mail-from %q: want an address such as \"Puente <no-reply@puente.example.org>\" (%w)", c.rawFrom, err))
 	} else {
 		c.MailFrom = from
 	}

@@ -94,8 +94,9 @@ func isLoopbackURL(raw string) bool {
 }
 
 // SaveSite records in the data folder the mail settings this command was
-// given explicitly, for the other commands to use; it reports whether the
-// file changed. serve calls it.
+// given explicitly (and the base URL derived from a given --addr, when
+// none is kept), for the other commands to use; it reports whether the
+// file changed. serve and config call it.
 func (c *Config) SaveSite() (bool, error) {
 	given := c.given()
 	next := map[string]string{}
@@ -107,6 +108,11 @@ func (c *Config) SaveSite() (bool, error) {
 		if v := *c.siteField(k); given[k] && next[k] != v {
 			next[k], changed = v, true
 		}
+	}
+	// serve given only --addr links to that address: the other commands
+	// should too, until a public base URL is given.
+	if given["addr"] && !given["base-url"] && next["base-url"] == "" && c.BaseURL != nil {
+		next["base-url"], changed = c.BaseURL.String(), true
 	}
 	if !changed {
 		return false, nil

@@ -3,6 +3,7 @@ package moderation
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -57,7 +58,11 @@ func (s *Store) Flag(ctx context.Context, v practices.Viewer, t Target, reason, 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "flag.already")
+			st, err := flagState(ctx, tx, v.AccountID, t)
+			if err != nil {
+				return err
+			}
+			return alreadyFlagged(st)
 		}
 		res, err = tx.ExecContext(ctx, `INSERT INTO flag_notices (target_type, target_id, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			t.Type, t.ID, db.FormatTime(now))
@@ -199,11 +204,29 @@ func (s *Store) FlagCount(ctx context.Context, t Target) (int, error) {
 	return n, err
 }
 
-// Flagged reports whether account already flagged the item.
-func (s *Store) Flagged(ctx context.Context, accountID int64, t Target) (bool, error) {
-	var n int
-	err := s.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM flags WHERE target_type = ? AND target_id = ? AND account_id = ?`, t.Type, t.ID, accountID).Scan(&n)
-	return n > 0, err
+// FlagState says where account's flag on the item stands: "" (none),
+// "open", or how moderators resolved it ("dismissed", "actioned").
+func (s *Store) FlagState(ctx context.Context, accountID int64, t Target) (string, error) {
+	return flagState(ctx, s.DB.R, accountID, t)
+}
+
+func flagState(ctx context.Context, q db.Querier, accountID int64, t Target) (string, error) {
+	var st string
+	err := q.QueryRowContext(ctx, `SELECT CASE WHEN resolved_at IS NULL THEN 'open' ELSE coalesce(resolution, 'dismissed') END
+		FROM flags WHERE target_type = ? AND target_id = ? AND account_id = ?`, t.Type, t.ID, accountID).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return st, err
+}
+
+// alreadyFlagged is the answer to a second flag: still waiting, or what
+// moderators decided.
+func alreadyFlagged(state string) error {
+	if state == "open" || state == "" {
+		return apperr.New(apperr.Conflict, "flag.already")
+	}
+	return apperr.New(apperr.Conflict, "flag.already_"+state)
 }
 
 // Counts are the sizes of the moderators' queues, for the navigation.

@@ -220,7 +220,7 @@ var forDigest = `n.account_id = ? AND n.created_at >= ? AND n.created_at < ? AND
 	AND (n.mail_state = 'digest' OR (n.mail_state IS NULL AND ` + deliveryOf("n") + ` = 'digest'))`
 
 // ErrTokenInvalid answers an unknown unsubscribe link.
-var ErrTokenInvalid = apperr.New(apperr.Gone, "unsubscribe.invalid")
+var ErrTokenInvalid = apperr.New(apperr.Gone, "unsubscribe.notices_invalid")
 
 // Unsubscription is what an email's unsubscribe link names.
 type Unsubscription struct {

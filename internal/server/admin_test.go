@@ -68,7 +68,7 @@ func TestInvitationJourney(t *testing.T) {
 	}
 	// The admin who invited is told, with a link to the new account.
 	if page := admin.Get("/notifications").Body; !strings.Contains(page, "Beatriz Souza accepted your invitation and joined Puente") ||
-		!strings.Contains(page, fmt.Sprintf(`href="/admin/accounts/%d"`, a.ID)) {
+		!strings.Contains(page, fmt.Sprintf(`name="next" value="/admin/accounts/%d"`, a.ID)) {
 		t.Errorf("the inviting admin is not told:\n%s", page)
 	}
 	if again := e.Client().Get(link); again.Status != http.StatusGone {

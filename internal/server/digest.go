@@ -90,9 +90,10 @@ type unsubscribeData struct {
 
 // recipientLanguage writes the page in the language of the account an
 // unsubscribe link names: the person reading it came from their email.
-func (s *Server) recipientLanguage(r *http.Request, account int64) {
+func (s *Server) recipientLanguage(w http.ResponseWriter, r *http.Request, account int64) {
 	if a, err := s.accounts.ByID(r.Context(), account); err == nil && i18n.Supported(a.Lang) {
 		state(r).lang = a.Lang
+		w.Header().Set("Content-Language", a.Lang)
 	}
 }
 
@@ -102,7 +103,7 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.recipientLanguage(r, account)
+	s.recipientLanguage(w, r, account)
 	// A GET never unsubscribes: mail scanners follow links.
 	s.render(w, r, http.StatusOK, "unsubscribe", &View{Title: "unsubscribe.title", Data: unsubscribeData{Token: token, Done: used}})
 	return nil
@@ -115,7 +116,7 @@ func (s *Server) unsubscribePost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.recipientLanguage(r, id)
+	s.recipientLanguage(w, r, id)
 	s.log.Info("digest unsubscribed", "account_id", id, "one_click", r.PostFormValue("List-Unsubscribe") == "One-Click")
 	s.render(w, r, http.StatusOK, "unsubscribe", &View{Title: "unsubscribe.title", Data: unsubscribeData{Done: true}})
 	return nil

@@ -35,7 +35,7 @@ func TestNotificationCentre(t *testing.T) {
 	if n := count("mod@puente.test"); n != 1 {
 		t.Errorf("moderator told %d times while the first is unread, want 1", n)
 	}
-	if b := mod.Get("/notifications").Body; !strings.Contains(b, "Items are waiting in the review queue") || !strings.Contains(b, `href="/moderation"`) {
+	if b := mod.Get("/notifications").Body; !strings.Contains(b, "Items are waiting in the review queue") || !strings.Contains(b, `name="next" value="/moderation"`) {
 		t.Error("the queue notification does not lead to the queue")
 	}
 	mod.PostForm("/notifications/read", nil)
@@ -62,9 +62,19 @@ func TestNotificationCentre(t *testing.T) {
 	// The page: newest first, what happened and where, with the header count.
 	page := br.Get("/notifications")
 	if !strings.Contains(page.Body, "mx replied to your comment on “Registro biométrico”") ||
-		!strings.Contains(page.Body, fmt.Sprintf(`href="/comments/%d"`, first+1)) || !strings.Contains(page.Body, `class="queue-count"`) {
+		!strings.Contains(page.Body, fmt.Sprintf(`name="next" value="/comments/%d"`, first+1)) || !strings.Contains(page.Body, `class="queue-count"`) {
 		t.Fatalf("notifications page:\n%s", page.Body)
 	}
+	// Opening an unread entry marks it read and leads to the place.
+	open := dbtest.Int(t, e.DB.R, `SELECT n.id FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.email = 'br@gov.br' AND n.kind = 'reply'`)
+	if res := br.PostForm(fmt.Sprintf("/notifications/%d/read", open), url.Values{"next": {fmt.Sprintf("/comments/%d", first+1)}}); res.Status != http.StatusSeeOther ||
+		res.Header.Get("Location") != fmt.Sprintf("/comments/%d", first+1) || count("br@gov.br") != 0 {
+		t.Fatalf("opening an entry: %d %q, %d unread", res.Status, res.Header.Get("Location"), count("br@gov.br"))
+	}
+	if !strings.Contains(br.Get("/notifications").Body, fmt.Sprintf(`<a href="/comments/%d">`, first+1)) {
+		t.Error("a read entry is not a plain link")
+	}
+	dbtest.Exec(t, e.DB.W, `UPDATE notifications SET read_at = NULL WHERE id = ?`, open) // unread again, for what follows
 
 	// A hiding tells its author with the note, and the flagger the outcome.
 	pa.PostForm("/flags", url.Values{"target_type": {"comment"}, "target_id": {fmt.Sprint(first)}, "reason": {"off_topic"}})

@@ -525,13 +525,15 @@ func (s *Server) flagTarget(r *http.Request, t moderation.Target) (*flagData, er
 		author = p.AuthorID
 	}
 	d.Practice, d.Back = p, s.backTo(t, p.ID)
-	switch flagged, err := s.moderation.Flagged(ctx, v.AccountID, t); {
+	switch state, err := s.moderation.FlagState(ctx, v.AccountID, t); {
 	case err != nil:
 		return nil, err
 	case author == v.AccountID:
 		d.Notice = "flag.own_item"
-	case flagged:
+	case state == "open":
 		d.Notice = "flag.already"
+	case state != "":
+		d.Notice = "flag.already_" + state
 	}
 	return d, nil
 }

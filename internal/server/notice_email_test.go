@@ -122,6 +122,14 @@ func TestEveryKindByEmail(t *testing.T) {
 	mx.PostForm("/flags", url.Values{"target_type": {"practice"}, "target_id": {idOf(path)}, "reason": {"off_topic"}})
 	mod.PostForm("/moderation/flags/dismiss", url.Values{"target_type": {"practice"}, "target_id": {idOf(path)}})
 	expect(notifications.FlagDismissed, "mx@gob.mx", "Moderators reviewed your flag on “Registro biométrico” and left it visible")
+	// The flag page, and a second flag, say what became of the first.
+	if b := mx.Get(path + "/flag").Body; !strings.Contains(b, "You already flagged this; moderators reviewed it and left it visible.") {
+		t.Error("the flag page still says a dismissed flag waits")
+	}
+	if res := mx.PostForm("/flags", url.Values{"target_type": {"practice"}, "target_id": {idOf(path)}, "reason": {"spam"}}); res.Status != http.StatusConflict ||
+		!strings.Contains(res.Body, "moderators reviewed it and left it visible") {
+		t.Errorf("a second flag after dismissal: %d", res.Status)
+	}
 
 	mod.PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos personales."}})
 	expect(notifications.PracticeHidden, "pa@gob.pa", "Moderators hid your practice “Registro biométrico”")
@@ -281,7 +289,7 @@ func TestNoticeUnsubscribe(t *testing.T) {
 	// A mail client's one-click POST: no session, no Origin, twice.
 	for i := range 2 {
 		res := e.Client().PostForm(u.RequestURI(), url.Values{"List-Unsubscribe": {"One-Click"}})
-		if res.Status != http.StatusOK || !strings.Contains(res.Body, "ya no recibirá correos sobre esto") ||
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "ya no recibirá correos sobre esto") || res.Header.Get("Content-Language") != "es" ||
 			!strings.Contains(res.Body, "Su práctica fue publicada") || !strings.Contains(res.Body, `href="/settings/notifications"`) {
 			t.Fatalf("one-click POST %d: %d\n%s", i+1, res.Status, res.Body)
 		}
@@ -319,8 +327,8 @@ func TestNoticeUnsubscribe(t *testing.T) {
 	}
 	// Another kind of that email, or an unknown token, is no link.
 	for _, bad := range []string{strings.Replace(stop, "kind=reply", "kind=published", 1), "/unsubscribe/notices/nonsense"} {
-		if res := e.Client().PostForm(bad, nil); res.Status != http.StatusGone {
-			t.Errorf("POST %s: %d, want 410", bad, res.Status)
+		if res := e.Client().PostForm(bad, nil); res.Status != http.StatusGone || !strings.Contains(res.Body, "This link to stop notification emails is not valid") {
+			t.Errorf("POST %s: %d, want 410 saying what link it was", bad, res.Status)
 		}
 	}
 	if !slices.Contains([]string{"reply"}, dbtest.Value[string](t, e.DB.R, `SELECT kind FROM notification_prefs p JOIN accounts a ON a.id = p.account_id WHERE a.email = 'br@gov.br'`)) {

@@ -141,7 +141,7 @@ func (s *Server) noticeUnsubscribePage(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	s.recipientLanguage(r, u.AccountID)
+	s.recipientLanguage(w, r, u.AccountID)
 	s.render(w, r, http.StatusOK, "unsubscribe_notices", &View{Title: "unsubscribe.notices_title",
 		Data: noticeUnsubData{Action: r.URL.RequestURI(), Kinds: u.Kinds, Done: u.Done}})
 	return nil
@@ -154,7 +154,7 @@ func (s *Server) noticeUnsubscribePost(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	s.recipientLanguage(r, u.AccountID)
+	s.recipientLanguage(w, r, u.AccountID)
 	s.log.Info("notification email turned off", "account_id", u.AccountID, "kinds", u.Kinds,
 		"one_click", r.PostFormValue("List-Unsubscribe") == "One-Click")
 	slices.Sort(u.Kinds)

@@ -221,9 +221,11 @@ func (s *Server) fillModeration(r *http.Request, v practices.Viewer, pv *practic
 	if pv.Change, err = s.practices.ChangeFor(ctx, v, p); err != nil {
 		return err
 	}
-	if pv.FlaggedByMe, err = s.moderation.Flagged(ctx, v.AccountID, t); err != nil {
+	state, err := s.moderation.FlagState(ctx, v.AccountID, t)
+	if err != nil {
 		return err
 	}
+	pv.FlaggedByMe = state != ""
 	if v.Staff() {
 		if pv.Own = p.AuthorID == v.AccountID; pv.Own {
 			if pv.Deciders, err = s.moderation.Deciders(ctx, v.AccountID); err != nil {
