@@ -51,6 +51,10 @@ type Config struct {
 	// AutosaveEvery is how often the practice form saves a draft in the
 	// background while it changes; zero turns it off.
 	AutosaveEvery time.Duration
+	// AttachmentMax bounds one file a practice carries, AttachmentsMax
+	// all of one practice's files together, in bytes.
+	AttachmentMax, AttachmentsMax int64
+	attachmentMB, attachmentsMB   int
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
 	rawDigestDay, rawDigestTZ                         string
@@ -96,6 +100,8 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.IntVar(&c.DigestHour, "digest-hour", 8, "hour (0-23) the digest goes out (PUENTE_DIGEST_HOUR)")
 	fs.IntVar(&c.PostBurst, "post-burst", 5, "posts (comments, flags, new practices) one account may send at once (PUENTE_POST_BURST)")
 	fs.DurationVar(&c.PostEvery, "post-every", 5*time.Second, "after that burst, one more post per account every this long; 0 turns the limit off (PUENTE_POST_EVERY)")
+	fs.IntVar(&c.attachmentMB, "attachment-max-mb", 20, "largest file a practice may carry, in MB (PUENTE_ATTACHMENT_MAX_MB)")
+	fs.IntVar(&c.attachmentsMB, "attachments-max-mb", 100, "most a practice's files may add up to, in MB (PUENTE_ATTACHMENTS_MAX_MB)")
 	fs.DurationVar(&c.AutosaveEvery, "autosave-every", 30*time.Second, "how often the practice form saves a draft in the background while it changes; 0 turns it off (PUENTE_AUTOSAVE_EVERY)")
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", "America/Panama", "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (PUENTE_LOG_LEVEL)")
@@ -151,6 +157,13 @@ func (c *Config) Finish() error {
 	if c.PostBurst < 1 {
 		errs = append(errs, fmt.Errorf("--post-burst %d: at least 1", c.PostBurst))
 	}
+	switch {
+	case c.attachmentMB < 1 || c.attachmentMB > 1024:
+		errs = append(errs, fmt.Errorf("--attachment-max-mb %d: between 1 and 1024", c.attachmentMB))
+	case c.attachmentsMB < c.attachmentMB || c.attachmentsMB > 4096:
+		errs = append(errs, fmt.Errorf("--attachments-max-mb %d: at least --attachment-max-mb, at most 4096", c.attachmentsMB))
+	}
+	c.AttachmentMax, c.AttachmentsMax = int64(c.attachmentMB)<<20, int64(c.attachmentsMB)<<20
 	if c.AutosaveEvery != 0 && c.AutosaveEvery < time.Second {
 		errs = append(errs, fmt.Errorf("--autosave-every %s: at least 1s, or 0 for none", c.AutosaveEvery))
 	}

@@ -482,6 +482,14 @@ func SearchDoc(ctx context.Context, q db.Querier, id int64) (search.Doc, []strin
 		return d, nil, false, err
 	}
 	d.Places = institutions + " " + partners
+	// The names of its files are found like its institutions.
+	names, err := attachmentNames(ctx, q, id)
+	if err != nil {
+		return d, nil, false, err
+	}
+	if len(names) > 0 {
+		d.Places += " " + strings.Join(names, " ")
+	}
 	codes, err := countryCodes(ctx, q, id)
 	return d, codes, true, err
 }

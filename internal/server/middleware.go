@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -174,14 +175,22 @@ func validUTF8(v url.Values) bool {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
+		limit := int64(MaxBodyBytes)
+		// The practice form carries files: as much as a practice may hold.
+		if r.Method == http.MethodPost && practiceForm.MatchString(r.URL.Path) && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit += s.cfg.AttachmentsMax
+		}
+		if r.ContentLength > limit {
 			s.renderError(w, r, apperr.New(apperr.TooLarge, "error.too_large"))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
+
+// practiceForm matches where the practice form posts.
+var practiceForm = regexp.MustCompile(`^/practices(/[0-9]+)?$`)
 
 // loadSession finds the session and its account. An account that is gone
 // or suspended is treated as signed out, and its session ended.

@@ -76,9 +76,11 @@ func (rf *refs) TagLabel(id int64) string {
 
 // practiceView is what the practice page and the preview show.
 type practiceView struct {
-	P        *practices.Practice
-	Refs     *refs
-	Comments []*comments.Comment
+	P *practices.Practice
+	// Attachments are the practice's files, for whoever may see it.
+	Attachments []*practices.Attachment
+	Refs        *refs
+	Comments    []*comments.Comment
 	// Discussion says which page of the comments this is and where the
 	// earlier ones are.
 	Discussion *comments.Page
@@ -148,6 +150,9 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
+	if pv.Attachments, err = s.practices.Attachments(r.Context(), id); err != nil {
+		return err
+	}
 	comments := part{name: "practice-comments"}
 	if fill == nil && p.Status == practices.Published {
 		if err := s.commentsPart(r, v, p, &comments); err != nil {
@@ -303,6 +308,14 @@ type practiceFormData struct {
 	Autosave      string
 	Updated       int64
 	AutosaveEvery int64 // milliseconds
+	// Attachments are the practice's files; CanAttach says whether they
+	// may change now (before review); FileProblems are the files just
+	// refused; the limits are in MB.
+	Attachments  []*practices.Attachment
+	CanAttach    bool
+	FileProblems []fileProblem
+	AttachMaxMB  int64
+	AttachAllMB  int64
 }
 
 // formProblem is one line of the error summary.
@@ -322,7 +335,8 @@ func problemsOf(errs apperr.FieldErrors) []formProblem {
 	fields = append(fields, formProblem{"period_start", "period_start", "practice.field.period_start"},
 		formProblem{"period_end", "period_end", "practice.field.period_end"}, formProblem{"institutions", "institutions", "practice.field.institutions"},
 		formProblem{"partners", "partners", "practice.field.partners"}, formProblem{"contact_name", "contact_name", "practice.field.contact_name"},
-		formProblem{"contact_email", "contact_email", "practice.field.contact_email"}, formProblem{"scope", "scope", "practice.field.scope"})
+		formProblem{"contact_email", "contact_email", "practice.field.contact_email"}, formProblem{"scope", "scope", "practice.field.scope"},
+		formProblem{"attachments", "attachments", "attachment.title"})
 	var out []formProblem
 	for _, f := range fields {
 		if _, ok := errs[f.Field]; ok {
@@ -361,6 +375,13 @@ func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f prac
 		d.Autosave, d.Updated = strconv.FormatInt(p.ID, 10), p.UpdatedAt.UnixMilli()
 	}
 	d.AutosaveEvery = s.cfg.AutosaveEvery.Milliseconds()
+	d.CanAttach = p == nil || practices.Unsubmitted(p.Status)
+	d.AttachMaxMB, d.AttachAllMB = s.cfg.AttachmentMax>>20, s.cfg.AttachmentsMax>>20
+	if p != nil {
+		if d.Attachments, err = s.practices.Attachments(r.Context(), p.ID); err != nil {
+			return nil, err
+		}
+	}
 	if p != nil {
 		d.Action = "/practices/" + strconv.FormatInt(p.ID, 10)
 		title = "practice.edit_title"
@@ -471,8 +492,8 @@ func (s *Server) checks(r *http.Request, p *practices.Practice) (practices.Check
 // An invalid form comes back as typed with 422; a preview shows the
 // practice as it will look, above the same form, and saves nothing.
 func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practices.Practice) error {
-	if err := r.ParseForm(); err != nil {
-		return s.formError(err)
+	if err := s.parsePracticeForm(r); err != nil {
+		return err
 	}
 	f := formFromRequest(r)
 	c, err := s.checks(r, p)
@@ -483,11 +504,19 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 	// A draft keeps partial work: only what is submitted must be complete.
 	c.Draft = action != "submit" && (p == nil || practices.Unsubmitted(p.Status))
 	errs := f.Validate(c)
+	uploads, remove, fileProblems, err := s.uploadsOf(r, p)
+	if err != nil {
+		return err
+	}
+	if len(fileProblems) > 0 {
+		errs.Add("attachments", "attachment.refused")
+	}
 	if !errs.OK() || action == "preview" {
 		v, err := s.practiceFormView(r, p, f, errs)
 		if err != nil {
 			return err
 		}
+		v.Data.(*practiceFormData).FileProblems = fileProblems
 		status := http.StatusUnprocessableEntity
 		if errs.OK() {
 			status = http.StatusOK
@@ -516,6 +545,11 @@ func (s *Server) savePractice(w http.ResponseWriter, r *http.Request, p *practic
 	}
 	if err != nil {
 		return err
+	}
+	if len(uploads) > 0 || len(remove) > 0 {
+		if err := s.practices.ChangeAttachments(r.Context(), viewer, saved.ID, uploads, remove); err != nil {
+			return err
+		}
 	}
 	// A background save from the form's script: no page, no flash; the
 	// script learns where the draft lives.

@@ -41,6 +41,7 @@ var funcs = template.FuncMap{
 	"hasAsset":         func(p string) bool { _, ok := static.Hashes[p]; return ok },
 	"sectionKey":       func(k string) string { return "practice.section." + k },
 	"editorLabels":     func() []string { return editorLabels },
+	"fileSize":         fileSize,
 	"scopeKey":         func(s any) string { return fmt.Sprintf("scope.%s", s) },
 	"statusKey":        func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
 	"str":              func(v any) string { return fmt.Sprint(v) },

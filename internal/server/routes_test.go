@@ -36,6 +36,7 @@ const (
 	ownPractice        // the same, on a route only its author may use
 	comment            // a comment by the author on that practice
 	ownComment         // the same, on a route only its author may use
+	attachment         // a file of that practice
 	other              // an object of an admin or moderator page
 )
 
@@ -61,7 +62,7 @@ var routeTable = map[string]struct {
 	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
-	"GET /practices/{id}": {anyone, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
+	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
 	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {signedIn, none}, "GET /account": {signedIn, none},
@@ -189,6 +190,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				t.Fatalf("comment: %d", res.Status)
 			}
 			cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+			dbtest.Exec(t, e.DB.W, `INSERT INTO practice_attachments (practice_id, name, type, size, data, created_at) VALUES (?, 'a.pdf', 'application/pdf', 5, X'255044462D', '2026-11-26T12:00:00Z')`, pid)
+			aid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM practice_attachments`)
 			spare := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'spare@gob.gt'`)
 			gone := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'gone@gob.pa'`)
 
@@ -229,6 +232,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					p = strings.ReplaceAll(p, "{id}", pid)
 				case comment, ownComment:
 					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(cid))
+				case attachment:
+					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(aid))
 				default:
 					if strings.HasPrefix(p, "/admin/accounts/") {
 						p = strings.ReplaceAll(p, "{id}", fmt.Sprint(spare))
@@ -273,7 +278,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusForbidden {
 						t.Errorf("%s: %d, want 403", name, got)
 					}
-				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment) &&
+				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment || spec.object == attachment) &&
 					(role == "csm" || role == "anonymous" || role == "suspended"):
 					// Shared with the CRM only: not there for the others.
 					if got != http.StatusNotFound {

@@ -180,6 +180,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/feeds/private/{token}", s.h(s.privateFeed))
 	r.Get("/practices/{id}", s.h(s.practicePage))
 	r.Get("/practices/{id}/history", s.h(s.practiceHistory))
+	r.Get("/attachments/{id}", s.h(s.attachmentGet))
 	r.Get("/comments/{id}", s.h(s.commentPermalink))
 	r.Get("/countries/{code}", s.h(s.countryPage))
 	r.Get("/meetings", s.h(s.meetingsPage))
