@@ -18,6 +18,7 @@ import (
 
 	"puente/db"
 	"puente/internal/apperr"
+	"puente/internal/sanitize"
 )
 
 // Attachment is a file a practice carries: a protocol, an agreement, an
@@ -127,7 +128,9 @@ func sniffZip(data []byte) string {
 // practice may carry. A picture is decoded and encoded again, so that
 // its metadata (a camera's location) and anything hidden after it go.
 func CheckUpload(name string, data []byte, max int64) (Upload, string) {
-	name = strings.TrimSpace(name)
+	// Hidden direction and zero-width characters go first: "Informe
+	// <RLO>txt.exe" must not read as an innocent name.
+	name = sanitize.Plain(name)
 	switch {
 	case name == "" || utf8.RuneCountInString(name) > MaxAttachmentName || !utf8.ValidString(name) ||
 		strings.ContainsAny(name, `/\`) || strings.ContainsFunc(name, unicode.IsControl) || name == "." || name == "..":

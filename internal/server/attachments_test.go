@@ -148,6 +148,14 @@ func TestAttachments(t *testing.T) {
 	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_attachments`); n != 3 {
 		t.Fatalf("%d files after refusals, want 3", n)
 	}
+	// A name that hides its direction cannot pass for another.
+	draft := postFiles(pa, "/practices", practiceForm("Otra", []string{"PA"}, "crm"), upload{"Informe \u202etxt.exe", pdf()})
+	if draft.Status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", draft.Status)
+	}
+	if name := dbtest.Value[string](t, e.DB.R, `SELECT name FROM practice_attachments ORDER BY id DESC LIMIT 1`); name != "Informe txt.exe.pdf" {
+		t.Errorf("stored name %q", name)
+	}
 }
 
 // Each bad file is refused with its name and why, nothing is stored, and

@@ -635,6 +635,27 @@ func setUp(t *testing.T, c *pageChecker, e *servertest.Env, corpus []string) *wo
 		t.Fatalf("showcase practice: %d %q", res.Status, fieldErrRe.FindAllString(res.Body, -1))
 	}
 	w.showcase = m[1]
+	// Every sample is also the name of one of its files, as an upload
+	// would store it: the page lists them, the edit form too. (A name an
+	// upload refuses, with slashes or control characters, is not stored;
+	// the server's tests post those.)
+	files := 0
+	for i, sample := range w.corpus {
+		name := []rune(sample)
+		if len(name) > practices.MaxAttachmentName {
+			name = name[:practices.MaxAttachmentName]
+		}
+		u, key := practices.CheckUpload(string(name), []byte("%PDF-1.7 x"), 1<<20)
+		if key != "" {
+			continue
+		}
+		dbtest.Exec(t, e.DB.W, `INSERT INTO practice_attachments (practice_id, name, type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			w.showcase, u.Name, u.Type, len(u.Data), u.Data, fmt.Sprintf("2026-11-26T12:%02d:%02dZ", i/60%60, i%60))
+		files++
+	}
+	if files < 50 { // most samples hold a slash (a closing tag): those are refused
+		t.Fatalf("only %d of %d samples make a file name", files, len(w.corpus))
+	}
 	if res := w.mod.PostForm("/practices/"+w.showcase+"/publish", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("publish showcase: %d", res.Status)
 	}
