@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -37,7 +37,10 @@ func postFiles(c *servertest.Client, path string, form url.Values, files ...uplo
 	}
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="attachments"; filename=%q`, f.name))
+		// A quoted string as RFC 2045 has it (not Go's %q, which would
+		// write non-ASCII letters as escapes): UTF-8 as is.
+		quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(f.name)
+		h.Set("Content-Disposition", `form-data; name="attachments"; filename="`+quoted+`"`)
 		h.Set("Content-Type", "application/octet-stream")
 		p, _ := w.CreatePart(h)
 		p.Write(f.data)
@@ -184,7 +187,7 @@ func TestAttachmentRefusals(t *testing.T) {
 		{"empty", []upload{{"vacio.pdf", nil}}, "the file is empty"},
 		{"path in the name", []upload{{"../../etc/informe.pdf", pdf()}}, "may not hold slashes"},
 		{"backslash in the name", []upload{{`C:\Users\ana\informe.pdf`, pdf()}}, "may not hold slashes"},
-		{"control character in the name", []upload{{"infor\x07me.pdf", pdf()}}, "may not hold slashes or control characters"},
+		{"control character in the name", []upload{{"infor\tme.pdf", pdf()}}, "may not hold slashes or control characters"},
 		{"all together too large", []upload{{"a.pdf", append(pdf(), bytes.Repeat([]byte("a"), 900<<10)...)}, {"b.pdf", append(pdf(), bytes.Repeat([]byte("b"), 900<<10)...)},
 			{"c.pdf", append(pdf(), bytes.Repeat([]byte("c"), 900<<10)...)}}, "would exceed 2 MB"},
 	} {
