@@ -100,9 +100,30 @@ function wordLists(doc) {
   }
 }
 
-// empty reports whether an element holds no text and nothing to see.
-function empty(el) {
-  return el.textContent.replace(/[\s\u00a0\u200b]/g, "") === "" && !el.querySelector("img, table, hr");
+// Elements that are only spacing when nothing is left in them.
+const spacing = new Set(["P", "DIV", "H1", "H2", "H3", "H4", "H5", "H6", "SPAN", "FONT", "B", "I", "STRONG", "EM", "U", "O:P"]);
+
+const inline = new Set(["SPAN", "FONT", "B", "I", "STRONG", "EM", "U", "O:P"]);
+
+// dropEmpty removes spacing elements that show nothing, deepest first, so
+// that each is looked at once: one whose children were all removed is
+// empty in turn. (Reading each element's whole text instead takes time
+// that grows with the square of the nesting.)
+function dropEmpty(body) {
+  const all = Array.from(body.querySelectorAll("*")).reverse();
+  for (const el of all) {
+    if (!spacing.has(el.nodeName)) continue;
+    let blank = true;
+    for (const c of el.childNodes) {
+      if (c.nodeType === Node.TEXT_NODE && c.data.replace(/[\s\u00a0\u200b]/g, "") === "") continue;
+      // A line break is spacing in a block (LibreOffice's <p><br></p>),
+      // but a soft break inside an inline element is the author's.
+      if (c.nodeType === Node.COMMENT_NODE || (c.nodeName === "BR" && !inline.has(el.nodeName))) continue;
+      blank = false;
+      break;
+    }
+    if (blank) el.remove();
+  }
 }
 
 // unwrap replaces el by its children.
@@ -152,6 +173,18 @@ function styleMarks(doc) {
   });
 }
 
+// spans drops a cell's colspan or rowspan beyond any real table's: a
+// pasted colspan of 999999 would have the editor build a million columns
+// and freeze the page (the sanitiser keeps at most two digits anyway).
+function spans(doc) {
+  doc.body.querySelectorAll("td, th").forEach((cell) => {
+    for (const a of ["colspan", "rowspan"]) {
+      const v = cell.getAttribute(a);
+      if (v !== null && !/^[1-9][0-9]?$/.test(v.trim())) cell.removeAttribute(a);
+    }
+  });
+}
+
 export function cleanPaste(html) {
   try {
     return clean(html);
@@ -169,12 +202,11 @@ function clean(html) {
   doc.querySelectorAll('b[id^="docs-internal-guid"]').forEach(unwrap);
   wordLists(doc);
   styleMarks(doc);
+  spans(doc);
   headingLevels(doc);
   // Spacing paragraphs: Word's <p><o:p>&nbsp;</o:p></p>, LibreOffice's
   // <p><br></p>, and Google Docs' <br> between blocks.
-  doc.body.querySelectorAll("p, div, h1, h2, h3, h4, h5, h6").forEach((el) => {
-    if (empty(el)) el.remove();
-  });
+  dropEmpty(doc.body);
   doc.body.querySelectorAll("br").forEach((br) => {
     const parent = br.parentElement;
     if (parent === doc.body || (parent && /^docs-internal-guid/.test(parent.id || ""))) br.remove();

@@ -274,7 +274,7 @@ func (w *watcher) submit(base, path, formCSS, buttonCSS string, values url.Value
 	values.Del("action") // the button says which action
 	js, _ := json.Marshal(values)
 	fill := fmt.Sprintf(`(() => {
-	  const f = document.querySelector(%q), v = %s;
+	  const f = document.querySelector(%q), v = %s, took = [];
 	  for (const [name, vals] of Object.entries(v)) {
 	    const els = f.querySelectorAll('[name="' + name + '"]');
 	    els.forEach(el => {
@@ -283,14 +283,17 @@ func (w *watcher) submit(base, path, formCSS, buttonCSS string, values url.Value
 	      // a browser without JavaScript would post it.
 	      const ed = el.editor;
 	      if (ed && vals[0].length > 100000) { const w = el.closest('.rich-wrap'); ed.destroy(); w.replaceWith(el); el.hidden = false; el.value = vals[0]; }
-	      else if (ed) { ed.commands.clearContent(true); ed.view.pasteHTML(vals[0]); }
+	      else if (ed) { const t0 = performance.now(); ed.commands.clearContent(true); ed.view.pasteHTML(vals[0]); took.push(name + " " + Math.round(performance.now() - t0)); }
 	      else if (el.type === 'checkbox' || el.type === 'radio') el.checked = vals.includes(el.value);
 	      else el.value = vals[0];
 	    });
 	  }
-	  return true;
+	  window.__took = took.join(", ");
 	})()`, formCSS, js)
+	typed := time.Now()
 	stage("type", chromedp.Evaluate[chromedp.Void](fill))
+	took, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](`window.__took || ""`))
+	w.t.Logf("%s: typed in %s (%s)", label, time.Since(typed).Round(time.Millisecond), took)
 	w.checkTyped(label + " (typed)")
 	ctx, cancel := context.WithTimeout(w.ctx, browsertest.StepTimeout)
 	defer cancel()
