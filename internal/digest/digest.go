@@ -224,7 +224,20 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 	}
 	rows.Close()
 	c.FollowsSome = len(followTags)+len(followCountries) > 0
+	// Titles and summaries in the recipient's language, where a version
+	// has them.
+	localized, err := r.Practices.Localize(ctx, lang, w.practices)
+	if err != nil {
+		return nil, err
+	}
+	inLang := map[int64]*practices.Practice{}
+	for _, p := range localized {
+		inLang[p.ID] = p
+	}
 	item := func(p *practices.Practice) Item {
+		if l, ok := inLang[p.ID]; ok {
+			p = l
+		}
 		it := Item{ID: p.ID, Title: p.Title, Summary: p.Summary, Lang: p.Lang, URL: r.abs(fmt.Sprintf("/practices/%d", p.ID))}
 		for _, cc := range p.Countries {
 			it.Countries = append(it.Countries, countryNames[cc])

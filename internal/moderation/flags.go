@@ -245,6 +245,12 @@ func (s *Store) QueueCounts(ctx context.Context) (Counts, error) {
 	if c.Changes, err = practices.CountChanges(ctx, s.DB.R); err != nil {
 		return c, err
 	}
+	// Versions in other languages waiting are changes too.
+	versions, err := practices.PendingVersionsCount(ctx, s.DB.R)
+	if err != nil {
+		return c, err
+	}
+	c.Changes += versions
 	err = s.DB.R.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM (SELECT DISTINCT target_type, target_id FROM flags WHERE resolved_at IS NULL)),
 		(SELECT count(*) FROM appeals WHERE resolved_at IS NULL)`).Scan(&c.Flags, &c.Appeals)

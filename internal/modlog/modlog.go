@@ -21,6 +21,8 @@ const (
 	Reject           = "practice.reject"
 	ApproveChange    = "practice.approve_change"
 	ReturnChange     = "practice.return_change"
+	ApproveVersion   = "practice.approve_version"
+	ReturnVersion    = "practice.return_version"
 	Feature          = "practice.feature"
 	Unfeature        = "practice.unfeature"
 	Reorder          = "practice.reorder"
@@ -48,7 +50,7 @@ const (
 )
 
 // Actions lists every action, for the log's filter.
-var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
+var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
 	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
 	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 

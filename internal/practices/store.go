@@ -482,6 +482,18 @@ func SearchDoc(ctx context.Context, q db.Querier, id int64) (search.Doc, []strin
 		return d, nil, false, err
 	}
 	d.Places = institutions + " " + partners
+	// Its versions in other languages are found in their own words.
+	titles, summaries, sections, err := versionTexts(ctx, q, id)
+	if err != nil {
+		return d, nil, false, err
+	}
+	if titles != "" {
+		d.Title += " " + titles
+		d.Summary += " " + summaries
+		for i := range d.Sections {
+			d.Sections[i] += sections[i]
+		}
+	}
 	// The names of its files are found like its institutions.
 	names, err := attachmentNames(ctx, q, id)
 	if err != nil {

@@ -37,6 +37,9 @@ func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Page, err = s.practices.List(r.Context(), s.viewer(r), practices.Filter{Country: code, After: r.URL.Query().Get("after"), Before: r.URL.Query().Get("before")}); err != nil {
 		return err
 	}
+	if d.Page, err = s.localized(r, d.Page); err != nil {
+		return err
+	}
 	if d.Refs, err = s.refs(r); err != nil {
 		return err
 	}
@@ -105,6 +108,9 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
 		if d.Page, err = s.practices.List(r.Context(), v, practices.Filter{AnyTag: db.IDList(ids), After: q.Get("after"), Before: q.Get("before")}); err != nil {
 			return err
 		}
+		if d.Page, err = s.localized(r, d.Page); err != nil {
+			return err
+		}
 	}
 	s.render(w, r, http.StatusOK, "meeting", &View{Title: "meeting.title", TitleText: m.Title, Data: d})
 	return nil
@@ -130,6 +136,9 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	page, err := s.practices.List(r.Context(), s.viewer(r), practices.Filter{Tag: id, After: r.URL.Query().Get("after"), Before: r.URL.Query().Get("before")})
+	if err == nil {
+		page, err = s.localized(r, page)
+	}
 	if err != nil {
 		return err
 	}

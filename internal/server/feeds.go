@@ -123,6 +123,12 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, v practices.V
 	if err != nil {
 		return err
 	}
+	if ps, err := s.practices.Localize(r.Context(), lang, page.Practices); err != nil {
+		return err
+	} else {
+		cp := *page
+		cp.Practices, page = ps, &cp
+	}
 	loc := i18n.For(lang)
 	tags, err := s.taxonomy.Tags(r.Context(), lang)
 	if err != nil {

@@ -34,6 +34,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if d.Latest, err = s.practices.Latest(r.Context(), v, 5); err != nil {
 		return err
 	}
+	if d.Latest, err = s.practices.Localize(r.Context(), state(r).lang, d.Latest); err != nil {
+		return err
+	}
 	if d.Refs, err = s.refs(r); err != nil {
 		return err
 	}

@@ -15,9 +15,10 @@ import (
 )
 
 type moderationData struct {
-	Counts  moderation.Counts
-	Review  []*practices.Practice
-	Changes []*practices.Practice
+	Counts   moderation.Counts
+	Review   []*practices.Practice
+	Changes  []*practices.Practice
+	Versions []practices.WaitingVersion
 	// The queue's filters: kind (new, resubmitted, change), country, and
 	// waiting (week: more than seven days).
 	Kind, Country, Waiting string
@@ -45,6 +46,9 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Claims, err = s.moderation.Claims(r.Context()); err != nil {
+		return err
+	}
+	if d.Versions, err = s.practices.PendingVersions(r.Context()); err != nil {
 		return err
 	}
 	q := r.URL.Query()

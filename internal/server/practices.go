@@ -77,6 +77,12 @@ func (rf *refs) TagLabel(id int64) string {
 // practiceView is what the practice page and the preview show.
 type practiceView struct {
 	P *practices.Practice
+	// Original is the language the practice was written in, when P reads
+	// as a version in another; AlsoIn the other languages it reads in;
+	// Translate the languages a version may be written in by the viewer.
+	Original  string
+	AlsoIn    []langLink
+	Translate []string
 	// Attachments are the practice's files, for whoever may see it.
 	Attachments []*practices.Attachment
 	Refs        *refs
@@ -151,6 +157,9 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
 	if pv.Attachments, err = s.practices.Attachments(r.Context(), id); err != nil {
+		return err
+	}
+	if err := s.chooseVersion(r, v, pv); err != nil {
 		return err
 	}
 	comments := part{name: "practice-comments"}
@@ -913,6 +922,9 @@ func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 		if page, err = s.practices.List(ctx, v, f); err != nil {
 			return err
 		}
+		if page, err = s.localized(r, page); err != nil {
+			return err
+		}
 		if err := s.shownPractices(ctx, &view.parts[1], page.Practices); err != nil {
 			return err
 		}
@@ -947,5 +959,46 @@ func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "my_practices", &View{Title: "my.title", Data: myData{Mine: mine, Followed: followed, Refs: rf}})
+	return nil
+}
+
+// chooseVersion shows the practice in the language asked for (?lang=),
+// or else the reader's, when it has a live version in it, and lists the
+// other languages it reads in and those the viewer may write it in.
+func (s *Server) chooseVersion(r *http.Request, v practices.Viewer, pv *practiceView) error {
+	p := pv.P
+	vs, err := s.practices.LangVersions(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	want := r.URL.Query().Get("lang")
+	if want == "" {
+		want = state(r).lang
+	}
+	langs := []string{p.Lang}
+	has := map[string]bool{p.Lang: true}
+	for _, ver := range vs {
+		if ver.State != practices.VersionLive {
+			continue
+		}
+		langs, has[ver.Lang] = append(langs, ver.Lang), true
+		if ver.Lang == want {
+			pv.P, pv.Original = ver.Apply(p), p.Lang
+		}
+	}
+	var others []string
+	for _, l := range langs {
+		if l != pv.P.Lang {
+			others = append(others, l)
+		}
+	}
+	pv.AlsoIn = versionLinks(p.ID, others)
+	if a := currentAccount(r); a != nil && practices.CanTranslate(v, a.CountryCode, p) {
+		for _, l := range i18n.Langs {
+			if l != p.Lang {
+				pv.Translate = append(pv.Translate, l)
+			}
+		}
+	}
 	return nil
 }

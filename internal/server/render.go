@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"puente/internal/cache"
 	"puente/internal/i18n"
 	"puente/internal/moderation"
+	"puente/internal/practices"
 	"puente/internal/sanitize"
 	"puente/internal/taxonomy"
 	"puente/static"
@@ -42,6 +44,8 @@ var funcs = template.FuncMap{
 	"sectionKey":       func(k string) string { return "practice.section." + k },
 	"editorLabels":     func() []string { return editorLabels },
 	"fileSize":         fileSize,
+	"sections":         func() []string { return practices.Sections },
+	"required":         func(k string) bool { return slices.Contains(practices.RequiredSections, k) },
 	"scopeKey":         func(s any) string { return fmt.Sprintf("scope.%s", s) },
 	"statusKey":        func(s any) string { return fmt.Sprintf("pstatus.%s", s) },
 	"str":              func(v any) string { return fmt.Sprint(v) },

@@ -62,7 +62,9 @@ var routeTable = map[string]struct {
 	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
-	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
+	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment},
+	"GET /practices/{id}/versions/{lang}": {signedIn, ownPractice}, "POST /practices/{id}/versions/{lang}": {signedIn, ownPractice},
+	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
 	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {signedIn, none}, "GET /account": {signedIn, none},
@@ -225,6 +227,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				p = strings.ReplaceAll(p, "{tag}", "1.atom")
 				p = strings.ReplaceAll(p, "{country}", "PA.atom")
 				p = strings.ReplaceAll(p, "{code}", "PA")
+				p = strings.ReplaceAll(p, "{lang}", "en")
 				p = strings.ReplaceAll(p, "{chart}", "countries")
 				p = strings.ReplaceAll(p, "/*", "/css/app.css")
 				switch spec.object {

@@ -41,6 +41,21 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		case err != nil:
 			return err
 		default:
+			// Titles and summaries in the reader's language, where a
+			// version has them; the snippet stays what matched.
+			ps := make([]*practices.Practice, len(d.Results.Hits))
+			for i, h := range d.Results.Hits {
+				ps[i] = h.Practice
+			}
+			if ps, err = s.practices.Localize(r.Context(), state(r).lang, ps); err != nil {
+				return err
+			}
+			hits := make([]practices.Hit, len(ps))
+			for i := range ps {
+				hits[i] = practices.Hit{Practice: ps[i], Snippet: d.Results.Hits[i].Snippet}
+			}
+			res := *d.Results
+			res.Hits, d.Results = hits, &res
 			base := "/search?" + ld.Query.Encode()
 			if !strings.HasSuffix(base, "?") {
 				base += "&"
