@@ -3,6 +3,7 @@ package journeys
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,3 +290,143 @@ func TestDraftAutosaveAndRestore(t *testing.T) {
 }
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// Files through the form in Chromium: chosen, saved with the draft,
+// listed and downloaded by its author; refused with the rest of the form
+// intact when bad; after publication, downloaded by a reader the practice
+// is shared with and a 404 for one it is not.
+func TestAttachmentsInBrowser(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	e.CreateAccount("luis@gob.mx", accounts.Official, "MX")
+	e.CreateAccount("mod@puente.test", accounts.Moderator, "")
+	base := e.HTTP.URL
+	shots := browsertest.Shots(t, ctx)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "Protocolo de registro.pdf")
+	empty := filepath.Join(dir, "vacío.pdf")
+	if err := os.WriteFile(good, []byte("%PDF-1.7\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fetchStatus := func(path string) int {
+		t.Helper()
+		browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`fetch(%q).then(r => window.__status = r.status)`, path)),
+			chromedp.Poll[chromedp.Void](`window.__status > 0`, chromedp.WithPollingTimeout(5*time.Second)))
+		st := browsertest.Run(t, ctx, chromedp.Evaluate[int](`window.__status`))
+		browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__status = 0`))
+		return st
+	}
+
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/new"), chromedp.WaitVisible(chromedp.ID("attachments-input")),
+		chromedp.SendKeys(chromedp.ID("title"), "Con protocolo adjunto"),
+		chromedp.SetUploadFiles(chromedp.ID("attachments-input"), []string{good}))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.attachment-list`)))
+	list := browsertest.Text(t, ctx, ".attachment-list")
+	if !strings.Contains(list, "Protocolo de registro.pdf") || !strings.Contains(list, "PDF") {
+		t.Fatalf("the practice lists %q", list)
+	}
+	link := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.querySelector('.attachment-list a').getAttribute('href')`))
+	if st := fetchStatus(link); st != 200 {
+		t.Fatalf("the author downloads: %d", st)
+	}
+	practice := browsertest.Location(t, ctx)
+
+	// A bad file: refused by name, the form as typed.
+	browsertest.Do(t, ctx, chromedp.Navigate(practice+"/edit"), chromedp.WaitVisible(chromedp.ID("attachments-input")),
+		chromedp.SendKeys(chromedp.ID("summary"), "Resumen escrito antes del error."),
+		chromedp.SetUploadFiles(chromedp.ID("attachments-input"), []string{empty}))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("attachments-error")))
+	if msg := browsertest.Text(t, ctx, "#attachments-error"); !strings.Contains(msg, "vacío.pdf") || !strings.Contains(msg, "empty") {
+		t.Fatalf("refusal: %q", msg)
+	}
+	if v := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.getElementById("summary").value`)); v != "Resumen escrito antes del error." {
+		t.Fatalf("the summary typed came back as %q", v)
+	}
+	if focus := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focus != "error-summary" {
+		t.Errorf("the focus is on %q, want the error summary", focus)
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "file-refused.png"))
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_attachments`); n != 1 {
+		t.Fatalf("%d files stored", n)
+	}
+
+	// Shared with the CRM: a Mexican official downloads it once published;
+	// before, nobody but its author.
+	browsertest.SignOut(t, ctx)
+	browsertest.SignIn(t, ctx, base, "luis@gob.mx", servertest.Password)
+	if st := fetchStatus(link); st != 404 {
+		t.Fatalf("another official downloads a draft's file: %d", st)
+	}
+	id := practice[strings.LastIndex(practice, "/")+1:]
+	dbtest.Exec(t, e.DB.W, `UPDATE practices SET scope = 'crm', status = 'published', published_at = updated_at WHERE id = ?`, id)
+	if st := fetchStatus(link); st != 200 {
+		t.Fatalf("a CRM official downloads a published CRM practice's file: %d", st)
+	}
+	browsertest.SignOut(t, ctx)
+	if st := fetchStatus(link); st != 404 {
+		t.Fatalf("a visitor downloads a CRM practice's file: %d", st)
+	}
+}
+
+// A version in another language, end to end in Chromium: written by the
+// author through the editor, reviewed by a moderator, read by a reader of
+// that language.
+func TestVersionInBrowser(t *testing.T) {
+	t.Parallel()
+	ctx := browsertest.New(t)
+	e := servertest.New(t)
+	e.CreateAccount("samira@migracion.gob.pa", accounts.Official, "PA")
+	e.CreateAccount("beatriz@gov.br", accounts.Official, "BR")
+	e.CreateAccount("mod@puente.test", accounts.Moderator, "")
+	dbtest.Exec(t, e.DB.W, `UPDATE accounts SET lang = 'pt' WHERE email = 'beatriz@gov.br'`)
+	base := e.HTTP.URL
+	shots := browsertest.Shots(t, ctx)
+	author := e.SignIn("samira@migracion.gob.pa")
+	f := url.Values{"title": {"Registro biométrico"}, "summary": {"Cada llegada queda registrada."}, "lang": {"es"}, "scope": {"members"},
+		"context": {"<p>Contexto</p>"}, "actions": {"<p>Acciones</p>"}, "tags": {"1"}, "period_start": {"2021-09"}, "ongoing": {"1"},
+		"institutions": {"SNM"}, "contact_name": {"Punto focal"}, "contact_email": {"focal@gob.example"}, "countries": {"PA"}, "action": {"submit"}}
+	res := author.PostForm("/practices", f)
+	path := res.Header.Get("Location")
+	if res.Status != 303 || e.SignIn("mod@puente.test").PostForm(path+"/publish", nil).Status != 303 {
+		t.Fatalf("publish: %d", res.Status)
+	}
+
+	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(base+path+"/versions/pt"), chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
+		chromedp.SendKeys(chromedp.ID("title"), "Registro biométrico (português)"),
+		chromedp.SendKeys(chromedp.ID("summary"), "Cada chegada fica registrada."),
+		browsertest.TypeRich("f-context", "Contexto em português."),
+		browsertest.TypeRich("f-actions", "Ações em português."))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`.sticky-actions button[type=submit]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	browsertest.SignOut(t, ctx)
+
+	browsertest.SignIn(t, ctx, base, "mod@puente.test", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/moderation"), chromedp.WaitVisible(chromedp.CSS(`#versions a`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`#versions a`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`button[value=approve]`)))
+	if body := browsertest.Text(t, ctx, "article.practice"); !strings.Contains(body, "Contexto em português.") {
+		t.Fatalf("the review shows %q", body)
+	}
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=approve]`)))
+	browsertest.SignOut(t, ctx)
+
+	browsertest.SignIn(t, ctx, base, "beatriz@gov.br", servertest.Password)
+	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices"), chromedp.WaitVisible(chromedp.CSS(`.practice-card`)))
+	if card := browsertest.Text(t, ctx, ".practice-card"); !strings.Contains(card, "Registro biométrico (português)") {
+		t.Fatalf("the list shows %q to a Portuguese reader", card)
+	}
+	browsertest.Do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(`nav.also-in`)))
+	if h := browsertest.Text(t, ctx, "#practice-title"); h != "Registro biométrico (português)" {
+		t.Fatalf("a Portuguese reader reads %q", h)
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(shots, "version-pt.png"))
+}
