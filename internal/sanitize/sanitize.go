@@ -18,7 +18,7 @@ import (
 // PolicyVersion names the policy below. Stored HTML records the version it
 // was made with; raising this number and running "puente sanitize"
 // re-sanitises every stored text from its raw input.
-const PolicyVersion = 3
+const PolicyVersion = 4
 
 // LinkRel is set on every link: no endorsement, no window handle, no
 // referrer for the sites officials link to.
@@ -27,8 +27,8 @@ const LinkRel = "nofollow noopener noreferrer"
 var policy = newPolicy()
 
 // newPolicy is bluemonday's UGC policy, tightened: the same text-level and
-// structural elements, but no id, class or style anywhere, no images (there
-// are no uploads), links only to http, https and mailto.
+// structural elements, but no id, class or style anywhere, images only of
+// the practices' own files, links only to http, https and mailto.
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -48,6 +48,11 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(ltr|rtl|auto)$`)).OnElements(blocks...)
 	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)).OnElements(blocks...)
 	p.AllowElements("td", "th")
+	// Pictures only from the practice's own files: normalize turns an
+	// <img src="/attachments/N"> into a marker the policy checks, finish
+	// turns it back (policy 4). No other image source exists.
+	p.AllowAttrs("data-attachment").Matching(regexp.MustCompile(`^[1-9][0-9]{0,17}$`)).OnElements("img")
+	p.AllowAttrs("alt").OnElements("img")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireParseableURLs(true)
 	p.AllowRelativeURLs(false)
@@ -119,7 +124,7 @@ func finish(s string) string {
 
 func finishOnce(s string) string {
 	root := parse(s)
-	var empty []*html.Node
+	var empty, removed []*html.Node
 	walk(root, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
@@ -148,13 +153,39 @@ func finishOnce(s string) string {
 			if len(n.Attr) == 0 {
 				empty = append(empty, n)
 			}
+		case atom.Img:
+			var attrs []html.Attribute
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "data-attachment":
+					attrs = append([]html.Attribute{{Key: "src", Val: "/attachments/" + a.Val}}, attrs...)
+				case "src":
+					if attachmentSrc.MatchString(a.Val) {
+						attrs = append([]html.Attribute{{Key: "src", Val: a.Val}}, attrs...)
+					}
+				case "alt":
+					attrs = append(attrs, a)
+				}
+			}
+			if len(attrs) == 0 || attrs[0].Key != "src" {
+				removed = append(removed, n)
+				return
+			}
+			n.Attr = attrs
 		}
 	})
 	for _, n := range empty {
 		unwrap(n)
 	}
+	for _, n := range removed {
+		n.Parent.RemoveChild(n)
+	}
 	return strings.TrimSpace(render(root))
 }
+
+// attachmentSrc is the one image source text may use: a file of
+// Puente's own, by number.
+var attachmentSrc = regexp.MustCompile(`^/attachments/([1-9][0-9]{0,17})$`)
 
 var mailAddress = regexp.MustCompile(`^[A-Za-z0-9.!#$&'*+/=^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 
@@ -206,6 +237,18 @@ func normalize(raw string) string {
 	walk(root, func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
+		}
+		// A picture from the practice's files keeps its file's number as
+		// a marker; any other image source is dropped (policy 4).
+		if n.DataAtom == atom.Img {
+			var keep []html.Attribute
+			if m := attachmentSrc.FindStringSubmatch(attr(n, "src")); m != nil {
+				keep = append(keep, html.Attribute{Key: "data-attachment", Val: m[1]})
+			}
+			if alt := attr(n, "alt"); alt != "" {
+				keep = append(keep, html.Attribute{Key: "alt", Val: alt})
+			}
+			n.Attr = keep
 		}
 		// Headings sit below the section's own title: h1 and h2 become
 		// h3, h5 and h6 become h4 (policy 3).

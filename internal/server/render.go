@@ -378,4 +378,4 @@ func returnPath(r *http.Request) string {
 // catalogue's editor.NAME in the page's language.
 var editorLabels = []string{"toolbar", "bold", "italic", "h3", "h4", "bullet-list", "ordered-list", "blockquote", "link", "unlink",
 	"table", "add-row", "add-column", "delete-row", "delete-column", "delete-table", "undo", "redo",
-	"link-url", "link-apply", "link-cancel", "link-invalid"}
+	"link-url", "link-apply", "link-cancel", "link-invalid", "image", "image-choose", "image-insert", "pasted-images"}

@@ -8,6 +8,7 @@ import { Editor } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import Heading from "@tiptap/extension-heading";
 import { Table, TableRow, TableHeader, TableCell } from "@tiptap/extension-table";
+import Image from "@tiptap/extension-image";
 import { cleanPaste } from "./paste.js";
 
 // Headings sit below the section's own title: h3 and h4. What is pasted
@@ -51,6 +52,7 @@ const buttons = [
   { id: "orderedList", text: "1.", run: (c) => c.toggleOrderedList(), active: (e) => e.isActive("orderedList") },
   { id: "blockquote", text: "“”", run: (c) => c.toggleBlockquote(), active: (e) => e.isActive("blockquote") },
   { id: "link", icon: "M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1 M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1", dialog: true, active: (e) => e.isActive("link") },
+  { id: "image", icon: "M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15 9.5a1.5 1.5 0 1 0 .01 0", full: true, imageDialog: true, needsImages: true },
   { id: "table", text: "▦", full: true, run: (c) => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true }), hideInTable: true },
   { id: "addRow", text: "+↓", full: true, inTable: true, run: (c) => c.addRowAfter() },
   { id: "addColumn", text: "+→", full: true, inTable: true, run: (c) => c.addColumnAfter() },
@@ -112,12 +114,35 @@ function enhance(ta, L) {
   row.append(url, apply, remove, cancel);
   dialog.append(urlLabel, row, urlError);
 
+  // The picture chooser: the practice's image files, by name.
+  const imageDialog = document.createElement("div");
+  imageDialog.className = "link-dialog";
+  imageDialog.setAttribute("role", "group");
+  imageDialog.setAttribute("aria-label", L.image || "Picture");
+  imageDialog.hidden = true;
+  const imageLabel = document.createElement("label");
+  imageLabel.htmlFor = id + "-image";
+  imageLabel.textContent = L.imageChoose || "Picture";
+  const imageSelect = document.createElement("select");
+  imageSelect.id = id + "-image";
+  const imageInsert = document.createElement("button");
+  imageInsert.type = "button";
+  imageInsert.textContent = L.imageInsert || "Insert";
+  const imageCancel = document.createElement("button");
+  imageCancel.type = "button";
+  imageCancel.className = "link";
+  imageCancel.textContent = L.linkCancel || "Cancel";
+  const imageRow = document.createElement("div");
+  imageRow.className = "link-dialog-row";
+  imageRow.append(imageSelect, imageInsert, imageCancel);
+  imageDialog.append(imageLabel, imageRow);
+
   const invalid = ta.getAttribute("aria-invalid") === "true";
   ta.hidden = true;
   ta.id = id + "-source";
   ta.removeAttribute("aria-invalid");
   ta.before(wrap);
-  wrap.append(toolbar, dialog, mount, ta);
+  wrap.append(toolbar, dialog, imageDialog, mount, ta);
 
   const attrs = { id, role: "textbox", "aria-multiline": "true", class: "rich-content" };
   if (label) {
@@ -140,7 +165,16 @@ function enhance(ta, L) {
       link: { openOnClick: false, autolink: true, linkOnPaste: true, protocols: ["mailto"], defaultProtocol: "https" },
     }),
   ];
-  if (full) extensions.push(SectionHeading, PlainTable, TableRow, TableHeader, TableCell);
+  // Pictures are the practice's own image files, listed in the form.
+  const images = Array.from(document.querySelectorAll("[data-image-src]")).map((el) => ({ src: el.dataset.imageSrc, name: el.dataset.imageName }));
+  if (full) extensions.push(SectionHeading, PlainTable, TableRow, TableHeader, TableCell, Image.configure({ inline: false, allowBase64: false }));
+
+  // Said under the editor when a paste lost something.
+  const pasteNote = document.createElement("p");
+  pasteNote.className = "field-error";
+  pasteNote.setAttribute("role", "status");
+  pasteNote.hidden = true;
+  wrap.after(pasteNote);
 
   const sync = () => {
     ta.value = editor.isEmpty ? "" : editor.getHTML();
@@ -153,7 +187,11 @@ function enhance(ta, L) {
     injectCSS: false,
     editorProps: {
       attributes: attrs,
-      transformPastedHTML: cleanPaste,
+      transformPastedHTML: (html) =>
+        cleanPaste(html, () => {
+          pasteNote.textContent = L.pastedImages || "Pictures cannot be pasted: attach them as files, then insert them with the picture button.";
+          pasteNote.hidden = false;
+        }),
     },
     onUpdate: sync,
   });
@@ -162,6 +200,7 @@ function enhance(ta, L) {
   const made = [];
   for (const b of buttons) {
     if (b.full && !full) continue;
+    if (b.needsImages && images.length === 0) continue;
     const el = document.createElement("button");
     el.type = "button";
     el.className = "rich-button";
@@ -200,6 +239,10 @@ function enhance(ta, L) {
     el.addEventListener("click", () => {
       if (b.dialog) {
         openDialog();
+        return;
+      }
+      if (b.imageDialog) {
+        openImages();
         return;
       }
       b.run(editor.chain().focus()).run();
@@ -288,6 +331,32 @@ function enhance(ta, L) {
     }
     closeDialog();
   }
+  function openImages() {
+    imageSelect.replaceChildren(...images.map((im) => {
+      const o = document.createElement("option");
+      o.value = im.src;
+      o.textContent = im.name;
+      return o;
+    }));
+    imageDialog.hidden = false;
+    imageSelect.focus();
+  }
+  function closeImages() {
+    imageDialog.hidden = true;
+    editor.commands.focus();
+  }
+  imageInsert.addEventListener("click", () => {
+    const im = images.find((x) => x.src === imageSelect.value);
+    if (im) editor.chain().focus().setImage({ src: im.src, alt: im.name }).run();
+    closeImages();
+  });
+  imageCancel.addEventListener("click", closeImages);
+  imageDialog.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      closeImages();
+    }
+  });
   apply.addEventListener("click", applyLink);
   remove.addEventListener("click", () => {
     editor.chain().focus().extendMarkRange("link").unsetLink().run();

@@ -185,9 +185,11 @@ function spans(doc) {
   });
 }
 
-export function cleanPaste(html) {
+// onDropped, when given, learns how many pasted pictures were dropped:
+// only the practice's own files may be shown in its text.
+export function cleanPaste(html, onDropped) {
   try {
-    return clean(html);
+    return clean(html, onDropped);
   } catch (e) {
     // Whatever this cleaning cannot read, the editor's own parser (and the
     // server's sanitiser after it) still can.
@@ -195,9 +197,17 @@ export function cleanPaste(html) {
   }
 }
 
-function clean(html) {
+function clean(html, onDropped) {
   const doc = new DOMParser().parseFromString(html, "text/html");
   doc.querySelectorAll("style, meta, link, script, title, xml").forEach((n) => n.remove());
+  let dropped = 0;
+  doc.querySelectorAll("img").forEach((img) => {
+    if (!/^\/attachments\/[1-9][0-9]*$/.test(img.getAttribute("src") || "")) {
+      img.remove();
+      dropped++;
+    }
+  });
+  if (dropped > 0 && onDropped) onDropped(dropped);
   // Google Docs wraps the whole paste in <b style="font-weight:normal">.
   doc.querySelectorAll('b[id^="docs-internal-guid"]').forEach(unwrap);
   wordLists(doc);

@@ -1,8 +1,11 @@
 package journeys
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	pngenc "image/png"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -307,6 +310,14 @@ func TestAttachmentsInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "Protocolo de registro.pdf")
 	empty := filepath.Join(dir, "vacío.pdf")
+	photo := filepath.Join(dir, "puesto.png")
+	var png bytes.Buffer
+	if err := pngenc.Encode(&png, image.NewGray(image.Rect(0, 0, 8, 6))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photo, png.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(good, []byte("%PDF-1.7\n%%EOF\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +336,7 @@ func TestAttachmentsInBrowser(t *testing.T) {
 	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
 	browsertest.Do(t, ctx, chromedp.Navigate(base+"/practices/new"), chromedp.WaitVisible(chromedp.ID("attachments-input")),
 		chromedp.SendKeys(chromedp.ID("title"), "Con protocolo adjunto"),
-		chromedp.SetUploadFiles(chromedp.ID("attachments-input"), []string{good}))
+		chromedp.SetUploadFiles(chromedp.ID("attachments-input"), []string{good, photo}))
 	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
 	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.attachment-list`)))
 	list := browsertest.Text(t, ctx, ".attachment-list")
@@ -337,6 +348,27 @@ func TestAttachmentsInBrowser(t *testing.T) {
 		t.Fatalf("the author downloads: %d", st)
 	}
 	practice := browsertest.Location(t, ctx)
+
+	// The picture goes into the text with the editor's picture button; a
+	// picture pasted from elsewhere is dropped, and the editor says so.
+	browsertest.Do(t, ctx, chromedp.Navigate(practice+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#f-context[contenteditable]`)),
+		paste("f-context", `<p>Antes <img src="file:///C:/Users/ana/foto.jpg"> después</p>`))
+	if note := browsertest.Text(t, ctx, `.rich-wrap:has(#f-context) + .field-error`); !strings.Contains(note, "cannot be pasted") {
+		t.Errorf("a dropped pasted picture is not told: %q", note)
+	}
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.rich-wrap:has(#f-context) [data-cmd="image"]`)),
+		chromedp.WaitVisible(chromedp.ID("f-context-image")))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.rich-wrap:has(#f-context) .link-dialog:not([hidden]) button`)))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.rich img`)))
+	stored := dbtest.Value[string](t, e.DB.R, `SELECT context_html FROM practices`)
+	pid := dbtest.Int(t, e.DB.R, `SELECT id FROM practice_attachments WHERE name = 'puesto.png'`)
+	if !strings.Contains(stored, fmt.Sprintf(`<img src="/attachments/%d" alt="puesto.png"/>`, pid)) || strings.Contains(stored, "file:") {
+		t.Fatalf("stored text: %s", stored)
+	}
+	if ok := browsertest.Run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('.rich img').naturalWidth === 8`)); !ok {
+		t.Error("the picture does not show in the practice's text")
+	}
 
 	// A bad file: refused by name, the form as typed.
 	browsertest.Do(t, ctx, chromedp.Navigate(practice+"/edit"), chromedp.WaitVisible(chromedp.ID("attachments-input")),
@@ -354,7 +386,7 @@ func TestAttachmentsInBrowser(t *testing.T) {
 		t.Errorf("the focus is on %q, want the error summary", focus)
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "file-refused.png"))
-	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_attachments`); n != 1 {
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_attachments`); n != 2 {
 		t.Fatalf("%d files stored", n)
 	}
 
