@@ -251,6 +251,11 @@ func (s *Store) QueueCounts(ctx context.Context) (Counts, error) {
 		return c, err
 	}
 	c.Changes += versions
+	files, err := practices.CountWaitingFiles(ctx, s.DB.R)
+	if err != nil {
+		return c, err
+	}
+	c.Changes += files
 	err = s.DB.R.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM (SELECT DISTINCT target_type, target_id FROM flags WHERE resolved_at IS NULL)),
 		(SELECT count(*) FROM appeals WHERE resolved_at IS NULL)`).Scan(&c.Flags, &c.Appeals)

@@ -23,6 +23,8 @@ const (
 	ReturnChange     = "practice.return_change"
 	ApproveVersion   = "practice.approve_version"
 	ReturnVersion    = "practice.return_version"
+	ApproveFile      = "practice.approve_file"
+	ReturnFile       = "practice.return_file"
 	Feature          = "practice.feature"
 	Unfeature        = "practice.unfeature"
 	Reorder          = "practice.reorder"
@@ -50,7 +52,7 @@ const (
 )
 
 // Actions lists every action, for the log's filter.
-var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
+var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, ApproveFile, ReturnFile, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
 	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
 	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 

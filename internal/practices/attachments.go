@@ -31,7 +31,21 @@ type Attachment struct {
 	Type       string // its media type, decided from its content
 	Size       int64
 	CreatedAt  time.Time
+	// State is "live", or, on a published practice, "added" or "removed"
+	// while a moderator has not decided.
+	State      string
+	UploaderID int64
 }
+
+// The states of a file.
+const (
+	FileLive    = "live"
+	FileAdded   = "added"
+	FileRemoved = "removed"
+)
+
+// Waiting reports whether a moderator has yet to decide on the file.
+func (a *Attachment) Waiting() bool { return a.State != FileLive }
 
 // Label names the attachment's kind for a reader ("PDF", "Word").
 func (a *Attachment) Label() string { return fileTypes[a.Type].label }
@@ -183,7 +197,7 @@ func reencode(data []byte, typ string) ([]byte, string) {
 	return out.Bytes(), ""
 }
 
-const attachmentColumns = `id, practice_id, name, type, size, created_at`
+const attachmentColumns = `id, practice_id, name, type, size, created_at, state, coalesce(uploader_id, 0)`
 
 func scanAttachments(rows *sql.Rows, err error) ([]*Attachment, error) {
 	if err != nil {
@@ -194,7 +208,7 @@ func scanAttachments(rows *sql.Rows, err error) ([]*Attachment, error) {
 	for rows.Next() {
 		a := &Attachment{}
 		var created string
-		if err := rows.Scan(&a.ID, &a.PracticeID, &a.Name, &a.Type, &a.Size, &created); err != nil {
+		if err := rows.Scan(&a.ID, &a.PracticeID, &a.Name, &a.Type, &a.Size, &created, &a.State, &a.UploaderID); err != nil {
 			return nil, err
 		}
 		a.CreatedAt, _ = db.ParseTime(created)
@@ -203,13 +217,21 @@ func scanAttachments(rows *sql.Rows, err error) ([]*Attachment, error) {
 	return out, rows.Err()
 }
 
-// Attachments lists practice id's files in the order they were added.
-// The caller has checked that the reader may see the practice.
+// Attachments lists practice id's files as readers see them: the live
+// ones and those waiting to be removed. The caller has checked that the
+// reader may see the practice.
 func (s *Store) Attachments(ctx context.Context, id int64) ([]*Attachment, error) {
+	return scanAttachments(s.DB.R.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM practice_attachments WHERE practice_id = ? AND state <> 'added' ORDER BY id`, id))
+}
+
+// AllAttachments lists every file of practice id, those waiting for a
+// moderator included, for its author and staff.
+func (s *Store) AllAttachments(ctx context.Context, id int64) ([]*Attachment, error) {
 	return scanAttachments(s.DB.R.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM practice_attachments WHERE practice_id = ? ORDER BY id`, id))
 }
 
-// AttachmentsSize is the total size of practice id's files.
+// AttachmentsSize is the total size of practice id's files, waiting ones
+// included.
 func (s *Store) AttachmentsSize(ctx context.Context, id int64) (int64, error) {
 	var n int64
 	err := s.DB.R.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0) FROM practice_attachments WHERE practice_id = ?`, id).Scan(&n)
@@ -217,12 +239,18 @@ func (s *Store) AttachmentsSize(ctx context.Context, id int64) (int64, error) {
 }
 
 // ErrAttachmentsFrozen refuses a change of files on a practice sent for
-// review or published: reviewers approved what they saw.
+// review: reviewers are deciding on what they see.
 var ErrAttachmentsFrozen = apperr.New(apperr.Conflict, "attachment.frozen")
 
+// FilesChangeable reports whether the files of a practice in status st
+// may change: at once before review, through review once published.
+func FilesChangeable(st Status) bool { return Unsubmitted(st) || st == Published }
+
 // ChangeAttachments removes the files remove names and adds uploads to
-// practice id, written by its author before it goes for review, in one
-// transaction with the search row (attachment names are searched).
+// practice id, by its author, in one transaction with the search row
+// (attachment names are searched). Before review the change is made; on
+// a published practice it waits for a moderator: an added file is not
+// shown yet, a removed one still is.
 func (s *Store) ChangeAttachments(ctx context.Context, v Viewer, id int64, uploads []Upload, remove []int64) error {
 	p, err := s.Get(ctx, v, id)
 	if err != nil {
@@ -231,24 +259,105 @@ func (s *Store) ChangeAttachments(ctx context.Context, v Viewer, id int64, uploa
 	if !v.CanEdit(p) {
 		return apperr.New(apperr.Forbidden, "practice.not_yours")
 	}
-	if !Unsubmitted(p.Status) {
+	if !FilesChangeable(p.Status) {
 		return ErrAttachmentsFrozen
 	}
-	now := db.FormatTime(s.Clock.Now())
+	review := p.Status == Published
+	now := s.Clock.Now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		for _, a := range remove {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM practice_attachments WHERE id = ? AND practice_id = ?`, a, id); err != nil {
+			var err error
+			if review {
+				// A file not yet approved simply goes; a live one waits.
+				if _, err = tx.ExecContext(ctx, `DELETE FROM practice_attachments WHERE id = ? AND practice_id = ? AND state = 'added'`, a, id); err == nil {
+					_, err = tx.ExecContext(ctx, `UPDATE practice_attachments SET state = 'removed' WHERE id = ? AND practice_id = ? AND state = 'live'`, a, id)
+				}
+			} else {
+				_, err = tx.ExecContext(ctx, `DELETE FROM practice_attachments WHERE id = ? AND practice_id = ?`, a, id)
+			}
+			if err != nil {
 				return err
 			}
 		}
+		state := FileLive
+		if review {
+			state = FileAdded
+		}
 		for _, u := range uploads {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO practice_attachments (practice_id, name, type, size, data, uploader_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, id, u.Name, u.Type, len(u.Data), u.Data, v.AccountID, now); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO practice_attachments (practice_id, name, type, size, data, uploader_id, created_at, state)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, u.Name, u.Type, len(u.Data), u.Data, v.AccountID, db.FormatTime(now), state); err != nil {
 				return err
 			}
+		}
+		if review && (len(uploads) > 0 || len(remove) > 0) {
+			return tellStaff(ctx, tx, now, v.AccountID)
 		}
 		return s.Reindex(ctx, tx, id)
 	})
+}
+
+// WaitingFile is a file a moderator has to decide on, with its practice.
+type WaitingFile struct {
+	*Attachment
+	PracticeTitle string
+}
+
+// WaitingFiles lists the files added to or removed from published
+// practices, oldest first.
+func (s *Store) WaitingFiles(ctx context.Context) ([]WaitingFile, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.id, a.practice_id, a.name, a.type, a.size, a.created_at, a.state, coalesce(a.uploader_id, 0), p.title
+		FROM practice_attachments a JOIN practices p ON p.id = a.practice_id WHERE a.state <> 'live' ORDER BY a.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []WaitingFile
+	for rows.Next() {
+		w := WaitingFile{Attachment: &Attachment{}}
+		var created string
+		if err := rows.Scan(&w.ID, &w.PracticeID, &w.Name, &w.Type, &w.Size, &created, &w.State, &w.UploaderID, &w.PracticeTitle); err != nil {
+			return nil, err
+		}
+		w.CreatedAt, _ = db.ParseTime(created)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// CountWaitingFiles counts them, for the queue's number.
+func CountWaitingFiles(ctx context.Context, q db.Querier) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM practice_attachments WHERE state <> 'live'`).Scan(&n)
+	return n, err
+}
+
+// WaitingFileTx reads a file waiting for a decision, inside tx.
+func WaitingFileTx(ctx context.Context, tx db.Querier, id int64) (*Attachment, error) {
+	as, err := scanAttachments(tx.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM practice_attachments WHERE id = ? AND state <> 'live'`, id))
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, apperr.New(apperr.Conflict, "practice.already_handled")
+	}
+	return as[0], nil
+}
+
+// DecideFile carries out a moderator's decision on a waiting file inside
+// tx: approved, an added file goes live and a removed one goes; refused,
+// the other way round. The search row follows.
+func (s *Store) DecideFile(ctx context.Context, tx db.Querier, a *Attachment, approve bool) error {
+	var err error
+	switch {
+	case approve == (a.State == FileAdded):
+		_, err = tx.ExecContext(ctx, `UPDATE practice_attachments SET state = 'live' WHERE id = ?`, a.ID)
+	default:
+		_, err = tx.ExecContext(ctx, `DELETE FROM practice_attachments WHERE id = ?`, a.ID)
+	}
+	if err != nil {
+		return err
+	}
+	return s.Reindex(ctx, tx, a.PracticeID)
 }
 
 // Attachment returns one file and its content for reader v: a file of a
@@ -258,15 +367,20 @@ func (s *Store) Attachment(ctx context.Context, v Viewer, id int64) (*Attachment
 	var created string
 	var data []byte
 	err := s.DB.R.QueryRowContext(ctx, `SELECT `+attachmentColumns+`, data FROM practice_attachments WHERE id = ?`, id).
-		Scan(&a.ID, &a.PracticeID, &a.Name, &a.Type, &a.Size, &created, &data)
+		Scan(&a.ID, &a.PracticeID, &a.Name, &a.Type, &a.Size, &created, &a.State, &a.UploaderID, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := s.Get(ctx, v, a.PracticeID); err != nil {
+	p, err := s.Get(ctx, v, a.PracticeID)
+	if err != nil {
 		return nil, nil, err
+	}
+	// A file waiting to be added is its author's and the moderators'.
+	if a.State == FileAdded && !v.CanEdit(p) && !v.Staff() {
+		return nil, nil, ErrNotFound
 	}
 	a.CreatedAt, _ = db.ParseTime(created)
 	return a, data, nil
@@ -274,5 +388,5 @@ func (s *Store) Attachment(ctx context.Context, v Viewer, id int64) (*Attachment
 
 // attachmentNames are practice id's file names, for its search row.
 func attachmentNames(ctx context.Context, q db.Querier, id int64) ([]string, error) {
-	return db.Column[string](ctx, q, `SELECT name FROM practice_attachments WHERE practice_id = ? ORDER BY id`, id)
+	return db.Column[string](ctx, q, `SELECT name FROM practice_attachments WHERE practice_id = ? AND state <> 'added' ORDER BY id`, id)
 }

@@ -51,7 +51,7 @@ func (s *Server) uploadsOf(r *http.Request, p *practices.Practice) ([]practices.
 			remove = append(remove, id)
 		}
 	}
-	frozen := p != nil && !practices.Unsubmitted(p.Status)
+	frozen := p != nil && !practices.FilesChangeable(p.Status)
 	if frozen && len(remove) > 0 {
 		return nil, nil, []fileProblem{{"", "attachment.frozen"}}, nil
 	}
@@ -64,7 +64,7 @@ func (s *Server) uploadsOf(r *http.Request, p *practices.Practice) ([]practices.
 		total    int64
 	)
 	if p != nil {
-		have, err := s.practices.Attachments(r.Context(), p.ID)
+		have, err := s.practices.AllAttachments(r.Context(), p.ID)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -165,4 +165,37 @@ func fileSize(lang string, n int64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// fileDecision is a moderator's decision on a file added to or removed
+// from a published practice.
+func (s *Server) fileDecision(w http.ResponseWriter, r *http.Request) error {
+	id, err := urlID(r)
+	if err != nil {
+		return err
+	}
+	d := r.PostFormValue("decision")
+	if d != "approve" && d != "send_back" {
+		return errBadRequest
+	}
+	err = s.moderation.DecideFile(r.Context(), currentAccount(r), id, d == "approve", r.PostFormValue("note"))
+	if errs := apperr.FieldsOf(err, "note"); errs != nil {
+		s.flash(w, r, errs["note"])
+		redirect(w, r, "/moderation#files")
+		return nil
+	}
+	if apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.Forbidden) {
+		if apperr.Is(err, apperr.Forbidden) {
+			return err
+		}
+		s.flash(w, r, apperr.KeyOf(err))
+		redirect(w, r, "/moderation#files")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(w, r, "change.done."+d)
+	redirect(w, r, "/moderation#files")
+	return nil
 }

@@ -140,16 +140,68 @@ func TestAttachments(t *testing.T) {
 	if b := e.SignIn("mx@gob.mx").Get("/search?q=convenio").Body; !strings.Contains(b, "Registro biométrico") {
 		t.Error("search does not find a practice by its file's name")
 	}
-	// Published: its files no longer change.
+	// Published: a file added or removed waits for a moderator; readers
+	// get what was approved meanwhile.
 	edit := pa.Get(path + "/edit").Body
-	if strings.Contains(edit, `name="attachments"`) || !strings.Contains(edit, "do not change") {
-		t.Error("the edit form of a published practice offers to change its files")
+	if !strings.Contains(edit, `name="attachments"`) || !strings.Contains(edit, "wait for moderators") {
+		t.Error("the edit form of a published practice does not offer files through review")
 	}
-	if res := postFiles(pa, path, f, upload{"otro.pdf", pdf()}); res.Status != http.StatusUnprocessableEntity {
-		t.Errorf("a file sent to a published practice: %d", res.Status)
+	if res := postFiles(pa, path, f, upload{"Evaluación 2024.pdf", pdf()}); res.Status != http.StatusSeeOther {
+		t.Fatalf("a file sent to a published practice: %d", res.Status)
 	}
-	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_attachments`); n != 3 {
-		t.Fatalf("%d files after refusals, want 3", n)
+	added := dbtest.Int(t, e.DB.R, `SELECT id FROM practice_attachments WHERE name = 'Evaluación 2024.pdf' AND state = 'added'`)
+	mx := e.SignIn("mx@gob.mx")
+	if b := mx.Get(path).Body; strings.Contains(b, "Evaluación 2024.pdf") {
+		t.Error("a file waiting for review is listed to readers")
+	}
+	if res := mx.Get(fmt.Sprintf("/attachments/%d", added)); res.Status != http.StatusNotFound {
+		t.Errorf("a reader downloads a file waiting for review: %d", res.Status)
+	}
+	if res := pa.Get(fmt.Sprintf("/attachments/%d", added)); res.Status != http.StatusOK {
+		t.Errorf("its author downloads a file waiting for review: %d", res.Status)
+	}
+	mod := e.SignIn("mod@puente.test")
+	if q := mod.Get("/moderation").Body; !strings.Contains(q, "Evaluación 2024.pdf") || !strings.Contains(q, fmt.Sprintf(`action="/moderation/files/%d"`, added)) {
+		t.Fatal("the file is not in the moderators' queue")
+	}
+	if res := pa.PostForm(fmt.Sprintf("/moderation/files/%d", added), url.Values{"decision": {"approve"}}); res.Status != http.StatusForbidden {
+		t.Errorf("the author decides on their file: %d", res.Status)
+	}
+	if res := mod.PostForm(fmt.Sprintf("/moderation/files/%d", added), url.Values{"decision": {"approve"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("approve a file: %d", res.Status)
+	}
+	if res := mx.Get(fmt.Sprintf("/attachments/%d", added)); res.Status != http.StatusOK || !strings.Contains(mx.Get(path).Body, "Evaluación 2024.pdf") {
+		t.Errorf("an approved file is not the readers': %d", res.Status)
+	}
+	// Asking to remove one: still there until decided; refused, it stays.
+	if res := postFiles(pa, path, url.Values{"remove_attachment": {fmt.Sprint(aid)}, "title": f["title"], "summary": f["summary"], "lang": f["lang"],
+		"scope": f["scope"], "context": f["context"], "actions": f["actions"], "tags": f["tags"], "period_start": f["period_start"], "ongoing": f["ongoing"],
+		"institutions": f["institutions"], "contact_name": f["contact_name"], "contact_email": f["contact_email"], "countries": f["countries"], "action": {"save"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("ask to remove a file: %d", res.Status)
+	}
+	if st := dbtest.Value[string](t, e.DB.R, `SELECT state FROM practice_attachments WHERE id = ?`, aid); st != "removed" {
+		t.Fatalf("a file asked to be removed is %q", st)
+	}
+	if res := mx.Get(file); res.Status != http.StatusOK {
+		t.Errorf("a file waiting to be removed is gone before the decision: %d", res.Status)
+	}
+	if res := mod.PostForm(fmt.Sprintf("/moderation/files/%d", aid), url.Values{"decision": {"send_back"}, "note": {"El protocolo sigue vigente."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("refuse a removal: %d", res.Status)
+	}
+	if st := dbtest.Value[string](t, e.DB.R, `SELECT state FROM practice_attachments WHERE id = ?`, aid); st != "live" {
+		t.Fatalf("a refused removal left the file %q", st)
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM moderation_log WHERE action IN ('practice.approve_file', 'practice.return_file')`); n != 2 {
+		t.Errorf("%d file decisions logged, want 2", n)
+	}
+	// Under review, nothing changes.
+	sub := postFiles(pa, "/practices", practiceForm("En revisión", []string{"PA"}, "crm"))
+	spath := sub.Header.Get("Location")
+	sf := practiceForm("En revisión", []string{"PA"}, "crm")
+	sf.Set("action", "submit")
+	pa.PostForm(spath, sf)
+	if res := postFiles(pa, spath, sf, upload{"tarde.pdf", pdf()}); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("a file sent to a practice under review: %d", res.Status)
 	}
 	// A name that hides its direction cannot pass for another.
 	draft := postFiles(pa, "/practices", practiceForm("Otra", []string{"PA"}, "crm"), upload{"Informe \u202etxt.exe", pdf()})

@@ -19,6 +19,7 @@ type moderationData struct {
 	Review   []*practices.Practice
 	Changes  []*practices.Practice
 	Versions []practices.WaitingVersion
+	Files    []practices.WaitingFile
 	// The queue's filters: kind (new, resubmitted, change), country, and
 	// waiting (week: more than seven days).
 	Kind, Country, Waiting string
@@ -49,6 +50,9 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Versions, err = s.practices.PendingVersions(r.Context()); err != nil {
+		return err
+	}
+	if d.Files, err = s.practices.WaitingFiles(r.Context()); err != nil {
 		return err
 	}
 	q := r.URL.Query()

@@ -322,6 +322,7 @@ type practiceFormData struct {
 	// refused; the limits are in MB.
 	Attachments  []*practices.Attachment
 	CanAttach    bool
+	Reviewed     bool // files added or removed wait for moderators
 	FileProblems []fileProblem
 	AttachMaxMB  int64
 	AttachAllMB  int64
@@ -384,10 +385,11 @@ func (s *Server) practiceFormView(r *http.Request, p *practices.Practice, f prac
 		d.Autosave, d.Updated = strconv.FormatInt(p.ID, 10), p.UpdatedAt.UnixMilli()
 	}
 	d.AutosaveEvery = s.cfg.AutosaveEvery.Milliseconds()
-	d.CanAttach = p == nil || practices.Unsubmitted(p.Status)
+	d.CanAttach = p == nil || practices.FilesChangeable(p.Status)
+	d.Reviewed = p != nil && p.Status == practices.Published
 	d.AttachMaxMB, d.AttachAllMB = s.cfg.AttachmentMax>>20, s.cfg.AttachmentsMax>>20
 	if p != nil {
-		if d.Attachments, err = s.practices.Attachments(r.Context(), p.ID); err != nil {
+		if d.Attachments, err = s.practices.AllAttachments(r.Context(), p.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -64,7 +64,7 @@ var routeTable = map[string]struct {
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
 	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment},
 	"GET /practices/{id}/versions/{lang}": {signedIn, ownPractice}, "POST /practices/{id}/versions/{lang}": {signedIn, ownPractice},
-	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
+	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/files/{id}": {moderator, other}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
 	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {signedIn, none}, "GET /account": {signedIn, none},

@@ -243,6 +243,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/moderation/changes/{id}", s.h(s.changePage))
 		r.Post("/moderation/changes/{id}", s.h(s.changePost))
 		r.Get("/moderation/versions/{id}/{lang}", s.h(s.versionReviewPage))
+		r.Post("/moderation/files/{id}", s.h(s.fileDecision))
 		r.Post("/moderation/versions/{id}/{lang}", s.h(s.versionReviewPost))
 		r.Get("/moderation/hidden", s.h(s.hiddenPage))
 		r.Get("/moderation/featured", s.h(s.featuredPage))
