@@ -662,6 +662,26 @@ func setUp(t *testing.T, c *pageChecker, e *servertest.Env, corpus []string) *wo
 	if res := w.mod.PostForm("/practices/"+w.showcase+"/publish", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("publish showcase: %d", res.Status)
 	}
+	// Versions in other languages of the showcase, every sample in their
+	// fields: English approved (readers of it read it), French waiting
+	// (the moderators' review page shows it).
+	for i, lang := range []string{"en", "fr"} {
+		vf := url.Values{"title": {w.pieces(practices.MaxTitle, 11+i)[0]}, "summary": {w.pieces(practices.MaxSummary, 13+i)[0]}}
+		for f, name := range richFields {
+			vf.Set(name, w.pieces(practices.MaxSection, 97*f+31*i)[0])
+		}
+		res := c.post(w.authors[0], "/practices/"+w.showcase+"/versions/"+lang, vf, "showcase version "+lang)
+		if res.Status == http.StatusUnprocessableEntity {
+			vf.Set("title", "Versión "+lang)
+			res = w.authors[0].PostForm("/practices/"+w.showcase+"/versions/"+lang, vf)
+		}
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("showcase version %s: %d %q", lang, res.Status, fieldErrRe.FindAllString(res.Body, -1))
+		}
+	}
+	if res := w.mod.PostForm("/moderation/versions/"+w.showcase+"/en", url.Values{"decision": {"approve"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("approve the showcase's English version: %d", res.Status)
+	}
 	second := cloneValues(sc)
 	for f, name := range richFields {
 		second.Set(name, w.pieces(practices.MaxSection, 97*f+50)[0])
@@ -798,6 +818,11 @@ func everyPage(t *testing.T, w *world) {
 		c.get(w.viewer, "/practices/"+id+"/history", label+" history")
 		c.get(author, "/practices/"+id+"/edit", label+" editor")
 		c.get(w.mod, "/moderation/review/"+id, label+" review")
+		if id == w.showcase {
+			c.get(w.viewer, "/practices/"+id+"?lang=en", label+" in its English version")
+			c.get(author, "/practices/"+id+"/versions/en", label+" English version's form")
+			c.get(w.mod, "/moderation/versions/"+id+"/fr", label+" French version's review")
+		}
 		c.get(w.flagger, "/practices/"+id+"/flag", label+" flag page")
 	}
 	for k, cid := range w.comment {
@@ -902,6 +927,7 @@ func inBrowser(t *testing.T, w *world) {
 	browsertest.SignIn(t, ctx, base, "mod@puente.test", servertest.Password)
 	followNext("/moderation", "moderation queue")
 	wt.visit(base, "/moderation/review/"+w.showcase, "review of the showcase")
+	wt.visit(base, "/moderation/versions/"+w.showcase+"/fr", "review of the showcase's French version")
 	wt.visit(base, sc, "showcase as moderator")
 	followNext("/log", "log (moderator)")
 	browsertest.SignOut(t, ctx)
@@ -911,6 +937,7 @@ func inBrowser(t *testing.T, w *world) {
 	// search box with every sample, the log, the feeds.
 	browsertest.SignIn(t, ctx, base, "viewer@gob.mx", servertest.Password)
 	wt.visit(base, sc, "showcase")
+	wt.visit(base, sc+"?lang=en", "showcase in its English version")
 	wt.visit(base, sc+"/history", "history of the showcase")
 	wt.visit(base, fmt.Sprintf("/comments/%d/edit", w.showcaseComments[1]), "comment editor")
 	wt.visit(base, "/", "home")

@@ -394,6 +394,20 @@ func TestAttachmentsInBrowser(t *testing.T) {
 		t.Errorf("the focus is on %q, want the error summary", focus)
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "file-refused.png"))
+	// A program named like a document: refused by its content.
+	fake := filepath.Join(dir, "informe final.pdf")
+	if err := os.WriteFile(fake, []byte("MZ\x90\x00\x03 a program"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Do(t, ctx, chromedp.SetUploadFiles(chromedp.ID("attachments-input"), []string{fake}))
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("attachments-error")))
+	if msg := browsertest.Text(t, ctx, "#attachments-error"); !strings.Contains(msg, "informe final.pdf") || !strings.Contains(msg, "not of an accepted kind") {
+		t.Fatalf("refusal of a disguised program: %q", msg)
+	}
+	if v := browsertest.Run(t, ctx, chromedp.Evaluate[string](`document.getElementById("summary").value`)); v != "Resumen escrito antes del error." {
+		t.Fatalf("after the second refusal the summary is %q", v)
+	}
 	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_attachments`); n != 2 {
 		t.Fatalf("%d files stored", n)
 	}
