@@ -103,6 +103,37 @@ func clean(s string) string {
 	return sanitize.Plain(s)
 }
 
+// checkWords tidies and checks what a practice, or a version of it, says
+// in words: its title (always required), its summary and its sections
+// (required unless it is a draft). It returns the tidied title and
+// summary.
+func checkWords(errs apperr.FieldErrors, title, summary string, sections map[string]string, draft bool) (string, string) {
+	title = strings.Join(strings.Fields(clean(title)), " ")
+	summary = clean(summary)
+	switch {
+	case title == "":
+		errs.Add("title", "field.required")
+	case tooLong(title, MaxTitle):
+		errs.Add("title", "practice.title_too_long")
+	}
+	switch {
+	case summary == "" && !draft:
+		errs.Add("summary", "field.required")
+	case tooLong(summary, MaxSummary):
+		errs.Add("summary", "practice.summary_too_long")
+	}
+	for _, key := range Sections {
+		raw := sections[key]
+		switch {
+		case tooLong(raw, MaxSection):
+			errs.Add(key, "practice.section_too_long")
+		case slices.Contains(RequiredSections, key) && strings.TrimSpace(stripTags(raw)) == "" && !draft:
+			errs.Add(key, "field.required")
+		}
+	}
+	return title, summary
+}
+
 // Unsubmitted reports whether a practice in status st has not been sent
 // for review yet (or came back): saving it keeps a draft.
 func Unsubmitted(st Status) bool { return st == Draft || st == Returned || st == Rejected }
@@ -110,33 +141,11 @@ func Unsubmitted(st Status) bool { return st == Draft || st == Returned || st ==
 // Validate normalises the form and returns its problems by field.
 func (f *Form) Validate(c Checks) apperr.FieldErrors {
 	errs := apperr.FieldErrors{}
-	f.Title = strings.Join(strings.Fields(clean(f.Title)), " ")
-	f.Summary = clean(f.Summary)
+	f.Title, f.Summary = checkWords(errs, f.Title, f.Summary, f.Sections, c.Draft)
 	f.Institutions = clean(f.Institutions)
 	f.Partners = clean(f.Partners)
 	f.ContactName = clean(f.ContactName)
 	f.ContactEmail = accounts.NormalizeEmail(f.ContactEmail)
-	switch {
-	case f.Title == "":
-		errs.Add("title", "field.required")
-	case tooLong(f.Title, MaxTitle):
-		errs.Add("title", "practice.title_too_long")
-	}
-	switch {
-	case f.Summary == "" && !c.Draft:
-		errs.Add("summary", "field.required")
-	case tooLong(f.Summary, MaxSummary):
-		errs.Add("summary", "practice.summary_too_long")
-	}
-	for _, key := range Sections {
-		raw := f.Sections[key]
-		switch {
-		case tooLong(raw, MaxSection):
-			errs.Add(key, "practice.section_too_long")
-		case slices.Contains(RequiredSections, key) && strings.TrimSpace(stripTags(raw)) == "" && !c.Draft:
-			errs.Add(key, "field.required")
-		}
-	}
 	f.Countries = dedupe(f.Countries, strings.ToUpper)
 	switch {
 	case len(f.Countries) == 0:

@@ -110,29 +110,7 @@ func FormOf(v *Version) VersionForm {
 // must have in words (title, summary, the required sections).
 func (f *VersionForm) Validate() apperr.FieldErrors {
 	errs := apperr.FieldErrors{}
-	f.Title = strings.Join(strings.Fields(clean(f.Title)), " ")
-	f.Summary = clean(f.Summary)
-	switch {
-	case f.Title == "":
-		errs.Add("title", "field.required")
-	case tooLong(f.Title, MaxTitle):
-		errs.Add("title", "practice.title_too_long")
-	}
-	switch {
-	case f.Summary == "":
-		errs.Add("summary", "field.required")
-	case tooLong(f.Summary, MaxSummary):
-		errs.Add("summary", "practice.summary_too_long")
-	}
-	for _, key := range Sections {
-		raw := f.Sections[key]
-		switch {
-		case tooLong(raw, MaxSection):
-			errs.Add(key, "practice.section_too_long")
-		case slices.Contains(RequiredSections, key) && strings.TrimSpace(stripTags(raw)) == "":
-			errs.Add(key, "field.required")
-		}
-	}
+	f.Title, f.Summary = checkWords(errs, f.Title, f.Summary, f.Sections, false)
 	return errs
 }
 
