@@ -20,7 +20,8 @@ func (s *Store) DecideFile(ctx context.Context, actor *accounts.Account, id int6
 		return err
 	}
 	note = sanitize.Plain(note)
-	if err := checkNotes(note, "", false); err != nil {
+	// Refusing needs a note: the sender learns why from it.
+	if err := checkNotes(note, "", !approve); err != nil {
 		return err
 	}
 	now := s.Clock.Now()
@@ -47,7 +48,7 @@ func (s *Store) DecideFile(ctx context.Context, actor *accounts.Account, id int6
 			action, told = modlog.ReturnFile, notifications.ChangeReturned
 		}
 		if _, err := modlog.Record(ctx, tx, now, modlog.Entry{ActorID: actor.ID, Action: action, TargetType: "practice", TargetID: a.PracticeID,
-			CountryCode: firstCountry(p), Title: p.Title, Note: note, Details: a.State + ": " + a.Name}); err != nil {
+			CountryCode: firstCountry(p), Title: p.Title, Note: note, Details: a.Name}); err != nil {
 			return err
 		}
 		return notifications.Add(ctx, tx, now, notifications.Notification{Kind: told, PracticeID: a.PracticeID, ActorID: actor.ID, Note: note}, a.UploaderID)

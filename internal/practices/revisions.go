@@ -25,14 +25,30 @@ type Revision struct {
 	Snapshot   Snapshot
 }
 
-// Revisions lists every revision of practice id, newest first, if v may
-// see the practice.
+// Revisions lists the revisions of practice id v may read, newest first,
+// if v may see the practice: all of them for its author and moderators,
+// from its publication on for everyone else.
 func (s *Store) Revisions(ctx context.Context, v Viewer, id int64) ([]*Revision, error) {
-	if _, err := s.Get(ctx, v, id); err != nil {
+	p, err := s.Get(ctx, v, id)
+	if err != nil {
 		return nil, err
 	}
+	// Drafts are their author's: other readers' history starts at the
+	// revision that was published, never at a half-written save.
+	first := 0
+	if !v.CanEdit(p) && !v.Staff() {
+		// The published text is the last revision written before any
+		// written while published (a revision records the status it was
+		// written in).
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) FROM practice_revisions
+			WHERE practice_id = ? AND status <> 'published' AND number < coalesce(
+				(SELECT min(number) FROM practice_revisions WHERE practice_id = ? AND status = 'published'), 9223372036854775807)`,
+			id, id).Scan(&first); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.number, r.editor_id, a.display_name, r.created_at, r.status, r.snapshot
-		FROM practice_revisions r JOIN accounts a ON a.id = r.editor_id WHERE r.practice_id = ? ORDER BY r.number DESC`, id)
+		FROM practice_revisions r JOIN accounts a ON a.id = r.editor_id WHERE r.practice_id = ? AND r.number >= ? ORDER BY r.number DESC`, id, first)
 	if err != nil {
 		return nil, err
 	}

@@ -48,9 +48,18 @@ func (v *Version) Section(key string) string {
 
 // Apply returns a copy of p that reads as the version: its language,
 // title, summary and sections; everything else is p's.
+// A section the version leaves empty is the original's: readers are not
+// told less than the original says.
 func (v *Version) Apply(p *Practice) *Practice {
 	c := *p
-	c.Lang, c.Title, c.Summary, c.Sections = v.Lang, v.Title, v.Summary, v.Sections
+	c.Lang, c.Title, c.Summary = v.Lang, v.Title, v.Summary
+	c.Sections = make([]Section, len(v.Sections))
+	for i, s := range v.Sections {
+		c.Sections[i] = s
+		if strings.TrimSpace(s.HTML) == "" && i < len(p.Sections) {
+			c.Sections[i] = p.Sections[i]
+		}
+	}
 	return &c
 }
 

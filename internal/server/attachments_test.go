@@ -185,6 +185,11 @@ func TestAttachments(t *testing.T) {
 	if res := mx.Get(file); res.Status != http.StatusOK {
 		t.Errorf("a file waiting to be removed is gone before the decision: %d", res.Status)
 	}
+	// Refusing needs a note: without one nothing is decided.
+	mod.PostForm(fmt.Sprintf("/moderation/files/%d", aid), url.Values{"decision": {"send_back"}})
+	if st := dbtest.Value[string](t, e.DB.R, `SELECT state FROM practice_attachments WHERE id = ?`, aid); st != "removed" {
+		t.Fatalf("a refusal without a note was carried out: %q", st)
+	}
 	if res := mod.PostForm(fmt.Sprintf("/moderation/files/%d", aid), url.Values{"decision": {"send_back"}, "note": {"El protocolo sigue vigente."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("refuse a removal: %d", res.Status)
 	}

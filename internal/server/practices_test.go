@@ -97,6 +97,16 @@ func TestPracticeLifecycle(t *testing.T) {
 			t.Errorf("%s sees a draft: %d", who, res.Status)
 		}
 	}
+	// A second draft save: drafts before publication are the author's.
+	form.Set("action", "save")
+	form.Set("lessons", "<p>Borrador: nota interna sin revisar.</p>")
+	if res := pa.PostForm(path, form); res.Status != http.StatusSeeOther {
+		t.Fatalf("second draft save: %d", res.Status)
+	}
+	form.Set("lessons", "")
+	if res := pa.PostForm(path, form); res.Status != http.StatusSeeOther {
+		t.Fatalf("third draft save: %d", res.Status)
+	}
 	if res := pa.PostForm(path+"/submit", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.Status)
 	}
@@ -139,6 +149,18 @@ func TestPracticeLifecycle(t *testing.T) {
 	hist := mx.Get(path + "/history")
 	if hist.Status != 200 || !strings.Contains(hist.Body, "<ins> en Darién</ins>") || !strings.Contains(hist.Body, "<ins>Se registraron todas las llegadas.</ins>") {
 		t.Fatalf("history: %d\n%s", hist.Status, hist.Body)
+	}
+	// The drafts before publication are the author's: another reader's
+	// history starts at what was published.
+	drafts := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_revisions WHERE status <> 'published'`)
+	if drafts < 2 {
+		t.Fatalf("%d draft revisions: the test needs several", drafts)
+	}
+	if res := mx.Get(path + "/history?from=1&to=2"); strings.Contains(res.Body, `value="1"`) || strings.Contains(res.Body, "nota interna") {
+		t.Error("another official can read a draft revision in the history")
+	}
+	if res := pa.Get(path + "/history"); !strings.Contains(res.Body, `value="1"`) {
+		t.Error("the author cannot see their own draft revisions")
 	}
 	// Someone else's practice: 403 to edit, whatever the method.
 	if res := mx.Get(path + "/edit"); res.Status != 403 {

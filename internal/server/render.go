@@ -98,8 +98,10 @@ type View struct {
 	i18n.Locale
 	Account *accounts.Account
 	Flash   []string // catalogue keys
-	Path    string
-	Title   string // catalogue key
+	// DraftSaved is set on the page after a practice form was saved.
+	DraftSaved bool
+	Path       string
+	Title      string // catalogue key
 	// TitleText, when set, is the page title as written (a practice's own
 	// title), in place of Title.
 	TitleText string
@@ -175,6 +177,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		v.Errors = apperr.FieldErrors{}
 	}
 	v.Flash = s.takeFlashes(w, r)
+	// A practice form the server just saved: the script forgets the copy
+	// it kept in the browser (only then: a save that failed keeps it).
+	for _, f := range v.Flash {
+		if f == "practice.saved" || f == "practice.submitted" || f == "change.saved" || strings.HasPrefix(f, "version.saved_") {
+			v.DraftSaved = true
+		}
+	}
 	t, ok := s.pages.byName[page]
 	if !ok {
 		s.log.Error("no such page template", "page", page)
@@ -310,6 +319,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		next := "/"
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			next = r.URL.RequestURI()
+		} else if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") && !strings.HasPrefix(ref.Path, "//") {
+			// A form sent after the session ended: back to the form after
+			// signing in, where what was typed is offered again.
+			next = ref.RequestURI()
 		}
 		redirect(w, r, "/signin?next="+url.QueryEscape(next))
 		return

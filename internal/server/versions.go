@@ -20,6 +20,9 @@ type versionData struct {
 	Waiting *practices.Version
 	Action  string
 	Form    practices.VersionForm
+	// Updated is when the version shown was saved (Unix milliseconds), so
+	// that an older copy kept in the browser is not offered.
+	Updated int64
 }
 
 // versionTarget reads the practice and the language a version route
@@ -66,9 +69,9 @@ func (s *Server) versionView(r *http.Request, p *practices.Practice, lang string
 	case f != nil:
 		d.Form = *f
 	case d.Waiting != nil:
-		d.Form = practices.FormOf(d.Waiting)
+		d.Form, d.Updated = practices.FormOf(d.Waiting), d.Waiting.UpdatedAt.UnixMilli()
 	case live != nil:
-		d.Form = practices.FormOf(live)
+		d.Form, d.Updated = practices.FormOf(live), live.UpdatedAt.UnixMilli()
 	default:
 		d.Form = practices.VersionForm{Sections: map[string]string{}}
 	}

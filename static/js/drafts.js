@@ -8,11 +8,25 @@
 // Without JavaScript the form's own buttons do the same work by hand.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-autosave]");
+  // The page after a save the server made: the copies kept for that form
+  // are no longer needed (the new practice's, and this practice's).
+  if (document.body.hasAttribute("data-draft-saved")) {
+    try {
+      var id = (location.pathname.match(/^\/practices\/(\d+)/) || [])[1];
+      localStorage.removeItem("puente-draft:new");
+      if (id) {
+        Object.keys(localStorage).forEach(function (k) {
+          if (k === "puente-draft:" + id || k.indexOf("puente-draft:version:" + id + ":") === 0) { localStorage.removeItem(k); }
+        });
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+  var form = document.querySelector("form[data-autosave], form[data-keep-copy]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var every = Number(form.dataset.autosaveEvery) || 30000;
   var status = document.getElementById("autosave-status");
-  var key = "puente-draft:" + (form.dataset.autosave || "new");
+  var key = "puente-draft:" + (form.dataset.keepCopy || form.dataset.autosave || "new");
+  var autosaves = form.hasAttribute("data-autosave");
   var dirty = false;
   var saving = false;
 
@@ -89,10 +103,14 @@
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  // The person's own buttons save everything: no copy is needed after.
-  form.addEventListener("submit", function () { forget(); });
-  form.autosaveNow = save;
-  setInterval(save, every);
+  // The person's own buttons send everything; the copy stays until the
+  // page after says it was saved (a session that ended sends them to sign
+  // in, and the copy is offered when they come back).
+  form.addEventListener("submit", function () { keep(); });
+  if (autosaves) {
+    form.autosaveNow = save;
+    setInterval(save, every);
+  }
 
   // A copy left by a save that failed: offer it back.
   var kept = null;

@@ -279,6 +279,12 @@ func TestDraftAutosaveAndRestore(t *testing.T) {
 		t.Fatalf("status after the session ended: %q", status)
 	}
 	browsertest.Screenshot(t, ctx, filepath.Join(shots, "session-ended.png"))
+	// The person saves by hand anyway: sent to sign in, back to the form
+	// after, and the copy is still there.
+	browsertest.Navigate(t, ctx, chromedp.Click(chromedp.CSS(`button[value=save]`)))
+	if loc := browsertest.Location(t, ctx); !strings.Contains(loc, "/signin?next="+url.QueryEscape(strings.TrimPrefix(editURL, base))) {
+		t.Fatalf("saving without a session leads to %s", loc)
+	}
 
 	// Signing in again and opening the draft offers the copy.
 	browsertest.SignIn(t, ctx, base, "samira@migracion.gob.pa", servertest.Password)
