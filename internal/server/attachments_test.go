@@ -160,6 +160,9 @@ func TestAttachments(t *testing.T) {
 	if res := pa.Get(fmt.Sprintf("/attachments/%d", added)); res.Status != http.StatusOK {
 		t.Errorf("its author downloads a file waiting for review: %d", res.Status)
 	}
+	if b := pa.Get(path).Body; !strings.Contains(b, "Evaluación 2024.pdf") || !strings.Contains(b, "To be added, waiting for review") {
+		t.Error("the author's practice page does not show the file waiting for review")
+	}
 	mod := e.SignIn("mod@puente.test")
 	if q := mod.Get("/moderation").Body; !strings.Contains(q, "Evaluación 2024.pdf") || !strings.Contains(q, fmt.Sprintf(`action="/moderation/files/%d"`, added)) {
 		t.Fatal("the file is not in the moderators' queue")

@@ -83,10 +83,12 @@ type practiceView struct {
 	Original  string
 	AlsoIn    []langLink
 	Translate []string
-	// Attachments are the practice's files, for whoever may see it.
-	Attachments []*practices.Attachment
-	Refs        *refs
-	Comments    []*comments.Comment
+	// Attachments are the practice's files, for whoever may see it;
+	// WaitingFiles those added that wait for review (author and staff).
+	Attachments  []*practices.Attachment
+	WaitingFiles []*practices.Attachment
+	Refs         *refs
+	Comments     []*comments.Comment
 	// Discussion says which page of the comments this is and where the
 	// earlier ones are.
 	Discussion *comments.Page
@@ -158,6 +160,18 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
 	if pv.Attachments, err = s.practices.Attachments(r.Context(), id); err != nil {
 		return err
+	}
+	// Its author and moderators also see the files waiting for review.
+	if v.CanEdit(p) || v.Staff() {
+		all, err := s.practices.AllAttachments(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		for _, a := range all {
+			if a.State == practices.FileAdded {
+				pv.WaitingFiles = append(pv.WaitingFiles, a)
+			}
+		}
 	}
 	if err := s.chooseVersion(r, v, pv); err != nil {
 		return err
