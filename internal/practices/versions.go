@@ -184,8 +184,7 @@ func (s *Store) SaveVersion(ctx context.Context, v Viewer, country string, id in
 // shows of its practice.
 type WaitingVersion struct {
 	*Version
-	PracticeTitle  string
-	PracticeAuthor int64
+	PracticeTitle string
 }
 
 // PendingVersions lists the versions waiting for review, oldest first.
@@ -194,13 +193,17 @@ func (s *Store) PendingVersions(ctx context.Context) ([]WaitingVersion, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(vs))
+	for i, v := range vs {
+		ids[i] = v.PracticeID
+	}
+	titles, err := db.Pairs[int64, string](ctx, s.DB.R, `SELECT id, title FROM practices WHERE id IN (SELECT value FROM json_each(?))`, db.IDList(ids))
+	if err != nil {
+		return nil, err
+	}
 	out := make([]WaitingVersion, 0, len(vs))
 	for _, v := range vs {
-		w := WaitingVersion{Version: v}
-		if err := s.DB.R.QueryRowContext(ctx, `SELECT title, author_id FROM practices WHERE id = ?`, v.PracticeID).Scan(&w.PracticeTitle, &w.PracticeAuthor); err != nil {
-			return nil, err
-		}
-		out = append(out, w)
+		out = append(out, WaitingVersion{Version: v, PracticeTitle: titles[v.PracticeID]})
 	}
 	return out, nil
 }
@@ -326,6 +329,11 @@ func versionTexts(ctx context.Context, q db.Querier, id int64) (titles, summarie
 		}
 	}
 	return strings.Join(t, " "), strings.Join(su, " "), sections, nil
+}
+
+// LiveLangs lists the languages practice id has a live version in.
+func (s *Store) LiveLangs(ctx context.Context, id int64) ([]string, error) {
+	return db.Column[string](ctx, s.DB.R, `SELECT lang FROM practice_versions WHERE practice_id = ? AND state = 'live' ORDER BY lang`, id)
 }
 
 // VersionOf reads one version of id, live or waiting.

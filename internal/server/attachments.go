@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,7 +70,7 @@ func (s *Server) uploadsOf(r *http.Request, p *practices.Practice) ([]practices.
 			return nil, nil, nil, err
 		}
 		for _, a := range have {
-			if !containsID(remove, a.ID) {
+			if !slices.Contains(remove, a.ID) {
 				total += a.Size
 			}
 		}
@@ -115,15 +116,6 @@ func (s *Server) uploadsOf(r *http.Request, p *practices.Practice) ([]practices.
 		ups = append(ups, u)
 	}
 	return ups, remove, problems, nil
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // attachmentGet hands one file to someone who may see its practice, as a

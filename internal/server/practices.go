@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -158,19 +159,18 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
-	if pv.Attachments, err = s.practices.Attachments(r.Context(), id); err != nil {
+	// Its author and moderators also see the files waiting for review:
+	// one read of all the files, split.
+	all, err := s.practices.AllAttachments(r.Context(), id)
+	if err != nil {
 		return err
 	}
-	// Its author and moderators also see the files waiting for review.
-	if v.CanEdit(p) || v.Staff() {
-		all, err := s.practices.AllAttachments(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		for _, a := range all {
-			if a.State == practices.FileAdded {
-				pv.WaitingFiles = append(pv.WaitingFiles, a)
-			}
+	for _, a := range all {
+		switch {
+		case a.State != practices.FileAdded:
+			pv.Attachments = append(pv.Attachments, a)
+		case v.CanEdit(p) || v.Staff():
+			pv.WaitingFiles = append(pv.WaitingFiles, a)
 		}
 	}
 	if err := s.chooseVersion(r, v, pv); err != nil {
@@ -983,7 +983,8 @@ func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
 // other languages it reads in and those the viewer may write it in.
 func (s *Server) chooseVersion(r *http.Request, v practices.Viewer, pv *practiceView) error {
 	p := pv.P
-	vs, err := s.practices.LangVersions(r.Context(), p.ID)
+	// The page reads only the languages, and the one version it shows.
+	live, err := s.practices.LiveLangs(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -991,19 +992,15 @@ func (s *Server) chooseVersion(r *http.Request, v practices.Viewer, pv *practice
 	if want == "" {
 		want = state(r).lang
 	}
-	langs := []string{p.Lang}
-	has := map[string]bool{p.Lang: true}
-	for _, ver := range vs {
-		if ver.State != practices.VersionLive {
-			continue
+	if want != p.Lang && slices.Contains(live, want) {
+		ver, err := s.practices.VersionOf(r.Context(), p.ID, want, practices.VersionLive)
+		if err != nil {
+			return err
 		}
-		langs, has[ver.Lang] = append(langs, ver.Lang), true
-		if ver.Lang == want {
-			pv.P, pv.Original = ver.Apply(p), p.Lang
-		}
+		pv.P, pv.Original = ver.Apply(p), p.Lang
 	}
 	var others []string
-	for _, l := range langs {
+	for _, l := range append([]string{p.Lang}, live...) {
 		if l != pv.P.Lang {
 			others = append(others, l)
 		}
