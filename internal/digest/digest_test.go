@@ -152,7 +152,7 @@ func TestDigestContentScopeLanguageAndHeaders(t *testing.T) {
 		t.Error("a CRM-only practice reached a CSM official")
 	}
 	// Comments on Panama's own practice, by others.
-	if !strings.Contains(paMsg.Text, "New comments on your practices") || !strings.Contains(paMsg.Text, "1 comment(s) (br)") {
+	if !strings.Contains(paMsg.Text, "New comments on your practices") || !strings.Contains(paMsg.Text, "1 comment (br)") {
 		t.Errorf("comments section:\n%s", paMsg.Text)
 	}
 

@@ -10,7 +10,7 @@ func init() {
 // taxonomy's administration.
 var moderationMessages = map[string]Msg{
 	"nav.moderation": {ES: "Moderación", EN: "Moderation", PT: "Moderação", FR: "Modération", NL: "Moderatie"},
-	"nav.waiting":    {ES: "{n} pendiente(s)", EN: "{n} waiting", PT: "{n} pendente(s)", FR: "{n} en attente", NL: "{n} wachtend"},
+	"nav.waiting":    {ES: "{n|one:# pendiente|other:# pendientes}", EN: "{n} waiting", PT: "{n|one:# pendente|other:# pendentes}", FR: "{n} en attente", NL: "{n} wachtend"},
 	"nav.log":        {ES: "Registro", EN: "Log", PT: "Registro", FR: "Journal", NL: "Logboek"},
 	"nav.taxonomy":   {ES: "Objetivos", EN: "Objectives", PT: "Objetivos", FR: "Objectifs", NL: "Doelstellingen"},
 
@@ -99,7 +99,7 @@ var moderationMessages = map[string]Msg{
 	"flag.already_actioned":  {ES: "Ya señaló este elemento; la moderación lo ocultó.", EN: "You already flagged this; moderators hid it.", PT: "Você já sinalizou este item; a moderação o ocultou.", FR: "Vous avez déjà signalé cet élément ; la modération l'a masqué.", NL: "U hebt dit al gemeld; moderatoren hebben het verborgen."},
 	"flag.already_mine":      {ES: "Usted señaló esta práctica a la moderación.", EN: "You flagged this practice to moderators.", PT: "Você sinalizou esta prática à moderação.", FR: "Vous avez signalé cette pratique à la modération.", NL: "U hebt deze praktijk bij de moderatoren gemeld."},
 	"flag.thanks":            {ES: "Gracias: la moderación revisará su aviso.", EN: "Thank you: moderators will review your flag.", PT: "Obrigado: a moderação revisará seu aviso.", FR: "Merci : la modération examinera votre signalement.", NL: "Bedankt: moderatoren bekijken uw melding."},
-	"flag.count":             {ES: "{n} aviso(s)", EN: "{n} flag(s)", PT: "{n} aviso(s)", FR: "{n} signalement(s)", NL: "{n} melding(en)"},
+	"flag.count":             {ES: "{n|one:# aviso|other:# avisos|many:# de avisos}", EN: "{n|one:# flag|other:# flags}", PT: "{n|one:# aviso|other:# avisos|many:# de avisos}", FR: "{n|one:# signalement|other:# signalements|many:# de signalements}", NL: "{n|one:# melding|other:# meldingen}"},
 	"flag.dismiss":           {ES: "Descartar los avisos", EN: "Dismiss the flags", PT: "Descartar os avisos", FR: "Classer les signalements", NL: "Meldingen afwijzen"},
 	"flag.dismissed":         {ES: "Se descartaron los avisos.", EN: "The flags were dismissed.", PT: "Os avisos foram descartados.", FR: "Les signalements ont été classés.", NL: "De meldingen zijn afgewezen."},
 

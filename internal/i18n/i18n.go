@@ -111,13 +111,77 @@ func (l Locale) T(key string, args ...any) string {
 		return s
 	}
 	return expand(s, func(name string) (string, bool) {
+		name, forms, plural := strings.Cut(name, "|")
 		for i := 0; i+1 < len(args); i += 2 {
 			if n, ok := args[i].(string); ok && n == name || !ok && fmt.Sprint(args[i]) == name {
+				if plural {
+					return l.pluralForm(forms, args[i+1]), true
+				}
 				return l.format(args[i+1]), true
 			}
 		}
 		return "", false
 	})
+}
+
+// A message chooses words by a number with {n|one:# práctica|other:#
+// prácticas}: the form of n's CLDR plural category in the language, else
+// the other form, with # replaced by the formatted number.
+func (l Locale) pluralForm(forms string, v any) string {
+	var n int64
+	switch v := v.(type) {
+	case int:
+		n = int64(v)
+	case int64:
+		n = v
+	default:
+		parsed, err := strconv.ParseInt(fmt.Sprint(v), 10, 64)
+		if err != nil {
+			return fmt.Sprint(v)
+		}
+		n = parsed
+	}
+	want := PluralCategory(l.Lang, n)
+	var other string
+	for _, f := range strings.Split(forms, "|") {
+		cat, text, _ := strings.Cut(f, ":")
+		if cat == want {
+			other = text
+			break
+		}
+		if cat == "other" {
+			other = text
+		}
+	}
+	return strings.ReplaceAll(other, "#", l.Number(n))
+}
+
+// PluralCategory is the CLDR plural category of the whole number n in
+// lang: "one", "many" or "other" (these five languages use no others for
+// whole numbers). French and Portuguese (Brazil's, CLDR "pt") treat 0 as
+// singular; Spanish, French and Portuguese say "de" after whole millions
+// ("1 millón de prácticas"), which CLDR names "many".
+func PluralCategory(lang string, n int64) string {
+	if n < 0 {
+		n = -n
+	}
+	switch lang {
+	case "fr", "pt":
+		if n == 0 || n == 1 {
+			return "one"
+		}
+	default:
+		if n == 1 {
+			return "one"
+		}
+	}
+	switch lang {
+	case "es", "fr", "pt":
+		if n != 0 && n%1000000 == 0 {
+			return "many"
+		}
+	}
+	return "other"
 }
 
 // expand replaces each {name} in s that value knows, left to right, and

@@ -495,7 +495,7 @@ func TestAdminCorrectsAccounts(t *testing.T) {
 		t.Errorf("%d transfer emails, want 2", n)
 	}
 	// The log says it in the reader's language.
-	if log := admin.Get("/log").Body; !strings.Contains(log, "(1 practice(s))") || !strings.Contains(log, "(confirmed)") ||
+	if log := admin.Get("/log").Body; !strings.Contains(log, "(1 practice)") || !strings.Contains(log, "(confirmed)") ||
 		!strings.Contains(log, "(Name)") || strings.Contains(log, "account "+fmt.Sprint(pa2.ID)) {
 		t.Errorf("log details:\n%s", log[strings.Index(log, "<tbody>"):])
 	}

@@ -234,7 +234,7 @@ func TestSignInRateLimit(t *testing.T) {
 	if res.Status != http.StatusTooManyRequests {
 		t.Fatalf("11th attempt: status %d, want 429", res.Status)
 	}
-	if res.Header.Get("Retry-After") == "" || !strings.Contains(res.Body, "wait 15 minute(s)") {
+	if res.Header.Get("Retry-After") == "" || !strings.Contains(res.Body, "wait 15 minutes") {
 		t.Errorf("429 does not say when to retry: %q\n%s", res.Header.Get("Retry-After"), res.Body)
 	}
 	if !strings.Contains(e.Logs.String(), "event=signin.locked") {

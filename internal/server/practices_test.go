@@ -331,7 +331,7 @@ func TestScopeEverywhere(t *testing.T) {
 	if res := br.Get(fmt.Sprintf("/comments/%d/edit", cid)); res.Status != 404 {
 		t.Errorf("CSM official opening a CRM-only comment: %d", res.Status)
 	}
-	if body := br.Get("/countries/PA").Body; !strings.Contains(body, "2 practice(s)") {
+	if body := br.Get("/countries/PA").Body; !strings.Contains(body, "2 practices") {
 		t.Error("country count includes a practice out of scope")
 	}
 }
