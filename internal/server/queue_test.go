@@ -28,7 +28,7 @@ func TestReviewQueueWorkflow(t *testing.T) {
 	mod, mod2 := e.SignIn("mod@puente.test"), e.SignIn("mod2@puente.test")
 
 	q := mod.Get("/moderation").Body
-	if !strings.Contains(q, "2 item(s) have waited more than 7 days.") {
+	if !strings.Contains(q, "2 items have waited more than 7 days.") {
 		t.Error("the queue does not count the items waiting more than a week")
 	}
 	for filter, want := range map[string][]string{
