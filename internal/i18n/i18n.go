@@ -320,3 +320,20 @@ func (l Locale) DateTime(t time.Time) string {
 	t = t.UTC()
 	return l.Date(t) + ", " + t.Format("15:04") + " UTC"
 }
+
+// Ago says how long before now t was, in the largest whole unit ("5
+// minutes ago"), and the date once it is a month old.
+func (l Locale) Ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return l.T("ago.now")
+	case d < time.Hour:
+		return l.T("ago.minutes", "n", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return l.T("ago.hours", "n", int(d/time.Hour))
+	case d < 30*24*time.Hour:
+		return l.T("ago.days", "n", int(d/(24*time.Hour)))
+	}
+	return l.Date(t)
+}

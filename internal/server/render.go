@@ -55,6 +55,7 @@ var funcs = template.FuncMap{
 	"meetingKinds":     func() []string { return taxonomy.MeetingKinds },
 	"dict":             dict,
 	"add1":             func(i int) int { return i + 1 },
+	"add":              func(a, b int) int { return a + b },
 	"card":             card,
 }
 
@@ -116,6 +117,7 @@ type View struct {
 	Queues moderation.Counts
 	// Unread counts the person's unread notifications.
 	Unread int
+	now    time.Time
 
 	// parts, when set, are the templates the main part is made of, in
 	// order, some of them kept rendered in the server's mainCache.
@@ -155,6 +157,7 @@ func (v *View) Err(field string) string {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *View) {
 	st := state(r)
 	v.Locale = i18n.For(st.lang)
+	v.now = s.clock.Now()
 	v.Account = st.account
 	v.Path = returnPath(r)
 	v.Status = status
