@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// Files holds everything under css/ (and later js/ and img/).
+// Files holds everything under css/, js/, img/ and vendor/.
 //
-//go:embed css js vendor
+//go:embed css js img vendor
 var Files embed.FS
 
 // Hashes maps a file's path to a short hash of its content; URLs carry the

@@ -302,6 +302,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("mail settings saved for the other commands", "file", filepath.Join(cfg.DataDir, config.SiteFile), "base_url", cfg.BaseURL.String())
 	}
 	if cfg.Demo {
+		if cfg.Contact == "" {
+			cfg.Contact = "secretaria@demo.puente.test"
+		}
 		n, np, err := a.Demo(ctx)
 		if err != nil {
 			return fmt.Errorf("demo seed: %w", err)

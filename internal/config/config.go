@@ -23,12 +23,15 @@ import (
 
 // Config is every setting of a Puente process.
 type Config struct {
-	Addr           string
-	DataDir        string
-	DBPath         string
-	BaseURL        *url.URL
-	SMTPURL        *url.URL // nil: messages are written as .eml files
-	MailFrom       *mail.Address
+	Addr     string
+	DataDir  string
+	DBPath   string
+	BaseURL  *url.URL
+	SMTPURL  *url.URL // nil: messages are written as .eml files
+	MailFrom *mail.Address
+	// Contact is where a visitor writes to ask for an account (a process
+	// secretariat), shown on the front page; empty when none is given.
+	Contact        string
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
 	SessionKeys    [][]byte // first signs; all verify (rotation)
@@ -57,6 +60,7 @@ type Config struct {
 	attachmentMB, attachmentsMB   int
 
 	rawBaseURL, rawSMTP, rawFrom, rawKeys, rawProxies string
+	rawContact                                        string
 	rawDigestDay, rawDigestTZ                         string
 	// envErrs are the environment variables whose values their flag refused.
 	envErrs []error
@@ -90,6 +94,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.rawBaseURL, "base-url", "", "public URL of the site, used in emails and cookies (PUENTE_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.rawSMTP, "smtp-url", "", "SMTP server, smtp://user:pass@host:587 (STARTTLS), smtps://... (TLS) or smtp://host:25?tls=none (PUENTE_SMTP_URL; default: write .eml files to DATA/mail)")
 	fs.StringVar(&c.rawFrom, "mail-from", DefaultMailFrom, "From address of outgoing mail (PUENTE_MAIL_FROM)")
+	fs.StringVar(&c.rawContact, "contact", "", "address a visitor writes to for an account, e.g. the process secretariat's, shown on the front page (PUENTE_CONTACT; default: the front page says to ask the national migration authority)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", 2*time.Hour, "a session ends after this long without a request (PUENTE_SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMax, "session-max", 12*time.Hour, "a session ends this long after sign-in, active or not (PUENTE_SESSION_MAX)")
 	fs.StringVar(&c.rawKeys, "session-keys", "", "comma-separated cookie signing keys, newest first, hex or base64, 32+ bytes each (PUENTE_SESSION_KEYS; default: generated once into DATA/session.keys)")
@@ -192,6 +197,13 @@ func (c *Config) Finish() error {
 			errs = append(errs, errors.New("--smtp-url: want smtp://[user:pass@]host[:port] or smtps://host[:port]"))
 		} else {
 			c.SMTPURL = s
+		}
+	}
+	if c.rawContact != "" {
+		if a, err := mail.ParseAddress(c.rawContact); err != nil || a.Name != "" {
+			errs = append(errs, fmt.Errorf("--contact %q: want a bare address such as secretaria@crmsv.org", c.rawContact))
+		} else {
+			c.Contact = a.Address
 		}
 	}
 	from, err := mail.ParseAddress(c.rawFrom)

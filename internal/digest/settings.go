@@ -103,3 +103,37 @@ func (r *Runner) Save(ctx context.Context, accountID int64, f Form, countryExist
 	})
 	return s, errs, err
 }
+
+// Following tells whether an account follows a tag or a country (give
+// one of them): the Follow button of their pages.
+func (r *Runner) Following(ctx context.Context, accountID, tagID int64, country string) (bool, error) {
+	var n int
+	var err error
+	if country != "" {
+		err = r.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM follow_countries WHERE account_id = ? AND country_code = ?`, accountID, country).Scan(&n)
+	} else {
+		err = r.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM follow_tags WHERE account_id = ? AND tag_id = ?`, accountID, tagID).Scan(&n)
+	}
+	return n > 0, err
+}
+
+// Follow adds a tag or a country (give one of them) to what an account's
+// digest follows, or removes it: the same choice as the settings form's
+// box, made from the tag's or the country's page. Either way is
+// idempotent.
+func (r *Runner) Follow(ctx context.Context, accountID, tagID int64, country string, on bool) error {
+	var q string
+	var arg any
+	switch {
+	case country != "" && on:
+		q, arg = `INSERT OR IGNORE INTO follow_countries (account_id, country_code) VALUES (?, ?)`, country
+	case country != "":
+		q, arg = `DELETE FROM follow_countries WHERE account_id = ? AND country_code = ?`, country
+	case on:
+		q, arg = `INSERT OR IGNORE INTO follow_tags (account_id, tag_id) VALUES (?, ?)`, tagID
+	default:
+		q, arg = `DELETE FROM follow_tags WHERE account_id = ? AND tag_id = ?`, tagID
+	}
+	_, err := r.DB.W.ExecContext(ctx, q, accountID, arg)
+	return err
+}

@@ -46,10 +46,10 @@ func TestChangePassword(t *testing.T) {
 	} else if m := smtptest.Parse(t, e.SMTP.Messages()[0].Raw); !strings.Contains(m.Text, "Your account's password was changed") {
 		t.Errorf("password notice:\n%s", m.Text)
 	}
-	if c.Get("/").Status != http.StatusOK {
+	if c.Get("/account").Status != http.StatusOK {
 		t.Fatal("current session ended by its own password change")
 	}
-	if other.Get("/").Status != http.StatusSeeOther {
+	if other.Get("/account").Status != http.StatusSeeOther {
 		t.Fatal("other session survived the password change")
 	}
 	if _, err := e.Accounts.Authenticate(t.Context(), "ana@gob.pa", long[:72]); err == nil {
@@ -132,20 +132,20 @@ func TestOwnSessions(t *testing.T) {
 	if res := laptop.PostForm(fmt.Sprintf("/account/sessions/%d/end", luisID), nil); res.Status != http.StatusNotFound {
 		t.Fatalf("ending another person's session: %d, want 404", res.Status)
 	}
-	if luisC.Get("/").Status != http.StatusOK {
+	if luisC.Get("/account").Status != http.StatusOK {
 		t.Fatal("another person's session was ended")
 	}
 	if res := laptop.PostForm(fmt.Sprintf("/account/sessions/%d/end", phoneID), nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("end: %d", res.Status)
 	}
-	if phone.Get("/").Status != http.StatusSeeOther {
+	if phone.Get("/account").Status != http.StatusSeeOther {
 		t.Fatal("ended session still works")
 	}
 	phone = e.SignIn("ana@gob.pa")
 	if res := laptop.PostForm("/account/sessions/end-all", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("end all: %d", res.Status)
 	}
-	if laptop.Get("/").Status != http.StatusSeeOther || phone.Get("/").Status != http.StatusSeeOther {
+	if laptop.Get("/account").Status != http.StatusSeeOther || phone.Get("/account").Status != http.StatusSeeOther {
 		t.Fatal("a session survived signing out everywhere")
 	}
 }

@@ -245,7 +245,7 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 		if res := admin.PostForm(path+"/role", url.Values{"role": {"moderator"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("role change: %d", res.Status)
 		}
-		if res := official.Get("/"); res.Status != http.StatusSeeOther {
+		if res := official.Get("/account"); res.Status != http.StatusSeeOther {
 			t.Fatalf("old session survived the role change: %d", res.Status)
 		}
 		// The browser is told why, once, on the sign-in page.
@@ -304,7 +304,7 @@ func TestSuspensionAndRoleChangeEndSessions(t *testing.T) {
 		}
 		replay := e.Client()
 		replay.SetCookie(cookie, cookieBefore)
-		if res := replay.Get("/"); res.Status != http.StatusSeeOther {
+		if res := replay.Get("/account"); res.Status != http.StatusSeeOther {
 			t.Fatalf("suspended account's cookie works: %d", res.Status)
 		}
 		res := e.Client().PostForm("/signin", url.Values{"email": {"ana@gob.pa"}, "password": {servertest.Password}})

@@ -24,8 +24,11 @@ func TestSignInAndSignOut(t *testing.T) {
 	e.CreateAccount("ana@gob.pa", accounts.Official, "PA")
 
 	anon := e.Client()
-	if res := anon.Get("/"); res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/signin?next=%2F" {
-		t.Fatalf("anonymous home: %d %s", res.Status, res.Header.Get("Location"))
+	if res := anon.Get("/account"); res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/signin?next=%2Faccount" {
+		t.Fatalf("anonymous account page: %d %s", res.Status, res.Header.Get("Location"))
+	}
+	if res := anon.Get("/"); res.Status != http.StatusOK || !strings.Contains(res.Body, "How an institution gets an account") || strings.Contains(res.Body, "Hello,") {
+		t.Fatalf("anonymous front page: %d", res.Status)
 	}
 
 	c := e.SignIn("ANA@gob.pa") // addresses match without case
@@ -43,7 +46,7 @@ func TestSignInAndSignOut(t *testing.T) {
 	}
 	replay := e.Client()
 	replay.SetCookie(cookie, signedIn)
-	if res := replay.Get("/"); res.Status != http.StatusSeeOther {
+	if res := replay.Get("/account"); res.Status != http.StatusSeeOther {
 		t.Fatalf("cookie replayed after sign-out: status %d", res.Status)
 	}
 }
@@ -125,7 +128,7 @@ func TestSessionFixation(t *testing.T) {
 	}
 	attacker := e.Client()
 	attacker.SetCookie(cookie, preSignIn)
-	if res := attacker.Get("/"); res.Status != http.StatusSeeOther {
+	if res := attacker.Get("/account"); res.Status != http.StatusSeeOther {
 		t.Fatalf("pre-sign-in id is signed in: status %d", res.Status)
 	}
 	if anon := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM sessions WHERE account_id IS NULL`); anon != 0 {
@@ -138,7 +141,7 @@ func TestForgedCookieIsAnonymous(t *testing.T) {
 	e := servertest.New(t)
 	c := e.Client()
 	c.SetCookie(cookie, "MTIzNDU2Nzg5MA|forged|deadbeef")
-	if res := c.Get("/"); res.Status != http.StatusSeeOther {
+	if res := c.Get("/account"); res.Status != http.StatusSeeOther {
 		t.Fatalf("forged cookie: status %d", res.Status)
 	}
 	if res := c.Get("/signin"); res.Status != http.StatusOK {
@@ -154,11 +157,11 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
 		c := e.SignIn("ana@gob.pa")
 		e.Clock.Advance(2*time.Hour - time.Minute)
-		if res := c.Get("/"); res.Status != http.StatusOK {
+		if res := c.Get("/account"); res.Status != http.StatusOK {
 			t.Fatalf("after 1h59m idle: %d", res.Status)
 		}
 		e.Clock.Advance(2 * time.Hour)
-		if res := c.Get("/"); res.Status != http.StatusSeeOther {
+		if res := c.Get("/account"); res.Status != http.StatusSeeOther {
 			t.Fatalf("after 2h idle: %d, want sign-in redirect", res.Status)
 		}
 	})
@@ -166,12 +169,12 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 		c := e.SignIn("ana@gob.pa")
 		for i := 0; i < 11; i++ {
 			e.Clock.Advance(time.Hour)
-			if res := c.Get("/"); res.Status != http.StatusOK {
+			if res := c.Get("/account"); res.Status != http.StatusOK {
 				t.Fatalf("active session refused after %dh: %d", i+1, res.Status)
 			}
 		}
 		e.Clock.Advance(time.Hour)
-		if res := c.Get("/"); res.Status != http.StatusSeeOther {
+		if res := c.Get("/account"); res.Status != http.StatusSeeOther {
 			t.Fatalf("session alive after 12h: %d", res.Status)
 		}
 	})
@@ -312,10 +315,10 @@ func TestPasswordResetByEmail(t *testing.T) {
 	if good.Status != http.StatusSeeOther {
 		t.Fatalf("reset: %d\n%s", good.Status, good.Body)
 	}
-	if visitor.Get("/").Status != http.StatusOK {
+	if visitor.Get("/account").Status != http.StatusOK {
 		t.Fatal("not signed in after reset")
 	}
-	if old.Get("/").Status != http.StatusSeeOther {
+	if old.Get("/account").Status != http.StatusSeeOther {
 		t.Fatal("session from before the reset still works")
 	}
 	if again := e.Client().Get(link); again.Status != http.StatusGone {

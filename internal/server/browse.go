@@ -2,11 +2,13 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"puente/db"
+	"puente/internal/i18n"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
 )
@@ -16,6 +18,8 @@ type countryData struct {
 	Processes []*taxonomy.Process
 	Page      *practices.Page
 	Refs      *refs
+	// Following tells a member whether their digest follows the country.
+	Following bool
 }
 
 func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
@@ -43,7 +47,66 @@ func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Refs, err = s.refs(r); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "country", &View{Title: "country.title", TitleText: c.Name(state(r).lang), Data: d})
+	if a := currentAccount(r); a != nil {
+		if d.Following, err = s.digest.Following(r.Context(), a.ID, 0, code); err != nil {
+			return err
+		}
+	}
+	name := c.Name(state(r).lang)
+	s.render(w, r, http.StatusOK, "country", &View{Title: "country.title", TitleText: name, Data: d,
+		Feeds: []feedLink{{Title: i18n.For(state(r).lang).T("feed.of", "name", name), URL: "/feeds/countries/" + code + ".atom"}}})
+	return nil
+}
+
+// countryFollow and countryUnfollow, tagFollow and tagUnfollow add the
+// country or objective to what the person's digest follows, or take it
+// away, and go back to its page.
+func (s *Server) countryFollow(w http.ResponseWriter, r *http.Request) error {
+	return s.followCountry(w, r, true)
+}
+
+func (s *Server) countryUnfollow(w http.ResponseWriter, r *http.Request) error {
+	return s.followCountry(w, r, false)
+}
+
+func (s *Server) followCountry(w http.ResponseWriter, r *http.Request, on bool) error {
+	c := s.taxonomy.Country(strings.ToUpper(chi.URLParam(r, "code")))
+	if c == nil {
+		return errNotFound
+	}
+	if err := s.digest.Follow(r.Context(), currentAccount(r).ID, 0, c.Code, on); err != nil {
+		return err
+	}
+	s.flash(w, r, map[bool]string{true: "follow.on", false: "follow.off"}[on])
+	redirect(w, r, "/countries/"+c.Code)
+	return nil
+}
+
+func (s *Server) tagFollow(w http.ResponseWriter, r *http.Request) error {
+	return s.followTag(w, r, true)
+}
+
+func (s *Server) tagUnfollow(w http.ResponseWriter, r *http.Request) error {
+	return s.followTag(w, r, false)
+}
+
+func (s *Server) followTag(w http.ResponseWriter, r *http.Request, on bool) error {
+	id, err := urlID(r)
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
+	if rf.Tag(id) == nil {
+		return errNotFound
+	}
+	if err := s.digest.Follow(r.Context(), currentAccount(r).ID, id, "", on); err != nil {
+		return err
+	}
+	s.flash(w, r, map[bool]string{true: "follow.on", false: "follow.off"}[on])
+	redirect(w, r, "/tags/"+strconv.FormatInt(id, 10))
 	return nil
 }
 
@@ -117,9 +180,10 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type tagData struct {
-	Tag  *taxonomy.TagRef
-	Page *practices.Page
-	Refs *refs
+	Tag       *taxonomy.TagRef
+	Page      *practices.Page
+	Refs      *refs
+	Following bool
 }
 
 func (s *Server) tagPage(w http.ResponseWriter, r *http.Request) error {
@@ -142,6 +206,13 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "tag", &View{Title: "tag.title", TitleText: t.Label, Data: tagData{Tag: t, Page: page, Refs: rf}})
+	d := tagData{Tag: t, Page: page, Refs: rf}
+	if a := currentAccount(r); a != nil {
+		if d.Following, err = s.digest.Following(r.Context(), a.ID, id, ""); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "tag", &View{Title: "tag.title", TitleText: t.Label, Data: d,
+		Feeds: []feedLink{{Title: i18n.For(state(r).lang).T("feed.of", "name", t.Label), URL: "/feeds/tags/" + strconv.FormatInt(id, 10) + ".atom"}}})
 	return nil
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"strconv"
-	"strings"
 
 	"puente/internal/i18n"
 	"puente/internal/practices"
@@ -15,35 +14,38 @@ type cardView struct {
 	ID             int64
 	Title, Summary string
 	Lang, LangName string
-	Countries      string
+	Countries      []link
 	PublishedISO   string // "" when not published
 	Published      string
 	Comments       string
 	Scope          string // "" for the usual scope, members
 	TagsLabel      string
-	Tags           []string
+	Tags           []link
 }
+
+// link is a labelled address: a card's countries and objectives lead to
+// their pages.
+type link struct{ Href, Label string }
 
 // card is the card of p as v's reader sees it.
 func card(v *View, p *practices.Practice, rf *refs) cardView {
 	c := cardView{ID: p.ID, Title: p.Title, Summary: p.Summary, Lang: p.Lang, LangName: i18n.NativeName(p.Lang),
 		Comments: v.T("practice.comment_count", "n", p.CommentCount)}
-	names := make([]string, len(p.Countries))
+	c.Countries = make([]link, len(p.Countries))
 	for i, code := range p.Countries {
-		names[i] = rf.CountryName(code)
+		c.Countries[i] = link{"/countries/" + code, rf.CountryName(code)}
 	}
-	c.Countries = strings.Join(names, ", ")
 	if !p.PublishedAt.IsZero() {
 		c.PublishedISO, c.Published = p.PublishedAt.Format("2006-01-02"), v.Date(p.PublishedAt)
 	}
 	if p.Scope != practices.ScopeMembers {
-		c.Scope = v.T("scope." + string(p.Scope))
+		c.Scope = v.T("scope.badge." + string(p.Scope))
 	}
 	if len(p.Tags) > 0 {
 		c.TagsLabel = v.T("practice.field.tags")
-		c.Tags = make([]string, len(p.Tags))
+		c.Tags = make([]link, len(p.Tags))
 		for i, id := range p.Tags {
-			c.Tags[i] = rf.TagLabel(id)
+			c.Tags[i] = link{"/tags/" + strconv.FormatInt(id, 10), rf.TagLabel(id)}
 		}
 	}
 	return c

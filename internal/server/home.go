@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 
+	"puente/internal/i18n"
+
 	"puente/internal/moderation"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
@@ -16,6 +18,8 @@ type homeData struct {
 	TagCounts     map[int64]int
 	CountryCounts map[string]int
 	Processes     []processView
+	// Contact is where a visitor asks for an account (front page only).
+	Contact string
 }
 
 type processView struct {
@@ -51,6 +55,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Processes, err = s.processViews(r); err != nil {
 		return err
+	}
+	if currentAccount(r) == nil {
+		// The front page: what Puente is, what a visitor can read, and
+		// how an institution gets an account.
+		d.Contact = s.cfg.Contact
+		if len(d.Meetings) > 1 {
+			d.Meetings = d.Meetings[:1]
+		}
+		loc := i18n.For(state(r).lang)
+		s.render(w, r, http.StatusOK, "front", &View{Title: "front.title", Data: d, Description: loc.T("front.lead"),
+			Share: &share{Title: "Puente", Description: loc.T("front.lead"), URL: s.absURL("/"), Type: "website"},
+			Feeds: []feedLink{{Title: loc.T("feed.public_link"), URL: "/feeds/practices.atom"}}})
+		return nil
 	}
 	s.render(w, r, http.StatusOK, "home", &View{Title: "home.title", Data: d})
 	return nil

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -175,6 +177,12 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	}
 	if err := s.chooseVersion(r, v, pv); err != nil {
 		return err
+	}
+	view.TitleText = pv.P.Title
+	if p.Scope == practices.ScopePublic && p.Status == practices.Published && !p.Hidden() {
+		// Only what anyone may read gets a preview where a link is shared.
+		view.Description = clip(pv.P.Summary, 300)
+		view.Share = &share{Title: pv.P.Title, Description: view.Description, URL: s.absURL(fmt.Sprintf("/practices/%d", id)), Type: "article"}
 	}
 	comments := part{name: "practice-comments"}
 	if fill == nil && p.Status == practices.Published {
@@ -829,6 +837,13 @@ type listData struct {
 	Choices   filterChoices
 }
 
+// Narrowed tells whether a filter (not the order) narrows the list: the
+// page then offers to clear them.
+func (d listData) Narrowed() bool {
+	f := d.Filter
+	return f.Tag != 0 || f.Country != "" || f.Process != "" || f.Lang != "" || f.Year != 0
+}
+
 // listFilter reads the list's filters from the query; unknown values are
 // ignored rather than refused, as a person may have edited the URL.
 func (s *Server) listFilter(r *http.Request) practices.Filter {
@@ -1014,4 +1029,19 @@ func (s *Server) chooseVersion(r *http.Request, v practices.Viewer, pv *practice
 		}
 	}
 	return nil
+}
+
+// clip shortens s to at most n runes, at a word when it can, with an
+// ellipsis when anything was cut.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }

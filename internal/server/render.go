@@ -118,11 +118,24 @@ type View struct {
 	// Unread counts the person's unread notifications.
 	Unread int
 	now    time.Time
+	// Description is the page's meta description; Share, when set, the
+	// Open Graph data of a page meant to be shared (public pages only);
+	// Feeds are the Atom feeds the page offers, also as <link
+	// rel="alternate"> for feed readers.
+	Description string
+	Share       *share
+	Feeds       []feedLink
 
 	// parts, when set, are the templates the main part is made of, in
 	// order, some of them kept rendered in the server's mainCache.
 	parts []part
 }
+
+// share is what a link preview shows.
+type share struct{ Title, Description, URL, Type string }
+
+// feedLink is an Atom feed a page offers.
+type feedLink struct{ Title, URL string }
 
 // part is a piece of a page's main part: the template name, or, when it
 // has a key, what the server's mainCache keeps under it (html, when found
@@ -354,6 +367,14 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 	}
 	http.ServeFileFS(w, r, static.Files, name)
+}
+
+// favicon answers browsers and link previews that ask for /favicon.ico
+// without reading the page: the same picture as the page's icon link.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Content-Type", "image/svg+xml")
+	http.ServeFileFS(w, r, static.Files, "img/favicon.svg")
 }
 
 // errPostingTooFast is what a form says when its account has posted more

@@ -47,7 +47,7 @@ var routeTable = map[string]struct {
 	access access
 	object object
 }{
-	"GET /healthz": {anyone, none}, "GET /static/*": {anyone, none},
+	"GET /healthz": {anyone, none}, "GET /static/*": {anyone, none}, "GET /favicon.ico": {anyone, none},
 	"GET /signin": {anyone, none}, "POST /signin": {anyone, none}, "POST /signout": {anyone, none},
 	"GET /password/forgot": {anyone, none}, "POST /password/forgot": {anyone, none},
 	"GET /password/reset/{token}": {byToken, none}, "POST /password/reset/{token}": {byToken, none},
@@ -67,13 +67,17 @@ var routeTable = map[string]struct {
 	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/files/{id}": {moderator, other}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
 	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
-	"GET /": {signedIn, none}, "GET /account": {signedIn, none},
+	"GET /": {anyone, none}, "GET /account": {signedIn, none},
 	"POST /account/profile": {signedIn, none}, "POST /account/password": {signedIn, none},
 	"POST /account/sessions/{id}/end": {signedIn, other}, "POST /account/sessions/end-all": {signedIn, none},
 	"GET /practices/new": {signedIn, none}, "POST /practices": {signedIn, none},
 	"GET /practices/{id}/edit": {signedIn, ownPractice}, "POST /practices/{id}": {signedIn, ownPractice},
 	"POST /practices/{id}/submit": {signedIn, ownPractice}, "POST /practices/{id}/change/withdraw": {signedIn, ownPractice},
 	"POST /practices/{id}/follow": {signedIn, practice},
+	// Following an objective or a country changes only the caller's own
+	// digest choices; the objective or country is public.
+	"POST /tags/{id}/follow": {signedIn, none}, "POST /tags/{id}/unfollow": {signedIn, none},
+	"POST /countries/{code}/follow": {signedIn, none}, "POST /countries/{code}/unfollow": {signedIn, none},
 	// Unfollowing only deletes the caller's own follow, with the same answer
 	// whether the practice exists or not, so a practice that left the
 	// caller's scope can still be dropped from "my practices".

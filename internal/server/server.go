@@ -149,6 +149,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/static/*", s.serveStatic)
+	r.Get("/favicon.ico", s.favicon)
 
 	r.Get("/signin", s.h(s.signinPage))
 	r.Post("/signin", s.h(s.signinPost))
@@ -187,9 +188,9 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/meetings/{id}", s.h(s.meetingPage))
 	r.Get("/tags/{id}", s.h(s.tagPage))
 
+	r.Get("/", s.h(s.home)) // members' home, or the front page for visitors
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireAccount)
-		r.Get("/", s.h(s.home))
 		r.Get("/account", s.h(s.accountPage))
 		r.Post("/account/profile", s.h(s.profilePost))
 		r.Post("/account/password", s.h(s.passwordPost))
@@ -210,6 +211,10 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/practices/{id}/versions/{lang}", s.h(s.versionForm))
 		r.Post("/practices/{id}/versions/{lang}", s.h(s.versionPost))
 		r.Post("/practices/{id}/follow", s.h(s.practiceFollow))
+		r.Post("/tags/{id}/follow", s.h(s.tagFollow))
+		r.Post("/tags/{id}/unfollow", s.h(s.tagUnfollow))
+		r.Post("/countries/{code}/follow", s.h(s.countryFollow))
+		r.Post("/countries/{code}/unfollow", s.h(s.countryUnfollow))
 		r.Post("/practices/{id}/unfollow", s.h(s.practiceUnfollow))
 		r.Post("/practices/{id}/comments", s.h(s.commentCreate))
 		r.Get("/comments/{id}/edit", s.h(s.commentEdit))

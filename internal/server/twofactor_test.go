@@ -291,7 +291,7 @@ func TestTwoFactorRequiredForStaff(t *testing.T) {
 		t.Fatalf("setup page for the moderator: %d", page.Status)
 	}
 	// Officials are not concerned.
-	if res := official.Get("/"); res.Status != http.StatusOK {
+	if res := official.Get("/account"); res.Status != http.StatusOK {
 		t.Fatalf("official: %d", res.Status)
 	}
 	// The admin, too, must set it up before anything else.
