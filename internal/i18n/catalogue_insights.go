@@ -17,6 +17,8 @@ var insightMessages = map[string]Msg{
 	"insights.comments":      {ES: "Comentarios", EN: "Comments", PT: "Comentários", FR: "Commentaires", NL: "Reacties"},
 	"insights.table":         {ES: "Ver los datos en una tabla", EN: "Show the data as a table", PT: "Ver os dados em uma tabela", FR: "Voir les données en tableau", NL: "De gegevens als tabel tonen"},
 	"insights.csv":           {ES: "Descargar los datos (CSV)", EN: "Download the data (CSV)", PT: "Baixar os dados (CSV)", FR: "Télécharger les données (CSV)", NL: "Gegevens downloaden (CSV)"},
+	"insights.csv.comma":     {ES: "Los mismos datos, separados por comas", EN: "The same data, separated by commas", PT: "Os mesmos dados, separados por vírgulas", FR: "Les mêmes données, séparées par des virgules", NL: "Dezelfde gegevens, gescheiden door komma's"},
+	"insights.csv.semicolon": {ES: "Los mismos datos, separados por punto y coma", EN: "The same data, separated by semicolons", PT: "Os mesmos dados, separados por ponto e vírgula", FR: "Les mêmes données, séparées par des points-virgules", NL: "Dezelfde gegevens, gescheiden door puntkomma's"},
 	"insights.col.tags":      {ES: "Objetivo o recomendación", EN: "Objective or recommendation", PT: "Objetivo ou recomendação", FR: "Objectif ou recommandation", NL: "Doelstelling of aanbeveling"},
 	"insights.col.countries": {ES: "País", EN: "Country", PT: "País", FR: "Pays", NL: "Land"},
 	"insights.col.months":    {ES: "Mes", EN: "Month", PT: "Mês", FR: "Mois", NL: "Maand"},

@@ -39,7 +39,7 @@ func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error)
 		for _, t := range append(append(m.Objectives[:0:0], m.Objectives...), m.Recommendations...) {
 			c := counts[t.ID]
 			full := loc.T("tag.kind."+t.Kind, "n", t.Number) + ": " + t.Label
-			tagRows = append(tagRows, chart.Row{Label: full, Short: shorten(full, 42), Values: []int{c[0], c[1]}})
+			tagRows = append(tagRows, chart.Row{Label: full, Values: []int{c[0], c[1]}})
 		}
 	}
 	countries := s.taxonomy.Countries(lang)
@@ -51,11 +51,19 @@ func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error)
 	for _, m := range in.ByMonth {
 		monthRows = append(monthRows, chart.Row{Label: loc.MonthYear(m.Month), Short: m.Month.Format("2006-01"), Values: []int{m.Practices, m.Comments}})
 	}
+	num := func(n int) string { return loc.Number(n) }
 	return map[string]chart.Chart{
-		"tags":      chart.Horizontal(tagRows, []string{"CRM", "CSM"}, 760),
-		"countries": chart.Horizontal(countryRows, []string{loc.T("insights.practices")}, 760),
-		"months":    chart.Vertical(monthRows, []string{loc.T("insights.practices"), loc.T("insights.comments")}, 760, 260),
+		"tags":      chart.Horizontal(tagRows, []string{"CRM", "CSM"}, num),
+		"countries": chart.Horizontal(countryRows, []string{loc.T("insights.practices")}, num),
+		"months":    chart.Vertical(monthRows, []string{loc.T("insights.practices"), loc.T("insights.comments")}, 240, num),
 	}, nil
+}
+
+// insightsView is what the insights page shows: the charts, and which
+// separator the other CSV download uses ("comma" or "semicolon").
+type insightsView struct {
+	Charts map[string]chart.Chart
+	AltSep string
 }
 
 func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +71,11 @@ func (s *Server) insightsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "insights", &View{Title: "insights.title", Data: charts})
+	alt := sepComma
+	if csvSeparator(state(r).lang) == ',' {
+		alt = sepSemicolon
+	}
+	s.render(w, r, http.StatusOK, "insights", &View{Title: "insights.title", Data: insightsView{Charts: charts, AltSep: alt}})
 	return nil
 }
 
@@ -78,31 +90,95 @@ func (s *Server) insightsCSV(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNotFound
 	}
-	loc := i18n.For(state(r).lang)
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.Write(append([]string{loc.T("insights.col." + name)}, c.Series...))
+	lang := state(r).lang
+	records := [][]string{append([]string{i18n.For(lang).T("insights.col." + name)}, c.Series...)}
 	for _, row := range c.Rows {
 		rec := []string{row.Label}
 		for _, v := range row.Values {
 			rec = append(rec, strconv.Itoa(v))
 		}
-		cw.Write(rec)
+		records = append(records, rec)
 	}
-	cw.Flush()
+	return writeCSV(w, r, "puente-"+name+".csv", lang, records)
+}
+
+// Separators a download can ask for with ?sep=.
+const (
+	sepComma     = "comma"
+	sepSemicolon = "semicolon"
+)
+
+// csvSeparator is the list separator of the spreadsheets people of lang
+// use: Excel in Spanish, Portuguese, French and Dutch (their regional
+// settings write 1,5 for one and a half) splits columns at ";", in
+// English at ",".
+func csvSeparator(lang string) rune {
+	if lang == "en" {
+		return ','
+	}
+	return ';'
+}
+
+// writeCSV sends records as a CSV download that a spreadsheet opens
+// right: UTF-8 with a byte-order mark (without it Excel reads the accents
+// as Windows-1252), separated as the reader's spreadsheet expects unless
+// ?sep= asks otherwise, lines ended in CRLF, and text that a spreadsheet
+// would run as a formula made inert. Every CSV the site offers goes
+// through here; the first record is the header, already in the reader's
+// language. Whole numbers are written plainly (no thousands separator);
+// a decimal would need the reader's decimal mark.
+func writeCSV(w http.ResponseWriter, r *http.Request, filename, lang string, records [][]string) error {
+	var buf bytes.Buffer
+	if err := encodeCSV(&buf, csvSeparatorFor(r, lang), records); err != nil {
+		return err
+	}
 	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="puente-`+name+`.csv"`)
+	h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 	return nil
 }
 
-// shorten cuts a label to n characters, with an ellipsis.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// csvSeparatorFor is the separator ?sep= names, or that of lang.
+func csvSeparatorFor(r *http.Request, lang string) rune {
+	switch r.URL.Query().Get("sep") {
+	case sepComma:
+		return ','
+	case sepSemicolon:
+		return ';'
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	return csvSeparator(lang)
+}
+
+// encodeCSV writes the byte-order mark and the records.
+func encodeCSV(buf *bytes.Buffer, sep rune, records [][]string) error {
+	buf.WriteString("\ufeff")
+	cw := csv.NewWriter(buf)
+	cw.Comma = sep
+	cw.UseCRLF = true
+	for _, rec := range records {
+		out := make([]string, len(rec))
+		for i, f := range rec {
+			out[i] = inertCell(f)
+		}
+		if err := cw.Write(out); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// inertCell keeps a spreadsheet from reading text as a formula: a cell
+// that starts with =, +, -, @ or a tab or carriage return, and is not a
+// plain number, gets a leading apostrophe, as OWASP advises.
+func inertCell(f string) string {
+	if f == "" || !strings.ContainsRune("=+-@\t\r", rune(f[0])) {
+		return f
+	}
+	if _, err := strconv.ParseFloat(f, 64); err == nil {
+		return f
+	}
+	return "'" + f
 }
