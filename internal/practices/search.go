@@ -15,13 +15,14 @@ const (
 	SearchMaxPages = 10
 )
 
-// Mark is a piece of a snippet; Hit is true for the words that matched.
-type Mark = search.Mark
+// SortRelevance orders search results best match first, the default; the
+// lists' orders (SortNewest, SortDiscussed) order them too.
+const SortRelevance = "relevance"
 
-// Hit is one search result.
+// Hit is one search result, with the passage it quotes.
 type Hit struct {
 	*Practice
-	Snippet []Mark
+	Passage search.Passage
 }
 
 // Results are one page of search results.
@@ -36,7 +37,8 @@ type Results struct {
 var ErrEmptyQuery = apperr.New(apperr.Unprocessable, "search.empty")
 
 // Search finds the published practices v may see whose text, places or
-// comments match q, best first, narrowed by the list's filters.
+// comments match q, narrowed by the list's filters, in f.Sort's order:
+// best first unless it is SortNewest or SortDiscussed.
 //
 // Without filters it ranks inside the index first (ORDER BY rank, which
 // FTS5 answers without reading practices), then keeps the candidates v
@@ -53,9 +55,12 @@ func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page i
 	need := page*SearchPageSize + 1
 	var ids []int64
 	var err error
-	if f == (Filter{Sort: f.Sort}) {
+	switch {
+	case f.Sort == SortNewest || f.Sort == SortDiscussed:
+		ids, err = s.sortedFiltered(ctx, v, fts, f, need)
+	case f == (Filter{Sort: f.Sort}):
 		ids, err = s.rankedVisible(ctx, v, fts, need)
-	} else {
+	default:
 		ids, err = s.rankedFiltered(ctx, v, fts, f, need)
 	}
 	if err != nil {
@@ -73,12 +78,12 @@ func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page i
 	if err != nil {
 		return nil, err
 	}
-	snips, err := s.snippets(ctx, search.Terms(q), ids)
+	passages, err := search.Passages(ctx, s.DB.R, search.Terms(q), ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
-		res.Hits = append(res.Hits, Hit{Practice: p, Snippet: snips[p.ID]})
+		res.Hits = append(res.Hits, Hit{Practice: p, Passage: passages[p.ID]})
 	}
 	return res, nil
 }
@@ -172,6 +177,23 @@ func (s *Store) rankedFiltered(ctx context.Context, v Viewer, fts string, f Filt
 		WHERE practice_fts MATCH ? AND `+where+` ORDER BY practice_fts.rank LIMIT ?`, append(append([]any{fts}, args...), n)...)
 }
 
+// sortedFiltered orders the matches that pass the filters newest or most
+// discussed first, in one query. It walks the small index kept in that
+// order, keeping the ids among the matches (read once from the index) and
+// those v may see (from the covering index): it stops after n, whether
+// the words are common or rare, and never reads the practices' long rows.
+func (s *Store) sortedFiltered(ctx context.Context, v Viewer, fts string, f Filter, n int) ([]int64, error) {
+	where, args := filterWhere(v, f)
+	index, order := "practices_published", "o.published_at DESC, o.id DESC"
+	if f.Sort == SortDiscussed {
+		index, order = "practices_discussed", "o.comment_count DESC, o.id DESC"
+	}
+	return db.Column[int64](ctx, s.DB.R, `SELECT p.id FROM practices o INDEXED BY `+index+`
+		JOIN practices p INDEXED BY practices_visibility ON p.id = o.id
+		WHERE o.status = 'published' AND o.id IN (SELECT rowid FROM practice_fts WHERE practice_fts MATCH ?)
+		AND `+where+` ORDER BY `+order+` LIMIT ?`, append(append([]any{fts}, args...), n)...)
+}
+
 // byIDs loads practices for a list, in the order of ids, without their
 // long sections.
 func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
@@ -199,49 +221,4 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
 		}
 	}
 	return out, nil
-}
-
-// snippets finds the matching passage of each practice in its indexed
-// text: the summary and the sections, else the places and comments.
-func (s *Store) snippets(ctx context.Context, terms []search.Term, ids []int64) (map[int64][]Mark, error) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid, summary, body, places, comments FROM practice_fts WHERE rowid IN (`+in+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][]Mark{}
-	for rows.Next() {
-		var id int64
-		var summary, body, places, comments string
-		if err := rows.Scan(&id, &summary, &body, &places, &comments); err != nil {
-			return nil, err
-		}
-		var best []Mark
-		for _, text := range []string{summary + "\n" + body, places, comments} {
-			marks := search.Snippet(text, terms, 28)
-			if hasHit(marks) {
-				best = marks
-				break
-			}
-			if best == nil {
-				best = marks
-			}
-		}
-		out[id] = best
-	}
-	return out, rows.Err()
-}
-
-func hasHit(ms []Mark) bool {
-	for _, m := range ms {
-		if m.Hit {
-			return true
-		}
-	}
-	return false
 }

@@ -24,7 +24,8 @@ type Term struct {
 // Terms reads what a person typed: words and "quoted phrases" that must
 // all appear, the last word (or any ending in *) as a prefix. Everything
 // else (FTS5 operators, punctuation, a quote left open) is only a
-// separator.
+// separator, and the operators AND, OR, NOT and NEAR typed in capitals
+// are left out: whoever types them means an operator, not the word.
 func Terms(input string) []Term {
 	if !utf8.ValidString(input) {
 		input = strings.ToValidUTF8(input, " ")
@@ -63,6 +64,9 @@ func Terms(input string) []Term {
 		} else {
 			rest = ""
 		}
+		if operators[word] {
+			continue
+		}
 		prefix := strings.HasPrefix(rest, "*")
 		if rest == "" && !endsInSpace {
 			prefix = true // still typing the last word
@@ -86,6 +90,9 @@ func Parse(input string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// operators are FTS5's, as they would act if a query were passed as typed.
+var operators = map[string]bool{"AND": true, "OR": true, "NOT": true, "NEAR": true}
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
 

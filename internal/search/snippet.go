@@ -66,68 +66,144 @@ func words(text string) []word {
 	return out
 }
 
-// Snippet is the passage of text around the first matched word, about
-// width words long, with the matched words marked. It is computed here,
-// not by FTS5, because FTS5 must walk a common word's whole list to place
-// one document's snippet.
-func Snippet(text string, terms []Term, width int) []Mark {
-	ws := words(text)
-	if len(ws) == 0 {
-		return nil
-	}
-	type folded struct {
-		word   string
-		prefix bool
-	}
-	var want []folded
+// scan finds the terms among a text's words as FTS5 matches them: a word
+// alone, a phrase as its words in a row, the last word of a term typed
+// as a prefix. Words are folded only when looked at, once: a snippet's
+// scan stops at the first match and the window after it is short.
+type scan struct {
+	text   string
+	ws     []word
+	folded []string
+	want   []want
+}
+
+type want struct {
+	words  []string // folded
+	prefix bool
+}
+
+func newScan(text string, terms []Term) *scan {
+	s := &scan{text: text, ws: words(text)}
+	s.folded = make([]string, len(s.ws))
 	for _, t := range terms {
-		for i, tw := range t.Words {
-			want = append(want, folded{Fold(tw), t.Prefix && i == len(t.Words)-1})
+		w := want{prefix: t.Prefix}
+		for _, tw := range t.Words {
+			w.words = append(w.words, Fold(tw))
 		}
+		s.want = append(s.want, w)
 	}
-	// Words are folded only when looked at: the scan stops at the first
-	// hit, and the window after it is short.
-	hit := func(w word) bool {
-		f := Fold(text[w.start:w.end])
-		for _, t := range want {
-			if f == t.word || (t.prefix && strings.HasPrefix(f, t.word)) {
-				return true
+	return s
+}
+
+func (s *scan) fold(i int) string {
+	if s.folded[i] == "" {
+		s.folded[i] = Fold(s.text[s.ws[i].start:s.ws[i].end])
+	}
+	return s.folded[i]
+}
+
+// at returns the end (a word index, exclusive) of the longest term that
+// matches from word i, and that term's index; end is 0 when none does.
+func (s *scan) at(i int) (end, term int) {
+	for t, w := range s.want {
+		n := len(w.words)
+		if n == 0 || i+n > len(s.ws) || i+n <= end {
+			continue
+		}
+		ok := true
+		for j, tw := range w.words {
+			f := s.fold(i + j)
+			if f != tw && !(w.prefix && j == n-1 && strings.HasPrefix(f, tw)) {
+				ok = false
+				break
 			}
 		}
-		return false
-	}
-	first := -1
-	for i, w := range ws {
-		if hit(w) {
-			first = i
-			break
+		if ok {
+			end, term = i+n, t
 		}
 	}
-	from := 0
-	if first > width/3 {
-		from = first - width/3
+	return end, term
+}
+
+// first returns the word span of the first match, or -1, -1.
+func (s *scan) first() (from, to int) {
+	for i := range s.ws {
+		if end, _ := s.at(i); end > 0 {
+			return i, end
+		}
 	}
-	to := min(len(ws), from+width)
+	return -1, -1
+}
+
+// marks writes the text of words [from, to) with each match inside it
+// marked, a phrase as one piece; textFrom and textTo are where the text
+// shown starts and ends.
+func (s *scan) marks(from, to, textFrom, textTo int) []Mark {
+	var out []Mark
+	pos := textFrom
+	for i := from; i < to; {
+		end, _ := s.at(i)
+		if end == 0 || end > to {
+			i++
+			continue
+		}
+		start, stop := s.ws[i].start, s.ws[end-1].end
+		if start > pos {
+			out = append(out, Mark{Text: s.text[pos:start]})
+		}
+		out = append(out, Mark{Text: s.text[start:stop], Hit: true})
+		pos, i = stop, end
+	}
+	if textTo > pos {
+		out = append(out, Mark{Text: s.text[pos:textTo]})
+	}
+	return out
+}
+
+// Snippet is the passage of text around the first match, about width
+// words long and never cutting it, with the matches marked: a word typed
+// alone wherever it appears, a quoted phrase only as the phrase. Without
+// a match it is the start of the text. It is computed here, not by FTS5,
+// because FTS5 must walk a common word's whole list to place one
+// document's snippet.
+func Snippet(text string, terms []Term, width int) []Mark {
+	s := newScan(text, terms)
+	if len(s.ws) == 0 || width < 1 {
+		return nil
+	}
+	first, firstEnd := s.first()
+	// The match a third of the way in, unless the text ends before the
+	// window would be full.
+	from := max(0, min(first-width/3, len(s.ws)-width))
+	to := min(len(s.ws), max(from+width, firstEnd))
 	var out []Mark
 	if from > 0 {
 		out = append(out, Mark{Text: "… "})
 	}
-	pos := ws[from].start
-	for _, w := range ws[from:to] {
-		if hit(w) {
-			if w.start > pos {
-				out = append(out, Mark{Text: text[pos:w.start]})
-			}
-			out = append(out, Mark{Text: text[w.start:w.end], Hit: true})
-			pos = w.end
-		}
+	end := s.ws[to-1].end
+	if to == len(s.ws) {
+		// The text's own last stop or question mark, not a cut.
+		end = len(strings.TrimRightFunc(text, unicode.IsSpace))
 	}
-	end := ws[to-1].end
-	if end > pos {
-		out = append(out, Mark{Text: text[pos:end]})
-	}
-	if to < len(ws) {
+	out = append(out, s.marks(from, to, s.ws[from].start, end)...)
+	if to < len(s.ws) {
 		out = append(out, Mark{Text: " …"})
 	}
 	return out
+}
+
+// Mentions reports whether text holds any of the terms.
+func Mentions(text string, terms []Term) bool {
+	first, _ := newScan(text, terms).first()
+	return first >= 0
+}
+
+// HasHit reports whether any piece of ms is a match.
+func HasHit(ms []Mark) bool {
+	for _, m := range ms {
+		if m.Hit {
+			return true
+		}
+	}
+	return false
 }

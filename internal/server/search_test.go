@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
@@ -135,8 +137,261 @@ func TestHostileSearchQueries(t *testing.T) {
 			t.Errorf("query %.40q: %d", q, res.Status)
 		}
 	}
-	if res := c.Get("/search?q=" + url.QueryEscape("*** ...")); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Type at least one word.") {
+	if res := c.Get("/search?q=" + url.QueryEscape("*** ...")); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Your search has no words in it") {
 		t.Errorf("nothing searchable: %d", res.Status)
+	}
+}
+
+// TestSearchWithoutWords: a query of signs or operators alone says, in
+// the reader's language, what is searched, beside the field.
+func TestSearchWithoutWords(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	for _, tc := range []struct{ q, lang, want string }{
+		{`***`, "en", "Your search has no words in it"},
+		{`"`, "en", "Your search has no words in it"},
+		{`-`, "es", "Su búsqueda no tiene palabras"},
+		{`()`, "pt", "Sua pesquisa não tem palavras"},
+		{`AND OR`, "fr", "Votre recherche ne contient aucun mot"},
+		{`NOT "" *`, "nl", "Uw zoekopdracht bevat geen woorden"},
+	} {
+		t.Run(tc.q+" "+tc.lang, func(t *testing.T) {
+			c := e.Client()
+			c.Header.Set("Accept-Language", tc.lang)
+			res := c.Get("/search?q=" + url.QueryEscape(tc.q))
+			if res.Status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d", res.Status)
+			}
+			if !strings.Contains(html.UnescapeString(res.Body), tc.want) || !strings.Contains(res.Body, `id="q-error"`) || !strings.Contains(res.Body, `aria-invalid="true"`) {
+				t.Errorf("no message %q beside the field:\n%.3000s", tc.want, res.Body)
+			}
+		})
+	}
+}
+
+// results reads a search page's results: each one's id, title, snippet
+// (as HTML) and the label and link of the comment it quotes.
+type result struct{ id, title, snippet, source, sourceURL string }
+
+var (
+	resultCard    = regexp.MustCompile(`(?s)<article class="practice-card" aria-labelledby="sr-(\d+)">(.*?)</article>`)
+	resultTitle   = regexp.MustCompile(`(?s)<h3[^>]*><a [^>]*>(.*?)</a></h3>`)
+	resultSnippet = regexp.MustCompile(`(?s)<p class="snippet"[^>]*>(.*?)</p>`)
+	resultSource  = regexp.MustCompile(`(?s)<p class="hit-source"><a href="([^"]*)">(.*?)</a></p>`)
+)
+
+func results(body string) []result {
+	var out []result
+	for _, m := range resultCard.FindAllStringSubmatch(body, -1) {
+		r := result{id: m[1]}
+		if t := resultTitle.FindStringSubmatch(m[2]); t != nil {
+			r.title = html.UnescapeString(t[1])
+		}
+		if sn := resultSnippet.FindStringSubmatch(m[2]); sn != nil {
+			r.snippet = sn[1]
+		}
+		if so := resultSource.FindStringSubmatch(m[2]); so != nil {
+			r.sourceURL, r.source = html.UnescapeString(so[1]), html.UnescapeString(so[2])
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// marks are the marked pieces of a snippet.
+func marks(snippet string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`<mark>(.*?)</mark>`).FindAllStringSubmatch(snippet, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// plainText is a snippet's text without its marks.
+func plainText(snippet string) string {
+	return html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(snippet))
+}
+
+// TestSearchSnippets: a result quotes the practice's own words or a
+// comment, never the names the index holds only to match (its countries'
+// names in every language, its institutions); phrases are marked as
+// phrases; a comment quoted says so and links to it.
+func TestSearchSnippets(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	br := e.SignIn("br@gov.br")
+	f := practiceForm("Acogida en la frontera norte", []string{"BR"}, "members")
+	f.Set("summary", "Guía para recibir a las personas que llegan por tierra.")
+	f.Set("context", "<p>Un plan de respuesta de emergencia con registro biométrico de cada persona.</p>")
+	f.Set("institutions", "Polícia Federal")
+	acogida := idOf(publish(t, e, br, f))
+	f = practiceForm("Interoperabilidad consular", []string{"BR"}, "members")
+	f.Set("summary", "Consulados que comparten datos.")
+	f.Set("context", "<p>Sin nada que ver.</p>")
+	consular := idOf(publish(t, e, br, f))
+	pa := e.SignIn("pa@gob.pa")
+	if res := pa.PostForm("/practices/"+consular+"/comments", url.Values{"body": {"<p>Algo general.</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("comment: %d", res.Status)
+	}
+	if res := pa.PostForm("/practices/"+consular+"/comments", url.Values{"body": {"<p>En Roraima usamos un <b>plan de respuesta</b> parecido.</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("comment: %d", res.Status)
+	}
+	roraima := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	if res := br.PostForm("/practices/"+consular+"/comments", url.Values{"body": {"<p>Contestamos en Manaos.</p>"}, "parent": {fmt.Sprint(roraima)}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", res.Status)
+	}
+	reply := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	c := e.SignIn("mx@gob.mx")
+	find := func(t *testing.T, q, id string) result {
+		t.Helper()
+		res := c.Get("/search?q=" + url.QueryEscape(q))
+		if res.Status != http.StatusOK {
+			t.Fatalf("%q: status %d", q, res.Status)
+		}
+		for _, r := range results(res.Body) {
+			if r.id == id {
+				return r
+			}
+		}
+		t.Fatalf("%q: practice %s not found", q, id)
+		return result{}
+	}
+
+	// The names of Brazil in each language, and an institution, find the
+	// practice; its snippet is the start of its summary.
+	names := []string{"Brasil", "Brazil", "Brésil", "Brazilië", "Polícia", "Federal"}
+	for _, q := range []string{"Brasil", "Brazil", "brasil ", "Brésil", "Brazilië", "bresil", "Polícia Federal"} {
+		t.Run("aids only: "+q, func(t *testing.T) {
+			r := find(t, q, acogida)
+			text := plainText(r.snippet)
+			if !strings.HasPrefix(text, "Guía para recibir a las personas") {
+				t.Errorf("snippet %q is not the start of the summary", text)
+			}
+			for _, n := range names {
+				if strings.Contains(text, n) {
+					t.Errorf("snippet %q quotes %q", text, n)
+				}
+			}
+			if len(marks(r.snippet)) != 0 || r.source != "" {
+				t.Errorf("snippet %q marks words or names a comment (%q)", r.snippet, r.source)
+			}
+		})
+	}
+
+	for _, tc := range []struct {
+		name, q, id string
+		marks       []string
+		// contains must appear in the snippet's text.
+		contains string
+	}{
+		{"phrase marked whole", `"registro biométrico"`, acogida, []string{"registro biométrico"}, "registro biométrico de cada persona."},
+		{"phrase with common words", `"plan de respuesta"`, acogida, []string{"plan de respuesta"}, "Un plan de respuesta de emergencia"},
+		{"words marked each", `plan respuesta `, acogida, []string{"plan", "respuesta"}, ""},
+		{"text before comments", `"plan de respuesta"`, consular, []string{"plan de respuesta"}, "En Roraima usamos"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := find(t, tc.q, tc.id)
+			if got := marks(r.snippet); !slices.Equal(got, tc.marks) {
+				t.Errorf("marks %q, want %q in %q", got, tc.marks, r.snippet)
+			}
+			if text := plainText(r.snippet); !strings.Contains(text, tc.contains) {
+				t.Errorf("%q not in %q", tc.contains, text)
+			}
+		})
+	}
+
+	// A comment quoted is named as one, with its author, and linked.
+	for _, tc := range []struct {
+		q, mark, author string
+		comment         int64
+	}{
+		{"roraima", "Roraima", "pa", roraima},
+		{"manaos", "Manaos", "br", reply},
+	} {
+		t.Run("comment: "+tc.q, func(t *testing.T) {
+			r := find(t, tc.q, consular)
+			if r.source != "In a comment by "+tc.author {
+				t.Errorf("label %q", r.source)
+			}
+			if got := marks(r.snippet); !slices.Equal(got, []string{tc.mark}) {
+				t.Errorf("marks %q in %q", got, r.snippet)
+			}
+			if !strings.HasPrefix(r.sourceURL, "/practices/"+consular+"?") || !strings.HasSuffix(r.sourceURL, fmt.Sprintf("#comment-%d", tc.comment)) {
+				t.Fatalf("link %q", r.sourceURL)
+			}
+			page := c.Get(r.sourceURL)
+			if page.Status != http.StatusOK || !strings.Contains(page.Body, fmt.Sprintf(`id="comment-%d"`, tc.comment)) {
+				t.Errorf("%s: %d, comment not on the page", r.sourceURL, page.Status)
+			}
+		})
+	}
+	// In the reader's language.
+	if res := c.PostForm("/language", url.Values{"lang": {"es"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("language: %d", res.Status)
+	}
+	if r := find(t, "roraima", consular); r.source != "En un comentario de pa" {
+		t.Errorf("label %q", r.source)
+	}
+}
+
+// TestSearchSorts: best match first by default and for an unknown order;
+// newest first; most discussed first. The select shows the order in
+// effect and the pages keep it.
+func TestSearchSorts(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	ctx := context.Background()
+	mk := func(title, summary, context string, published time.Time, comments int) string {
+		f := practiceForm(title, []string{"PA"}, "members")
+		f.Set("summary", summary)
+		f.Set("context", context)
+		path := publish(t, e, pa, f)
+		id, _ := strconv.ParseInt(idOf(path), 10, 64)
+		if err := e.App.Practices.Backdate(ctx, id, published); err != nil {
+			t.Fatal(err)
+		}
+		for i := range comments {
+			if res := pa.PostForm(path+"/comments", url.Values{"body": {fmt.Sprintf("<p>Comentario %d</p>", i)}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("comment: %d", res.Status)
+			}
+		}
+		return title
+	}
+	day := func(y int) time.Time { return time.Date(y, 3, 1, 12, 0, 0, 0, time.UTC) }
+	title := mk("Ventanilla única", "Trámites en un solo lugar.", "<p>Nada más.</p>", day(2020), 0)
+	summary := mk("Oficina móvil", "Una ventanilla que viaja.", "<p>Nada más.</p>", day(2024), 1)
+	text := mk("Atención en frontera", "Puestos de control.", "<p>Con una ventanilla para trámites.</p>", day(2022), 2)
+	mx := e.SignIn("mx@gob.mx")
+	for _, tc := range []struct {
+		sort, selected string
+		want           []string
+	}{
+		{"", "relevance", []string{title, summary, text}},
+		{"relevance", "relevance", []string{title, summary, text}},
+		{"bogus", "relevance", []string{title, summary, text}},
+		{"newest", "newest", []string{summary, text, title}},
+		{"discussed", "discussed", []string{text, summary, title}},
+	} {
+		t.Run(tc.sort, func(t *testing.T) {
+			for _, path := range []string{"/search?q=ventanilla&sort=" + tc.sort, "/search?q=ventanilla&country=PA&sort=" + tc.sort} {
+				res := mx.Get(path)
+				if res.Status != http.StatusOK {
+					t.Fatalf("%s: %d", path, res.Status)
+				}
+				var got []string
+				for _, r := range results(res.Body) {
+					got = append(got, r.title)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("%s: %q, want %q", path, got, tc.want)
+				}
+				sel := regexp.MustCompile(`<option value="(\w+)" selected>`).FindAllStringSubmatch(res.Body[strings.Index(res.Body, `id="f-sort"`):], 1)
+				if len(sel) == 0 || sel[0][1] != tc.selected {
+					t.Errorf("%s: selected %v, want %s", path, sel, tc.selected)
+				}
+			}
+		})
 	}
 }
 
@@ -156,6 +411,12 @@ func TestSearchPages(t *testing.T) {
 	m := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.Body)
 	if m == nil {
 		t.Fatal("no link to the next page")
+	}
+	if newest := mx.Get("/search?q=registro&sort=newest"); !strings.Contains(html.UnescapeString(newest.Body), "sort=newest&q=registro&page=2") {
+		t.Error("the next page of the newest first forgets the order")
+	}
+	if best := mx.Get("/search?q=registro&sort=relevance"); strings.Contains(best.Body, "sort=") {
+		t.Error("the default order is written into the links")
 	}
 	second := mx.Get(html.UnescapeString(m[1]))
 	if second.Status != http.StatusOK || strings.Count(second.Body, `class="practice-card"`) != 2 || !strings.Contains(second.Body, `rel="prev"`) {
