@@ -48,7 +48,8 @@ run: build
 #    only instrument the test's side of the protocol; the commands run the
 #    same server code the race run already covers, at three times the cost.
 #    At most two browser tests of a package run at once (-parallel 2), so
-#    that no more than four Chromiums share the two cores.
+#    that no more than four Chromiums share the two cores. Screenshots of
+#    every page kind at every width are kept in test-output/ for a person.
 # About 3 to 4 minutes here with warm caches; the browser tests are the
 # longest, the race run the heaviest.
 E2E_PKGS  = ./internal/e2e/... ./cmd/...
@@ -56,7 +57,7 @@ RACE_PKGS = $(shell go list ./... | grep -v -e /internal/e2e/ -e /cmd/)
 
 test: deps assets
 	@go test -count=1 -timeout 12m -race $(RACE_PKGS) & race=$$!; \
-	go test -count=1 -timeout 12m -parallel 2 $(E2E_PKGS) & e2e=$$!; \
+	rm -rf test-output; mkdir -p test-output; go test -count=1 -timeout 12m -parallel 2 -artifacts -outputdir $(CURDIR)/test-output $(E2E_PKGS) & e2e=$$!; \
 	rc=0; wait $$race || rc=1; wait $$e2e || rc=1; \
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)"; else echo "make test: every test passed"; fi; exit $$rc
 
