@@ -150,6 +150,10 @@ func TestPracticeLifecycle(t *testing.T) {
 	if hist.Status != 200 || !strings.Contains(hist.Body, "<ins> en Darién</ins>") || !strings.Contains(hist.Body, "<ins>Se registraron todas las llegadas.</ins>") {
 		t.Fatalf("history: %d\n%s", hist.Status, hist.Body)
 	}
+	// Two versions of one day are told apart by their time.
+	if !regexp.MustCompile(`<option value="\d+"[^>]*>\d+ · [^<]+, \d\d:\d\d UTC</option>`).MatchString(hist.Body) {
+		t.Error("the history's version choices do not show the time")
+	}
 	// The drafts before publication are the author's: another reader's
 	// history starts at what was published.
 	drafts := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_revisions WHERE status <> 'published'`)
