@@ -48,4 +48,6 @@ var readingMessages = map[string]Msg{
 	"scope.badge.crm":          {ES: "Solo CRM", EN: "CRM only", PT: "Somente CRM", FR: "CRM uniquement", NL: "Alleen CRM"},
 	"scope.badge.csm":          {ES: "Solo CSM", EN: "CSM only", PT: "Somente CSM", FR: "CSM uniquement", NL: "Alleen CSM"},
 	"filter.clear":             {ES: "Quitar los filtros", EN: "Clear filters", PT: "Limpar os filtros", FR: "Effacer les filtres", NL: "Filters wissen"},
+	"filter.active":            {ES: "con filtros", EN: "filtered", PT: "com filtros", FR: "filtrée", NL: "gefilterd"},
+	"filter.summary":           {ES: "Filtros y orden", EN: "Filters and order", PT: "Filtros e ordem", FR: "Filtres et tri", NL: "Filters en volgorde"},
 }

@@ -123,4 +123,7 @@ func TestFollowObjectiveAndCountryFromTheirPages(t *testing.T) {
 	if strings.Contains(list, "Clear filters") {
 		t.Error("an unfiltered list offers to clear filters")
 	}
+	if !strings.Contains(empty, `<details class="filters-box" open>`) || !strings.Contains(list, `<details class="filters-box">`) {
+		t.Error("the filters box is not open exactly when a filter narrows the list")
+	}
 }
