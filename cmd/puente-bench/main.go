@@ -46,8 +46,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	small := fs.Bool("small", false, "a tiny database (for the smoke test), not the full size")
 	var lo loadOptions
 	fs.StringVar(&lo.server, "server", "bin/puente", "load: the puente binary to start against the database")
-	fs.DurationVar(&lo.duration, "duration", 10*time.Second, "load: how long each row runs at each concurrency")
-	fs.DurationVar(&lo.warmup, "warmup", 2*time.Second, "load: warm-up before each measurement")
+	fs.StringVar(&lo.wrk, "wrk", "wrk", "load: the wrk binary that drives the server")
+	fs.DurationVar(&lo.duration, "duration", 5*time.Second, "load: how long each measurement runs (whole seconds, at least 1s)")
+	fs.DurationVar(&lo.warmup, "warmup", time.Second, "load: warm-up before each row's measurements")
+	fs.IntVar(&lo.runs, "runs", 3, "load: measurements per row and concurrency; the table gives their median")
+	fs.BoolVar(&lo.digest, "digest", true, "load: also time the weekly digest of every account, in a process of its own")
 	fs.StringVar(&lo.results, "results", "bench/results.md", "load: file the table is written to")
 	fs.StringVar(&lo.rows, "rows", "", "load: run only the rows whose names contain one of these comma-separated parts (the ceiling always runs)")
 	if err := fs.Parse(args[1:]); err != nil {

@@ -22,6 +22,9 @@ type Fixtures struct {
 	Tag, Fifty, Commented         int64
 	DeepCursor                    string
 	Cursors                       []string // of pages all over the list
+	// Visible are the published practices the official may read, for the
+	// row that opens any of them (none kept by the server).
+	Visible []int64
 	Practices, Comments, Accounts int
 }
 
@@ -78,6 +81,12 @@ func LoadFixtures(ctx context.Context, d *db.DB) (*Fixtures, error) {
 	rows.Close()
 	if len(fx.Cursors) == 0 {
 		return nil, fmt.Errorf("fixtures: no published practice")
+	}
+	// A CRM official reads what is for every member, for the CRM, and
+	// public.
+	if fx.Visible, err = db.Column[int64](ctx, d.R, `SELECT id FROM practices WHERE status = 'published' AND hidden_at IS NULL
+		AND scope IN ('public', 'members', 'crm') ORDER BY (id * 7919) % 100003`); err != nil {
+		return nil, err
 	}
 	if err := q([]any{&fx.Tag}, `SELECT tag_id FROM practice_tags GROUP BY tag_id ORDER BY count(*) DESC LIMIT 1`); err != nil {
 		return nil, err

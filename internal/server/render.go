@@ -178,14 +178,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if v.Account != nil {
 		if n, err := s.inbox.Unread(r.Context(), v.Account.ID); err == nil {
 			v.Unread = n
-		} else {
+		} else if r.Context().Err() == nil {
 			s.log.Error("unread notifications", "err", err)
 		}
 	}
 	if v.IsModerator() {
 		if c, err := s.moderation.QueueCounts(r.Context()); err == nil {
 			v.Queues = c
-		} else {
+		} else if r.Context().Err() == nil {
 			s.log.Error("queue counts", "err", err)
 		}
 	}
@@ -344,6 +344,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	key := apperr.KeyOf(err)
+	if status == http.StatusInternalServerError && r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The person left (closed the tab, lost the link): nobody reads
+		// an answer, and nothing is wrong with the server.
+		s.log.Debug("request abandoned", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		key = "error.internal"
