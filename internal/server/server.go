@@ -140,7 +140,7 @@ func (s *Server) Handler() http.Handler {
 	// HEAD is answered by the GET handler, headers only: uptime monitors
 	// and link checkers use it.
 	r.Use(middleware.GetHead)
-	r.Use(s.begin, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.enforceTwoFactor, s.limitBody, s.crossOrigin, s.checkForm)
+	r.Use(s.begin, s.compress, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.enforceTwoFactor, s.limitBody, s.crossOrigin, s.checkForm)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
 		w.Header().Set("Allow", strings.Join(allowedMethods(r, req.URL.Path), ", "))

@@ -1,0 +1,98 @@
+package server_test
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"puente/static"
+)
+
+// TestGzip: text answers over 1 KB go out gzipped to a browser that
+// accepts it, static files from a copy compressed once; small answers,
+// HEAD, pictures and browsers that refuse gzip get plain bytes; every
+// answer varies by Accept-Encoding.
+func TestGzip(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	for _, title := range []string{"Ventanilla única de migración", "Registro biométrico en frontera"} {
+		publish(t, e, pa, practiceForm(title, []string{"PA"}, "public"))
+	}
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(method, path, accept string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, e.HTTP.URL+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		res, err := raw.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, b
+	}
+	gunzip := func(b []byte) string {
+		t.Helper()
+		zr, err := gzip.NewReader(strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"/practices", "</html>"},
+		{"/signin", "</html>"},
+		{static.URL("css/app.css"), ".site-header"},
+		{"/feeds/practices.atom", "</feed>"},
+	} {
+		res, b := get("GET", c.path, "gzip, deflate, br")
+		if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s: Content-Encoding %q, Vary %q", c.path, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+			continue
+		}
+		if body := gunzip(b); !strings.Contains(body, c.want) {
+			t.Errorf("%s: the gzipped body lacks %q", c.path, c.want)
+		}
+		plainRes, plain := get("GET", c.path, "")
+		if plainRes.Header.Get("Content-Encoding") != "" || !strings.Contains(string(plain), c.want) {
+			t.Errorf("%s without Accept-Encoding: %q", c.path, plainRes.Header.Get("Content-Encoding"))
+		}
+		if len(b)*2 > len(plain) {
+			t.Errorf("%s: gzip made %d bytes of %d", c.path, len(b), len(plain))
+		}
+	}
+	for _, c := range []struct{ method, path, accept string }{
+		{"GET", "/healthz", "gzip"},             // two bytes
+		{"GET", "/practices", "gzip;q=0"},       // refused
+		{"GET", "/practices", "identity"},       // not offered
+		{"HEAD", "/practices", "gzip"},          // no body to compress
+		{"GET", "/favicon.ico", "br"},           // not offered
+		{"GET", "/no-such-page", "deflate, br"}, // not offered
+	} {
+		res, _ := get(c.method, c.path, c.accept)
+		if res.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s %s (Accept-Encoding %q): Content-Encoding %q", c.method, c.path, c.accept, res.Header.Get("Content-Encoding"))
+		}
+	}
+	// A redirect carries no body to compress and keeps its status.
+	if res, _ := get("GET", "/account", "gzip"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("redirect: %d %q", res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
+	// A 404 page in full is compressed like any page, its status kept.
+	if res, b := get("GET", "/no-such-page", "gzip"); res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(gunzip(b), "</html>") {
+		t.Errorf("404 page: %d %q", res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
+}
