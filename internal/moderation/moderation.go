@@ -403,16 +403,23 @@ func (s *Store) FeaturedFor(ctx context.Context, v practices.Viewer) ([]Featured
 		rs = append(rs, r)
 	}
 	rows.Close()
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.id
+	}
+	// One read for all of them, the visibility rule in its WHERE: a
+	// practice outside v's scope, hidden or unpublished is left out.
+	ps, err := s.Practices.VisibleAmong(ctx, v, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*practices.Practice, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
 	var out []Featured
 	for _, r := range rs {
-		p, err := s.Practices.Get(ctx, v, r.id)
-		if apperr.Is(err, apperr.NotFound) {
-			continue // outside v's scope
-		}
-		if err != nil {
-			return nil, err
-		}
-		if p.Status == practices.Published && !p.Hidden() {
+		if p, ok := byID[r.id]; ok {
 			out = append(out, Featured{Practice: p, Note: r.note, Position: r.position})
 		}
 	}

@@ -346,6 +346,36 @@ func (s *Store) PublishedAmong(ctx context.Context, ids []int64) ([]*Practice, e
 	return s.collect(ctx, rows)
 }
 
+// VisibleAmong returns, in the order of ids, those of the practices ids
+// that are published, not hidden and within v's scope: a list of chosen
+// practices (the featured ones) read in one query.
+func (s *Store) VisibleAmong(ctx context.Context, v Viewer, ids []int64) ([]*Practice, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	where, args := listWhere(v)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.id IN (SELECT value FROM json_each(?)) AND `+where, append([]any{db.IDList(ids)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	got, err := s.collect(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Practice, len(got))
+	for _, p := range got {
+		byID[p.ID] = p
+	}
+	out := make([]*Practice, 0, len(got))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // Watched returns the titles, by id, of the published practices v may see
 // that v wrote or follows.
 func (s *Store) Watched(ctx context.Context, v Viewer) (map[int64]string, error) {
