@@ -140,16 +140,31 @@ func (s *Server) Handler() http.Handler {
 	// HEAD is answered by the GET handler, headers only: uptime monitors
 	// and link checkers use it.
 	r.Use(middleware.GetHead)
-	r.Use(s.begin, s.compress, s.recoverer, s.securityHeaders, s.logRequests, s.loadSession, s.chooseLocale, s.enforceTwoFactor, s.limitBody, s.crossOrigin, s.checkForm)
-	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
-	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
+	r.Use(s.begin, s.compress, s.recoverer, s.securityHeaders, s.logRequests)
+	// Pages know who asks and in what language, and check what is sent;
+	// the files and the health check below need none of it, and are most
+	// of the requests a browser makes.
+	pages := []func(http.Handler) http.Handler{s.loadSession, s.chooseLocale, s.enforceTwoFactor, s.limitBody, s.crossOrigin, s.checkForm}
+	asPage := func(h http.HandlerFunc) http.HandlerFunc { return chi.Chain(pages...).HandlerFunc(h).ServeHTTP }
+	r.NotFound(asPage(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound })))
+	r.MethodNotAllowed(asPage(s.h(func(w http.ResponseWriter, req *http.Request) error {
 		w.Header().Set("Allow", strings.Join(allowedMethods(r, req.URL.Path), ", "))
 		return errMethod
-	}))
+	})))
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/favicon.ico", s.favicon)
+
+	r.Group(func(r chi.Router) {
+		r.Use(pages...)
+		s.pageRoutes(r)
+	})
+	return r
+}
+
+// pageRoutes are the routes of pages and forms.
+func (s *Server) pageRoutes(r chi.Router) {
 
 	r.Get("/signin", s.h(s.signinPage))
 	r.Post("/signin", s.h(s.signinPost))
@@ -291,7 +306,6 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/admin/tags/{id}/retire", s.h(s.tagRetire(true)))
 		r.Post("/admin/tags/{id}/unretire", s.h(s.tagRetire(false)))
 	})
-	return r
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
