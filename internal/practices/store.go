@@ -127,19 +127,45 @@ func (s *Store) get(ctx context.Context, q db.Querier, id int64) (*Practice, err
 	return p, loadRelations(ctx, q, []*Practice{p})
 }
 
-// Get returns practice id if v may see it, and ErrNotFound otherwise.
+// Get returns practice id if v may see it, and ErrNotFound otherwise. It
+// is the practice page's read: one statement, its countries and tags
+// gathered in it.
 func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Practice, error) {
 	where, args := visibleWhere(v)
-	p, err := scanPractice(s.DB.R.QueryRowContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
-		WHERE p.id = ? AND `+where, append([]any{id}, args...)...))
+	var countries, tags string
+	p, err := scanPractice(rowWith{s.DB.R.QueryRowContext(ctx, `SELECT `+practiceColumns+`,
+		coalesce((SELECT group_concat(country_code, ',' ORDER BY country_code) FROM practice_countries WHERE practice_id = p.id), ''),
+		coalesce((SELECT group_concat(tag_id, ',' ORDER BY tag_id) FROM practice_tags WHERE practice_id = p.id), '')
+		FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE p.id = ? AND `+where, append([]any{id}, args...)...), []any{&countries, &tags}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	return p, loadRelations(ctx, s.DB.R, []*Practice{p})
+	if countries != "" {
+		p.Countries = strings.Split(countries, ",")
+	}
+	if tags != "" {
+		for _, t := range strings.Split(tags, ",") {
+			n, err := strconv.ParseInt(t, 10, 64)
+			if err != nil {
+				return nil, err
+			}
+			p.Tags = append(p.Tags, n)
+		}
+	}
+	return p, nil
 }
+
+// rowWith scans a row whose columns go on past a practice's into extra.
+type rowWith struct {
+	row   *sql.Row
+	extra []any
+}
+
+func (r rowWith) Scan(dst ...any) error { return r.row.Scan(append(dst, r.extra...)...) }
 
 // Status returns the status of practice id, and whether moderators hid it,
 // if v may see it, else ErrNotFound: the visibility check alone, without
