@@ -11,7 +11,7 @@ func init() {
 var moderationMessages = map[string]Msg{
 	"nav.moderation": {ES: "Moderación", EN: "Moderation", PT: "Moderação", FR: "Modération", NL: "Moderatie"},
 	"nav.waiting":    {ES: "{n|one:# pendiente|other:# pendientes}", EN: "{n} waiting", PT: "{n|one:# pendente|other:# pendentes}", FR: "{n} en attente", NL: "{n} wachtend"},
-	"nav.log":        {ES: "Registro", EN: "Log", PT: "Registro", FR: "Journal", NL: "Logboek"},
+	"nav.log":        {ES: "Bitácora", EN: "Log", PT: "Auditoria", FR: "Journal", NL: "Logboek"},
 	"nav.taxonomy":   {ES: "Objetivos", EN: "Objectives", PT: "Objetivos", FR: "Objectifs", NL: "Doelstellingen"},
 
 	"moderation.title":                  {ES: "Moderación", EN: "Moderation", PT: "Moderação", FR: "Modération", NL: "Moderatie"},

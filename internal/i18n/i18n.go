@@ -125,8 +125,10 @@ func (l Locale) T(key string, args ...any) string {
 }
 
 // A message chooses words by a number with {n|one:# práctica|other:#
-// prácticas}: the form of n's CLDR plural category in the language, else
-// the other form, with # replaced by the formatted number.
+// prácticas}: the form for exactly n when there is one (=0:ninguna
+// práctica, as ICU's messages write it), else the form of n's CLDR plural
+// category in the language, else the other form, with # replaced by the
+// formatted number.
 func (l Locale) pluralForm(forms string, v any) string {
 	var n int64
 	switch v := v.(type) {
@@ -141,19 +143,23 @@ func (l Locale) pluralForm(forms string, v any) string {
 		}
 		n = parsed
 	}
-	want := PluralCategory(l.Lang, n)
-	var other string
+	want, exact := PluralCategory(l.Lang, n), "="+strconv.FormatInt(n, 10)
+	var chosen, other string
 	for _, f := range strings.Split(forms, "|") {
 		cat, text, _ := strings.Cut(f, ":")
-		if cat == want {
-			other = text
-			break
-		}
-		if cat == "other" {
+		switch cat {
+		case exact:
+			return strings.ReplaceAll(text, "#", l.Number(n))
+		case want:
+			chosen = text
+		case "other":
 			other = text
 		}
 	}
-	return strings.ReplaceAll(other, "#", l.Number(n))
+	if chosen == "" {
+		chosen = other
+	}
+	return strings.ReplaceAll(chosen, "#", l.Number(n))
 }
 
 // PluralCategory is the CLDR plural category of the whole number n in
