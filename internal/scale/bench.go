@@ -17,14 +17,14 @@ import (
 
 // Fixtures are what the load benchmark's rows ask for, picked from the data.
 type Fixtures struct {
-	Path                          string
-	Email, Country, Rare          string
-	Tag, Fifty, Commented         int64
-	DeepCursor                    string
-	Cursors                       []string // of pages all over the list
+	Path                  string
+	Email, Country, Rare  string
+	Tag, Fifty, Commented int64
+	DeepCursor            string
+	Cursors               []string // of pages all over the list
 	// Visible are the published practices the official may read, for the
 	// row that opens any of them (none kept by the server).
-	Visible []int64
+	Visible                       []int64
 	Practices, Comments, Accounts int
 }
 
