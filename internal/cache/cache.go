@@ -27,6 +27,7 @@ const (
 	Lists     Topic = "lists"     // which practices lists hold and what cards show, comment counts aside
 	Names     Topic = "names"     // the names and countries that sign practices and comments
 	Discussed Topic = "discussed" // any practice's comment count
+	Features  Topic = "features"  // which practices are featured, their notes and order
 	seq       Topic = "seq"       // every change to any topic
 )
 

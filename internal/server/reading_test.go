@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"puente/internal/dbtest"
+	"puente/internal/servertest"
 )
 
 // TestFrontPageForVisitors: a visitor at / meets what Puente is, the two
@@ -125,5 +127,45 @@ func TestFollowObjectiveAndCountryFromTheirPages(t *testing.T) {
 	}
 	if !strings.Contains(empty, `<details class="filters-box" open>`) || !strings.Contains(list, `<details class="filters-box">`) {
 		t.Error("the filters box is not open exactly when a filter narrows the list")
+	}
+}
+
+// TestKeptHomeFollowsChanges: the home's body is kept per scopes and
+// language, and rendered again when what it shows changes: a practice
+// featured or no longer featured, a new practice published, a comment on a
+// practice it shows; each member keeps their own greeting; a CSM member
+// never gets the CRM members' body.
+func TestKeptHomeFollowsChanges(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa, mx, br := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx"), e.SignIn("br@gov.br")
+	mod := e.SignIn("mod@puente.test")
+	crm := publish(t, e, pa, practiceForm("Solo para la CRM", []string{"PA"}, "crm"))
+	for _, c := range []*servertest.Client{pa, mx, br} {
+		c.Get("/") // kept from here on
+	}
+	if body := mx.Get("/").Body; !strings.Contains(body, "Solo para la CRM") || !strings.Contains(body, "Hello, mx") {
+		t.Fatalf("a CRM member's home lacks the CRM practice or their own greeting")
+	}
+	if body := br.Get("/").Body; strings.Contains(body, "Solo para la CRM") || !strings.Contains(body, "Hello, br") {
+		t.Fatal("a CSM member got the CRM members' home")
+	}
+	mod.PostForm("/moderation/practices/"+idOf(crm)+"/feature", url.Values{"note": {"Primera nota."}})
+	if body := mx.Get("/").Body; !strings.Contains(body, "Primera nota.") {
+		t.Fatal("a newly featured practice is not on the kept home")
+	}
+	mod.PostForm("/moderation/practices/"+idOf(crm)+"/unfeature", nil)
+	if body := mx.Get("/").Body; strings.Contains(body, "Primera nota.") {
+		t.Fatal("a practice no longer featured stays on the kept home")
+	}
+	publish(t, e, pa, practiceForm("Recién publicada", []string{"PA"}, "members"))
+	if body := br.Get("/").Body; !strings.Contains(body, "Recién publicada") {
+		t.Fatal("a newly published practice is not on the kept home")
+	}
+	if res := mx.PostForm(crm+"/comments", url.Values{"body": {"<p>Muy útil.</p>"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("comment: %d", res.Status)
+	}
+	if body := pa.Get("/").Body; !strings.Contains(body, "1 comment") {
+		t.Fatal("a comment on a practice the home shows does not change its count there")
 	}
 }
