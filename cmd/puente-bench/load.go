@@ -209,7 +209,13 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 		}
 		script := filepath.Join(dir, fmt.Sprintf("row%02d.lua", i))
 		if s.script != "" {
-			if err := os.WriteFile(script, []byte(luaCommon(cookie)+s.script+luaDone), 0o644); err != nil {
+			common := luaCommon(cookie)
+			if strings.HasPrefix(s.name, "minimal Go") || strings.HasPrefix(s.name, "static") {
+				// The references send the same 23 KB: the static file's
+				// compressed copy would be a different ceiling.
+				common = strings.Replace(common, `wrk.headers["Accept-Encoding"] = "gzip"`+"\n", "", 1)
+			}
+			if err := os.WriteFile(script, []byte(common+s.script+luaDone), 0o644); err != nil {
 				return err
 			}
 		}

@@ -197,13 +197,11 @@ var practiceForm = regexp.MustCompile(`^/practices(/[0-9]+)?$`)
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
-			next.ServeHTTP(w, r)
-			return
-		}
 		sess, err := s.sessions.Get(r, s.cookieName)
 		if err != nil {
-			s.log.Error("session load", "err", err)
+			if r.Context().Err() == nil {
+				s.log.Error("session load", "err", err)
+			}
 			s.renderError(w, r, err)
 			return
 		}
