@@ -161,22 +161,35 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
-	// Its author and moderators also see the files waiting for review:
-	// one read of all the files, split.
-	all, err := s.practices.AllAttachments(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	for _, a := range all {
-		switch {
-		case a.State != practices.FileAdded:
-			pv.Attachments = append(pv.Attachments, a)
-		case v.CanEdit(p) || v.Staff():
-			pv.WaitingFiles = append(pv.WaitingFiles, a)
-		}
-	}
 	if err := s.chooseVersion(r, v, pv); err != nil {
 		return err
+	}
+	// The practice itself reads the same for every reader who may neither
+	// edit nor moderate it, in the same language and version: it is kept
+	// rendered until the practice, its files, the names or the taxonomy
+	// change.
+	article := part{name: "practice-article"}
+	if fill == nil && p.Status == practices.Published && !p.Hidden() && !v.CanEdit(p) && !v.Staff() {
+		article.key = partKey{kind: "practice-article", lang: state(r).lang, audience: pv.P.Lang, practice: id}
+		if err := s.lookupPart(r.Context(), &article, cache.Practice(id), cache.Names, cache.Taxonomy); err != nil {
+			return err
+		}
+	}
+	if article.html == nil {
+		// Its author and moderators also see the files waiting for
+		// review: one read of all the files, split.
+		all, err := s.practices.AllAttachments(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		for _, a := range all {
+			switch {
+			case a.State != practices.FileAdded:
+				pv.Attachments = append(pv.Attachments, a)
+			case v.CanEdit(p) || v.Staff():
+				pv.WaitingFiles = append(pv.WaitingFiles, a)
+			}
+		}
 	}
 	view.TitleText = pv.P.Title
 	if p.Scope == practices.ScopePublic && p.Status == practices.Published && !p.Hidden() {
@@ -190,7 +203,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 			return err
 		}
 	}
-	view.parts = []part{{name: "practice-top"}, comments}
+	view.parts = []part{{name: "practice-head"}, article, {name: "practice-foot"}, comments}
 	if p.Status == practices.Published && comments.html == nil {
 		if pv.Discussion, err = s.comments.Discussion(r.Context(), v, id, discussionQuery(r)); err != nil {
 			return err

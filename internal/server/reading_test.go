@@ -169,3 +169,35 @@ func TestKeptHomeFollowsChanges(t *testing.T) {
 		t.Fatal("a comment on a practice the home shows does not change its count there")
 	}
 }
+
+// TestKeptPracticeFollowsChanges: the practice itself is kept rendered
+// for readers who may not edit or moderate it, and rendered again when a
+// file is approved, a tag renamed, or its author's name changes; its
+// author and moderators never get the readers' copy.
+func TestKeptPracticeFollowsChanges(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa, mx := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx")
+	path := publish(t, e, pa, practiceForm("Ventanilla única", []string{"PA"}, "members"))
+	id := idOf(path)
+	mx.Get(path) // kept from here on
+	if body := mx.Get(path).Body; !strings.Contains(body, "Contexto del") {
+		t.Fatal("the reader's page lacks the practice")
+	}
+	dbtest.Exec(t, e.DB.W, `INSERT INTO practice_attachments (practice_id, name, type, size, data, created_at, state)
+		VALUES (?, 'protocolo-firmado.pdf', 'application/pdf', 4, X'25504446', '2026-01-01T00:00:00Z', 'added')`, id)
+	if body := mx.Get(path).Body; strings.Contains(body, "protocolo-firmado.pdf") {
+		t.Fatal("a reader sees a file still waiting for review")
+	}
+	if body := pa.Get(path).Body; !strings.Contains(body, "protocolo-firmado.pdf") {
+		t.Fatal("the author does not see their file waiting")
+	}
+	dbtest.Exec(t, e.DB.W, `UPDATE practice_attachments SET state = 'live' WHERE name = 'protocolo-firmado.pdf'`)
+	if body := mx.Get(path).Body; !strings.Contains(body, "protocolo-firmado.pdf") {
+		t.Fatal("an approved file is not on the kept practice")
+	}
+	dbtest.Exec(t, e.DB.W, `UPDATE tag_i18n SET label = 'Etiqueta renombrada' WHERE tag_id = 1`)
+	if body := mx.Get(path).Body; !strings.Contains(body, "Etiqueta renombrada") {
+		t.Fatal("a renamed objective is not on the kept practice")
+	}
+}
