@@ -127,13 +127,43 @@ func (s *Store) get(ctx context.Context, q db.Querier, id int64) (*Practice, err
 	return p, loadRelations(ctx, q, []*Practice{p})
 }
 
-// Get returns practice id if v may see it, and ErrNotFound otherwise. It
-// is the practice page's read: one statement, its countries and tags
-// gathered in it.
+// Get returns practice id if v may see it, and ErrNotFound otherwise: one
+// statement, its countries and tags gathered in it.
 func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Practice, error) {
+	return s.get1(ctx, v, id, practiceColumns)
+}
+
+// GetHead is Get without the five sections (their text is most of a
+// practice's bytes): what a practice page needs when it keeps the
+// practice rendered. LoadSections adds them.
+func (s *Store) GetHead(ctx context.Context, v Viewer, id int64) (*Practice, error) {
+	return s.get1(ctx, v, id, listColumns)
+}
+
+// LoadSections reads the sections of p, read by GetHead.
+func (s *Store) LoadSections(ctx context.Context, p *Practice) error {
+	raw := make([]string, len(Sections))
+	html := make([]string, len(Sections))
+	err := s.DB.R.QueryRowContext(ctx, `SELECT context_raw, context_html, actions_raw, actions_html, results_raw, results_html,
+		lessons_raw, lessons_html, adoption_raw, adoption_html FROM practices WHERE id = ?`, p.ID).
+		Scan(&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4])
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	p.Sections = p.Sections[:0]
+	for i, key := range Sections {
+		p.Sections = append(p.Sections, Section{Key: key, Raw: raw[i], HTML: html[i]})
+	}
+	return nil
+}
+
+func (s *Store) get1(ctx context.Context, v Viewer, id int64, columns string) (*Practice, error) {
 	where, args := visibleWhere(v)
 	var countries, tags string
-	p, err := scanPractice(rowWith{s.DB.R.QueryRowContext(ctx, `SELECT `+practiceColumns+`,
+	p, err := scanPractice(rowWith{s.DB.R.QueryRowContext(ctx, `SELECT `+columns+`,
 		coalesce((SELECT group_concat(country_code, ',' ORDER BY country_code) FROM practice_countries WHERE practice_id = p.id), ''),
 		coalesce((SELECT group_concat(tag_id, ',' ORDER BY tag_id) FROM practice_tags WHERE practice_id = p.id), '')
 		FROM practices p JOIN accounts a ON a.id = p.author_id

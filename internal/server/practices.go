@@ -151,17 +151,28 @@ func (s *Server) viewedPractice(r *http.Request) (practices.Viewer, *practices.P
 }
 
 func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int, fill func(*practiceView)) error {
-	v, p, rf, err := s.viewedPractice(r)
+	v := s.viewer(r)
+	id, err := urlID(r)
 	if err != nil {
 		return err
 	}
-	id := p.ID
+	// The sections are read only when the practice is rendered, not when
+	// it is kept (below).
+	p, err := s.practices.GetHead(r.Context(), v, id)
+	if err != nil {
+		return err
+	}
+	rf, err := s.refs(r)
+	if err != nil {
+		return err
+	}
 	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
 		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned || p.Status == practices.Rejected),
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
 		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
-	if err := s.chooseVersion(r, v, pv); err != nil {
+	live, shown, err := s.shownLang(r, p)
+	if err != nil {
 		return err
 	}
 	// The practice itself reads the same for every reader who may neither
@@ -170,10 +181,18 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	// change.
 	article := part{name: "practice-article"}
 	if fill == nil && p.Status == practices.Published && !p.Hidden() && !v.CanEdit(p) && !v.Staff() {
-		article.key = partKey{kind: "practice-article", lang: state(r).lang, audience: pv.P.Lang, practice: id}
+		article.key = partKey{kind: "practice-article", lang: state(r).lang, audience: shown, practice: id}
 		if err := s.lookupPart(r.Context(), &article, cache.Practice(id), cache.Names, cache.Taxonomy); err != nil {
 			return err
 		}
+	}
+	if article.html == nil {
+		if err := s.practices.LoadSections(r.Context(), p); err != nil {
+			return err
+		}
+	}
+	if err := s.chooseVersion(r, v, pv, live, shown); err != nil {
+		return err
 	}
 	if article.html == nil {
 		// Its author and moderators also see the files waiting for
@@ -1009,18 +1028,30 @@ func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
 // chooseVersion shows the practice in the language asked for (?lang=),
 // or else the reader's, when it has a live version in it, and lists the
 // other languages it reads in and those the viewer may write it in.
-func (s *Server) chooseVersion(r *http.Request, v practices.Viewer, pv *practiceView) error {
-	p := pv.P
-	// The page reads only the languages, and the one version it shows.
+// shownLang is the language a practice page shows p in: the one asked for
+// (?lang=, else the reader's) when p has a live version in it, else p's
+// own; with the languages of p's live versions.
+func (s *Server) shownLang(r *http.Request, p *practices.Practice) ([]string, string, error) {
 	live, err := s.practices.LiveLangs(r.Context(), p.ID)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	want := r.URL.Query().Get("lang")
 	if want == "" {
 		want = state(r).lang
 	}
 	if want != p.Lang && slices.Contains(live, want) {
+		return live, want, nil
+	}
+	return live, p.Lang, nil
+}
+
+// chooseVersion puts in pv the version shownLang chose, and the links to
+// the other languages. The page reads only the languages, and the one
+// version it shows.
+func (s *Server) chooseVersion(r *http.Request, v practices.Viewer, pv *practiceView, live []string, want string) error {
+	p := pv.P
+	if want != p.Lang {
 		ver, err := s.practices.VersionOf(r.Context(), p.ID, want, practices.VersionLive)
 		if err != nil {
 			return err
