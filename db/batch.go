@@ -23,7 +23,7 @@ var ErrClosed = errors.New("database closed")
 
 type batchJob struct {
 	ctx  context.Context
-	fn   func(*sql.Tx) error
+	fn   func(context.Context, *sql.Tx) error
 	done chan error
 }
 
@@ -32,7 +32,13 @@ type batchJob struct {
 // alone when fn returns an error, which Batch then returns; a failed commit
 // fails every write of the batch. When Batch returns nil, fn's writes are on
 // disk.
-func (d *DB) Batch(ctx context.Context, fn func(*sql.Tx) error) error {
+//
+// fn must run its statements with the context it is given, never the
+// caller's: once a write has begun, a caller who goes away (a closed tab)
+// must not interrupt it, because SQLite answers an interrupted write by
+// rolling back the whole transaction, and with it the other writes of the
+// batch.
+func (d *DB) Batch(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	j := &batchJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case d.jobs <- j:
@@ -95,7 +101,7 @@ func (d *DB) runBatch(batch []*batchJob) {
 			j.done <- err
 			continue
 		}
-		if err := j.fn(tx); err != nil {
+		if err := j.fn(context.WithoutCancel(j.ctx), tx); err != nil {
 			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO "+sp); rerr != nil {
 				// The transaction is in an unknown state: nothing of it
 				// may be committed.

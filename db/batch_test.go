@@ -26,7 +26,7 @@ func TestBatchSharesCommitsAndIsolatesFailures(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			errs[i] = d.Batch(ctx, func(tx *sql.Tx) error {
+			errs[i] = d.Batch(ctx, func(_ context.Context, tx *sql.Tx) error {
 				if _, err := tx.Exec(`INSERT INTO t (n) VALUES (?)`, i); err != nil {
 					return err
 				}
@@ -58,7 +58,7 @@ func TestBatchAfterClose(t *testing.T) {
 	t.Parallel()
 	d := openTemp(t)
 	d.Close()
-	err := d.Batch(context.Background(), func(*sql.Tx) error { return nil })
+	err := d.Batch(context.Background(), func(context.Context, *sql.Tx) error { return nil })
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("Batch after Close: %v", err)
 	}
@@ -70,8 +70,45 @@ func TestBatchCancelledBeforeItsTurn(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	ran := false
-	err := d.Batch(ctx, func(*sql.Tx) error { ran = true; return nil })
+	err := d.Batch(ctx, func(context.Context, *sql.Tx) error { ran = true; return nil })
 	if err == nil || ran {
 		t.Fatalf("cancelled write: err %v, ran %v", err, ran)
+	}
+}
+
+// TestBatchOutlivesItsCaller: a caller who goes away once its write has
+// begun (a closed tab) neither loses that write nor breaks the others
+// that share its commit: SQLite answers an interrupted write by rolling
+// back the whole transaction.
+func TestBatchOutlivesItsCaller(t *testing.T) {
+	t.Parallel()
+	d := openTemp(t)
+	if _, err := d.W.Exec(`CREATE TABLE t (n INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 100
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			errs[i] = d.Batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
+				if i%5 == 0 {
+					cancel() // the caller leaves while its write runs
+				}
+				_, err := tx.ExecContext(ctx, `INSERT INTO t (n) VALUES (?)`, i)
+				return err
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if stored := dbtest.Int(t, d.R, `SELECT count(*) FROM t`); stored != n {
+		t.Errorf("%d of %d writes stored", stored, n)
 	}
 }

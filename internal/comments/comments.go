@@ -115,7 +115,7 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 	html := sanitize.Rich(body)
 	var id int64
 	// Comments arrive many at a time: they share commits (group commit).
-	err := s.DB.Batch(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var parent any
 		var repliedTo int64 // the author of the comment answered
 		if parentID != 0 {

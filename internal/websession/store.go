@@ -219,7 +219,7 @@ func (st *Store) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessio
 			ua = ua[:300]
 		}
 		var rowID int64
-		err := st.DB.Batch(ctx, func(tx *sql.Tx) error {
+		err := st.DB.Batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, data, created_at, last_seen_at, user_agent, client_ip)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, tokens.Hash(s.ID), acct, data, now, now, ua, st.ClientIP(r))
 			if err == nil {
@@ -234,7 +234,7 @@ func (st *Store) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sessio
 		s.Values[infoKey{}] = &Info{RowID: rowID, CreatedAt: t, LastSeenAt: t}
 	} else {
 		var n int64
-		err := st.DB.Batch(ctx, func(tx *sql.Tx) error {
+		err := st.DB.Batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `UPDATE sessions SET data = ?, account_id = ?, last_seen_at = ? WHERE token_hash = ?`,
 				data, acct, now, tokens.Hash(s.ID))
 			if err == nil {
