@@ -130,13 +130,8 @@ func (l Locale) T(key string, args ...any) string {
 // category in the language, else the other form, with # replaced by the
 // formatted number.
 func (l Locale) pluralForm(forms string, v any) string {
-	var n int64
-	switch v := v.(type) {
-	case int:
-		n = int64(v)
-	case int64:
-		n = v
-	default:
+	n, ok := wholeNumber(v)
+	if !ok {
 		parsed, err := strconv.ParseInt(fmt.Sprint(v), 10, 64)
 		if err != nil {
 			return fmt.Sprint(v)
@@ -239,16 +234,22 @@ func Has(key string) bool {
 // Keys returns every catalogue key, for tests.
 func Keys() map[string]Msg { return catalogue }
 
+// wholeNumber reads an int or an int64.
+func wholeNumber(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int:
+		return int64(v), true
+	case int64:
+		return v, true
+	}
+	return 0, false
+}
+
 // Number formats an integer (int or int64) with the language's thousands
 // separator.
 func (l Locale) Number(v any) string {
-	var n int64
-	switch v := v.(type) {
-	case int:
-		n = int64(v)
-	case int64:
-		n = v
-	default:
+	n, ok := wholeNumber(v)
+	if !ok {
 		return fmt.Sprint(v)
 	}
 	s := strconv.FormatInt(n, 10)

@@ -363,6 +363,12 @@ func (s *Store) VisibleAmong(ctx context.Context, v Viewer, ids []int64) ([]*Pra
 	if err != nil {
 		return nil, err
 	}
+	return inOrder(ids, got), nil
+}
+
+// inOrder puts the practices got in the order of ids, leaving out the
+// ids none of them has.
+func inOrder(ids []int64, got []*Practice) []*Practice {
 	byID := make(map[int64]*Practice, len(got))
 	for _, p := range got {
 		byID[p.ID] = p
@@ -373,7 +379,7 @@ func (s *Store) VisibleAmong(ctx context.Context, v Viewer, ids []int64) ([]*Pra
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Watched returns the titles, by id, of the published practices v may see

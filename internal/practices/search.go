@@ -210,15 +210,5 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]*Practice{}
-	for _, p := range got {
-		byID[p.ID] = p
-	}
-	out := make([]*Practice, 0, len(ids))
-	for _, id := range ids {
-		if p, ok := byID[id]; ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return inOrder(ids, got), nil
 }

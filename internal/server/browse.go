@@ -74,12 +74,7 @@ func (s *Server) followCountry(w http.ResponseWriter, r *http.Request, on bool) 
 	if c == nil {
 		return errNotFound
 	}
-	if err := s.digest.Follow(r.Context(), currentAccount(r).ID, 0, c.Code, on); err != nil {
-		return err
-	}
-	s.flash(w, r, map[bool]string{true: "follow.on", false: "follow.off"}[on])
-	redirect(w, r, "/countries/"+c.Code)
-	return nil
+	return s.followInDigest(w, r, 0, c.Code, on, "/countries/"+c.Code)
 }
 
 func (s *Server) tagFollow(w http.ResponseWriter, r *http.Request) error {
@@ -102,11 +97,21 @@ func (s *Server) followTag(w http.ResponseWriter, r *http.Request, on bool) erro
 	if rf.Tag(id) == nil {
 		return errNotFound
 	}
-	if err := s.digest.Follow(r.Context(), currentAccount(r).ID, id, "", on); err != nil {
+	return s.followInDigest(w, r, id, "", on, "/tags/"+strconv.FormatInt(id, 10))
+}
+
+// followInDigest records the choice and goes back to the page it was made
+// on.
+func (s *Server) followInDigest(w http.ResponseWriter, r *http.Request, tagID int64, country string, on bool, back string) error {
+	if err := s.digest.Follow(r.Context(), currentAccount(r).ID, tagID, country, on); err != nil {
 		return err
 	}
-	s.flash(w, r, map[bool]string{true: "follow.on", false: "follow.off"}[on])
-	redirect(w, r, "/tags/"+strconv.FormatInt(id, 10))
+	flash := "follow.off"
+	if on {
+		flash = "follow.on"
+	}
+	s.flash(w, r, flash)
+	redirect(w, r, back)
 	return nil
 }
 
