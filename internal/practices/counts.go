@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"puente/internal/accounts"
 	"puente/internal/cache"
 )
 
@@ -49,4 +50,26 @@ func cachedCount[T any](ctx context.Context, s *Store, key countKey, compute fun
 		return zero, err
 	}
 	return v.(T), nil
+}
+
+// WarmCounts computes, once, the counts per objective and per country
+// that the home and list pages show, for every set of scopes a reader may
+// have, so that the first readers after a start do not wait for them.
+func (s *Store) WarmCounts(ctx context.Context) error {
+	for _, v := range []Viewer{
+		{}, // a visitor
+		{AccountID: -1, Role: accounts.Official},
+		{AccountID: -1, Role: accounts.Official, Processes: []string{"CRM"}},
+		{AccountID: -1, Role: accounts.Official, Processes: []string{"CSM"}},
+		{AccountID: -1, Role: accounts.Official, Processes: []string{"CRM", "CSM"}},
+		{AccountID: -1, Role: accounts.Moderator},
+	} {
+		if _, err := s.CountByTag(ctx, v); err != nil {
+			return err
+		}
+		if _, err := s.CountByCountry(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -131,6 +131,9 @@ func TestVisibilityRuleInGoAndSQL(t *testing.T) {
 			if err != nil && !apperr.Is(err, apperr.NotFound) {
 				t.Fatal(err)
 			}
+			if _, err := e.store.GetHead(ctx, v, p.ID); (err == nil) != sqlSees {
+				t.Errorf("%s on %q: GetHead and Get disagree (%v)", name, p.Title, err)
+			}
 			if goSees := v.CanSee(p); goSees != sqlSees {
 				t.Errorf("%s on %q: CanSee=%v, SQL=%v", name, p.Title, goSees, sqlSees)
 			}
