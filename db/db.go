@@ -45,6 +45,10 @@ type DB struct {
 // ErrSchemaTooNew means the file was migrated by a newer Puente.
 var ErrSchemaTooNew = errors.New("database schema is newer than this program knows")
 
+// stmtCacheSize is how many prepared statements each connection keeps:
+// more than the distinct queries of the busiest pages.
+const stmtCacheSize = 96
+
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -52,6 +56,9 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
+	// Each connection keeps its most recent statements prepared: parsing
+	// and planning a page's queries again cost as much as running them.
+	q.Set("_stmt_cache_size", strconv.Itoa(stmtCacheSize))
 	if readOnly {
 		q.Set("_query_only", "true")
 	}

@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"mime"
 	"net/http"
@@ -95,21 +98,126 @@ func (g *gzipWriter) WriteHeader(code int) {
 }
 
 func (g *gzipWriter) Write(p []byte) (int, error) {
-	if !g.decided {
-		g.decided = true
-		h := g.Header()
-		if len(p) >= minGzip && h.Get("Content-Encoding") == "" && compressible(h.Get("Content-Type")) {
-			h.Set("Content-Encoding", "gzip")
-			h.Del("Content-Length")
-			g.gz = gzipPool.Get().(*gzip.Writer)
-			g.gz.Reset(g.ResponseWriter)
-		}
-		g.ResponseWriter.WriteHeader(g.status)
+	if !g.decided && g.decide(len(p)) {
+		g.gz = gzipPool.Get().(*gzip.Writer)
+		g.gz.Reset(g.ResponseWriter)
 	}
 	if g.gz != nil {
 		return g.gz.Write(p)
 	}
 	return g.ResponseWriter.Write(p)
+}
+
+// decide chooses, at the first write of n bytes, whether the answer is
+// gzipped, says so in the header, and sends the status held until then.
+func (g *gzipWriter) decide(n int) bool {
+	g.decided = true
+	h := g.Header()
+	gz := n >= minGzip && h.Get("Content-Encoding") == "" && compressible(h.Get("Content-Type"))
+	if gz {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+	}
+	g.ResponseWriter.WriteHeader(g.status)
+	return gz
+}
+
+// A span is where a kept part lies in a rendered page, with the part
+// compressed once, when it was kept (deflatePiece).
+type span struct {
+	start, end int
+	z          []byte
+}
+
+// spanWriterOf finds the gzipWriter under the wrappers other middleware
+// put around it.
+func spanWriterOf(w http.ResponseWriter) *gzipWriter {
+	for {
+		if g, ok := w.(*gzipWriter); ok {
+			return g
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil
+		}
+		w = u.Unwrap()
+	}
+}
+
+// writeSpans writes a whole page whose spans are kept parts. Gzipped, the
+// answer is one gzip member whose deflate stream is pieced together: the
+// bytes between spans are compressed now, each by a compressor started
+// afresh and flushed to a byte boundary, and each span's bytes are its
+// copy compressed when it was kept, made the same way. No piece refers
+// back past its own start, so the pieces follow one another as one
+// stream; the trailer's checksum and length cover the whole page.
+func (g *gzipWriter) writeSpans(body []byte, spans []span) {
+	if g.decided || !g.decide(len(body)) {
+		g.Write(body)
+		return
+	}
+	w := g.ResponseWriter
+	// ID1 ID2, deflate, no flags, no time, no extra flags, OS unknown.
+	if _, err := w.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}); err != nil {
+		return
+	}
+	fw := flatePool.Get().(*flate.Writer)
+	defer func() {
+		fw.Reset(io.Discard)
+		flatePool.Put(fw)
+	}()
+	pos := 0
+	for _, sp := range spans {
+		if sp.start > pos {
+			fw.Reset(w)
+			fw.Write(body[pos:sp.start])
+			if err := fw.Flush(); err != nil {
+				return
+			}
+		}
+		if _, err := w.Write(sp.z); err != nil {
+			return
+		}
+		pos = sp.end
+	}
+	fw.Reset(w)
+	fw.Write(body[pos:])
+	if err := fw.Close(); err != nil {
+		return
+	}
+	var trailer [8]byte
+	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(body))
+	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(body)))
+	w.Write(trailer[:])
+}
+
+// flatePool holds the compressors of the bytes between kept parts.
+var flatePool = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(io.Discard, gzipLevel)
+	return w
+}}
+
+// pieceLevel is the compression of kept parts: done once per part and
+// served many times, it can afford more than the answers' fastest level.
+const pieceLevel = 5
+
+var piecePool = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(io.Discard, pieceLevel)
+	return w
+}}
+
+// deflatePiece compresses b as a piece of a deflate stream: a compressor
+// started afresh (nothing it writes refers to what comes before it) and
+// flushed to a byte boundary without ending the stream.
+func deflatePiece(b []byte) []byte {
+	var buf bytes.Buffer
+	fw := piecePool.Get().(*flate.Writer)
+	fw.Reset(&buf)
+	fw.Write(b)
+	fw.Flush()
+	fw.Reset(io.Discard)
+	piecePool.Put(fw)
+	return buf.Bytes()
 }
 
 // finish sends a status held without a body, and ends the gzip stream.

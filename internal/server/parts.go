@@ -28,13 +28,24 @@ type partKey struct {
 // maxPartBytes bounds the memory the kept parts take.
 const maxPartBytes = 16 << 20
 
+// keptPart is a rendered part as kept: its HTML, and the same bytes
+// compressed once as a piece of a deflate stream, so that a page made of
+// kept parts is gzipped without compressing them again (see
+// gzipWriter.writeSpans).
+type keptPart struct {
+	html []byte
+	z    []byte
+}
+
+func (k keptPart) size() int { return len(k.html) + len(k.z) }
+
 // lookupPart fills p.html from the cache when p's key is kept and still
 // current, and otherwise reads the stamp p will be kept with once
 // rendered.
 func (s *Server) lookupPart(ctx context.Context, p *part, topics ...cache.Topic) error {
-	html, ok, err := s.parts.Lookup(ctx, p.key)
+	k, ok, err := s.parts.Lookup(ctx, p.key)
 	if err != nil || ok {
-		p.html = html
+		p.html, p.z = k.html, k.z
 		return err
 	}
 	p.stamp, err = s.versions.Read(ctx, topics)

@@ -145,6 +145,7 @@ type part struct {
 	name string
 	key  partKey
 	html []byte // kept rendering, when current
+	z    []byte // html compressed (see keptPart)
 	// keep is set when the part is to be kept once rendered, with stamp.
 	keep  bool
 	stamp cache.Stamp
@@ -208,7 +209,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.execute(&buf, t, v); err != nil {
+	spans, err := s.execute(&buf, t, v)
+	if err != nil {
 		s.log.Error("template", "page", page, "err", err)
 		if page != "error" {
 			s.renderError(w, r, err)
@@ -221,34 +223,46 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
+	if sw := spanWriterOf(w); sw != nil && len(spans) > 0 {
+		sw.writeSpans(buf.Bytes(), spans)
+		return
+	}
 	w.Write(buf.Bytes())
 }
 
 // execute renders the page, its main part piece by piece when it has
 // parts, taking from the cache the pieces rendered earlier. Every piece
 // starts and ends in HTML text, so each is escaped as it would be within
-// the whole.
-func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) error {
+// the whole. It returns where the kept parts lie in buf, with their
+// compressed copies.
+func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]span, error) {
 	if len(v.parts) == 0 {
-		return t.ExecuteTemplate(buf, "base", v)
+		return nil, t.ExecuteTemplate(buf, "base", v)
 	}
 	if err := t.ExecuteTemplate(buf, "page-head", v); err != nil {
-		return err
+		return nil, err
 	}
+	var spans []span
 	for _, p := range v.parts {
+		start := buf.Len()
 		if p.html == nil {
-			start := buf.Len()
 			if err := t.ExecuteTemplate(buf, p.name, v); err != nil {
-				return err
+				return nil, err
 			}
 			if p.keep {
-				s.parts.Put(p.key, p.stamp, bytes.Clone(buf.Bytes()[start:]))
+				k := keptPart{html: bytes.Clone(buf.Bytes()[start:])}
+				k.z = deflatePiece(k.html)
+				s.parts.Put(p.key, p.stamp, k)
+				spans = append(spans, span{start, buf.Len(), k.z})
 			}
 			continue
 		}
 		buf.Write(p.html)
+		if p.z != nil {
+			spans = append(spans, span{start, buf.Len(), p.z})
+		}
 	}
-	return t.ExecuteTemplate(buf, "page-foot", v)
+	return spans, t.ExecuteTemplate(buf, "page-foot", v)
 }
 
 // redirect answers a form with 303 See Other, so a reload does not post

@@ -73,7 +73,7 @@ type Server struct {
 	health     func(context.Context) error
 	// parts keeps rendered parts of pages every viewer of a kind sees
 	// alike (see parts.go).
-	parts      *cache.Cache[partKey, []byte]
+	parts      *cache.Cache[partKey, keptPart]
 	versions   *cache.Versions
 	pages      *pages
 	cookieName string
@@ -110,7 +110,7 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
 		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices, inbox: d.Inbox,
 		health: d.Health, versions: d.Versions,
-		parts: cache.New[partKey](d.Versions, maxPartBytes, func(b []byte) int { return len(b) }),
+		parts: cache.New[partKey](d.Versions, maxPartBytes, keptPart.size),
 		pages: pg,
 	}
 	s.sessions.ClientIP = s.clientIP
