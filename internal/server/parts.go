@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"strings"
+	"sync"
 
+	"puente/internal/accounts"
 	"puente/internal/cache"
 	"puente/internal/practices"
 )
@@ -76,4 +78,52 @@ func scopesOf(v practices.Viewer) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// headerKey is everything the site header shows (and whether the page
+// carries the editor's words, which go with it): with the same key it is
+// the same bytes.
+type headerKey struct {
+	lang, path string
+	editor     bool
+	signedIn   bool
+	name       string
+	role       accounts.Role
+	queues     int
+	unread     int
+}
+
+func headerKeyOf(v *View) headerKey {
+	k := headerKey{lang: v.Lang, path: v.Path, editor: v.Editor, queues: v.Queues.Total(), unread: v.Unread}
+	if v.Account != nil {
+		k.signedIn, k.name, k.role = true, v.Account.DisplayName, v.Account.Role
+	}
+	return k
+}
+
+// maxHeaders bounds the site headers kept (a few KB each): when full, the
+// store starts over.
+const maxHeaders = 2048
+
+// headerStore keeps rendered site headers. Nothing needs to invalidate
+// them: a header's key holds all it shows.
+type headerStore struct {
+	mu sync.Mutex
+	m  map[headerKey]keptPart
+}
+
+func (h *headerStore) get(k headerKey) (keptPart, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, ok := h.m[k]
+	return v, ok
+}
+
+func (h *headerStore) put(k headerKey, v keptPart) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil || len(h.m) >= maxHeaders {
+		h.m = make(map[headerKey]keptPart)
+	}
+	h.m[k] = v
 }

@@ -43,7 +43,7 @@ var funcs = template.FuncMap{
 	"rich":             sanitize.HTML,
 	"hasAsset":         func(p string) bool { _, ok := static.Hashes[p]; return ok },
 	"sectionKey":       func(k string) string { return "practice.section." + k },
-	"editorLabels":     func() []string { return editorLabels },
+	"editorLabels":     editorLabelList,
 	"fileSize":         fileSize,
 	"sections":         func() []string { return practices.Sections },
 	"required":         func(k string) bool { return slices.Contains(practices.RequiredSections, k) },
@@ -236,13 +236,32 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // the whole. It returns where the kept parts lie in buf, with their
 // compressed copies.
 func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]span, error) {
-	if len(v.parts) == 0 {
-		return nil, t.ExecuteTemplate(buf, "base", v)
-	}
-	if err := t.ExecuteTemplate(buf, "page-head", v); err != nil {
+	if err := t.ExecuteTemplate(buf, "doc-head", v); err != nil {
 		return nil, err
 	}
 	var spans []span
+	start := buf.Len()
+	hk := headerKeyOf(v)
+	k, ok := s.headers.get(hk)
+	if ok {
+		buf.Write(k.html)
+	} else {
+		if err := t.ExecuteTemplate(buf, "site-header", v); err != nil {
+			return nil, err
+		}
+		k = keptPart{html: bytes.Clone(buf.Bytes()[start:])}
+		k.z = deflatePiece(k.html)
+		s.headers.put(hk, k)
+	}
+	spans = append(spans, span{start, buf.Len(), k.z})
+	if err := t.ExecuteTemplate(buf, "page-top", v); err != nil {
+		return nil, err
+	}
+	if len(v.parts) == 0 {
+		if err := t.ExecuteTemplate(buf, "main", v); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range v.parts {
 		start := buf.Len()
 		if p.html == nil {
@@ -446,3 +465,25 @@ func returnPath(r *http.Request) string {
 var editorLabels = []string{"toolbar", "bold", "italic", "h3", "h4", "bullet-list", "ordered-list", "blockquote", "link", "unlink",
 	"table", "add-row", "add-column", "delete-row", "delete-column", "delete-table", "undo", "redo",
 	"link-url", "link-apply", "link-cancel", "link-invalid", "image", "image-choose", "image-insert", "pasted-images"}
+
+// editorLabelLists is the hidden list of editorLabels in each language,
+// made once: every page with an editor carries it.
+var editorLabelLists = func() map[string]template.HTML {
+	t := template.Must(template.New("labels").Parse(`<ul id="editor-labels" hidden>{{range .}}<li data-key="{{.K}}">{{.V}}</li>{{end}}</ul>`))
+	lists := make(map[string]template.HTML, len(i18n.Langs))
+	for _, lang := range i18n.Langs {
+		type label struct{ K, V string }
+		var ls []label
+		for _, k := range editorLabels {
+			ls = append(ls, label{k, i18n.For(lang).T("editor." + k)})
+		}
+		var b strings.Builder
+		if err := t.Execute(&b, ls); err != nil {
+			panic(err)
+		}
+		lists[lang] = template.HTML(b.String())
+	}
+	return lists
+}()
+
+func editorLabelList(lang string) template.HTML { return editorLabelLists[lang] }

@@ -74,6 +74,7 @@ type Server struct {
 	// parts keeps rendered parts of pages every viewer of a kind sees
 	// alike (see parts.go).
 	parts      *cache.Cache[partKey, keptPart]
+	headers    headerStore
 	versions   *cache.Versions
 	pages      *pages
 	cookieName string
