@@ -199,14 +199,20 @@ func (d *DB) migrateTo(ctx context.Context, last int) ([]int, error) {
 	}
 	var applied []int
 	for _, m := range ms[min(current, len(ms)):] {
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+		apply := func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.version, m.name, FormatTime(time.Now()))
 			return err
-		})
+		}
+		var err error
+		if strings.HasPrefix(m.sql, foreignKeysOff) {
+			err = d.withoutForeignKeys(ctx, apply)
+		} else {
+			err = d.Tx(ctx, apply)
+		}
 		if err != nil {
 			if strings.Contains(err.Error(), "no such module: fts5") {
 				err = fmt.Errorf("%w (this build of the SQLite driver lacks FTS5: build and test with -tags sqlite_fts5, as the Makefile does)", err)
@@ -216,6 +222,45 @@ func (d *DB) migrateTo(ctx context.Context, last int) ([]int, error) {
 		applied = append(applied, m.version)
 	}
 	return applied, nil
+}
+
+// foreignKeysOff starts a migration that rebuilds a table others refer
+// to: dropping the old table with foreign keys on would delete (through
+// ON DELETE CASCADE) every row that refers to it.
+const foreignKeysOff = "-- foreign_keys: off\n"
+
+// withoutForeignKeys runs fn in a transaction on the writer's connection
+// with foreign keys off, as SQLite's procedure for rebuilding a table
+// says (the pragma has no effect inside a transaction), and commits only
+// if every reference still holds.
+func (d *DB) withoutForeignKeys(ctx context.Context, fn func(*sql.Tx) error) error {
+	conn, err := d.W.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	broken := rows.Next()
+	rows.Close()
+	if broken {
+		return errors.New("a reference no longer holds after the rebuild")
+	}
+	return tx.Commit()
 }
 
 // CheckVersion reports an error unless the file is exactly at the version

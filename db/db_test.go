@@ -132,3 +132,72 @@ func TestMigratesAFileWithALog(t *testing.T) {
 		t.Errorf("the log can be rewritten after migrating: %v", err)
 	}
 }
+
+// The practices table rebuilt with its sections last keeps every row,
+// every reference to it (comments stay, and still go with their practice),
+// its indexes and triggers; foreign keys are back on afterwards.
+func TestPracticeColumnsRebuild(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := openTemp(t)
+	if _, err := d.migrateTo(ctx, 28); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO accounts (id, email, display_name, password_hash, role, country_code, created_at, updated_at, password_changed_at)
+			VALUES (1, 'pa@gob.pa', 'Samira', 'x', 'official', 'PA', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`,
+		`INSERT INTO practices (id, author_id, status, lang, title, summary, context_raw, context_html, policy_version, period_start,
+			comment_count, hidden_reason, author_note, created_at, updated_at)
+			VALUES (7, 1, 'published', 'es', 'Registro biométrico', 'Resumen', 'Contexto', '<p>Contexto</p>', 1, '2021-09',
+			1, 'motivo', 'nota', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+			(8, 1, 'draft', 'en', 'Second', 'Summary', '', '', 1, '2022-01', 0, '', '', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`,
+		`INSERT INTO practice_countries (practice_id, country_code) VALUES (7, 'PA'), (8, 'PA')`,
+		`INSERT INTO comments (id, practice_id, author_id, body_raw, body_html, policy_version, created_at)
+			VALUES (9, 7, 1, 'x', '<p>x</p>', 1, '2025-01-02T00:00:00Z')`,
+	} {
+		if _, err := d.W.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	before := dbtest.Value[string](t, d.R, `SELECT group_concat(id || title || summary || context_html || comment_count || hidden_reason || author_note || period_start, '|') FROM practices`)
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dbtest.Value[string](t, d.R, `SELECT group_concat(id || title || summary || context_html || comment_count || hidden_reason || author_note || period_start, '|') FROM practices`); after != before {
+		t.Errorf("rows after the rebuild: %q, before: %q", after, before)
+	}
+	if got := dbtest.Int(t, d.R, `SELECT count(*) FROM comments`) + dbtest.Int(t, d.R, `SELECT count(*) FROM practice_countries`); got != 3 {
+		t.Errorf("%d comments and countries after the rebuild, want 3", got)
+	}
+	if got := dbtest.Value[string](t, d.R, `SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('practices') ORDER BY cid DESC LIMIT 3)`); got != "adoption_html,adoption_raw,lessons_html" {
+		t.Errorf("the last columns are %s, want the sections", got)
+	}
+	if got := dbtest.Int(t, d.R, `SELECT count(*) FROM sqlite_master WHERE tbl_name = 'practices' AND type = 'index' AND sql IS NOT NULL`); got != 7 {
+		t.Errorf("%d indexes on practices, want 7", got)
+	}
+	if got := dbtest.Int(t, d.R, `SELECT count(*) FROM sqlite_master WHERE tbl_name = 'practices' AND type = 'trigger'`); got != 5 {
+		t.Errorf("%d triggers on practices, want 5", got)
+	}
+	if got := dbtest.Value[string](t, d.W, `PRAGMA foreign_keys`); got != "1" {
+		t.Errorf("foreign keys after the rebuild: %s", got)
+	}
+	// The triggers work: a new comment count is a change of the practice.
+	v := dbtest.Int(t, d.R, `SELECT n FROM versions WHERE topic = 'practice:7'`)
+	if _, err := d.W.ExecContext(ctx, `UPDATE practices SET comment_count = 2 WHERE id = 7`); err != nil {
+		t.Fatal(err)
+	}
+	if got := dbtest.Int(t, d.R, `SELECT n FROM versions WHERE topic = 'practice:7'`); got != v+1 {
+		t.Errorf("practice 7's version went from %d to %d", v, got)
+	}
+	// References hold and cascade as before.
+	if _, err := d.W.ExecContext(ctx, `INSERT INTO comments (practice_id, author_id, body_raw, body_html, policy_version, created_at)
+		VALUES (99, 1, 'x', '<p>x</p>', 1, '2025-01-02T00:00:00Z')`); err == nil {
+		t.Error("a comment on no practice was stored")
+	}
+	if _, err := d.W.ExecContext(ctx, `DELETE FROM practices WHERE id = 7`); err != nil {
+		t.Fatal(err)
+	}
+	if got := dbtest.Int(t, d.R, `SELECT count(*) FROM comments`) + dbtest.Int(t, d.R, `SELECT count(*) FROM practice_countries WHERE practice_id = 7`); got != 0 {
+		t.Errorf("%d rows of a deleted practice remain", got)
+	}
+}

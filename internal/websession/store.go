@@ -12,6 +12,8 @@ import (
 	"encoding/gob"
 	"errors"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -159,8 +161,15 @@ func (st *Store) load(ctx context.Context, token string, s *sessions.Session) (b
 		_, err := st.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, rowID)
 		return false, err
 	}
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&s.Values); err != nil {
+	values, ok := decodeValues(data)
+	if !ok {
 		return false, nil
+	}
+	for k, v := range values {
+		if l, ok := v.([]any); ok {
+			v = slices.Clone(l) // flashes are appended to
+		}
+		s.Values[k] = v
 	}
 	if now.Sub(info.LastSeenAt) >= touchEvery {
 		if _, err := st.DB.W.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, db.FormatTime(now), rowID); err != nil {
@@ -170,6 +179,39 @@ func (st *Store) load(ctx context.Context, token string, s *sessions.Session) (b
 	}
 	s.Values[infoKey{}] = info
 	return true, nil
+}
+
+// decoded keeps the values of recently read session data: a gob decoder
+// is made for each decoding and costs more than reading the row. The
+// values are small and set anew by handlers, never changed in place, so
+// a copy of the map is handed out (and of the flashes' list, which
+// gorilla/sessions appends to).
+var decoded struct {
+	sync.Mutex
+	m map[string]map[any]any
+}
+
+// maxDecoded bounds decoded; when full it starts over.
+const maxDecoded = 4096
+
+func decodeValues(data []byte) (map[any]any, bool) {
+	decoded.Lock()
+	v, ok := decoded.m[string(data)]
+	decoded.Unlock()
+	if ok {
+		return v, true
+	}
+	v = map[any]any{}
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&v); err != nil {
+		return nil, false
+	}
+	decoded.Lock()
+	if decoded.m == nil || len(decoded.m) >= maxDecoded {
+		decoded.m = make(map[string]map[any]any)
+	}
+	decoded.m[string(data)] = v
+	decoded.Unlock()
+	return v, true
 }
 
 func encodeValues(values map[any]any) ([]byte, int64, error) {
