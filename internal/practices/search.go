@@ -98,7 +98,7 @@ func (s *Store) Search(ctx context.Context, v Viewer, q string, f Filter, page i
 func (s *Store) rankedVisible(ctx context.Context, v Viewer, fts string, n int) ([]int64, error) {
 	seen := map[int64]bool{}
 	tiers := []struct{ table, match string }{
-		{"practice_head_fts", "{title} : (" + fts + ")"},
+		{"practice_title_fts", fts},
 		{"practice_head_fts", fts},
 		{"practice_fts", fts},
 	}

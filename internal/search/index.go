@@ -36,7 +36,8 @@ type Source struct {
 	After func(ctx context.Context, q db.Querier, after int64, n int) ([]int64, error)
 }
 
-// Indexer keeps the full-text index (practice_fts, practice_head_fts) and
+// Indexer keeps the full-text index (practice_fts, practice_head_fts,
+// practice_title_fts) and
 // the queue of comments waiting to join it.
 type Indexer struct {
 	DB     *db.DB
@@ -54,8 +55,10 @@ func (x *Indexer) Index(ctx context.Context, tx db.Querier, id int64) error {
 		return err
 	}
 	if !ok {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM practice_head_fts WHERE rowid = ?`, id); err != nil {
-			return err
+		for _, table := range headTables {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid = ?`, id); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id)
 		return err
@@ -83,7 +86,12 @@ func (x *Indexer) Index(ctx context.Context, tx db.Querier, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_fts WHERE rowid = ?`, id); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM practice_head_fts WHERE rowid = ?`, id); err != nil {
+	for _, table := range headTables {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid = ?`, id); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO practice_title_fts (rowid, title) VALUES (?, ?)`, id, doc.Title); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO practice_head_fts (rowid, title, summary) VALUES (?, ?, ?)`, id, doc.Title, doc.Summary); err != nil {
@@ -97,7 +105,7 @@ func (x *Indexer) Index(ctx context.Context, tx db.Querier, id int64) error {
 // Reindex rebuilds the whole index, in batches, reporting progress.
 func (x *Indexer) Reindex(ctx context.Context, progress func(done int)) (int, error) {
 	d := x.DB
-	for _, table := range []string{"practice_fts", "practice_head_fts"} {
+	for _, table := range append([]string{"practice_fts"}, headTables...) {
 		if _, err := d.W.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 			return 0, err
 		}
@@ -129,12 +137,17 @@ func (x *Indexer) Reindex(ctx context.Context, progress func(done int)) (int, er
 			progress(done)
 		}
 	}
-	if _, err := d.W.ExecContext(ctx, `INSERT INTO practice_fts (practice_fts) VALUES ('optimize')`); err != nil {
-		return done, err
+	for _, table := range append([]string{"practice_fts"}, headTables...) {
+		if _, err := d.W.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('optimize')`); err != nil {
+			return done, err
+		}
 	}
-	_, err := d.W.ExecContext(ctx, `INSERT INTO practice_head_fts (practice_head_fts) VALUES ('optimize')`)
-	return done, err
+	return done, nil
 }
+
+// headTables are the small indexes searched first: titles and summaries,
+// and titles alone.
+var headTables = []string{"practice_head_fts", "practice_title_fts"}
 
 // QueueComment records, inside the caller's transaction, that a new comment
 // is to be added to its practice's search row by the next Flush.

@@ -94,7 +94,13 @@ func Parse(input string) string {
 // operators are FTS5's, as they would act if a query were passed as typed.
 var operators = map[string]bool{"AND": true, "OR": true, "NOT": true, "NEAR": true}
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+func isWordRune(r rune) bool {
+	if r < 0x80 {
+		// Most of the text: answered without the Unicode tables.
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
 
 func wordsOf(s string) []string {
 	var out []string

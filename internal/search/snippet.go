@@ -45,33 +45,14 @@ func Fold(s string) string {
 
 type word struct{ start, end int }
 
-func words(text string) []word {
-	var out []word
-	start := -1
-	for i, r := range text {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			out = append(out, word{start, i})
-			start = -1
-		}
-	}
-	if start >= 0 {
-		out = append(out, word{start, len(text)})
-	}
-	return out
-}
-
 // scan finds the terms among a text's words as FTS5 matches them: a word
 // alone, a phrase as its words in a row, the last word of a term typed
-// as a prefix. Words are folded only when looked at, once: a snippet's
-// scan stops at the first match and the window after it is short.
+// as a prefix. Words are found only as far as they are looked at, and
+// folded only when they might match: a snippet's scan stops a window past
+// the first match, and most of a practice's text is never read.
 type scan struct {
 	text   string
+	pos    int // where finding words goes on
 	ws     []word
 	folded []string
 	want   []want
@@ -83,16 +64,51 @@ type want struct {
 }
 
 func newScan(text string, terms []Term) *scan {
-	s := &scan{text: text, ws: words(text)}
-	s.folded = make([]string, len(s.ws))
+	s := &scan{text: text}
 	for _, t := range terms {
 		w := want{prefix: t.Prefix}
 		for _, tw := range t.Words {
-			w.words = append(w.words, Fold(tw))
+			if f := Fold(tw); f != "" {
+				w.words = append(w.words, f)
+			}
 		}
 		s.want = append(s.want, w)
 	}
 	return s
+}
+
+// has reports whether the text has a word i, finding words up to it.
+func (s *scan) has(i int) bool {
+	for len(s.ws) <= i && s.pos < len(s.text) {
+		start := -1
+		end := len(s.text)
+		for j, r := range s.text[s.pos:] {
+			if isWordRune(r) {
+				if start < 0 {
+					start = s.pos + j
+				}
+				continue
+			}
+			if start >= 0 {
+				end = s.pos + j
+				break
+			}
+		}
+		if start < 0 {
+			s.pos = len(s.text)
+			break
+		}
+		s.ws = append(s.ws, word{start, end})
+		s.folded = append(s.folded, "")
+		s.pos = end
+	}
+	return i < len(s.ws)
+}
+
+// count is the number of words in the whole text.
+func (s *scan) count() int {
+	s.has(len(s.text))
+	return len(s.ws)
 }
 
 func (s *scan) fold(i int) string {
@@ -102,16 +118,33 @@ func (s *scan) fold(i int) string {
 	return s.folded[i]
 }
 
+// couldBe tells, without folding, whether word i may fold to something
+// starting with the folded tw: an ASCII first letter must be tw's.
+func (s *scan) couldBe(i int, tw string) bool {
+	c := s.text[s.ws[i].start]
+	if c >= 0x80 {
+		return true
+	}
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c == tw[0]
+}
+
 // at returns the end (a word index, exclusive) of the longest term that
 // matches from word i, and that term's index; end is 0 when none does.
 func (s *scan) at(i int) (end, term int) {
 	for t, w := range s.want {
 		n := len(w.words)
-		if n == 0 || i+n > len(s.ws) || i+n <= end {
+		if n == 0 || !s.has(i+n-1) || i+n <= end {
 			continue
 		}
 		ok := true
 		for j, tw := range w.words {
+			if !s.couldBe(i+j, tw) {
+				ok = false
+				break
+			}
 			f := s.fold(i + j)
 			if f != tw && !(w.prefix && j == n-1 && strings.HasPrefix(f, tw)) {
 				ok = false
@@ -127,7 +160,7 @@ func (s *scan) at(i int) (end, term int) {
 
 // first returns the word span of the first match, or -1, -1.
 func (s *scan) first() (from, to int) {
-	for i := range s.ws {
+	for i := 0; s.has(i); i++ {
 		if end, _ := s.at(i); end > 0 {
 			return i, end
 		}
@@ -168,25 +201,31 @@ func (s *scan) marks(from, to, textFrom, textTo int) []Mark {
 // document's snippet.
 func Snippet(text string, terms []Term, width int) []Mark {
 	s := newScan(text, terms)
-	if len(s.ws) == 0 || width < 1 {
+	if !s.has(0) || width < 1 {
 		return nil
 	}
 	first, firstEnd := s.first()
 	// The match a third of the way in, unless the text ends before the
-	// window would be full.
-	from := max(0, min(first-width/3, len(s.ws)-width))
-	to := min(len(s.ws), max(from+width, firstEnd))
+	// window would be full (only then are all its words counted).
+	from := max(0, first-width/3)
+	if !s.has(from + width - 1) {
+		from = max(0, min(from, s.count()-width))
+	}
+	want := max(from+width, firstEnd)
+	// One word past the window tells whether the text goes on.
+	more := s.has(want)
+	to := min(len(s.ws), want)
 	var out []Mark
 	if from > 0 {
 		out = append(out, Mark{Text: "… "})
 	}
 	end := s.ws[to-1].end
-	if to == len(s.ws) {
+	if !more {
 		// The text's own last stop or question mark, not a cut.
 		end = len(strings.TrimRightFunc(text, unicode.IsSpace))
 	}
 	out = append(out, s.marks(from, to, s.ws[from].start, end)...)
-	if to < len(s.ws) {
+	if more {
 		out = append(out, Mark{Text: " …"})
 	}
 	return out

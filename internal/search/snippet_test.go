@@ -53,6 +53,8 @@ func TestSnippetPhrasesAndWords(t *testing.T) {
 		{"phrase longer than the window", long, `"uno dos tres cuatro cinco seis siete ocho nueve diez"`, 6,
 			[]string{"uno dos tres cuatro cinco seis siete ocho nueve diez"}, "", true, true},
 		{"phrase at the window's end", long, `"nueve diez fin"`, 6, []string{"nueve diez fin"}, "", true, true},
+		{"the last word of a long text", long + " último.", `ultimo`, 6, []string{"último"}, "fin fin fin fin fin último.", true, false},
+		{"a window that holds the whole text", long + " último.", `fin`, 200, slices.Repeat([]string{"fin"}, 40), "diez fin", false, false},
 		{"a phrase's words apart are not marked", "el registro civil y el registro biométrico", `"registro biométrico"`, 28, []string{"registro biométrico"}, "el registro civil", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
