@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"puente/internal/accounts"
 	"puente/internal/cache"
 )
 
@@ -40,6 +39,12 @@ func cachedCount[T any](ctx context.Context, s *Store, key countKey, compute fun
 				return 256 + 64*len(m)
 			case map[string]int:
 				return 256 + 64*len(m)
+			case map[int64]map[Scope]int:
+				return 256 + 256*len(m)
+			case map[string]map[Scope]int:
+				return 256 + 256*len(m)
+			case map[Scope]int:
+				return 256 + 64*len(m)
 			}
 			return 256
 		})
@@ -52,24 +57,17 @@ func cachedCount[T any](ctx context.Context, s *Store, key countKey, compute fun
 	return v.(T), nil
 }
 
-// WarmCounts computes, once, the counts per objective and per country
-// that the home and list pages show, for every set of scopes a reader may
-// have, so that the first readers after a start do not wait for them.
+// WarmCounts computes, once, the number of practices and the counts per
+// objective and per country that the home page and the lists show (one count of each for every
+// viewer, split by scope), so that the first reader after a start does
+// not wait for them.
 func (s *Store) WarmCounts(ctx context.Context) error {
-	for _, v := range []Viewer{
-		{}, // a visitor
-		{AccountID: -1, Role: accounts.Official},
-		{AccountID: -1, Role: accounts.Official, Processes: []string{"CRM"}},
-		{AccountID: -1, Role: accounts.Official, Processes: []string{"CSM"}},
-		{AccountID: -1, Role: accounts.Official, Processes: []string{"CRM", "CSM"}},
-		{AccountID: -1, Role: accounts.Moderator},
-	} {
-		if _, err := s.CountByTag(ctx, v); err != nil {
-			return err
-		}
-		if _, err := s.CountByCountry(ctx, v); err != nil {
-			return err
-		}
+	if _, err := s.countVisible(ctx, Viewer{}); err != nil {
+		return err
 	}
-	return nil
+	if _, err := s.CountByTag(ctx, Viewer{}); err != nil {
+		return err
+	}
+	_, err := s.CountByCountry(ctx, Viewer{})
+	return err
 }

@@ -3,7 +3,6 @@ package practices
 import (
 	"context"
 	"encoding/base64"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -126,8 +125,36 @@ func (s *Store) countWhere(ctx context.Context, where string, args []any) (int, 
 
 // Count counts the published practices v may see that f selects.
 func (s *Store) Count(ctx context.Context, v Viewer, f Filter) (int, error) {
+	if f.selectsAll() {
+		return s.countVisible(ctx, v)
+	}
 	where, args := filterWhere(v, f)
 	return s.countWhere(ctx, where, args)
+}
+
+// selectsAll reports whether f keeps every practice (it may order them
+// and page through them).
+func (f Filter) selectsAll() bool {
+	return f.Tag == 0 && f.AnyTag == "" && f.Country == "" && f.Process == "" && f.Lang == "" && f.Year == 0
+}
+
+// countVisible counts the published practices v may see: counted per
+// scope once for every viewer (kept while the lists stay the same), and
+// the scopes v may see added up.
+func (s *Store) countVisible(ctx context.Context, v Viewer) (int, error) {
+	const q = `SELECT p.scope, count(*) FROM practices p INDEXED BY practices_visibility
+		WHERE p.status = 'published' AND p.hidden_at IS NULL GROUP BY p.scope`
+	per, err := cachedCount(ctx, s, keyOf(q, nil), func() (map[Scope]int, error) {
+		return db.Pairs[Scope, int](ctx, s.DB.R, q)
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sc := range v.PublishedScopes() {
+		n += per[sc]
+	}
+	return n, nil
 }
 
 // List returns one page of the published practices v may see.
@@ -138,7 +165,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	}
 	where, args := filterWhere(v, f)
 	page := &Page{}
-	total, err := s.countWhere(ctx, where, args)
+	total, err := s.Count(ctx, v, f)
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +174,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		// When at least one practice in walkRatio matches, a page is found
 		// by walking the list in order; fewer matches are found from the
 		// lists of matching ids.
-		lw, largs := listWhere(v)
-		all, err := s.countWhere(ctx, lw, largs)
+		all, err := s.countVisible(ctx, v)
 		if err != nil {
 			return nil, err
 		}
@@ -234,26 +260,55 @@ func (s *Store) Latest(ctx context.Context, v Viewer, n int) ([]*Practice, error
 
 // CountByTag counts the published practices v may see, per tag.
 func (s *Store) CountByTag(ctx context.Context, v Viewer) (map[int64]int, error) {
-	return countBy[int64](ctx, s, v, `SELECT pt.tag_id, count(*) FROM practice_tags pt
-		JOIN practices p ON p.id = pt.practice_id WHERE %s GROUP BY pt.tag_id`)
+	return countBy[int64](ctx, s, v, `SELECT pt.tag_id, p.scope, count(*) FROM practice_tags pt
+		JOIN practices p INDEXED BY practices_visibility ON p.id = pt.practice_id
+		WHERE p.status = 'published' AND p.hidden_at IS NULL GROUP BY pt.tag_id, p.scope`)
 }
 
 // CountByCountry counts the published practices v may see, per country.
 func (s *Store) CountByCountry(ctx context.Context, v Viewer) (map[string]int, error) {
-	return countBy[string](ctx, s, v, `SELECT pc.country_code, count(*) FROM practice_countries pc
-		JOIN practices p ON p.id = pc.practice_id WHERE %s GROUP BY pc.country_code`)
+	return countBy[string](ctx, s, v, `SELECT pc.country_code, p.scope, count(*) FROM practice_countries pc
+		JOIN practices p INDEXED BY practices_visibility ON p.id = pc.practice_id
+		WHERE p.status = 'published' AND p.hidden_at IS NULL GROUP BY pc.country_code, p.scope`)
 }
 
-// countBy runs a grouped count whose %s is the list's visibility rule.
+// countBy runs a count of the published practices grouped by a key and by
+// scope, once for every viewer (kept while the lists stay the same), and
+// adds up the scopes v may see: what the list's visibility rule counts.
 func countBy[K comparable](ctx context.Context, s *Store, v Viewer, q string) (map[K]int, error) {
-	where, args := listWhere(v)
-	q = strings.Replace(q, "%s", where, 1)
-	m, err := cachedCount(ctx, s, keyOf(q, args), func() (map[K]int, error) { return groupCount[K](ctx, s, q, args) })
-	return maps.Clone(m), err // the cached map stays the cache's
-}
-
-func groupCount[K comparable](ctx context.Context, s *Store, q string, args []any) (map[K]int, error) {
-	return db.Pairs[K, int](ctx, s.DB.R, q, args...)
+	byScope, err := cachedCount(ctx, s, keyOf(q, nil), func() (map[K]map[Scope]int, error) {
+		rows, err := s.DB.R.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		m := map[K]map[Scope]int{}
+		for rows.Next() {
+			var k K
+			var sc Scope
+			var n int
+			if err := rows.Scan(&k, &sc, &n); err != nil {
+				return nil, err
+			}
+			if m[k] == nil {
+				m[k] = map[Scope]int{}
+			}
+			m[k][sc] = n
+		}
+		return m, rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[K]int, len(byScope))
+	for k, per := range byScope {
+		for _, sc := range v.PublishedScopes() {
+			if n := per[sc]; n > 0 {
+				out[k] += n
+			}
+		}
+	}
+	return out, nil
 }
 
 // Mine returns what account wrote (every status), newest change first.
