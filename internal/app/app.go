@@ -153,6 +153,9 @@ func (a *App) Run(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Info("suspensions ended", "count", n)
 			}
+			if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("refreshing the query planner's statistics", "err", err)
+			}
 		})
 	})
 	wg.Go(func() {

@@ -120,6 +120,9 @@ func setup(ctx context.Context, name string, args []string, getenv func(string) 
 	if len(applied) > 0 {
 		log.Info("database migrated", "path", cfg.DBPath, "applied", fmt.Sprint(applied), "version", db.LatestVersion())
 	}
+	if err := d.Optimize(ctx); err != nil {
+		log.Warn("refreshing the query planner's statistics", "err", err)
+	}
 	return cfg, d, log, nil
 }
 

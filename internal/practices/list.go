@@ -441,7 +441,12 @@ func inOrder(ids []int64, got []*Practice) []*Practice {
 // that v wrote or follows.
 func (s *Store) Watched(ctx context.Context, v Viewer) (map[int64]string, error) {
 	where, args := listWhere(v)
-	return db.Pairs[int64, string](ctx, s.DB.R, `SELECT p.id, p.title FROM practices p
-		WHERE p.id IN (SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?)
-		AND `+where, append([]any{v.AccountID, v.AccountID}, args...)...)
+	// From the few watched ids to their rows (CROSS JOIN keeps that
+	// order): left to choose without fresh statistics, the planner walked
+	// every published practice checking each against the list, 13 ms per
+	// digest on the scale database instead of 20 µs.
+	return db.Pairs[int64, string](ctx, s.DB.R, `SELECT p.id, p.title FROM
+		(SELECT id FROM practices WHERE author_id = ? UNION SELECT practice_id FROM practice_follows WHERE account_id = ?) w
+		CROSS JOIN practices p ON p.id = w.id
+		WHERE `+where, append([]any{v.AccountID, v.AccountID}, args...)...)
 }
