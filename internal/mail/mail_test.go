@@ -10,11 +10,14 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	netmail "net/mail"
+
+	gomail "github.com/wneessen/go-mail"
 
 	"puente/db"
 	"puente/internal/clock"
@@ -302,4 +305,56 @@ func TestMisnamedFieldFails(t *testing.T) {
 	if _, err := c.Compose("en", "a@b.org", "", &misnamed{}); err == nil {
 		t.Fatal("a template reading a missing field rendered")
 	}
+}
+
+// Messages go out several at a time, but each person's in the order they
+// were written: a message is not taken while another to the same address
+// is being sent.
+func TestSendsInParallelEachPersonInOrder(t *testing.T) {
+	t.Parallel()
+	// Ana's first message is slow to send: the others must not overtake
+	// it, while other people's messages go on meanwhile.
+	o, srv, _ := setup(t, func(s *smtptest.Server) mail.Sender {
+		return slowFirst{smtpSender(t)(s), "ana@gob.pa 0"}
+	})
+	people := []string{"ana@gob.pa", "luis@gob.cr", "marta@gob.gt"}
+	const each = 6
+	for i := range each {
+		for _, p := range people {
+			m := sample
+			m.To, m.Subject = p, p+" "+strconv.Itoa(i)
+			enqueue(t, o, m)
+		}
+	}
+	if n, err := o.SendDue(context.Background()); err != nil || n != each*len(people) {
+		t.Fatalf("SendDue = %d, %v", n, err)
+	}
+	got := map[string][]string{}
+	for _, m := range srv.Messages() {
+		p := smtptest.Parse(t, m.Raw)
+		to, _, _ := strings.Cut(p.Subject(), " ")
+		got[to] = append(got[to], p.Subject())
+	}
+	for _, p := range people {
+		var want []string
+		for i := range each {
+			want = append(want, p+" "+strconv.Itoa(i))
+		}
+		if !slices.Equal(got[p], want) {
+			t.Errorf("%s received %q, want %q", p, got[p], want)
+		}
+	}
+}
+
+// slowFirst is a sender that takes its time over one message.
+type slowFirst struct {
+	mail.Sender
+	subject string
+}
+
+func (s slowFirst) Send(ctx context.Context, m *gomail.Msg) error {
+	if subj := m.GetGenHeader(gomail.HeaderSubject); len(subj) > 0 && subj[0] == s.subject {
+		time.Sleep(300 * time.Millisecond)
+	}
+	return s.Sender.Send(ctx, m)
 }
