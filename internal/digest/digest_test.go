@@ -287,7 +287,8 @@ func TestSMTPAnswersRetryAndUndeliverable(t *testing.T) {
 	b := f.CreateAccount("b@gob.pa", accounts.Official, "PA")
 	f.practice(t, a, "Práctica", "members", []string{"PA"}, []int64{1}, inWeek(2))
 	f.run(t, week47, digest.Options{})
-	f.SMTP.FailNext(451, 550) // a: try later; b: refused for good
+	f.SMTP.FailFor("a@gob.pa", 451) // try later
+	f.SMTP.FailFor("b@gob.pa", 550) // refused for good
 	f.SendMail()
 	f.Clock.Advance(2 * time.Minute)
 	f.SendMail()

@@ -343,7 +343,7 @@ func TestNoticeEmailToRefusedAddress(t *testing.T) {
 	e := modEnv(t)
 	pa := e.SignIn("pa@gob.pa")
 	box := &mailbox{t: t, e: e}
-	e.SMTP.FailNext(550)
+	e.SMTP.FailFor("pa@gob.pa", 550)
 	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
 	box.next()
 	if dbtest.Value[string](t, e.DB.R, `SELECT coalesce(undeliverable_at, '') FROM accounts WHERE email = 'pa@gob.pa'`) == "" {

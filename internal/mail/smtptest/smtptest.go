@@ -31,7 +31,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	msgs     []Message
-	failures []int // codes to answer to the next DATA commands
+	failures []int            // codes to answer to the next DATA commands
+	failFor  map[string][]int // codes to answer to the next messages to an address
 	notify   chan struct{}
 	srv      *smtp.Server
 }
@@ -63,6 +64,18 @@ func (s *Server) URL() string { return "smtp://" + s.Addr + "?tls=none" }
 func (s *Server) FailNext(codes ...int) {
 	s.mu.Lock()
 	s.failures = append(s.failures, codes...)
+	s.mu.Unlock()
+}
+
+// FailFor makes the next len(codes) deliveries to addr fail with those
+// codes, whatever is sent to others meanwhile (messages to different
+// people go out side by side, in no fixed order).
+func (s *Server) FailFor(addr string, codes ...int) {
+	s.mu.Lock()
+	if s.failFor == nil {
+		s.failFor = map[string][]int{}
+	}
+	s.failFor[addr] = append(s.failFor[addr], codes...)
 	s.mu.Unlock()
 }
 
@@ -117,9 +130,18 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	s := ss.s
 	s.mu.Lock()
-	if len(s.failures) > 0 {
-		code := s.failures[0]
+	code := 0
+	for _, to := range ss.to {
+		if fs := s.failFor[to]; len(fs) > 0 {
+			code, s.failFor[to] = fs[0], fs[1:]
+			break
+		}
+	}
+	if code == 0 && len(s.failures) > 0 {
+		code = s.failures[0]
 		s.failures = s.failures[1:]
+	}
+	if code != 0 {
 		s.mu.Unlock()
 		class := code / 100
 		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{class, 0, 0}, Message: "refused by test server"}
