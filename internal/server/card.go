@@ -133,11 +133,7 @@ func (c cardView) HTML() template.HTML {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("<a href=\"")
-		b.WriteString(esc(l.Href))
-		b.WriteString("\">")
-		b.WriteString(esc(l.Label))
-		b.WriteString("</a>")
+		writeLink(&b, l)
 	}
 	b.WriteString("\n    · ")
 	b.WriteString(esc(c.LangName))
@@ -167,14 +163,21 @@ func (c cardView) HTML() template.HTML {
 		b.WriteString(esc(c.TagsLabel))
 		b.WriteString("\">")
 		for _, l := range c.Tags {
-			b.WriteString("<li><a href=\"")
-			b.WriteString(esc(l.Href))
-			b.WriteString("\">")
-			b.WriteString(esc(l.Label))
-			b.WriteString("</a></li>")
+			b.WriteString("<li>")
+			writeLink(&b, l)
+			b.WriteString("</li>")
 		}
 		b.WriteString("</ul>")
 	}
 	b.WriteString("\n</article>\n")
 	return template.HTML(b.String())
+}
+
+// writeLink writes l as an anchor, both values escaped.
+func writeLink(b *strings.Builder, l link) {
+	b.WriteString("<a href=\"")
+	b.WriteString(template.HTMLEscapeString(l.Href))
+	b.WriteString("\">")
+	b.WriteString(template.HTMLEscapeString(l.Label))
+	b.WriteString("</a>")
 }
