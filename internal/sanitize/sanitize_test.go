@@ -215,3 +215,15 @@ func TestHiddenControlsAreRemoved(t *testing.T) {
 		t.Errorf("Rich kept a direction override: %q", got)
 	}
 }
+
+func TestMarkupEscapesValues(t *testing.T) {
+	var m Markup
+	m.Tag(`<a href="`)
+	m.Text(`/x" onclick="y`)
+	m.Tag(`">`)
+	m.Text(`<script>&'`)
+	m.Tag(`</a>`)
+	if got, want := string(m.HTML()), `<a href="/x&#34; onclick=&#34;y">&lt;script&gt;&amp;&#39;</a>`; got != want {
+		t.Errorf("markup %q, want %q", got, want)
+	}
+}

@@ -43,7 +43,7 @@ var funcs = template.FuncMap{
 	"rich":             sanitize.HTML,
 	"hasAsset":         func(p string) bool { _, ok := static.Hashes[p]; return ok },
 	"sectionKey":       func(k string) string { return "practice.section." + k },
-	"editorLabels":     editorLabelList,
+	"editorLabels":     func() []string { return editorLabels },
 	"fileSize":         fileSize,
 	"sections":         func() []string { return practices.Sections },
 	"required":         func(k string) bool { return slices.Contains(practices.RequiredSections, k) },
@@ -249,8 +249,7 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]sp
 		if err := t.ExecuteTemplate(buf, "site-header", v); err != nil {
 			return nil, err
 		}
-		k = keptPart{html: bytes.Clone(buf.Bytes()[start:])}
-		k.z = deflatePiece(k.html)
+		k = keepFrom(buf, start)
 		s.headers.put(hk, k)
 	}
 	spans = append(spans, span{start, buf.Len(), k.z})
@@ -269,8 +268,7 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]sp
 				return nil, err
 			}
 			if p.keep {
-				k := keptPart{html: bytes.Clone(buf.Bytes()[start:])}
-				k.z = deflatePiece(k.html)
+				k := keepFrom(buf, start)
 				s.parts.Put(p.key, p.stamp, k)
 				spans = append(spans, span{start, buf.Len(), k.z})
 			}
@@ -282,6 +280,14 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]sp
 		}
 	}
 	return spans, t.ExecuteTemplate(buf, "page-foot", v)
+}
+
+// keepFrom is what buf holds from start on, as a part to keep: a copy,
+// and that copy compressed once.
+func keepFrom(buf *bytes.Buffer, start int) keptPart {
+	k := keptPart{html: bytes.Clone(buf.Bytes()[start:])}
+	k.z = deflatePiece(k.html)
+	return k
 }
 
 // redirect answers a form with 303 See Other, so a reload does not post
@@ -465,25 +471,3 @@ func returnPath(r *http.Request) string {
 var editorLabels = []string{"toolbar", "bold", "italic", "h3", "h4", "bullet-list", "ordered-list", "blockquote", "link", "unlink",
 	"table", "add-row", "add-column", "delete-row", "delete-column", "delete-table", "undo", "redo",
 	"link-url", "link-apply", "link-cancel", "link-invalid", "image", "image-choose", "image-insert", "pasted-images"}
-
-// editorLabelLists is the hidden list of editorLabels in each language,
-// made once: every page with an editor carries it.
-var editorLabelLists = func() map[string]template.HTML {
-	t := template.Must(template.New("labels").Parse(`<ul id="editor-labels" hidden>{{range .}}<li data-key="{{.K}}">{{.V}}</li>{{end}}</ul>`))
-	lists := make(map[string]template.HTML, len(i18n.Langs))
-	for _, lang := range i18n.Langs {
-		type label struct{ K, V string }
-		var ls []label
-		for _, k := range editorLabels {
-			ls = append(ls, label{k, i18n.For(lang).T("editor." + k)})
-		}
-		var b strings.Builder
-		if err := t.Execute(&b, ls); err != nil {
-			panic(err)
-		}
-		lists[lang] = template.HTML(b.String())
-	}
-	return lists
-}()
-
-func editorLabelList(lang string) template.HTML { return editorLabelLists[lang] }
