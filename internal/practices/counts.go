@@ -58,9 +58,9 @@ func cachedCount[T any](ctx context.Context, s *Store, key countKey, compute fun
 }
 
 // WarmCounts computes, once, the number of practices and the counts per
-// objective and per country that the home page and the lists show (one count of each for every
-// viewer, split by scope), so that the first reader after a start does
-// not wait for them.
+// objective and per country that the home page and the lists show (each
+// made once for every reader, split by scope), so that the first reader
+// after a start does not wait for them.
 func (s *Store) WarmCounts(ctx context.Context) error {
 	if _, err := s.countVisible(ctx, Viewer{}); err != nil {
 		return err

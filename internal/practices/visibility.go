@@ -34,8 +34,12 @@ func visibleWhere(v Viewer) (string, []any) {
 // the viewer's scopes. Authors find their other practices on "my practices".
 func listWhere(v Viewer) (string, []any) {
 	w, args := scopeIn(v)
-	return "p.status = 'published' AND p.hidden_at IS NULL AND " + w, args
+	return listed + " AND " + w, args
 }
+
+// listed is listWhere without the scopes: counts made once for every
+// reader group by scope instead.
+const listed = "p.status = 'published' AND p.hidden_at IS NULL"
 
 func scopeIn(v Viewer) (string, []any) {
 	scopes := v.PublishedScopes()
