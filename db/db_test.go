@@ -74,6 +74,20 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	}
 }
 
+// The Makefile builds SQLite with its query planner stability guarantee;
+// without it every new LIMIT value costs a parse and a plan.
+func TestStablePlans(t *testing.T) {
+	t.Parallel()
+	d := openTemp(t)
+	ok, err := d.StablePlans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Fatal("SQLite was built without SQLITE_ENABLE_QPSG; build and test with make (CGO_CFLAGS)")
+	}
+}
+
 func TestRefusesNewerSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

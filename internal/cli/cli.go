@@ -123,6 +123,9 @@ func setup(ctx context.Context, name string, args []string, getenv func(string) 
 	if err := d.Optimize(ctx); err != nil {
 		log.Warn("refreshing the query planner's statistics", "err", err)
 	}
+	if ok, err := d.StablePlans(ctx); err == nil && !ok {
+		log.Warn("SQLite was built without SQLITE_ENABLE_QPSG: statements are planned again for every new LIMIT, and pages are slower; build with make")
+	}
 	return cfg, d, log, nil
 }
 
