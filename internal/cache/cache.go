@@ -11,6 +11,7 @@ package cache
 
 import (
 	"context"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"sync"
@@ -121,7 +122,16 @@ type Cache[K comparable, V any] struct {
 	mu      sync.Mutex
 	entries map[K]entry[V]
 	bytes   int
+
+	// seen holds (hashed) the keys missed once and not kept: see Admit.
+	seed maphash.Seed
+	seen map[uint64]struct{}
 }
+
+// maxSeen bounds the keys Admit remembers (8 bytes and a map slot each):
+// when full it starts over, so a key asked for again long after its first
+// miss simply waits one more miss to be kept.
+const maxSeen = 1 << 14
 
 type entry[V any] struct {
 	stamp Stamp
@@ -132,7 +142,32 @@ type entry[V any] struct {
 // New returns a cache over versions holding at most maxBytes, as size
 // measures each value.
 func New[K comparable, V any](versions *Versions, maxBytes int, size func(V) int) *Cache[K, V] {
-	return &Cache[K, V]{versions: versions, maxBytes: maxBytes, size: size}
+	return &Cache[K, V]{versions: versions, maxBytes: maxBytes, size: size, seed: maphash.MakeSeed()}
+}
+
+// Admit reports whether a value computed after a miss on key is worth
+// keeping: it is from the key's second miss on (or when a value was kept
+// for it before, now out of date). Values asked for once, such as a
+// practice opened from a search or a list page deep in the past, then
+// cost nothing to keep (copying and compressing a rendered part costs a
+// tenth of a page) and do not push out of a full cache the values asked
+// for again and again.
+func (c *Cache[K, V]) Admit(key K) bool {
+	h := maphash.Comparable(c.seed, key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; ok {
+		return true
+	}
+	if _, ok := c.seen[h]; ok {
+		delete(c.seen, h)
+		return true
+	}
+	if c.seen == nil || len(c.seen) >= maxSeen {
+		c.seen = make(map[uint64]struct{})
+	}
+	c.seen[h] = struct{}{}
+	return false
 }
 
 // Lookup returns the value kept for key if the topics it came from are

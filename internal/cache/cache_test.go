@@ -3,6 +3,7 @@ package cache_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"puente/db"
@@ -160,5 +161,43 @@ func TestBounded(t *testing.T) {
 		if n := c.Bytes(); n > 64*100 {
 			t.Fatalf("after %d values the cache holds %d bytes, over its budget of %d", i+1, n, 64*100)
 		}
+	}
+}
+
+// A key is kept from its second miss on: a value asked for once is not
+// worth keeping. A key kept before is kept again at once after a change.
+func TestAdmitFromTheSecondMiss(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	v := &cache.Versions{DB: d}
+	c := cache.New[string](v, 1<<20, func(int) int { return 8 })
+	if c.Admit("a") {
+		t.Fatal("first miss admitted")
+	}
+	if c.Admit("b") {
+		t.Fatal("another key's first miss admitted")
+	}
+	if !c.Admit("a") {
+		t.Fatal("second miss not admitted")
+	}
+	stamp, err := v.Read(ctx, []cache.Topic{cache.Practice(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Put("a", stamp, 1)
+	dbtest.Exec(t, d.W, `INSERT INTO versions (topic, n) VALUES ('practice:1', 1) ON CONFLICT (topic) DO UPDATE SET n = n + 1`)
+	dbtest.Exec(t, d.W, `UPDATE versions SET n = n + 1 WHERE topic = 'seq'`)
+	if _, ok, err := c.Lookup(ctx, "a"); err != nil || ok {
+		t.Fatalf("out-of-date value served: %v %v", ok, err)
+	}
+	if !c.Admit("a") {
+		t.Fatal("a key kept before waits again")
+	}
+	// The memory of first misses is bounded: past it, it starts over.
+	for i := range 1 << 15 {
+		c.Admit(strconv.Itoa(i))
+	}
+	if c.Admit("b") {
+		t.Fatal("a first miss remembered past the bound")
 	}
 }

@@ -2,7 +2,12 @@ package server
 
 import (
 	"bytes"
+	"io/fs"
+	"regexp"
+	"strings"
 	"testing"
+
+	"puente/web"
 )
 
 // TestEncodeCSV checks what no label on the site holds today but a future
@@ -27,5 +32,29 @@ func TestEncodeCSV(t *testing.T) {
 		"\"línea\r\nsegunda\";\" espacio\"\r\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
+// The header marks a link as current only for the addresses in navPaths
+// (the header's key holds no other address): the two lists agree.
+func TestNavPathsAreTheHeadersLinks(t *testing.T) {
+	b, err := fs.ReadFile(web.Templates, "templates/layouts/base.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTemplate := map[string]bool{}
+	for _, m := range regexp.MustCompile(`eq \.NavPath "([^"]*)"`).FindAllStringSubmatch(string(b), -1) {
+		inTemplate[m[1]] = true
+		if !navPaths[m[1]] {
+			t.Errorf("the header marks %s as current, but navPaths lacks it", m[1])
+		}
+	}
+	for p := range navPaths {
+		if !inTemplate[p] {
+			t.Errorf("navPaths holds %s, which the header does not link", p)
+		}
+	}
+	if strings.Contains(string(b), "eq .Path ") {
+		t.Error("the header compares .Path, which its key does not hold")
 	}
 }

@@ -42,13 +42,16 @@ type keptPart struct {
 func (k keptPart) size() int { return len(k.html) + len(k.z) }
 
 // lookupPart fills p.html from the cache when p's key is kept and still
-// current, and otherwise reads the stamp p will be kept with once
-// rendered.
+// current, and otherwise, when the key was asked for before, reads the
+// stamp p will be kept with once rendered.
 func (s *Server) lookupPart(ctx context.Context, p *part, topics ...cache.Topic) error {
 	k, ok, err := s.parts.Lookup(ctx, p.key)
 	if err != nil || ok {
 		p.html, p.z = k.html, k.z
 		return err
+	}
+	if !s.parts.Admit(p.key) {
+		return nil // rendered, and kept only if asked for again
 	}
 	p.stamp, err = s.versions.Read(ctx, topics)
 	p.keep = err == nil
@@ -81,20 +84,21 @@ func scopesOf(v practices.Viewer) string {
 }
 
 // headerKey is everything the site header shows (and whether the page
-// carries the editor's words, which go with it): with the same key it is
-// the same bytes.
+// carries the editor's words, which go with it), but the page's own
+// address, written between its two halves: with the same key it is the
+// same bytes.
 type headerKey struct {
-	lang, path string
-	editor     bool
-	signedIn   bool
-	name       string
-	role       accounts.Role
-	queues     int
-	unread     int
+	lang, nav string
+	editor    bool
+	signedIn  bool
+	name      string
+	role      accounts.Role
+	queues    int
+	unread    int
 }
 
 func headerKeyOf(v *View) headerKey {
-	k := headerKey{lang: v.Lang, path: v.Path, editor: v.Editor, queues: v.Queues.Total(), unread: v.Unread}
+	k := headerKey{lang: v.Lang, nav: v.NavPath, editor: v.Editor, queues: v.Queues.Total(), unread: v.Unread}
 	if v.Account != nil {
 		k.signedIn, k.name, k.role = true, v.Account.DisplayName, v.Account.Role
 	}
@@ -109,21 +113,34 @@ const maxHeaders = 2048
 // them: a header's key holds all it shows.
 type headerStore struct {
 	mu sync.Mutex
-	m  map[headerKey]keptPart
+	m  map[headerKey]keptHeader
 }
 
-func (h *headerStore) get(k headerKey) (keptPart, bool) {
+// keptHeader is the site header's two halves, before and after the
+// language form's "next" field.
+type keptHeader struct{ top, rest keptPart }
+
+// navPaths are the addresses the site header links to: on these pages
+// it marks its link as the current one.
+var navPaths = map[string]bool{
+	"/": true, "/practices": true, "/my/practices": true, "/practices/new": true,
+	"/moderation": true, "/insights": true, "/log": true, "/admin/taxonomy": true,
+	"/admin/accounts": true, "/admin/invitations": true, "/notifications": true,
+	"/account": true, "/meetings": true,
+}
+
+func (h *headerStore) get(k headerKey) (keptHeader, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	v, ok := h.m[k]
 	return v, ok
 }
 
-func (h *headerStore) put(k headerKey, v keptPart) {
+func (h *headerStore) put(k headerKey, v keptHeader) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.m == nil || len(h.m) >= maxHeaders {
-		h.m = make(map[headerKey]keptPart)
+		h.m = make(map[headerKey]keptHeader)
 	}
 	h.m[k] = v
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,8 +25,9 @@ func TestListCacheFollowsScopesAndChanges(t *testing.T) {
 	es.Header.Set("Accept-Language", "es")
 
 	for _, p := range []string{"/practices", "/practices?country=PA", "/practices?tag=1&country=PA"} {
-		// Loaded twice by a CRM official: the second answer is the kept one.
-		for range 2 {
+		// Loaded three times by a CRM official: the second answer is kept,
+		// the third is the kept one.
+		for range 3 {
 			if body := mx.Get(p).Body; !strings.Contains(body, "Solo para la CRM") || !strings.Contains(body, "Para los miembros") {
 				t.Fatalf("CRM official on %s misses a practice", p)
 			}
@@ -97,8 +99,9 @@ func TestPracticeCommentsCacheFollowsViewersAndChanges(t *testing.T) {
 	cid := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
 	edit := fmt.Sprintf(`href="/comments/%d/edit"`, cid)
 
-	// Loaded first by a member who wrote nothing, twice.
-	for range 2 {
+	// Loaded first by a member who wrote nothing, three times (kept at
+	// the second, served kept at the third).
+	for range 3 {
 		if body := br.Get(path).Body; !strings.Contains(body, "Primer comentario") || strings.Contains(body, edit) ||
 			!strings.Contains(body, fmt.Sprintf(`href="/comments/%d/flag"`, cid)) || !strings.Contains(body, `class="reply-box"`) {
 			t.Fatal("member who wrote nothing: wrong comments")
@@ -178,8 +181,11 @@ func TestCommentEvictsOnlyWhatShowsIt(t *testing.T) {
 	}
 	comment(quiet, "Primer comentario")
 	for _, p := range []string{quietList, busyList, quiet, busy} {
-		anon.Get(p) // rendered and kept
+		anon.Get(p) // rendered, not kept: asked for once so far
+		anon.Get(p) // asked for again: rendered and kept
 	}
+	const onceList = "/practices?country=PA&process=CRM"
+	anon.Get(onceList) // asked for once: not kept
 	dbtest.Exec(t, e.DB.W, `DROP TRIGGER versions_practices_update`)
 	dbtest.Exec(t, e.DB.W, `DROP TRIGGER versions_practices_update_listed`)
 	dbtest.Exec(t, e.DB.W, `DROP TRIGGER versions_comments_update`)
@@ -187,6 +193,9 @@ func TestCommentEvictsOnlyWhatShowsIt(t *testing.T) {
 	dbtest.Exec(t, e.DB.W, `UPDATE comments SET body_html = '<p>Primer comentario (sin aviso)</p>'`)
 	if body := anon.Get(quietList).Body; strings.Contains(body, "(sin aviso)") {
 		t.Fatal("the list was not kept in the first place")
+	}
+	if body := anon.Get(onceList).Body; !strings.Contains(body, "(sin aviso)") {
+		t.Error("a list asked for once was kept")
 	}
 
 	comment(busy, "Comentario en otra práctica")
@@ -208,5 +217,37 @@ func TestCommentEvictsOnlyWhatShowsIt(t *testing.T) {
 	}
 	if body := anon.Get(quiet).Body; !strings.Contains(body, "Primer comentario (sin aviso)") || !strings.Contains(body, "Segundo comentario") {
 		t.Error("a comment did not evict its own practice's thread")
+	}
+}
+
+// The site header is kept per section of the site, not per page: each
+// page still carries its own address in the language form, and only the
+// header's own links are marked as the current page.
+func TestHeaderKeptPerSectionCarriesEachPagesAddress(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	pa := e.SignIn("pa@gob.pa")
+	first := publish(t, e, pa, practiceForm("Primera práctica", []string{"PA"}, "members"))
+	second := publish(t, e, pa, practiceForm("Segunda práctica", []string{"PA"}, "members"))
+	mx := e.SignIn("mx@gob.mx")
+	current := regexp.MustCompile(`<a href="([^"]*)" aria-current="page">`)
+	for range 2 {
+		for _, c := range []struct{ path, current string }{
+			{first, ""}, {second, ""}, {"/practices", "/practices"}, {"/", "/"}, {first + "/history", ""},
+		} {
+			body := mx.Get(c.path).Body
+			if !strings.Contains(body, `<input type="hidden" name="next" value="`+c.path+`">`) {
+				t.Errorf("%s: the language form does not come back to the page", c.path)
+			}
+			got := ""
+			if m := current.FindAllStringSubmatch(body, -1); len(m) == 1 {
+				got = m[0][1]
+			} else if len(m) > 1 {
+				got = "several"
+			}
+			if got != c.current {
+				t.Errorf("%s: current link %q, want %q", c.path, got, c.current)
+			}
+		}
 	}
 }

@@ -103,7 +103,10 @@ type View struct {
 	// DraftSaved is set on the page after a practice form was saved.
 	DraftSaved bool
 	Path       string
-	Title      string // catalogue key
+	// NavPath is Path when it is one of the site header's links (which it
+	// marks as the current page), and empty otherwise.
+	NavPath string
+	Title   string // catalogue key
 	// TitleText, when set, is the page title as written (a practice's own
 	// title), in place of Title.
 	TitleText string
@@ -175,6 +178,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	v.now = s.clock.Now()
 	v.Account = st.account
 	v.Path = returnPath(r)
+	if navPaths[v.Path] {
+		v.NavPath = v.Path
+	}
 	v.Status = status
 	v.Nonce = st.nonce
 	if v.Account != nil {
@@ -240,19 +246,34 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]sp
 		return nil, err
 	}
 	var spans []span
-	start := buf.Len()
 	hk := headerKeyOf(v)
-	k, ok := s.headers.get(hk)
+	h, ok := s.headers.get(hk)
+	start := buf.Len()
 	if ok {
-		buf.Write(k.html)
+		buf.Write(h.top.html)
 	} else {
 		if err := t.ExecuteTemplate(buf, "site-header", v); err != nil {
 			return nil, err
 		}
-		k = keepFrom(buf, start)
-		s.headers.put(hk, k)
+		h.top = keepFrom(buf, start)
 	}
-	spans = append(spans, span{start, buf.Len(), k.z})
+	spans = append(spans, span{start, buf.Len(), h.top.z})
+	var next sanitize.Markup
+	next.Tag(`<input type="hidden" name="next" value="`)
+	next.Text(v.Path)
+	next.Tag(`">`)
+	buf.WriteString(string(next.HTML()))
+	start = buf.Len()
+	if ok {
+		buf.Write(h.rest.html)
+	} else {
+		if err := t.ExecuteTemplate(buf, "site-header-rest", v); err != nil {
+			return nil, err
+		}
+		h.rest = keepFrom(buf, start)
+		s.headers.put(hk, h)
+	}
+	spans = append(spans, span{start, buf.Len(), h.rest.z})
 	if err := t.ExecuteTemplate(buf, "page-top", v); err != nil {
 		return nil, err
 	}
