@@ -13,6 +13,7 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/cache"
 	"puente/internal/clock"
 	"puente/internal/comments"
@@ -53,6 +54,7 @@ type App struct {
 	Accounts   *accounts.Store
 	Practices  *practices.Store
 	Comments   *comments.Store
+	Adoptions  *adoptions.Store
 	Moderation *moderation.Store
 	Sessions   *websession.Store
 	Search     *search.Indexer
@@ -94,6 +96,7 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 	}}
 	a.Practices = &practices.Store{DB: d, Clock: a.Clock, Index: a.Search, Versions: a.Versions}
 	a.Comments = &comments.Store{DB: d, Clock: a.Clock, Practices: a.Practices}
+	a.Adoptions = &adoptions.Store{DB: d, Clock: a.Clock, Practices: a.Practices}
 
 	sender := o.Sender
 	if sender == nil {
@@ -205,8 +208,8 @@ func (a *App) Health(ctx context.Context) error {
 // Server builds the HTTP server over the graph.
 func (a *App) Server() (*server.Server, error) {
 	return server.New(server.Deps{Config: a.Config, Clock: a.Clock, Log: a.Log, Versions: a.Versions, Taxonomy: a.Taxonomy,
-		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation, Sessions: a.Sessions,
-		Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health})
+		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Adoptions: a.Adoptions, Moderation: a.Moderation,
+		Sessions: a.Sessions, Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health})
 }
 
 // Demo seeds the demonstration accounts, practices and comments that do

@@ -15,6 +15,7 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/apperr"
 	"puente/internal/clock"
 	"puente/internal/comments"
@@ -439,7 +440,8 @@ type Target struct {
 	ID   int64
 }
 
-// Valid reports whether the target names a kind of item.
+// Valid reports whether the target names a kind of item that can be
+// flagged (adoption records are hidden and restored, not flagged).
 func (t Target) Valid() bool { return (t.Type == "practice" || t.Type == "comment") && t.ID > 0 }
 
 // item loads what a target points to: its author, its country and a
@@ -471,6 +473,16 @@ func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
 			return nil, err
 		}
 		return &item{authorID: c.AuthorID, country: c.AuthorCC, label: p.Title, hidden: c.Hidden(), practice: p.ID, excerpt: c.HTML}, nil
+	case "adoption":
+		a, err := adoptions.Load(ctx, tx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := practices.Load(ctx, tx, a.PracticeID)
+		if err != nil {
+			return nil, err
+		}
+		return &item{authorID: a.WriterID, country: a.Country, label: p.Title, hidden: a.Hidden, practice: p.ID}, nil
 	}
 	return nil, apperr.New(apperr.NotFound, "error.not_found")
 }
@@ -538,6 +550,12 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 			action = modlog.HideComment
 		}
 		err = s.Comments.SetHidden(ctx, tx, t.ID, hiddenAt, note)
+	case "adoption":
+		action = modlog.RestoreAdoption
+		if hide {
+			action = modlog.HideAdoption
+		}
+		err = adoptions.SetHidden(ctx, tx, t.ID, hiddenAt, note)
 	}
 	if err != nil {
 		return 0, err
@@ -557,6 +575,10 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 		told.Kind = notifications.PracticeHidden
 	case t.Type == "practice":
 		told.Kind = notifications.PracticeRestored
+	case t.Type == "adoption" && hide:
+		told.Kind = notifications.AdoptionHidden
+	case t.Type == "adoption":
+		told.Kind = notifications.AdoptionRestored
 	case hide:
 		told.Kind, told.CommentID = notifications.CommentHidden, t.ID
 	default:

@@ -32,6 +32,8 @@ const (
 	RestorePractice  = "practice.restore"
 	HideComment      = "comment.hide"
 	RestoreComment   = "comment.restore"
+	HideAdoption     = "adoption.hide"
+	RestoreAdoption  = "adoption.restore"
 	FlagsDismissed   = "flags.dismiss"
 	AppealUpheld     = "appeal.uphold"
 	AppealReversed   = "appeal.reverse"
@@ -53,7 +55,7 @@ const (
 
 // Actions lists every action, for the log's filter.
 var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, ApproveFile, ReturnFile, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
-	HideComment, RestoreComment, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
+	HideComment, RestoreComment, HideAdoption, RestoreAdoption, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
 	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 
 // Entry is one logged action.
@@ -64,7 +66,7 @@ type Entry struct {
 	// ActorName is filled by the reader from the accounts' owner.
 	ActorName  string
 	Action     string
-	TargetType string // practice, comment, account, invitation, meeting, tag
+	TargetType string // practice, comment, adoption, account, invitation, meeting, tag
 	TargetID   int64
 	// PracticeID is the practice the entry is about: its target, or the
 	// practice of the comment it targets.
@@ -92,8 +94,8 @@ func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, erro
 		practice = e.TargetID
 	case e.PracticeID != 0:
 		practice = e.PracticeID
-	case e.TargetType == "comment":
-		return 0, fmt.Errorf("modlog: an entry about comment %d must name its practice", e.TargetID)
+	case e.TargetType == "comment" || e.TargetType == "adoption":
+		return 0, fmt.Errorf("modlog: an entry about %s %d must name its practice", e.TargetType, e.TargetID)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, practice_id, country_code, title, reason, note, details)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.FormatTime(at), actor, e.Action, e.TargetType, e.TargetID, practice, e.CountryCode, e.Title, e.Reason, e.Note, e.Details)
@@ -104,8 +106,13 @@ func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, erro
 }
 
 // TargetPractice is the SQL for the practice a log row aliased l is about:
-// its target, or the practice of the comment it targets; NULL otherwise.
+// its target, or the practice of the comment or adoption record it
+// targets; NULL otherwise.
 const TargetPractice = `l.practice_id`
+
+// PracticeTargets are the target types (as an SQL list) whose entries
+// belong to a practice, and are read under that practice's scope.
+const PracticeTargets = `'practice', 'comment', 'adoption'`
 
 // Filter narrows the log.
 type Filter struct {
@@ -137,7 +144,7 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]*Entry, bool, error) {
 		// An entry about a practice, or a comment on one, belongs to every
 		// country of that practice (a joint practice to each), whoever
 		// wrote the comment; other entries to the country recorded.
-		where = append(where, `(CASE WHEN l.target_type IN ('practice', 'comment') THEN EXISTS (SELECT 1 FROM practice_countries pc
+		where = append(where, `(CASE WHEN l.target_type IN (`+PracticeTargets+`) THEN EXISTS (SELECT 1 FROM practice_countries pc
 			WHERE pc.country_code = ? AND pc.practice_id = `+TargetPractice+`)
 			ELSE l.country_code = ? END)`)
 		args = append(args, f.Country, f.Country)

@@ -44,7 +44,7 @@ const MaxAge = 7 * 24 * time.Hour
 var immediate = map[string]bool{
 	Reply: true, Published: true, SentBack: true, Rejected: true, PracticeHidden: true, PracticeRestored: true,
 	ChangeApproved: true, ChangeReturned: true, CommentHidden: true, CommentRestored: true, AppealAnswered: true,
-	FlagActioned: true, FlagDismissed: true,
+	FlagActioned: true, FlagDismissed: true, AdoptionHidden: true, AdoptionRestored: true,
 }
 
 // Default is a kind's delivery for a person who did not choose.

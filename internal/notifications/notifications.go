@@ -31,11 +31,15 @@ const (
 	FlagDismissed    = "flag_dismissed"    // their flag was dismissed
 	InviteAccepted   = "invite_accepted"   // a person they invited joined
 	QueueWaiting     = "queue_waiting"     // something waits in the review queue (moderators; one until read)
+	Adoption         = "adoption"          // a country recorded or updated its take-up of a practice they wrote or follow
+	AdoptionHidden   = "adoption_hidden"   // their country's adoption record was hidden
+	AdoptionRestored = "adoption_restored" // their country's adoption record was shown again
 )
 
 // Kinds lists every kind.
 var Kinds = []string{Reply, Comment, Published, SentBack, Rejected, PracticeHidden, PracticeRestored, ChangeApproved,
-	ChangeReturned, CommentHidden, CommentRestored, AppealAnswered, FlagActioned, FlagDismissed, InviteAccepted, QueueWaiting}
+	ChangeReturned, CommentHidden, CommentRestored, AppealAnswered, FlagActioned, FlagDismissed, InviteAccepted, QueueWaiting,
+	Adoption, AdoptionHidden, AdoptionRestored}
 
 // Notification is one entry.
 type Notification struct {

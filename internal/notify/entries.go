@@ -27,10 +27,13 @@ type Entry struct {
 }
 
 // DetailKey is the catalogue key of the entry's second sentence (an
-// appeal's outcome), or "".
+// appeal's outcome, an adoption's stage), or "".
 func (e *Entry) DetailKey() string {
 	if e.Kind == notifications.AppealAnswered && e.Detail != "" {
 		return "appeal.outcome." + e.Detail
+	}
+	if e.Kind == notifications.Adoption && e.Detail != "" {
+		return "adoption.stage_is." + e.Detail
 	}
 	return ""
 }

@@ -55,7 +55,8 @@ func scopeIn(v Viewer) (string, []any) {
 
 // LogScope is the condition, on moderation_log rows aliased l, that keeps
 // the entries a reader may see: every entry about something other than a
-// practice or a comment, and those about a practice (or a comment on one)
+// practice or a comment or adoption record on one, and those about a
+// practice (or a comment or adoption record on one)
 // in the reader's scope: their own, or one published (hidden since, too)
 // for a process they belong to. Staff see every entry. So a reader can
 // neither read what was decided about a practice outside their scope, or
@@ -68,6 +69,6 @@ func LogScope(v Viewer) (string, []any) {
 		return "1", nil
 	}
 	w, args := scopeIn(v)
-	return `(l.target_type NOT IN ('practice', 'comment') OR EXISTS (SELECT 1 FROM practices p WHERE p.id = ` + modlog.TargetPractice + `
+	return `(l.target_type NOT IN (` + modlog.PracticeTargets + `) OR EXISTS (SELECT 1 FROM practices p WHERE p.id = ` + modlog.TargetPractice + `
 		AND (p.author_id = ? OR (p.status IN ('published', 'archived') AND ` + w + `))))`, append([]any{v.AccountID}, args...)
 }

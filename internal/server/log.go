@@ -126,6 +126,14 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 			} else {
 				unseen()
 			}
+		case "adoption":
+			if p, err := s.practices.Get(r.Context(), v, e.PracticeID); err == nil {
+				row.ItemLabel, row.ItemLink = cmp.Or(e.Title, p.Title), fmt.Sprintf("/practices/%d#adoption-%d", p.ID, e.TargetID)
+			} else if apperr.Is(err, apperr.NotFound) {
+				unseen()
+			} else {
+				return err
+			}
 		case "account":
 			// Staff read whose account it was; everyone else only its
 			// country: a suspension is not a public shaming.

@@ -32,6 +32,15 @@ func TestLogKeepsScopes(t *testing.T) {
 	if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"Nota privada del ocultamiento"}, "public": {"Motivo sobre la CRM"}}); res.Status != 303 {
 		t.Fatalf("hide comment: %d", res.Status)
 	}
+	// Mexico's adoption record of the CRM practice, hidden with a public
+	// reason: an entry about that practice too.
+	if res := mx.PostForm(crm+"/adoption", url.Values{"stage": {"piloting"}, "institution": {"INM"}}); res.Status != 303 {
+		t.Fatalf("adoption: %d", res.Status)
+	}
+	adid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM adoptions`)
+	if res := mod.PostForm(fmt.Sprintf("/moderation/adoptions/%d/hide", adid), url.Values{"reason": {"Nota privada"}, "public": {"Motivo de adopción CRM"}}); res.Status != 303 {
+		t.Fatalf("hide adoption: %d", res.Status)
+	}
 	// A submission sent back with a note for its author and a public
 	// reason: the log shows the reason to whoever may see the submission
 	// (its author), the note to moderators only.
@@ -44,7 +53,7 @@ func TestLogKeepsScopes(t *testing.T) {
 	}
 
 	br := e.SignIn("br@gov.br")
-	secret := []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Borrador enviado", "Falta la evaluación"}
+	secret := []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Motivo de adopción CRM", "Borrador enviado", "Falta la evaluación"}
 	notes := []string{"Nota privada del ocultamiento", "Nota de devolución"}
 	for _, tc := range []struct {
 		who     string
@@ -57,12 +66,12 @@ func TestLogKeepsScopes(t *testing.T) {
 		{"CSM official", br, []string{"Para todo el público"}, append(secret, notes...), 1},
 		// A CRM official sees the CRM practice and what was written on
 		// it in public, not the author's sent-back submission.
-		{"CRM official", mx, []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Para todo el público"},
-			append([]string{"Borrador enviado", "Falta la evaluación"}, notes...), 4},
+		{"CRM official", mx, []string{"Solo para la CRM", "Nota de portada CRM", "Motivo sobre la CRM", "Motivo de adopción CRM", "Para todo el público"},
+			append([]string{"Borrador enviado", "Falta la evaluación"}, notes...), 5},
 		// The author also sees their own submission and its public reason;
 		// the note itself they read on the practice and in the email.
-		{"author", pa, []string{"Solo para la CRM", "Borrador enviado", "Falta la evaluación"}, notes, 5},
-		{"moderator", mod, append(secret, notes...), nil, 5},
+		{"author", pa, []string{"Solo para la CRM", "Borrador enviado", "Falta la evaluación"}, notes, 6},
+		{"moderator", mod, append(secret, notes...), nil, 6},
 	} {
 		body := tc.c.Get("/log").Body
 		for _, s := range tc.see {

@@ -391,15 +391,21 @@ func target(typ string, r *http.Request) (moderation.Target, error) {
 }
 
 func (s *Server) backTo(t moderation.Target, practiceID int64) string {
-	if t.Type == "comment" {
+	switch t.Type {
+	case "comment":
 		return fmt.Sprintf("/comments/%d", t.ID)
+	case "adoption":
+		return fmt.Sprintf("/practices/%d#adoption-%d", practiceID, t.ID)
 	}
 	return fmt.Sprintf("/practices/%d", t.ID)
 }
 
 func (s *Server) practiceOf(r *http.Request, t moderation.Target) (int64, error) {
-	if t.Type == "practice" {
+	switch t.Type {
+	case "practice":
 		return t.ID, nil
+	case "adoption":
+		return s.adoptions.PracticeOf(r.Context(), s.viewer(r), t.ID)
 	}
 	c, err := s.comments.Get(r.Context(), s.viewer(r), t.ID)
 	if err != nil {

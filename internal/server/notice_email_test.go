@@ -131,6 +131,16 @@ func TestEveryKindByEmail(t *testing.T) {
 		t.Errorf("a second flag after dismissal: %d", res.Status)
 	}
 
+	if res := mx.PostForm(path+"/adoption", url.Values{"stage": {"piloting"}, "institution": {"INM"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("adoption: %d", res.Status)
+	}
+	expect(notifications.Adoption, "pa@gob.pa", "mx recorded what their country does with “Registro biométrico”", "Stage: piloting.", path)
+	adoption := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM adoptions`)
+	mod.PostForm(fmt.Sprintf("/moderation/adoptions/%d/hide", adoption), url.Values{"reason": {"Datos personales."}})
+	expect(notifications.AdoptionHidden, "mx@gob.mx", "Moderators hid the adoption record you wrote on “Registro biométrico”", "Datos personales.")
+	mod.PostForm(fmt.Sprintf("/moderation/adoptions/%d/restore", adoption), nil)
+	expect(notifications.AdoptionRestored, "mx@gob.mx", "The adoption record you wrote on “Registro biométrico” is visible again")
+
 	mod.PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos personales."}})
 	expect(notifications.PracticeHidden, "pa@gob.pa", "Moderators hid your practice “Registro biométrico”")
 	mod.PostForm("/moderation/practices/"+idOf(path)+"/restore", url.Values{"reason": {"Corregido."}})

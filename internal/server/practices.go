@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"puente/internal/adoptions"
 	"puente/internal/apperr"
 	"puente/internal/cache"
 	"puente/internal/comments"
@@ -96,6 +97,13 @@ type practiceView struct {
 	// earlier ones are.
 	Discussion *comments.Page
 	Following  bool
+	// Adoptions are the countries' records of taking the practice up;
+	// CanAdopt is set when the viewer may record their country's.
+	Adoptions []*adoptions.Adoption
+	// TakenUp are those of Adoptions, shown and not decided against, for
+	// the one-line summary.
+	TakenUp    []*adoptions.Adoption
+	CanAdopt   bool
 	CanEdit    bool
 	CanSubmit  bool
 	CanPublish bool
@@ -228,6 +236,22 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 			return err
 		}
 		pv.Comments = pv.Discussion.Comments
+	}
+	if p.Status == practices.Published {
+		a := currentAccount(r)
+		country := ""
+		if a != nil {
+			country = a.CountryCode
+		}
+		if pv.Adoptions, err = s.adoptions.ForPractice(r.Context(), v, country, p); err != nil {
+			return err
+		}
+		for _, ad := range pv.Adoptions {
+			if !ad.Hidden() && ad.Stage != adoptions.Declined {
+				pv.TakenUp = append(pv.TakenUp, ad)
+			}
+		}
+		pv.CanAdopt, _ = adoptions.CanRecord(a, p)
 	}
 	if v.Member() {
 		if pv.Following, err = s.practices.Following(r.Context(), v, id); err != nil {

@@ -37,6 +37,8 @@ const (
 	comment            // a comment by the author on that practice
 	ownComment         // the same, on a route only its author may use
 	attachment         // a file of that practice
+	adoptable          // that practice, on a route only officials of another member state may use
+	adoption           // another member state's adoption record of that practice
 	other              // an object of an admin or moderator page
 )
 
@@ -83,7 +85,10 @@ var routeTable = map[string]struct {
 	// caller's scope can still be dropped from "my practices".
 	"POST /practices/{id}/unfollow": {signedIn, other},
 	"POST /practices/{id}/comments": {signedIn, practice},
-	"GET /comments/{id}/edit":       {signedIn, ownComment}, "POST /comments/{id}/edit": {signedIn, ownComment},
+	// Recording what one's country did with a practice: never on one's own
+	// country's practice, and only with a country.
+	"GET /practices/{id}/adoption": {signedIn, adoptable}, "POST /practices/{id}/adoption": {signedIn, adoptable},
+	"GET /comments/{id}/edit": {signedIn, ownComment}, "POST /comments/{id}/edit": {signedIn, ownComment},
 	"POST /comments/{id}/delete": {signedIn, ownComment},
 	"GET /my/practices":          {signedIn, none}, "POST /flags": {signedIn, other},
 	"GET /practices/{id}/flag": {signedIn, practice}, "GET /comments/{id}/flag": {signedIn, comment}, "POST /appeals": {signedIn, other},
@@ -104,6 +109,7 @@ var routeTable = map[string]struct {
 	"POST /moderation/practices/{id}/move": {moderator, practice},
 	"POST /moderation/practices/{id}/hide": {moderator, practice}, "POST /moderation/practices/{id}/restore": {moderator, practice},
 	"POST /moderation/comments/{id}/hide": {moderator, comment}, "POST /moderation/comments/{id}/restore": {moderator, comment},
+	"POST /moderation/adoptions/{id}/hide": {moderator, adoption}, "POST /moderation/adoptions/{id}/restore": {moderator, adoption},
 	"POST /moderation/flags/dismiss": {moderator, other}, "POST /moderation/appeals/{id}/resolve": {moderator, other},
 	"POST /practices/{id}/publish":       {moderator, practice},
 	"POST /moderation/review/{id}/claim": {moderator, practice}, "GET /moderation/changes/{id}": {moderator, practice}, "POST /moderation/changes/{id}": {moderator, practice},
@@ -196,6 +202,10 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				t.Fatalf("comment: %d", res.Status)
 			}
 			cid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+			if res := e.SignIn("mx@gob.mx").PostForm(path+"/adoption", url.Values{"stage": {"piloting"}, "institution": {"INM"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("adoption: %d", res.Status)
+			}
+			adid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM adoptions`)
 			dbtest.Exec(t, e.DB.W, `INSERT INTO practice_attachments (practice_id, name, type, size, data, created_at) VALUES (?, 'a.pdf', 'application/pdf', 5, X'255044462D', '2026-11-26T12:00:00Z')`, pid)
 			aid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM practice_attachments`)
 			spare := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'spare@gob.gt'`)
@@ -235,8 +245,10 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				p = strings.ReplaceAll(p, "{chart}", "countries")
 				p = strings.ReplaceAll(p, "/*", "/css/app.css")
 				switch spec.object {
-				case practice, ownPractice:
+				case practice, ownPractice, adoptable:
 					p = strings.ReplaceAll(p, "{id}", pid)
+				case adoption:
+					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(adid))
 				case comment, ownComment:
 					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(cid))
 				case attachment:
@@ -285,7 +297,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusForbidden {
 						t.Errorf("%s: %d, want 403", name, got)
 					}
-				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment || spec.object == attachment) &&
+				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment ||
+					spec.object == attachment || spec.object == adoptable) &&
 					(role == "csm" || role == "anonymous" || role == "suspended"):
 					// Shared with the CRM only: not there for the others.
 					if got != http.StatusNotFound {
@@ -296,6 +309,11 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					// edits another person's words.
 					if got != http.StatusForbidden {
 						t.Errorf("%s on another account's object: %d, want 403", name, got)
+					}
+				case spec.object == adoptable && role != "crm":
+					// The practice's own country, and staff without one.
+					if got != http.StatusForbidden {
+						t.Errorf("%s by %s: %d, want 403", name, role, got)
 					}
 				case last(r):
 					if !toSignIn {

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/securecookie"
 
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/cache"
 	"puente/internal/clock"
 	"puente/internal/comments"
@@ -41,6 +42,7 @@ type Deps struct {
 	Accounts   *accounts.Store
 	Practices  *practices.Store
 	Comments   *comments.Store
+	Adoptions  *adoptions.Store
 	Moderation *moderation.Store
 	Sessions   *websession.Store
 	Search     *search.Indexer
@@ -63,6 +65,7 @@ type Server struct {
 	taxonomy   *taxonomy.Store
 	practices  *practices.Store
 	comments   *comments.Store
+	adoptions  *adoptions.Store
 	moderation *moderation.Store
 	search     *search.Indexer
 	outbox     *mail.Outbox
@@ -109,6 +112,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, clock: d.Clock, log: d.Log,
 		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
+		adoptions:  d.Adoptions,
 		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices, inbox: d.Inbox,
 		health: d.Health, versions: d.Versions,
 		parts: cache.New[partKey](d.Versions, maxPartBytes, keptPart.size),
@@ -233,6 +237,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/countries/{code}/unfollow", s.h(s.countryUnfollow))
 		r.Post("/practices/{id}/unfollow", s.h(s.practiceUnfollow))
 		r.Post("/practices/{id}/comments", s.h(s.commentCreate))
+		r.Get("/practices/{id}/adoption", s.h(s.adoptionPage))
+		r.Post("/practices/{id}/adoption", s.h(s.adoptionPost))
 		r.Get("/comments/{id}/edit", s.h(s.commentEdit))
 		r.Post("/comments/{id}/edit", s.h(s.commentUpdate))
 		r.Post("/comments/{id}/delete", s.h(s.commentDelete))
@@ -275,6 +281,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/moderation/practices/{id}/restore", s.h(s.hideHandler("practice", false)))
 		r.Post("/moderation/comments/{id}/hide", s.h(s.hideHandler("comment", true)))
 		r.Post("/moderation/comments/{id}/restore", s.h(s.hideHandler("comment", false)))
+		r.Post("/moderation/adoptions/{id}/hide", s.h(s.hideHandler("adoption", true)))
+		r.Post("/moderation/adoptions/{id}/restore", s.h(s.hideHandler("adoption", false)))
 		r.Post("/moderation/flags/dismiss", s.h(s.dismissFlags))
 		r.Post("/moderation/appeals/{id}/resolve", s.h(s.resolveAppeal))
 		r.Post("/practices/{id}/publish", s.h(s.practicePublish))
