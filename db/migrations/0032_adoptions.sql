@@ -31,3 +31,24 @@ CREATE TABLE adoption_entries (
     created_at  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX adoption_entries_adoption ON adoption_entries(adoption_id, id);
+
+-- The list's "taken up" filter reads these records: a record that starts
+-- or stops counting changes what lists hold.
+CREATE TRIGGER versions_adoptions_insert AFTER INSERT ON adoptions
+WHEN new.stage IN ('adopted', 'adapted') AND new.hidden_at IS NULL
+BEGIN
+    UPDATE versions SET n = n + 1 WHERE topic = 'lists';
+    UPDATE versions SET n = n + 1 WHERE topic = 'seq';
+END;
+CREATE TRIGGER versions_adoptions_update AFTER UPDATE OF stage, hidden_at ON adoptions
+WHEN (old.stage IN ('adopted', 'adapted') AND old.hidden_at IS NULL) IS NOT (new.stage IN ('adopted', 'adapted') AND new.hidden_at IS NULL)
+BEGIN
+    UPDATE versions SET n = n + 1 WHERE topic = 'lists';
+    UPDATE versions SET n = n + 1 WHERE topic = 'seq';
+END;
+CREATE TRIGGER versions_adoptions_delete AFTER DELETE ON adoptions
+WHEN old.stage IN ('adopted', 'adapted') AND old.hidden_at IS NULL
+BEGIN
+    UPDATE versions SET n = n + 1 WHERE topic = 'lists';
+    UPDATE versions SET n = n + 1 WHERE topic = 'seq';
+END;

@@ -9,9 +9,11 @@ package adoptions
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -297,19 +299,28 @@ func (s *Store) read(ctx context.Context, q db.Querier, where string, args ...an
 	var out []*Adoption
 	for rows.Next() {
 		a := &Adoption{}
-		var created, updated, hidden string
-		if err := rows.Scan(&a.ID, &a.PracticeID, &a.Country, &a.Stage, &a.Institution, &a.Started, &a.Changes, &a.Outcome, &a.Figures, &a.Reason,
-			&created, &updated, &hidden, &a.HiddenReason); err != nil {
+		if err := scanAdoption(rows, a); err != nil {
 			return nil, err
-		}
-		a.CreatedAt, _ = db.ParseTime(created)
-		a.UpdatedAt, _ = db.ParseTime(updated)
-		if hidden != "" {
-			a.HiddenAt, _ = db.ParseTime(hidden)
 		}
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// scanAdoption reads the columns into a, then any more into more.
+func scanAdoption(rows *sql.Rows, a *Adoption, more ...any) error {
+	var created, updated, hidden string
+	dest := append([]any{&a.ID, &a.PracticeID, &a.Country, &a.Stage, &a.Institution, &a.Started, &a.Changes, &a.Outcome, &a.Figures, &a.Reason,
+		&created, &updated, &hidden, &a.HiddenReason}, more...)
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	a.CreatedAt, _ = db.ParseTime(created)
+	a.UpdatedAt, _ = db.ParseTime(updated)
+	if hidden != "" {
+		a.HiddenAt, _ = db.ParseTime(hidden)
+	}
+	return nil
 }
 
 func (s *Store) loadEntries(ctx context.Context, list []*Adoption) error {
@@ -336,6 +347,138 @@ func (s *Store) loadEntries(ctx context.Context, list []*Adoption) error {
 		byID[id].Entries = append(byID[id].Entries, e)
 	}
 	return rows.Err()
+}
+
+// Listed is a record shown in a list, with its practice's title.
+type Listed struct {
+	*Adoption
+	Title string
+	// From are the practice's countries.
+	From []string
+}
+
+// OfCountry returns what the country code took up (its records) and what
+// others took from it (their records of its practices), shown and not
+// hidden, on the practices v may see in lists, most recent first.
+func (s *Store) OfCountry(ctx context.Context, v practices.Viewer, code string) (tookUp, takenFrom []*Listed, err error) {
+	where, args := practices.ListedWhere(v)
+	const limit = 100
+	if tookUp, err = s.listed(ctx, `a.country_code = ? AND a.hidden_at IS NULL AND `+where, append([]any{code}, args...), limit); err != nil {
+		return nil, nil, err
+	}
+	takenFrom, err = s.listed(ctx, `a.country_code <> ? AND a.hidden_at IS NULL AND EXISTS (SELECT 1 FROM practice_countries pc
+		WHERE pc.practice_id = p.id AND pc.country_code = ?) AND `+where, append([]any{code, code}, args...), limit)
+	return tookUp, takenFrom, err
+}
+
+func (s *Store) listed(ctx context.Context, where string, args []any, limit int) ([]*Listed, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+`, p.title, (SELECT json_group_array(pc.country_code) FROM practice_countries pc WHERE pc.practice_id = p.id)
+		FROM adoptions a JOIN practices p ON p.id = a.practice_id WHERE `+where+` ORDER BY a.updated_at DESC, a.id DESC LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Listed
+	for rows.Next() {
+		l := &Listed{Adoption: &Adoption{}}
+		var from string
+		if err := scanAdoption(rows, l.Adoption, &l.Title, &from); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(from), &l.From); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// Moved is a record that changed in a period: its country, its stage now
+// and its practice.
+type Moved struct {
+	ID         int64
+	PracticeID int64
+	Country    string
+	Stage      Stage
+	Started    string
+}
+
+// ChangedBetween returns the records shown (not hidden) with an entry in
+// [from, to), the latest first: the digest's "taken up" lines, which it
+// keeps for the practices each reader may see.
+func (s *Store) ChangedBetween(ctx context.Context, from, to time.Time) ([]Moved, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.id, a.practice_id, a.country_code, a.stage, a.started FROM adoptions a
+		WHERE a.hidden_at IS NULL AND EXISTS (SELECT 1 FROM adoption_entries e WHERE e.adoption_id = a.id AND e.created_at >= ? AND e.created_at < ?)
+		ORDER BY a.updated_at DESC, a.id DESC`, db.FormatTime(from), db.FormatTime(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Moved
+	for rows.Next() {
+		var m Moved
+		if err := rows.Scan(&m.ID, &m.PracticeID, &m.Country, &m.Stage, &m.Started); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Flow is how many records go from the practices of one country to
+// another country.
+type Flow struct {
+	From, To string
+	Records  int
+}
+
+// Counts are the records shown on the practices v may see in lists: per
+// objective or recommendation (taken up, and under way: exploring or
+// piloting), and from the practice's country to the adopting one.
+type Counts struct {
+	ByTag map[int64][2]int
+	Flows []Flow
+}
+
+// Insights counts the records for the insights page.
+func (s *Store) Insights(ctx context.Context, v practices.Viewer) (*Counts, error) {
+	where, args := practices.ListedWhere(v)
+	c := &Counts{ByTag: map[int64][2]int{}}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT pt.tag_id, sum(a.stage IN ('adopted', 'adapted')), sum(a.stage IN ('exploring', 'piloting'))
+		FROM adoptions a JOIN practices p ON p.id = a.practice_id JOIN practice_tags pt ON pt.practice_id = p.id
+		WHERE a.hidden_at IS NULL AND `+where+` GROUP BY pt.tag_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var tag int64
+		var n [2]int
+		if err := rows.Scan(&tag, &n[0], &n[1]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.ByTag[tag] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT pc.country_code, a.country_code, count(*)
+		FROM adoptions a JOIN practices p ON p.id = a.practice_id JOIN practice_countries pc ON pc.practice_id = p.id
+		WHERE a.hidden_at IS NULL AND a.stage <> 'declined' AND `+where+`
+		GROUP BY pc.country_code, a.country_code ORDER BY count(*) DESC, pc.country_code, a.country_code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f Flow
+		if err := rows.Scan(&f.From, &f.To, &f.Records); err != nil {
+			return nil, err
+		}
+		c.Flows = append(c.Flows, f)
+	}
+	return c, rows.Err()
 }
 
 // Item is what moderation needs of a record: the practice it belongs to,

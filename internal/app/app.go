@@ -121,8 +121,8 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 	a.Moderation = &moderation.Store{DB: d, Clock: a.Clock, Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
 		Notify: a.Notices.Moderation}
 	a.Digest = &digest.Runner{DB: d, Clock: a.Clock, Composer: a.Mail, Outbox: a.Outbox, Taxonomy: a.Taxonomy,
-		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Moderation: a.Moderation, Inbox: a.Inbox, Notices: a.Notices,
-		BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
+		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Adoptions: a.Adoptions, Moderation: a.Moderation, Inbox: a.Inbox,
+		Notices: a.Notices, BaseURL: cfg.BaseURL, Location: cfg.DigestLocation, MailTo: cfg.MailFrom.Address, Log: log}
 	// An address refused for good stops receiving digests and
 	// notification emails (the centre still shows everything).
 	a.Outbox.OnFailed = a.Digest.MarkUndeliverable
@@ -220,6 +220,6 @@ func (a *App) Demo(ctx context.Context) (int, int, error) {
 		return 0, 0, err
 	}
 	np, err := demo.SeedPractices(ctx, demo.Stores{Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
-		Taxonomy: a.Taxonomy, Moderation: a.Moderation})
+		Taxonomy: a.Taxonomy, Moderation: a.Moderation, Adoptions: a.Adoptions})
 	return n, np, err
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/comments"
 	"puente/internal/moderation"
 	"puente/internal/modlog"
@@ -24,6 +25,9 @@ type Stores struct {
 	// Moderation, when set, also fills each moderation queue with one item
 	// and features Panama's practice, so the moderator's side is not empty.
 	Moderation *moderation.Store
+	// Adoptions, when set, records which states took up which practices,
+	// so the practice pages, the country pages and the insights show it.
+	Adoptions *adoptions.Store
 }
 
 var tagCodes = map[string]struct {
@@ -111,7 +115,57 @@ func SeedPractices(ctx context.Context, s Stores) (int, error) {
 			return created, err
 		}
 	}
+	if s.Adoptions != nil && created > 0 {
+		if err := seedAdoptions(ctx, s); err != nil {
+			return created, err
+		}
+	}
 	return created, nil
+}
+
+// demoAdoptions are what states did with others' practices, each update
+// in order: Costa Rica piloted and then adopted Panama's biometric
+// registration; Ecuador adapted Colombia's protection statute, which
+// Mexico is exploring; Chile decided against Canada's private
+// sponsorship.
+var demoAdoptions = []struct {
+	who, practice string
+	form          adoptions.Form
+}{
+	{"costarica@demo.puente.test", "Registro biométrico de personas migrantes en tránsito por Darién", adoptions.Form{Stage: "piloting",
+		Institution: "Dirección General de Migración y Extranjería", Started: "2024-05",
+		Changes: "<p>Registro en Paso Canoas con lectores portátiles, enlazado a la base de datos de Panamá por el acuerdo binacional.</p>",
+		Note:    "<p>Piloto de seis meses en Paso Canoas.</p>"}},
+	{"costarica@demo.puente.test", "Registro biométrico de personas migrantes en tránsito por Darién", adoptions.Form{Stage: "adopted",
+		Institution: "Dirección General de Migración y Extranjería", Started: "2024-05",
+		Changes: "<p>Registro en Paso Canoas con lectores portátiles, enlazado a la base de datos de Panamá por el acuerdo binacional.</p>",
+		Outcome: "<p>Las personas registradas en Darién ya no se registran otra vez en Costa Rica: la espera en la frontera bajó de un día a dos horas.</p>",
+		Figures: "48 000 registros compartidos en 2025", Note: "<p>Extendido a todas las estaciones del sur.</p>"}},
+	{"ecuador@demo.puente.test", "Estatuto Temporal de Protección para Migrantes Venezolanos", adoptions.Form{Stage: "adapted",
+		Institution: "Subsecretaría de Migración", Started: "2022-09",
+		Changes: "<p>Un registro previo en línea y una visa de excepción de dos años en lugar de un estatuto de diez.</p>",
+		Outcome: "<p>Más de 200 000 personas registradas el primer año.</p>", Note: "<p>Proceso de regularización en marcha.</p>"}},
+	{"mexico@demo.puente.test", "Estatuto Temporal de Protección para Migrantes Venezolanos", adoptions.Form{Stage: "exploring",
+		Institution: "Instituto Nacional de Migración", Note: "<p>Estudiamos el registro previo en línea para nuestras tarjetas regionales.</p>"}},
+	{"chile@demo.puente.test", "Private sponsorship of refugees by community groups", adoptions.Form{Stage: "declined",
+		Institution: "Servicio Nacional de Migraciones", Reason: "Sin una red de organizaciones comunitarias que asuma el patrocinio, el costo recae en el Estado; lo retomaremos con el reasentamiento regional."}},
+}
+
+func seedAdoptions(ctx context.Context, s Stores) error {
+	for _, d := range demoAdoptions {
+		a, err := s.Accounts.ByEmail(ctx, d.who)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.who, err)
+		}
+		id, err := s.Practices.IDByTitle(ctx, d.practice)
+		if err != nil {
+			return err
+		}
+		if err := s.Adoptions.Record(ctx, viewerOf(ctx, s, a), a, id, d.form); err != nil {
+			return fmt.Errorf("adoption by %s: %w", d.who, err)
+		}
+	}
+	return nil
 }
 
 // seedModeration features the biometric registration, puts a flagged

@@ -18,6 +18,7 @@ import (
 
 	"puente/db"
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/apperr"
 	"puente/internal/clock"
 	"puente/internal/comments"
@@ -49,6 +50,7 @@ type Runner struct {
 	Accounts   *accounts.Store
 	Practices  *practices.Store
 	Comments   *comments.Store
+	Adoptions  *adoptions.Store
 	Moderation *moderation.Store
 	Inbox      *notifications.Store
 	Notices    *notify.Notices
@@ -82,6 +84,20 @@ type CommentGroup struct {
 	MoreAuthors int
 }
 
+// AdoptionLine is a country's new or updated record of taking up a
+// practice, as a digest line.
+type AdoptionLine struct {
+	Country string // in the recipient's language
+	Stage   string // adoptions.Stage
+	Started string
+	Title   string
+	Lang    string
+	URL     string
+}
+
+// MaxAdoptions bounds the digest's "taken up" lines.
+const MaxAdoptions = 10
+
 // MaxAuthorsNamed is how many commenters a digest names per practice:
 // however long a thread grows that week, its line stays one line.
 const MaxAuthorsNamed = 5
@@ -94,6 +110,9 @@ type Content struct {
 	Practices     []Item
 	MorePractices int
 	Comments      []CommentGroup
+	// Adoptions are the week's new and updated records of states taking
+	// up practices the person may see.
+	Adoptions []AdoptionLine
 	// Notices are what happened to the person that they chose to hear of
 	// in the digest, and MoreNotices those beyond MaxNotices.
 	Notices     []mail.NoticeLine
@@ -122,7 +141,7 @@ func (*Email) Footer() string { return "digest.footer" }
 
 // Empty reports whether there is nothing to send.
 func (c *Content) Empty() bool {
-	return len(c.Featured) == 0 && len(c.Practices) == 0 && len(c.Comments) == 0 && len(c.Notices) == 0
+	return len(c.Featured) == 0 && len(c.Practices) == 0 && len(c.Comments) == 0 && len(c.Notices) == 0 && len(c.Adoptions) == 0
 }
 
 // week is what a period holds for everyone, read once per run: the
@@ -133,6 +152,9 @@ type week struct {
 	weeks     int
 	practices []*practices.Practice
 	featured  map[int64]string // practice id → note
+	// adoptions changed in the window, and the practices they are about.
+	adoptions []adoptions.Moved
+	adopted   map[int64]*practices.Practice
 }
 
 func (r *Runner) loadWeek(ctx context.Context, p Period, weeks int) (*week, error) {
@@ -141,6 +163,23 @@ func (r *Runner) loadWeek(ctx context.Context, p Period, weeks int) (*week, erro
 	var err error
 	if w.practices, err = r.Practices.PublishedBetween(ctx, w.from, w.to); err != nil {
 		return nil, err
+	}
+	if w.adoptions, err = r.Adoptions.ChangedBetween(ctx, w.from, w.to); err != nil {
+		return nil, err
+	}
+	if len(w.adoptions) > 0 {
+		ids := make([]int64, len(w.adoptions))
+		for i, m := range w.adoptions {
+			ids[i] = m.PracticeID
+		}
+		ps, err := r.Practices.PublishedAmong(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		w.adopted = make(map[int64]*practices.Practice, len(ps))
+		for _, p := range ps {
+			w.adopted[p.ID] = p
+		}
 	}
 	// Featured picks of the window, whenever they were published.
 	picks, err := r.Moderation.FeaturedBetween(ctx, w.from, w.to)
@@ -278,7 +317,41 @@ func (r *Runner) compose(ctx context.Context, a *accounts.Account, w *week, n *n
 		return nil, err
 	}
 	c.Comments = groups
+	if err := r.adoptionLines(ctx, lang, v, w, countryNames, c); err != nil {
+		return nil, err
+	}
 	return c, r.notices(ctx, a, w, c)
+}
+
+// adoptionLines adds the week's records of states taking up practices v
+// may see, titles in the recipient's language where a version has them.
+func (r *Runner) adoptionLines(ctx context.Context, lang string, v practices.Viewer, w *week, countryNames map[string]string, c *Content) error {
+	var seen []*practices.Practice
+	var moved []adoptions.Moved
+	for _, m := range w.adoptions {
+		p := w.adopted[m.PracticeID]
+		if p == nil || !v.CanSee(p) {
+			continue
+		}
+		moved = append(moved, m)
+		seen = append(seen, p)
+		if len(moved) == MaxAdoptions {
+			break
+		}
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	localized, err := r.Practices.Localize(ctx, lang, seen)
+	if err != nil {
+		return err
+	}
+	for i, m := range moved {
+		p := localized[i]
+		c.Adoptions = append(c.Adoptions, AdoptionLine{Country: countryNames[m.Country], Stage: string(m.Stage), Started: m.Started,
+			Title: p.Title, Lang: p.Lang, URL: r.abs(fmt.Sprintf("/practices/%d#adoption-%d", p.ID, m.ID))})
+	}
+	return nil
 }
 
 // notices adds what happened to a in the window that they chose to hear

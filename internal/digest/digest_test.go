@@ -513,3 +513,55 @@ func TestDigestCarriesNotifications(t *testing.T) {
 		t.Errorf("%d entries sorted for the digest, want 4 (queue, two replies, the comment)", n)
 	}
 }
+
+// The week's adoption records reach the digest of each reader who may see
+// the practice, in their language; not a hidden one, not one outside the
+// week, and never a CRM-only practice's to a CSM official.
+func TestDigestTellsWhoTookUpWhat(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	pa := f.CreateAccount("pa@gob.pa", accounts.Official, "PA") // CRM
+	mx := f.CreateAccount("mx@gob.mx", accounts.Official, "MX") // CRM
+	f.CreateAccount("br@gov.br", accounts.Official, "BR")       // CSM
+	dbtest.Exec(t, f.DB.W, `UPDATE accounts SET lang = 'es' WHERE id = ?`, mx.ID)
+	crm := f.practice(t, pa, "Ventanilla única de la CRM", "crm", []string{"PA"}, []int64{1}, inWeek(-20))
+	members := f.practice(t, pa, "Registro para todos", "members", []string{"PA"}, []int64{1}, inWeek(-20))
+	hidden := f.practice(t, pa, "Registro oculto", "members", []string{"PA"}, []int64{1}, inWeek(-20))
+	old := f.practice(t, pa, "Adoptada hace tiempo", "members", []string{"PA"}, []int64{1}, inWeek(-20))
+	record := func(practice int64, country, stage string, when time.Time, hiddenAt any) {
+		t.Helper()
+		at := db.FormatTime(when)
+		dbtest.Exec(t, f.DB.W, `INSERT INTO adoptions (practice_id, country_code, stage, institution, started, created_at, updated_at, hidden_at)
+			VALUES (?, ?, ?, 'Institución', '2026-10', ?, ?, ?)`, practice, country, stage, at, at, hiddenAt)
+		dbtest.Exec(t, f.DB.W, `INSERT INTO adoption_entries (adoption_id, stage, created_at) SELECT max(id), ?, ? FROM adoptions`, stage, at)
+	}
+	record(crm, "MX", "piloting", inWeek(2), nil)
+	record(members, "BR", "adopted", inWeek(3), nil)
+	record(hidden, "MX", "adopted", inWeek(3), db.FormatTime(inWeek(4)))
+	record(old, "BR", "adapted", inWeek(-10), nil)
+
+	f.run(t, week47, digest.Options{})
+	f.SendMail()
+	msgs := f.messagesTo(t)
+	mxMsg, brMsg := msgs["mx@gob.mx"], msgs["br@gov.br"]
+	if len(mxMsg) != 1 || len(brMsg) != 1 {
+		t.Fatalf("messages %v", msgs)
+	}
+	for _, want := range []string{"Prácticas que otros Estados adoptaron", "México: en piloto desde 2026-10: Ventanilla única de la CRM",
+		"Brasil: adoptada desde 2026-10: Registro para todos", fmt.Sprintf("/practices/%d#adoption-", crm)} {
+		if !strings.Contains(mxMsg[0].Text, want) {
+			t.Errorf("the CRM official's digest lacks %q:\n%s", want, mxMsg[0].Text)
+		}
+	}
+	if !strings.Contains(mxMsg[0].HTML, "Ventanilla única de la CRM</a>") {
+		t.Error("the HTML digest lacks the adoption line")
+	}
+	for _, not := range []string{"Registro oculto", "Adoptada hace tiempo"} {
+		if strings.Contains(mxMsg[0].Text, not) {
+			t.Errorf("the digest names %q", not)
+		}
+	}
+	if strings.Contains(brMsg[0].Text, "Ventanilla única de la CRM") || !strings.Contains(brMsg[0].Text, "Registro para todos") {
+		t.Errorf("the CSM official's digest:\n%s", brMsg[0].Text)
+	}
+}

@@ -27,6 +27,9 @@ type Filter struct {
 	Process string
 	Lang    string
 	Year    int // practices under way at some point of that year
+	// Adopted keeps the practices another member state has adopted or
+	// adapted (a record shown, not hidden).
+	Adopted bool
 	Sort    string
 	After   string // cursor: the page after this one
 	Before  string // cursor: the page before this one
@@ -110,6 +113,9 @@ func filterWhereAs(v Viewer, f Filter, correlated bool) (string, []any) {
 		conds = append(conds, "p.period_start <= ? AND (p.period_end IS NULL OR p.period_end >= ?)")
 		args = append(args, y+"-12", y+"-01")
 	}
+	if f.Adopted {
+		conds = append(conds, member("adoptions x", takenUp))
+	}
 	return strings.Join(conds, " AND "), args
 }
 
@@ -135,8 +141,13 @@ func (s *Store) Count(ctx context.Context, v Viewer, f Filter) (int, error) {
 // selectsAll reports whether f keeps every practice (it may order them
 // and page through them).
 func (f Filter) selectsAll() bool {
-	return f.Tag == 0 && f.AnyTag == "" && f.Country == "" && f.Process == "" && f.Lang == "" && f.Year == 0
+	return f.Tag == 0 && f.AnyTag == "" && f.Country == "" && f.Process == "" && f.Lang == "" && f.Year == 0 && !f.Adopted
 }
+
+// takenUp is, over the adoptions table (aliased x, written by the
+// adoptions package), the records that count as taking a practice up.
+// Their changes bump the lists' topic (migration 0032).
+const takenUp = "x.stage IN ('adopted', 'adapted') AND x.hidden_at IS NULL"
 
 // countVisible counts the published practices v may see: counted per
 // scope once for every viewer (kept while the lists stay the same), and

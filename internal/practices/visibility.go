@@ -37,6 +37,11 @@ func listWhere(v Viewer) (string, []any) {
 	return listed + " AND " + w, args
 }
 
+// ListedWhere is listWhere for the packages whose tables hang off a
+// practice (aliased p in their queries) and list them: what they show
+// of a practice follows the one rule.
+func ListedWhere(v Viewer) (string, []any) { return listWhere(v) }
+
 // listed is listWhere without the scopes: counts made once for every
 // reader group by scope instead.
 const listed = "p.status = 'published' AND p.hidden_at IS NULL"

@@ -106,6 +106,26 @@ func TestAdoptionRules(t *testing.T) {
 		t.Errorf("the author's notifications do not name the adoption:\n%s", body)
 	}
 
+	// The list filters the practices taken up; the countries' pages say
+	// who took what from whom, each under the practice's scope.
+	publish(t, e, pa, practiceForm("Otra práctica sin adoptar", []string{"PA"}, "crm"))
+	for range 3 { // kept from the second request on
+		if body := cr.Get("/practices?adopted=1").Body; !strings.Contains(body, "Registro biométrico") || strings.Contains(body, "Otra práctica sin adoptar") ||
+			!strings.Contains(body, `id="f-adopted" name="adopted" type="checkbox" value="1" checked`) {
+			t.Fatalf("the taken-up filter:\n%s", body)
+		}
+	}
+	if body := cr.Get("/countries/MX").Body; !strings.Contains(body, "What Mexico took up from others") ||
+		!strings.Contains(body, `<a href="`+crmOnly+`#adoption-`) {
+		t.Errorf("Mexico's page does not show what it took up:\n%s", body)
+	}
+	if body := cr.Get("/countries/PA").Body; !strings.Contains(body, "What other states took from Panama") || !strings.Contains(body, "Mexico:") {
+		t.Errorf("Panama's page does not show what others took from it")
+	}
+	if body := br.Get("/countries/MX").Body; strings.Contains(body, "Registro biométrico") {
+		t.Error("a CSM official reads a CRM-only practice's adoption on a country page")
+	}
+
 	// Moderators hide a record like a comment, logged; readers no longer
 	// see it, its country's officials and staff do, marked.
 	id := dbtest.Int(t, e.DB.R, `SELECT id FROM adoptions`)
@@ -122,6 +142,12 @@ func TestAdoptionRules(t *testing.T) {
 	}
 	if body := cr.Get(crmOnly).Body; strings.Contains(body, "12 000 personas") || strings.Contains(body, "Taken up by:") {
 		t.Error("a hidden record is shown to another official")
+	}
+	if body := cr.Get("/practices?adopted=1").Body; strings.Contains(body, "Registro biométrico") {
+		t.Error("the kept taken-up list still holds a practice whose only record was hidden")
+	}
+	if body := cr.Get("/countries/MX").Body; strings.Contains(body, `<a href="`+crmOnly+`#adoption-`) {
+		t.Error("a hidden record is listed on its country's page")
 	}
 	if body := mx.Get(crmOnly).Body; !strings.Contains(body, "Moderators hid this record.") || !strings.Contains(body, "Datos personales") {
 		t.Error("the record's country does not see it hidden, with the reason")

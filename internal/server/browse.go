@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"puente/db"
+	"puente/internal/adoptions"
 	"puente/internal/i18n"
 	"puente/internal/practices"
 	"puente/internal/taxonomy"
@@ -20,6 +21,9 @@ type countryData struct {
 	Refs      *refs
 	// Following tells a member whether their digest follows the country.
 	Following bool
+	// TookUp are the practices of others the country took up (its
+	// records); TakenFrom what other states took from it.
+	TookUp, TakenFrom []*adoptions.Listed
 }
 
 func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
@@ -45,6 +49,9 @@ func (s *Server) countryPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Refs, err = s.refs(r); err != nil {
+		return err
+	}
+	if d.TookUp, d.TakenFrom, err = s.adoptions.OfCountry(r.Context(), s.viewer(r), code); err != nil {
 		return err
 	}
 	if a := currentAccount(r); a != nil {

@@ -13,7 +13,7 @@ import (
 	"puente/internal/i18n"
 )
 
-// insightsCharts computes the three charts in the viewer's scope and
+// insightsCharts computes the charts in the viewer's scope and
 // language.
 func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error) {
 	lang := state(r).lang
@@ -51,8 +51,26 @@ func (s *Server) insightsCharts(r *http.Request) (map[string]chart.Chart, error)
 	for _, m := range in.ByMonth {
 		monthRows = append(monthRows, chart.Row{Label: loc.MonthYear(m.Month), Short: m.Month.Format("2006-01"), Values: []int{m.Practices, m.Comments}})
 	}
+	ad, err := s.adoptions.Insights(r.Context(), s.viewer(r))
+	if err != nil {
+		return nil, err
+	}
+	var adoptionRows []chart.Row
+	for _, m := range meetings {
+		for _, t := range append(append(m.Objectives[:0:0], m.Objectives...), m.Recommendations...) {
+			c := ad.ByTag[t.ID]
+			full := loc.T("tag.kind."+t.Kind, "n", t.Number) + ": " + t.Label
+			adoptionRows = append(adoptionRows, chart.Row{Label: full, Values: []int{c[0], c[1]}})
+		}
+	}
+	var flowRows []chart.Row
+	for _, f := range ad.Flows {
+		flowRows = append(flowRows, chart.Row{Label: rf.CountryName(f.From) + " → " + rf.CountryName(f.To), Values: []int{f.Records}})
+	}
 	num := func(n int) string { return loc.Number(n) }
 	return map[string]chart.Chart{
+		"adoptions": chart.Horizontal(adoptionRows, []string{loc.T("insights.taken_up"), loc.T("insights.under_way")}, num),
+		"flows":     chart.Horizontal(flowRows, []string{loc.T("insights.records")}, num),
 		"tags":      chart.Horizontal(tagRows, []string{"CRM", "CSM"}, num),
 		"countries": chart.Horizontal(countryRows, []string{loc.T("insights.practices")}, num),
 		"months":    chart.Vertical(monthRows, []string{loc.T("insights.practices"), loc.T("insights.comments")}, 240, num),

@@ -19,9 +19,18 @@ func TestInsightsCountWithinScope(t *testing.T) {
 	t.Parallel()
 	e := practiceEnv(t)
 	pa := e.SignIn("pa@gob.pa")
-	publish(t, e, pa, practiceForm("Uno", []string{"PA"}, "members"))            // tags 1 and 4
+	uno := publish(t, e, pa, practiceForm("Uno", []string{"PA"}, "members"))     // tags 1 and 4
 	publish(t, e, pa, practiceForm("Conjunta", []string{"PA", "BR"}, "members")) // counts in CRM and CSM
-	publish(t, e, pa, practiceForm("Solo CRM", []string{"PA"}, "crm"))
+	crm := publish(t, e, pa, practiceForm("Solo CRM", []string{"PA"}, "crm"))
+	// Adoptions: Mexico took up "Uno" and pilots "Solo CRM"; Brazil
+	// adapted "Uno" and decided against nothing counted.
+	for _, a := range []struct{ who, path, stage string }{
+		{"mx@gob.mx", uno, "adopted"}, {"mx@gob.mx", crm, "piloting"}, {"br@gov.br", uno, "adapted"},
+	} {
+		if res := e.SignIn(a.who).PostForm(a.path+"/adoption", url.Values{"stage": {a.stage}, "institution": {"Migración"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("adoption by %s: %d", a.who, res.Status)
+		}
+	}
 	read := func(who, name string) map[string][]string {
 		t.Helper()
 		res := e.SignIn(who).Get("/insights/" + name + ".csv") // these accounts read English: commas
@@ -56,8 +65,23 @@ func TestInsightsCountWithinScope(t *testing.T) {
 	if got := months["November 2026"]; len(got) != 2 || got[0] != "2" || got[1] != "0" {
 		t.Errorf("this month: %v", got)
 	}
+	// Adoptions per objective (taken up, under way) and from → to, each
+	// within the reader's scope: the CSM official does not count the
+	// pilot of the CRM-only practice.
+	if got := read("mx@gob.mx", "adoptions")["Objective 1: Collaboration between both processes"]; len(got) != 2 || got[0] != "2" || got[1] != "1" {
+		t.Errorf("CRM official, adoptions of objective 1: %v", got)
+	}
+	if got := read("br@gov.br", "adoptions")["Objective 1: Collaboration between both processes"]; len(got) != 2 || got[0] != "2" || got[1] != "0" {
+		t.Errorf("CSM official, adoptions of objective 1: %v", got)
+	}
+	if got := read("mx@gob.mx", "flows"); len(got) != 2 || got["Panama → Mexico"][0] != "2" || got["Panama → Brazil"][0] != "1" {
+		t.Errorf("CRM official, flows: %v", got)
+	}
+	if got := read("br@gov.br", "flows"); len(got) != 2 || got["Panama → Mexico"][0] != "1" || got["Panama → Brazil"][0] != "1" {
+		t.Errorf("CSM official, flows: %v", got)
+	}
 	page := e.SignIn("br@gov.br").Get("/insights")
-	if page.Status != 200 || strings.Count(page.Body, "<svg") != 3 || strings.Count(page.Body, "<table") != 3 {
+	if page.Status != 200 || strings.Count(page.Body, "<svg") != 5 || strings.Count(page.Body, "<table") != 5 {
 		t.Fatalf("insights page: %d", page.Status)
 	}
 	if res := e.Client().Get("/insights"); res.Status != http.StatusSeeOther {
@@ -195,7 +219,9 @@ func TestInsightsPageChartsReadOnAPhone(t *testing.T) {
 	es := signInAs(t, e, "mx@gob.mx", "es")
 	page := es.Get("/insights")
 	svgs := svgRE.FindAllString(page.Body, -1)
-	if page.Status != 200 || len(svgs) != 3 {
+	// Tags, countries, adoptions per objective and months; the flows
+	// between countries say there are none yet rather than draw nothing.
+	if page.Status != 200 || len(svgs) != 4 || !strings.Contains(page.Body, "Todavía ningún Estado registró haber adoptado la práctica de otro.") {
 		t.Fatalf("insights page: %d with %d charts", page.Status, len(svgs))
 	}
 	for i, svg := range svgs {

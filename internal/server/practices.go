@@ -897,7 +897,7 @@ type listData struct {
 // page then offers to clear them.
 func (d listData) Narrowed() bool {
 	f := d.Filter
-	return f.Tag != 0 || f.Country != "" || f.Process != "" || f.Lang != "" || f.Year != 0
+	return f.Tag != 0 || f.Country != "" || f.Process != "" || f.Lang != "" || f.Year != 0 || f.Adopted
 }
 
 // listFilter reads the list's filters from the query; unknown values are
@@ -912,6 +912,7 @@ func (s *Server) listFilter(r *http.Request) practices.Filter {
 	if y, err := strconv.Atoi(q.Get("year")); err == nil && y > 1900 && y < 3000 {
 		f.Year = y
 	}
+	f.Adopted = q.Get("adopted") == "1"
 	if !s.taxonomy.CountryExists(f.Country) {
 		f.Country = ""
 	}
@@ -953,6 +954,9 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 	}
 	if f.Year != 0 {
 		q.Set("year", strconv.Itoa(f.Year))
+	}
+	if f.Adopted {
+		q.Set("adopted", "1")
 	}
 	if f.Sort != practices.SortNewest {
 		q.Set("sort", f.Sort)
