@@ -25,6 +25,7 @@ import (
 	"puente/internal/notifications"
 	"puente/internal/notify"
 	"puente/internal/practices"
+	"puente/internal/questions"
 	"puente/internal/search"
 	"puente/internal/server"
 	"puente/internal/taxonomy"
@@ -55,6 +56,7 @@ type App struct {
 	Practices  *practices.Store
 	Comments   *comments.Store
 	Adoptions  *adoptions.Store
+	Questions  *questions.Store
 	Moderation *moderation.Store
 	Sessions   *websession.Store
 	Search     *search.Indexer
@@ -97,6 +99,7 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 	a.Practices = &practices.Store{DB: d, Clock: a.Clock, Index: a.Search, Versions: a.Versions}
 	a.Comments = &comments.Store{DB: d, Clock: a.Clock, Practices: a.Practices}
 	a.Adoptions = &adoptions.Store{DB: d, Clock: a.Clock, Practices: a.Practices}
+	a.Questions = &questions.Store{DB: d, Clock: a.Clock, Practices: a.Practices}
 
 	sender := o.Sender
 	if sender == nil {
@@ -156,6 +159,11 @@ func (a *App) Run(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Info("suspensions ended", "count", n)
 			}
+			if n, err := a.Questions.Remind(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("question reminders", "err", err)
+			} else if n > 0 {
+				a.Log.Info("authors reminded of open questions", "count", n)
+			}
 			if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Error("refreshing the query planner's statistics", "err", err)
 			}
@@ -208,8 +216,8 @@ func (a *App) Health(ctx context.Context) error {
 // Server builds the HTTP server over the graph.
 func (a *App) Server() (*server.Server, error) {
 	return server.New(server.Deps{Config: a.Config, Clock: a.Clock, Log: a.Log, Versions: a.Versions, Taxonomy: a.Taxonomy,
-		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Adoptions: a.Adoptions, Moderation: a.Moderation,
-		Sessions: a.Sessions, Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health})
+		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Adoptions: a.Adoptions, Questions: a.Questions,
+		Moderation: a.Moderation, Sessions: a.Sessions, Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health})
 }
 
 // Demo seeds the demonstration accounts, practices and comments that do

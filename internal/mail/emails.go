@@ -187,3 +187,23 @@ func (e *Notifications) Subject(l i18n.Locale) string {
 	}
 	return s
 }
+
+// QuestionToContact carries a member's question to a practice's contact
+// point, who may have no account: who asked, from which country, and
+// that the practice's author answers on Puente.
+type QuestionToContact struct {
+	Recipient
+	Asker   string
+	Country string // in the recipient's language
+	Title   string
+	Body    string
+}
+
+// Kind names the templates.
+func (*QuestionToContact) Kind() string { return "question_contact" }
+
+// SubjectArgs name the practice in the subject.
+func (q *QuestionToContact) SubjectArgs() []any { return []any{"title", q.Title} }
+
+// Footer says why the contact point receives it.
+func (*QuestionToContact) Footer() string { return "email.question_contact.footer" }

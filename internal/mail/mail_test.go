@@ -260,6 +260,7 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 		&mail.EmailChange{Recipient: to("email/confirm/t"), Confirm: true, NewEmail: "ana@gob.pa"},
 		&mail.EmailChange{Recipient: to("signin"), NewEmail: "ana@gob.pa"},
 		&mail.SecurityNotice{Recipient: to("account"), Event: "role_changed", Role: "moderator"},
+		&mail.QuestionToContact{Recipient: to("practices/1"), Asker: "Ana <b>", Country: "México", Title: "T <i>", Body: "¿Cómo <b>funciona</b>?"},
 	}
 	// Every template but the digest's (its own package renders it) is
 	// covered here.

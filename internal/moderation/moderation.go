@@ -23,6 +23,7 @@ import (
 	"puente/internal/modlog"
 	"puente/internal/notifications"
 	"puente/internal/practices"
+	"puente/internal/questions"
 	"puente/internal/sanitize"
 )
 
@@ -483,6 +484,16 @@ func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
 			return nil, err
 		}
 		return &item{authorID: a.WriterID, country: a.Country, label: p.Title, hidden: a.Hidden, practice: p.ID}, nil
+	case "question":
+		q, err := questions.Load(ctx, tx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := practices.Load(ctx, tx, q.PracticeID)
+		if err != nil {
+			return nil, err
+		}
+		return &item{authorID: q.AskerID, country: q.Country, label: p.Title, hidden: q.Hidden, practice: p.ID}, nil
 	}
 	return nil, apperr.New(apperr.NotFound, "error.not_found")
 }
@@ -556,6 +567,12 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 			action = modlog.HideAdoption
 		}
 		err = adoptions.SetHidden(ctx, tx, t.ID, hiddenAt, note)
+	case "question":
+		action = modlog.RestoreQuestion
+		if hide {
+			action = modlog.HideQuestion
+		}
+		err = questions.SetHidden(ctx, tx, t.ID, hiddenAt, note)
 	}
 	if err != nil {
 		return 0, err
@@ -579,6 +596,10 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 		told.Kind = notifications.AdoptionHidden
 	case t.Type == "adoption":
 		told.Kind = notifications.AdoptionRestored
+	case t.Type == "question" && hide:
+		told.Kind = notifications.QuestionHidden
+	case t.Type == "question":
+		told.Kind = notifications.QuestionRestored
 	case hide:
 		told.Kind, told.CommentID = notifications.CommentHidden, t.ID
 	default:

@@ -34,6 +34,8 @@ const (
 	RestoreComment   = "comment.restore"
 	HideAdoption     = "adoption.hide"
 	RestoreAdoption  = "adoption.restore"
+	HideQuestion     = "question.hide"
+	RestoreQuestion  = "question.restore"
 	FlagsDismissed   = "flags.dismiss"
 	AppealUpheld     = "appeal.uphold"
 	AppealReversed   = "appeal.reverse"
@@ -55,7 +57,8 @@ const (
 
 // Actions lists every action, for the log's filter.
 var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, ApproveFile, ReturnFile, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
-	HideComment, RestoreComment, HideAdoption, RestoreAdoption, FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
+	HideComment, RestoreComment, HideAdoption, RestoreAdoption, HideQuestion, RestoreQuestion,
+	FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
 	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 
 // Entry is one logged action.
@@ -66,7 +69,7 @@ type Entry struct {
 	// ActorName is filled by the reader from the accounts' owner.
 	ActorName  string
 	Action     string
-	TargetType string // practice, comment, adoption, account, invitation, meeting, tag
+	TargetType string // practice, comment, adoption, question, account, invitation, meeting, tag
 	TargetID   int64
 	// PracticeID is the practice the entry is about: its target, or the
 	// practice of the comment it targets.
@@ -94,7 +97,7 @@ func Record(ctx context.Context, tx *sql.Tx, at time.Time, e Entry) (int64, erro
 		practice = e.TargetID
 	case e.PracticeID != 0:
 		practice = e.PracticeID
-	case e.TargetType == "comment" || e.TargetType == "adoption":
+	case e.TargetType == "comment" || e.TargetType == "adoption" || e.TargetType == "question":
 		return 0, fmt.Errorf("modlog: an entry about %s %d must name its practice", e.TargetType, e.TargetID)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO moderation_log (at, actor_id, action, target_type, target_id, practice_id, country_code, title, reason, note, details)
@@ -112,7 +115,7 @@ const TargetPractice = `l.practice_id`
 
 // PracticeTargets are the target types (as an SQL list) whose entries
 // belong to a practice, and are read under that practice's scope.
-const PracticeTargets = `'practice', 'comment', 'adoption'`
+const PracticeTargets = `'practice', 'comment', 'adoption', 'question'`
 
 // Filter narrows the log.
 type Filter struct {

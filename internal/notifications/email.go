@@ -45,6 +45,7 @@ var immediate = map[string]bool{
 	Reply: true, Published: true, SentBack: true, Rejected: true, PracticeHidden: true, PracticeRestored: true,
 	ChangeApproved: true, ChangeReturned: true, CommentHidden: true, CommentRestored: true, AppealAnswered: true,
 	FlagActioned: true, FlagDismissed: true, AdoptionHidden: true, AdoptionRestored: true,
+	Question: true, QuestionAnswered: true, QuestionReminder: true, QuestionHidden: true, QuestionRestored: true,
 }
 
 // Default is a kind's delivery for a person who did not choose.

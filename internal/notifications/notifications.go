@@ -34,12 +34,17 @@ const (
 	Adoption         = "adoption"          // a country recorded or updated its take-up of a practice they wrote or follow
 	AdoptionHidden   = "adoption_hidden"   // their country's adoption record was hidden
 	AdoptionRestored = "adoption_restored" // their country's adoption record was shown again
+	Question         = "question"          // a question about a practice they wrote
+	QuestionAnswered = "question_answered" // the answer to their question
+	QuestionReminder = "question_reminder" // a question on their practice waits for an answer (once, after two weeks)
+	QuestionHidden   = "question_hidden"   // the published exchange they asked was hidden
+	QuestionRestored = "question_restored" // the published exchange they asked was shown again
 )
 
 // Kinds lists every kind.
 var Kinds = []string{Reply, Comment, Published, SentBack, Rejected, PracticeHidden, PracticeRestored, ChangeApproved,
 	ChangeReturned, CommentHidden, CommentRestored, AppealAnswered, FlagActioned, FlagDismissed, InviteAccepted, QueueWaiting,
-	Adoption, AdoptionHidden, AdoptionRestored}
+	Adoption, AdoptionHidden, AdoptionRestored, Question, QuestionAnswered, QuestionReminder, QuestionHidden, QuestionRestored}
 
 // Notification is one entry.
 type Notification struct {
@@ -50,7 +55,7 @@ type Notification struct {
 	CommentID  int64
 	ActorID    int64
 	Note       string // a moderator's note for the person, when the kind has one
-	Detail     string // refines the kind's sentence: an appeal "upheld" or "reversed"
+	Detail     string // refines the kind: an appeal "upheld" or "reversed", an adoption's stage, a question's id
 	CreatedAt  time.Time
 	ReadAt     time.Time
 }

@@ -126,9 +126,9 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 			} else {
 				unseen()
 			}
-		case "adoption":
+		case "adoption", "question":
 			if p, err := s.practices.Get(r.Context(), v, e.PracticeID); err == nil {
-				row.ItemLabel, row.ItemLink = cmp.Or(e.Title, p.Title), fmt.Sprintf("/practices/%d#adoption-%d", p.ID, e.TargetID)
+				row.ItemLabel, row.ItemLink = cmp.Or(e.Title, p.Title), fmt.Sprintf("/practices/%d#%s-%d", p.ID, e.TargetType, e.TargetID)
 			} else if apperr.Is(err, apperr.NotFound) {
 				unseen()
 			} else {

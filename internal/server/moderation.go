@@ -396,6 +396,8 @@ func (s *Server) backTo(t moderation.Target, practiceID int64) string {
 		return fmt.Sprintf("/comments/%d", t.ID)
 	case "adoption":
 		return fmt.Sprintf("/practices/%d#adoption-%d", practiceID, t.ID)
+	case "question":
+		return fmt.Sprintf("/practices/%d#question-%d", practiceID, t.ID)
 	}
 	return fmt.Sprintf("/practices/%d", t.ID)
 }
@@ -406,6 +408,8 @@ func (s *Server) practiceOf(r *http.Request, t moderation.Target) (int64, error)
 		return t.ID, nil
 	case "adoption":
 		return s.adoptions.PracticeOf(r.Context(), s.viewer(r), t.ID)
+	case "question":
+		return s.questions.PracticeOf(r.Context(), s.viewer(r), t.ID)
 	}
 	c, err := s.comments.Get(r.Context(), s.viewer(r), t.ID)
 	if err != nil {

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -140,6 +141,33 @@ func TestEveryKindByEmail(t *testing.T) {
 	expect(notifications.AdoptionHidden, "mx@gob.mx", "Moderators hid the adoption record you wrote on “Registro biométrico”", "Datos personales.")
 	mod.PostForm(fmt.Sprintf("/moderation/adoptions/%d/restore", adoption), nil)
 	expect(notifications.AdoptionRestored, "mx@gob.mx", "The adoption record you wrote on “Registro biométrico” is visible again")
+
+	if res := mx.PostForm(path+"/questions", url.Values{"body": {"¿Cuánto costó el registro?"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("question: %d", res.Status)
+	}
+	question := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM questions`)
+	got = box.next()
+	if len(got["pa@gob.pa"]) != 1 || !strings.Contains(got["pa@gob.pa"][0].Text, "mx asked a question about “Registro biométrico”") ||
+		!strings.Contains(got["pa@gob.pa"][0].Text, fmt.Sprintf("/questions/%d", question)) {
+		t.Fatalf("the author is not told of the question: %v", got)
+	}
+	told[notifications.Question] = true
+	e.Clock.Advance(15 * 24 * time.Hour)
+	if n, err := e.App.Questions.Remind(context.Background()); err != nil || n != 1 {
+		t.Fatalf("reminders: %d, %v", n, err)
+	}
+	expect(notifications.QuestionReminder, "pa@gob.pa", "question about “Registro biométrico” has waited two weeks for your answer", fmt.Sprintf("/questions/%d", question))
+	pa = e.SignIn("pa@gob.pa") // two weeks passed on the test clock
+	mx = e.SignIn("mx@gob.mx")
+	mod = e.SignIn("mod@puente.test")
+	pa.PostForm(fmt.Sprintf("/questions/%d/answer", question), url.Values{"answer": {"Unos 2 millones de dólares."}})
+	expect(notifications.QuestionAnswered, "mx@gob.mx", "pa answered your question about “Registro biométrico”", fmt.Sprintf("/questions/%d", question))
+	pa.PostForm(fmt.Sprintf("/questions/%d/publish", question), url.Values{"agree": {"1"}})
+	mx.PostForm(fmt.Sprintf("/questions/%d/publish", question), url.Values{"agree": {"1"}})
+	mod.PostForm(fmt.Sprintf("/moderation/questions/%d/hide", question), url.Values{"reason": {"Cifras sin fuente."}})
+	expect(notifications.QuestionHidden, "mx@gob.mx", "Moderators hid your question and its answer on “Registro biométrico”", "Cifras sin fuente.")
+	mod.PostForm(fmt.Sprintf("/moderation/questions/%d/restore", question), nil)
+	expect(notifications.QuestionRestored, "mx@gob.mx", "Your question and its answer on “Registro biométrico” are visible again")
 
 	mod.PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos personales."}})
 	expect(notifications.PracticeHidden, "pa@gob.pa", "Moderators hid your practice “Registro biométrico”")

@@ -16,10 +16,12 @@ var noticeGroups = []struct {
 	Title string
 	Kinds []string
 }{
-	{"notifications.group.conversation", []string{notifications.Reply, notifications.Comment, notifications.Adoption}},
+	{"notifications.group.conversation", []string{notifications.Reply, notifications.Comment, notifications.Adoption,
+		notifications.Question, notifications.QuestionAnswered, notifications.QuestionReminder}},
 	{"notifications.group.work", []string{notifications.Published, notifications.SentBack, notifications.Rejected,
 		notifications.ChangeApproved, notifications.ChangeReturned, notifications.PracticeHidden, notifications.PracticeRestored,
 		notifications.CommentHidden, notifications.CommentRestored, notifications.AdoptionHidden, notifications.AdoptionRestored,
+		notifications.QuestionHidden, notifications.QuestionRestored,
 		notifications.AppealAnswered}},
 	{"notifications.group.flags", []string{notifications.FlagActioned, notifications.FlagDismissed}},
 	{"notifications.group.staff", []string{notifications.QueueWaiting, notifications.InviteAccepted}},

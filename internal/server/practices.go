@@ -18,6 +18,7 @@ import (
 	"puente/internal/moderation"
 	"puente/internal/modlog"
 	"puente/internal/practices"
+	"puente/internal/questions"
 	"puente/internal/taxonomy"
 )
 
@@ -102,8 +103,12 @@ type practiceView struct {
 	Adoptions []*adoptions.Adoption
 	// TakenUp are those of Adoptions, shown and not decided against, for
 	// the one-line summary.
-	TakenUp    []*adoptions.Adoption
-	CanAdopt   bool
+	TakenUp  []*adoptions.Adoption
+	CanAdopt bool
+	// Questions are the exchanges with the implementers shown on the
+	// practice; CanAsk is set when the viewer may ask one.
+	Questions  []*questions.Question
+	CanAsk     bool
 	CanEdit    bool
 	CanSubmit  bool
 	CanPublish bool
@@ -252,6 +257,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 		pv.CanAdopt, _ = adoptions.CanRecord(a, p)
+		if pv.Questions, err = s.questions.Published(r.Context(), v, p); err != nil {
+			return err
+		}
+		pv.CanAsk = questions.CanAsk(v, p)
 	}
 	if v.Member() {
 		if pv.Following, err = s.practices.Following(r.Context(), v, id); err != nil {
@@ -1033,6 +1042,9 @@ type myData struct {
 	Mine     []*practices.Practice
 	Followed []*practices.Practice
 	Refs     *refs
+	// ToAnswer are the open questions on the person's practices; Asked
+	// the questions they asked.
+	ToAnswer, Asked []*questions.Question
 }
 
 func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
@@ -1049,7 +1061,16 @@ func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "my_practices", &View{Title: "my.title", Data: myData{Mine: mine, Followed: followed, Refs: rf}})
+	toAnswer, err := s.questions.ToAnswer(r.Context(), v.AccountID)
+	if err != nil {
+		return err
+	}
+	asked, err := s.questions.Asked(r.Context(), v.AccountID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "my_practices", &View{Title: "my.title", Data: myData{Mine: mine, Followed: followed, Refs: rf,
+		ToAnswer: toAnswer, Asked: asked}})
 	return nil
 }
 

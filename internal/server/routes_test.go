@@ -31,15 +31,19 @@ const (
 type object int
 
 const (
-	none        object = iota
-	practice           // a practice shared with the CRM only, by its author
-	ownPractice        // the same, on a route only its author may use
-	comment            // a comment by the author on that practice
-	ownComment         // the same, on a route only its author may use
-	attachment         // a file of that practice
-	adoptable          // that practice, on a route only officials of another member state may use
-	adoption           // another member state's adoption record of that practice
-	other              // an object of an admin or moderator page
+	none           object = iota
+	practice              // a practice shared with the CRM only, by its author
+	ownPractice           // the same, on a route only its author may use
+	comment               // a comment by the author on that practice
+	ownComment            // the same, on a route only its author may use
+	attachment            // a file of that practice
+	adoptable             // that practice, on a route only officials of another member state may use
+	adoption              // another member state's adoption record of that practice
+	askable               // that practice, on a route its author may not use (asking its implementers)
+	question              // a CRM official's question on that practice: its asker, the author and staff see it
+	questionParty         // the same, on a route only its asker and the author may use
+	questionAuthor        // the same, on a route only the practice's author may use
+	other                 // an object of an admin or moderator page
 )
 
 // routeTable lists every route the router knows. A route missing from it
@@ -88,6 +92,10 @@ var routeTable = map[string]struct {
 	// Recording what one's country did with a practice: never on one's own
 	// country's practice, and only with a country.
 	"GET /practices/{id}/adoption": {signedIn, adoptable}, "POST /practices/{id}/adoption": {signedIn, adoptable},
+	// Asking the implementers: anyone who may read it but its author.
+	"GET /practices/{id}/questions/new": {signedIn, askable}, "POST /practices/{id}/questions": {signedIn, askable},
+	"GET /questions/{id}": {signedIn, question}, "POST /questions/{id}/answer": {signedIn, questionAuthor},
+	"POST /questions/{id}/close": {signedIn, questionParty}, "POST /questions/{id}/publish": {signedIn, questionParty},
 	"GET /comments/{id}/edit": {signedIn, ownComment}, "POST /comments/{id}/edit": {signedIn, ownComment},
 	"POST /comments/{id}/delete": {signedIn, ownComment},
 	"GET /my/practices":          {signedIn, none}, "POST /flags": {signedIn, other},
@@ -110,6 +118,7 @@ var routeTable = map[string]struct {
 	"POST /moderation/practices/{id}/hide": {moderator, practice}, "POST /moderation/practices/{id}/restore": {moderator, practice},
 	"POST /moderation/comments/{id}/hide": {moderator, comment}, "POST /moderation/comments/{id}/restore": {moderator, comment},
 	"POST /moderation/adoptions/{id}/hide": {moderator, adoption}, "POST /moderation/adoptions/{id}/restore": {moderator, adoption},
+	"POST /moderation/questions/{id}/hide": {moderator, question}, "POST /moderation/questions/{id}/restore": {moderator, question},
 	"POST /moderation/flags/dismiss": {moderator, other}, "POST /moderation/appeals/{id}/resolve": {moderator, other},
 	"POST /practices/{id}/publish":       {moderator, practice},
 	"POST /moderation/review/{id}/claim": {moderator, practice}, "GET /moderation/changes/{id}": {moderator, practice}, "POST /moderation/changes/{id}": {moderator, practice},
@@ -206,6 +215,10 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				t.Fatalf("adoption: %d", res.Status)
 			}
 			adid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM adoptions`)
+			if res := e.SignIn("mx@gob.mx").PostForm(path+"/questions", url.Values{"body": {"¿Cuánto costó?"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("question: %d", res.Status)
+			}
+			qid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM questions`)
 			dbtest.Exec(t, e.DB.W, `INSERT INTO practice_attachments (practice_id, name, type, size, data, created_at) VALUES (?, 'a.pdf', 'application/pdf', 5, X'255044462D', '2026-11-26T12:00:00Z')`, pid)
 			aid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM practice_attachments`)
 			spare := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'spare@gob.gt'`)
@@ -245,8 +258,10 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				p = strings.ReplaceAll(p, "{chart}", "countries")
 				p = strings.ReplaceAll(p, "/*", "/css/app.css")
 				switch spec.object {
-				case practice, ownPractice, adoptable:
+				case practice, ownPractice, adoptable, askable:
 					p = strings.ReplaceAll(p, "{id}", pid)
+				case question, questionParty, questionAuthor:
+					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(qid))
 				case adoption:
 					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(adid))
 				case comment, ownComment:
@@ -298,7 +313,8 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 						t.Errorf("%s: %d, want 403", name, got)
 					}
 				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment ||
-					spec.object == attachment || spec.object == adoptable) &&
+					spec.object == attachment || spec.object == adoptable || spec.object == askable || spec.object == question ||
+					spec.object == questionParty || spec.object == questionAuthor) &&
 					(role == "csm" || role == "anonymous" || role == "suspended"):
 					// Shared with the CRM only: not there for the others.
 					if got != http.StatusNotFound {
@@ -309,6 +325,14 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					// edits another person's words.
 					if got != http.StatusForbidden {
 						t.Errorf("%s on another account's object: %d, want 403", name, got)
+					}
+				case spec.object == askable && role == "author",
+					spec.object == questionParty && role != "crm" && role != "author",
+					spec.object == questionAuthor && role != "author":
+					// No one asks about their own practice; only the two
+					// sides decide on a question, and only the author answers.
+					if got != http.StatusForbidden {
+						t.Errorf("%s by %s: %d, want 403", name, role, got)
 					}
 				case spec.object == adoptable && role != "crm":
 					// The practice's own country, and staff without one.

@@ -25,6 +25,7 @@ import (
 	"puente/internal/notifications"
 	"puente/internal/notify"
 	"puente/internal/practices"
+	"puente/internal/questions"
 	"puente/internal/ratelimit"
 	"puente/internal/search"
 	"puente/internal/taxonomy"
@@ -43,6 +44,7 @@ type Deps struct {
 	Practices  *practices.Store
 	Comments   *comments.Store
 	Adoptions  *adoptions.Store
+	Questions  *questions.Store
 	Moderation *moderation.Store
 	Sessions   *websession.Store
 	Search     *search.Indexer
@@ -66,6 +68,7 @@ type Server struct {
 	practices  *practices.Store
 	comments   *comments.Store
 	adoptions  *adoptions.Store
+	questions  *questions.Store
 	moderation *moderation.Store
 	search     *search.Indexer
 	outbox     *mail.Outbox
@@ -94,6 +97,8 @@ type limits struct {
 	code, codeIP            *ratelimit.Limiter
 	// posts is what one account may post: comments, flags, new practices.
 	posts *ratelimit.Bucket
+	// questions is what one account may ask: each one emails people.
+	questions *ratelimit.Bucket
 }
 
 // Rate limits. Sign-in counts failures only; the others count every try.
@@ -101,6 +106,10 @@ const (
 	SigninAccountLimit = 10 // failed sign-ins per account per window
 	SigninIPLimit      = 50 // failed sign-ins per client address per window
 	LimitWindow        = 15 * time.Minute
+	// A person may send QuestionBurst questions at once, then one per
+	// QuestionEvery.
+	QuestionBurst = 5
+	QuestionEvery = 30 * time.Minute
 )
 
 // New builds a server.
@@ -112,7 +121,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, clock: d.Clock, log: d.Log,
 		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
-		adoptions:  d.Adoptions,
+		adoptions: d.Adoptions, questions: d.Questions,
 		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices, inbox: d.Inbox,
 		health: d.Health, versions: d.Versions,
 		parts: cache.New[partKey](d.Versions, maxPartBytes, keptPart.size),
@@ -132,6 +141,7 @@ func New(d Deps) (*Server, error) {
 		code:          ratelimit.New(CodeLimit, LimitWindow, d.Clock),
 		codeIP:        ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
 		posts:         ratelimit.NewBucket(d.Config.PostBurst, d.Config.PostEvery, d.Clock),
+		questions:     ratelimit.NewBucket(QuestionBurst, QuestionEvery, d.Clock),
 	}
 	return s, nil
 }
@@ -239,6 +249,12 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/practices/{id}/comments", s.h(s.commentCreate))
 		r.Get("/practices/{id}/adoption", s.h(s.adoptionPage))
 		r.Post("/practices/{id}/adoption", s.h(s.adoptionPost))
+		r.Get("/practices/{id}/questions/new", s.h(s.questionNew))
+		r.Post("/practices/{id}/questions", s.h(s.questionPost))
+		r.Get("/questions/{id}", s.h(s.questionPage))
+		r.Post("/questions/{id}/answer", s.h(s.questionAnswer))
+		r.Post("/questions/{id}/close", s.h(s.questionClose))
+		r.Post("/questions/{id}/publish", s.h(s.questionAgree))
 		r.Get("/comments/{id}/edit", s.h(s.commentEdit))
 		r.Post("/comments/{id}/edit", s.h(s.commentUpdate))
 		r.Post("/comments/{id}/delete", s.h(s.commentDelete))
@@ -283,6 +299,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/moderation/comments/{id}/restore", s.h(s.hideHandler("comment", false)))
 		r.Post("/moderation/adoptions/{id}/hide", s.h(s.hideHandler("adoption", true)))
 		r.Post("/moderation/adoptions/{id}/restore", s.h(s.hideHandler("adoption", false)))
+		r.Post("/moderation/questions/{id}/hide", s.h(s.hideHandler("question", true)))
+		r.Post("/moderation/questions/{id}/restore", s.h(s.hideHandler("question", false)))
 		r.Post("/moderation/flags/dismiss", s.h(s.dismissFlags))
 		r.Post("/moderation/appeals/{id}/resolve", s.h(s.resolveAppeal))
 		r.Post("/practices/{id}/publish", s.h(s.practicePublish))
