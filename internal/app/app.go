@@ -159,6 +159,11 @@ func (a *App) Run(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Info("suspensions ended", "count", n)
 			}
+			if asked, marked, err := a.Notices.AskReviews(ctx, a.Config.ReviewMonths); err != nil && ctx.Err() == nil {
+				a.Log.Error("asking whether practices are current", "err", err)
+			} else if asked+marked > 0 {
+				a.Log.Info("practices' currency", "authors_asked", asked, "marked_not_reviewed", marked)
+			}
 			if n, err := a.Questions.Remind(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Error("question reminders", "err", err)
 			} else if n > 0 {

@@ -54,6 +54,9 @@ type Config struct {
 	// AutosaveEvery is how often the practice form saves a draft in the
 	// background while it changes; zero turns it off.
 	AutosaveEvery time.Duration
+	// ReviewMonths is how long after its publication or last review a
+	// practice's author is asked whether it is still current.
+	ReviewMonths int
 	// AttachmentMax bounds one file a practice carries, AttachmentsMax
 	// all of one practice's files together, in bytes.
 	AttachmentMax, AttachmentsMax int64
@@ -108,6 +111,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.IntVar(&c.attachmentMB, "attachment-max-mb", 20, "largest file a practice may carry, in MB (PUENTE_ATTACHMENT_MAX_MB)")
 	fs.IntVar(&c.attachmentsMB, "attachments-max-mb", 100, "most a practice's files may add up to, in MB (PUENTE_ATTACHMENTS_MAX_MB)")
 	fs.DurationVar(&c.AutosaveEvery, "autosave-every", 30*time.Second, "how often the practice form saves a draft in the background while it changes; 0 turns it off (PUENTE_AUTOSAVE_EVERY)")
+	fs.IntVar(&c.ReviewMonths, "review-months", 12, "months after its publication or last review that a practice's author is asked whether it is still current (PUENTE_REVIEW_MONTHS)")
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", "America/Panama", "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (PUENTE_LOG_FORMAT)")
@@ -161,6 +165,9 @@ func (c *Config) Finish() error {
 	}
 	if c.PostBurst < 1 {
 		errs = append(errs, fmt.Errorf("--post-burst %d: at least 1", c.PostBurst))
+	}
+	if c.ReviewMonths < 1 || c.ReviewMonths > 120 {
+		errs = append(errs, fmt.Errorf("--review-months %d: between 1 and 120", c.ReviewMonths))
 	}
 	switch {
 	case c.attachmentMB < 1 || c.attachmentMB > 1024:

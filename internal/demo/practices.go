@@ -115,12 +115,50 @@ func SeedPractices(ctx context.Context, s Stores) (int, error) {
 			return created, err
 		}
 	}
+	if created > 0 {
+		if err := seedReviews(ctx, s); err != nil {
+			return created, err
+		}
+	}
 	if s.Adoptions != nil && created > 0 {
 		if err := seedAdoptions(ctx, s); err != nil {
 			return created, err
 		}
 	}
 	return created, nil
+}
+
+// seedReviews gives the practices' currency a state a newcomer can see:
+// every ongoing practice confirmed two months ago, but Panama's biometric
+// registration, whose author was asked ten days ago whether it is still
+// current (it waits on her My practices), and Mexico's regional visitor
+// card, asked five months ago and left unanswered, so marked as not
+// reviewed. The ended ones say so by their period.
+func seedReviews(ctx context.Context, s Stores) error {
+	now := time.Now()
+	waiting := "Registro biométrico de personas migrantes en tránsito por Darién"
+	stale := "Tarjeta de Visitante Regional para personas de Guatemala y Belice"
+	for _, dp := range demoPractices {
+		if dp.Published == "" || dp.End != "" {
+			continue
+		}
+		id, err := s.Practices.IDByTitle(ctx, dp.Title)
+		if err != nil {
+			return err
+		}
+		switch dp.Title {
+		case waiting:
+			err = s.Practices.SeedReview(ctx, id, now.AddDate(-1, 0, -10), now.AddDate(0, 0, -10), time.Time{})
+		case stale:
+			err = s.Practices.SeedReview(ctx, id, time.Time{}, now.AddDate(0, -5, 0), now.AddDate(0, -3, 0))
+		default:
+			err = s.Practices.SeedReview(ctx, id, now.AddDate(0, -2, 0), time.Time{}, time.Time{})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoAdoptions are what states did with others' practices, each update

@@ -207,3 +207,16 @@ func (q *QuestionToContact) SubjectArgs() []any { return []any{"title", q.Title}
 
 // Footer says why the contact point receives it.
 func (*QuestionToContact) Footer() string { return "email.question_contact.footer" }
+
+// ReviewRequest asks a practice's author whether it is still current,
+// with one link per answer.
+type ReviewRequest struct {
+	plain
+	Recipient
+	Title                  string
+	Since                  string // a date in the recipient's language
+	Current, Update, Ended string
+}
+
+// Kind names the templates.
+func (*ReviewRequest) Kind() string { return "review_request" }

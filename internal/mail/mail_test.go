@@ -260,6 +260,8 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 		&mail.EmailChange{Recipient: to("email/confirm/t"), Confirm: true, NewEmail: "ana@gob.pa"},
 		&mail.EmailChange{Recipient: to("signin"), NewEmail: "ana@gob.pa"},
 		&mail.SecurityNotice{Recipient: to("account"), Event: "role_changed", Role: "moderator"},
+		&mail.ReviewRequest{Recipient: to("my/practices"), Title: "T <i>", Since: "15 Sep 2021", Current: "https://puente.example.org/review/t?answer=current",
+			Update: "https://puente.example.org/review/t?answer=update", Ended: "https://puente.example.org/review/t?answer=ended"},
 		&mail.QuestionToContact{Recipient: to("practices/1"), Asker: "Ana <b>", Country: "México", Title: "T <i>", Body: "¿Cómo <b>funciona</b>?"},
 	}
 	// Every template but the digest's (its own package renders it) is

@@ -91,7 +91,14 @@ type Practice struct {
 	UpdatedAt        time.Time
 	SubmittedAt      time.Time
 	PublishedAt      time.Time
+	// NotReviewedSince is set when its author left the question "is it
+	// still current?" unanswered past its grace period: the date it was
+	// last confirmed (or published).
+	NotReviewedSince time.Time
 }
+
+// Stale reports whether the practice is marked as not reviewed.
+func (p *Practice) Stale() bool { return !p.NotReviewedSince.IsZero() }
 
 // Section returns the section with key.
 func (p *Practice) Section(key string) Section {

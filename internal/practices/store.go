@@ -42,7 +42,8 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	p.period_start, coalesce(p.period_end, ''), p.institutions, p.partners, p.contact_name, p.contact_email,
 	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''),
 	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason, p.resubmitted_after, p.author_note,
-	coalesce(p.period_end = '', 0)`
+	coalesce(p.period_end = '', 0),
+	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), '')`
 
 // listColumns are practiceColumns without the long sections, for lists.
 var listColumns = strings.NewReplacer(
@@ -54,12 +55,12 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	var p Practice
 	raw := make([]string, len(Sections))
 	html := make([]string, len(Sections))
-	var created, updated, submitted, published, hidden string
+	var created, updated, submitted, published, hidden, stale string
 	err := r.Scan(&p.ID, &p.AuthorID, &p.AuthorName, &p.AuthorCountry, &p.Status, &p.Scope, &p.Lang, &p.Title, &p.Summary,
 		&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4], &p.PolicyVersion,
 		&p.PeriodStart, &p.PeriodEnd, &p.Institutions, &p.Partners, &p.ContactName, &p.ContactEmail,
 		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published,
-		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote, &p.EndOpen)
+		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote, &p.EndOpen, &stale)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +72,7 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	p.SubmittedAt, _ = db.ParseTime(submitted)
 	p.PublishedAt, _ = db.ParseTime(published)
 	p.HiddenAt, _ = db.ParseTime(hidden)
+	p.NotReviewedSince, _ = db.ParseTime(stale)
 	return &p, nil
 }
 

@@ -21,6 +21,7 @@ type cardView struct {
 	Published      string
 	Comments       string
 	Scope          string // "" for the usual scope, members
+	Stale          string // "Not reviewed since …", or ""
 	TagsLabel      string
 	Tags           []link
 }
@@ -42,6 +43,9 @@ func card(v *View, p *practices.Practice, rf *refs) cardView {
 	}
 	if p.Scope != practices.ScopeMembers {
 		c.Scope = v.T("scope.badge." + string(p.Scope))
+	}
+	if p.Stale() {
+		c.Stale = v.T("review.not_reviewed", "date", v.Date(p.NotReviewedSince))
 	}
 	if len(p.Tags) > 0 {
 		c.TagsLabel = v.T("practice.field.tags")
@@ -144,6 +148,11 @@ func (c cardView) HTML() template.HTML {
 	if c.Scope != "" {
 		m.Tag("· <span class=\"badge-scope\">")
 		m.Text(c.Scope)
+		m.Tag("</span>")
+	}
+	if c.Stale != "" {
+		m.Tag(" · <span class=\"badge-note\">")
+		m.Text(c.Stale)
 		m.Tag("</span>")
 	}
 	m.Tag("\n  </p>\n  <p lang=\"")

@@ -32,6 +32,9 @@ type moderationData struct {
 	Refs    *refs
 	// Deciders are the other staff, who decide on what the viewer wrote.
 	Deciders []string
+	// Unreviewed are the practices whose authors left "is it still
+	// current?" unanswered.
+	Unreviewed []*practices.Practice
 }
 
 func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
@@ -84,6 +87,9 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Deciders, err = s.moderation.Deciders(r.Context(), currentAccount(r).ID); err != nil {
+		return err
+	}
+	if d.Unreviewed, err = s.practices.Unreviewed(r.Context(), 200); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "moderation", &View{Title: "moderation.title", Data: d})

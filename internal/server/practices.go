@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -1045,6 +1046,14 @@ type myData struct {
 	// ToAnswer are the open questions on the person's practices; Asked
 	// the questions they asked.
 	ToAnswer, Asked []*questions.Question
+	// ToConfirm are their practices asked "is it still current?".
+	ToConfirm []toConfirm
+}
+
+// toConfirm is a practice whose author is asked whether it is current.
+type toConfirm struct {
+	P       *practices.Practice
+	AskedAt time.Time
 }
 
 func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
@@ -1061,16 +1070,32 @@ func (s *Server) myPractices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var ids []int64
+	for _, p := range mine {
+		if p.Status == practices.Published {
+			ids = append(ids, p.ID)
+		}
+	}
+	asked, err := s.practices.ReviewWaiting(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	var confirm []toConfirm
+	for _, p := range mine {
+		if at, ok := asked[p.ID]; ok {
+			confirm = append(confirm, toConfirm{P: p, AskedAt: at})
+		}
+	}
 	toAnswer, err := s.questions.ToAnswer(r.Context(), v.AccountID)
 	if err != nil {
 		return err
 	}
-	asked, err := s.questions.Asked(r.Context(), v.AccountID)
+	mineAsked, err := s.questions.Asked(r.Context(), v.AccountID)
 	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "my_practices", &View{Title: "my.title", Data: myData{Mine: mine, Followed: followed, Refs: rf,
-		ToAnswer: toAnswer, Asked: asked}})
+		ToAnswer: toAnswer, Asked: mineAsked, ToConfirm: confirm}})
 	return nil
 }
 

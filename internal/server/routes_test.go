@@ -64,6 +64,7 @@ var routeTable = map[string]struct {
 	// this same session has just given.
 	"GET /signin/code": {afterPassword, none}, "POST /signin/code": {afterPassword, none},
 	"GET /unsubscribe/{token}": {byToken, none}, "POST /unsubscribe/{token}": {byToken, none},
+	"GET /review/{token}": {byToken, none}, "POST /review/{token}": {byToken, none},
 	"GET /unsubscribe/notices/{token}": {byToken, none}, "POST /unsubscribe/notices/{token}": {byToken, none},
 	"GET /practices": {anyone, none}, "GET /search": {anyone, none},
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
@@ -93,6 +94,7 @@ var routeTable = map[string]struct {
 	// country's practice, and only with a country.
 	"GET /practices/{id}/adoption": {signedIn, adoptable}, "POST /practices/{id}/adoption": {signedIn, adoptable},
 	// Asking the implementers: anyone who may read it but its author.
+	"POST /practices/{id}/review":       {signedIn, ownPractice},
 	"GET /practices/{id}/questions/new": {signedIn, askable}, "POST /practices/{id}/questions": {signedIn, askable},
 	"GET /questions/{id}": {signedIn, question}, "POST /questions/{id}/answer": {signedIn, questionAuthor},
 	"POST /questions/{id}/close": {signedIn, questionParty}, "POST /questions/{id}/publish": {signedIn, questionParty},

@@ -198,6 +198,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 	// The token in the URL is the credential: a mail client's one-click
 	// POST carries no session and no Origin of ours (RFC 8058).
 	r.Get("/unsubscribe/{token}", s.h(s.unsubscribePage))
+	r.Get("/review/{token}", s.h(s.freshPage))
+	r.Post("/review/{token}", s.h(s.freshPost))
 	r.Post("/unsubscribe/{token}", s.h(s.unsubscribePost))
 	r.Get("/unsubscribe/notices/{token}", s.h(s.noticeUnsubscribePage))
 	r.Post("/unsubscribe/notices/{token}", s.h(s.noticeUnsubscribePost))
@@ -249,6 +251,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/practices/{id}/comments", s.h(s.commentCreate))
 		r.Get("/practices/{id}/adoption", s.h(s.adoptionPage))
 		r.Post("/practices/{id}/adoption", s.h(s.adoptionPost))
+		r.Post("/practices/{id}/review", s.h(s.practiceFresh))
 		r.Get("/practices/{id}/questions/new", s.h(s.questionNew))
 		r.Post("/practices/{id}/questions", s.h(s.questionPost))
 		r.Get("/questions/{id}", s.h(s.questionPage))

@@ -1,0 +1,97 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+
+	"puente/internal/accounts"
+	"puente/internal/i18n"
+	"puente/internal/mail"
+	"puente/internal/practices"
+)
+
+// AskReviews puts "is this practice still current?" to the authors of the
+// practices published or confirmed at least months ago, by email with the
+// three answers as links; an author who has left is replaced by the
+// active officials of the practice's countries. It then marks the
+// practices whose question went unanswered past the grace period. It
+// returns how many were asked and how many marked.
+func (n *Notices) AskReviews(ctx context.Context, months int) (asked, marked int, err error) {
+	const batch = 200
+	for {
+		due, err := n.Practices.DueForReview(ctx, months, batch)
+		if err != nil {
+			return asked, marked, err
+		}
+		for _, d := range due {
+			to, err := n.reviewers(ctx, d.Practice)
+			if err != nil {
+				return asked, marked, err
+			}
+			for _, a := range to {
+				if err := n.Send(ctx, a, a.Email, "/my/practices", n.reviewEmail(a, d)); err != nil {
+					return asked, marked, err
+				}
+			}
+			asked++
+		}
+		if len(due) < batch {
+			break
+		}
+	}
+	marked, err = n.Practices.MarkUnreviewed(ctx)
+	return asked, marked, err
+}
+
+// reviewers are who answers for p: its author while active, else the
+// active officials of its countries.
+func (n *Notices) reviewers(ctx context.Context, p *practices.Practice) ([]*accounts.Account, error) {
+	author, err := n.Accounts.ByID(ctx, p.AuthorID)
+	if err != nil {
+		return nil, err
+	}
+	if author.Status == accounts.Active {
+		return []*accounts.Account{author}, nil
+	}
+	var out []*accounts.Account
+	for _, cc := range p.Countries {
+		list, _, err := n.Accounts.List(ctx, accounts.Filter{Country: cc, Role: string(accounts.Official), Status: string(accounts.Active), Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+func (n *Notices) reviewEmail(a *accounts.Account, d practices.ReviewDue) *mail.ReviewRequest {
+	link := func(answer string) string {
+		return n.abs(fmt.Sprintf("/review/%s?answer=%s", d.Token, answer))
+	}
+	return &mail.ReviewRequest{Title: d.Practice.Title, Since: i18n.For(langOf(a)).Date(d.Since),
+		Current: link(practices.StillCurrent), Update: link(practices.WillUpdate), Ended: link(practices.HasEnded)}
+}
+
+// CanReview reports whether a may answer for p: its author, or, when the
+// author has left, an official of one of its countries.
+func (n *Notices) CanReview(ctx context.Context, a *accounts.Account, p *practices.Practice) (bool, error) {
+	if a == nil {
+		return false, nil
+	}
+	if p.AuthorID == a.ID {
+		return true, nil
+	}
+	author, err := n.Accounts.ByID(ctx, p.AuthorID)
+	if err != nil {
+		return false, err
+	}
+	if author.Status == accounts.Active || a.Role != accounts.Official {
+		return false, nil
+	}
+	for _, cc := range p.Countries {
+		if cc == a.CountryCode {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,234 @@
+package practices
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+	"time"
+
+	"puente/db"
+	"puente/internal/apperr"
+	"puente/internal/tokens"
+)
+
+// Freshness: a practice published (or last confirmed) long enough ago is
+// put to its author, "is this practice still current?"; left unanswered
+// for ReviewGrace it is marked "not reviewed since" until someone
+// answers. An ongoing practice only: one that ended says so already.
+
+// ReviewGrace is how long a question about a practice's currency waits
+// before the practice is marked as not reviewed.
+const ReviewGrace = 60 * 24 * time.Hour
+
+// Review answers.
+const (
+	StillCurrent = "current"
+	WillUpdate   = "update"
+	HasEnded     = "ended"
+)
+
+// ReviewDue is a practice whose author is to be asked, with a fresh token
+// for the email's answers.
+type ReviewDue struct {
+	Practice *Practice
+	Token    string
+	// Since is when it was published or last confirmed.
+	Since time.Time
+}
+
+// DueForReview picks the practices to ask about now (published, in
+// circulation, ongoing, published or confirmed at least months ago, not
+// asked since), records that they were asked, and returns them with their
+// tokens. Each is recorded in its own statement: a failure later leaves
+// the rest asked.
+func (s *Store) DueForReview(ctx context.Context, months, limit int) ([]ReviewDue, error) {
+	now := s.Clock.Now()
+	cutoff := db.FormatTime(now.AddDate(0, -months, 0))
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		LEFT JOIN practice_reviews r ON r.practice_id = p.id
+		WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.period_end IS NULL
+		AND coalesce(r.reviewed_at, p.published_at) <= ?
+		AND (r.asked_at IS NULL OR r.asked_at < coalesce(r.reviewed_at, p.published_at))
+		ORDER BY coalesce(r.reviewed_at, p.published_at), p.id LIMIT ?`, cutoff, limit)
+	if err != nil {
+		return nil, err
+	}
+	var due []ReviewDue
+	for rows.Next() {
+		p, err := scanPractice(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		due = append(due, ReviewDue{Practice: p})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := loadRelations(ctx, s.DB.R, practicesOf(due)); err != nil {
+		return nil, err
+	}
+	at := db.FormatTime(now)
+	for i := range due {
+		d := &due[i]
+		d.Token = tokens.New()
+		var since string
+		if err := s.DB.W.QueryRowContext(ctx, `INSERT INTO practice_reviews (practice_id, asked_at, token_hash) VALUES (?, ?, ?)
+			ON CONFLICT (practice_id) DO UPDATE SET asked_at = excluded.asked_at, token_hash = excluded.token_hash
+			RETURNING coalesce(reviewed_at, ?)`, d.Practice.ID, at, tokens.Hash(d.Token), db.FormatTime(d.Practice.PublishedAt)).Scan(&since); err != nil {
+			return nil, err
+		}
+		d.Since, _ = db.ParseTime(since)
+	}
+	return due, nil
+}
+
+func practicesOf(due []ReviewDue) []*Practice {
+	out := make([]*Practice, len(due))
+	for i, d := range due {
+		out[i] = d.Practice
+	}
+	return out
+}
+
+// MarkUnreviewed marks the practices whose question went unanswered for
+// ReviewGrace, and returns how many.
+func (s *Store) MarkUnreviewed(ctx context.Context) (int, error) {
+	now := s.Clock.Now()
+	res, err := s.DB.W.ExecContext(ctx, `UPDATE practice_reviews SET stale_at = ?
+		WHERE stale_at IS NULL AND asked_at IS NOT NULL AND asked_at <= ? AND (reviewed_at IS NULL OR reviewed_at < asked_at)`,
+		db.FormatTime(now), db.FormatTime(now.Add(-ReviewGrace)))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// ReviewByToken returns the practice an email's review token is about,
+// while the question is open, and when it was last confirmed (or
+// published).
+func (s *Store) ReviewByToken(ctx context.Context, token string) (*Practice, time.Time, error) {
+	var id int64
+	var reviewed string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT practice_id, coalesce(reviewed_at, '') FROM practice_reviews WHERE token_hash = ?`, tokens.Hash(token)).Scan(&id, &reviewed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, apperr.New(apperr.Gone, "review.link_used")
+	}
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	p, err := s.get(ctx, s.DB.R, id)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	since := p.PublishedAt
+	if t, err := db.ParseTime(reviewed); err == nil && reviewed != "" {
+		since = t
+	}
+	return p, since, nil
+}
+
+var reviewMonth = regexp.MustCompile(`^[12][0-9]{3}-(0[1-9]|1[0-2])$`)
+
+// Review records the answer to "is this practice still current?": still
+// current, or to be updated (both confirm it was looked at now), or ended
+// in month (its period ends then). The practice is no longer marked, and
+// the email's link stops working.
+func (s *Store) Review(ctx context.Context, id int64, answer, month string) error {
+	now := s.Clock.Now()
+	switch answer {
+	case StillCurrent, WillUpdate:
+	case HasEnded:
+		if !reviewMonth.MatchString(month) {
+			return apperr.InvalidFields(apperr.FieldErrors{"month": "review.month_invalid"})
+		}
+		if month > now.Format("2006-01") {
+			return apperr.InvalidFields(apperr.FieldErrors{"month": "review.month_future"})
+		}
+	default:
+		return apperr.New(apperr.Invalid, "error.bad_request")
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		p, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != Published {
+			return apperr.New(apperr.Conflict, "review.not_published")
+		}
+		if answer == HasEnded {
+			if month < p.PeriodStart {
+				return apperr.InvalidFields(apperr.FieldErrors{"month": "review.month_before_start"})
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE practices SET period_end = ?, updated_at = ? WHERE id = ?`, month, db.FormatTime(now), id); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO practice_reviews (practice_id, reviewed_at) VALUES (?, ?)
+			ON CONFLICT (practice_id) DO UPDATE SET reviewed_at = excluded.reviewed_at, token_hash = NULL, stale_at = NULL`, id, db.FormatTime(now))
+		return err
+	})
+}
+
+// ReviewWaiting returns the practices whose question is open (asked, not
+// answered), of those ids.
+func (s *Store) ReviewWaiting(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	raw, err := db.Pairs[int64, string](ctx, s.DB.R, `SELECT practice_id, asked_at FROM practice_reviews
+		WHERE practice_id IN (SELECT value FROM json_each(?)) AND asked_at IS NOT NULL AND (reviewed_at IS NULL OR reviewed_at < asked_at)`, db.IDList(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]time.Time, len(raw))
+	for id, at := range raw {
+		out[id], _ = db.ParseTime(at)
+	}
+	return out, nil
+}
+
+// Unreviewed returns the practices marked as not reviewed, oldest first,
+// for moderators.
+func (s *Store) Unreviewed(ctx context.Context, limit int) ([]*Practice, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practice_reviews r JOIN practices p ON p.id = r.practice_id
+		JOIN accounts a ON a.id = p.author_id WHERE r.stale_at IS NOT NULL AND p.status = 'published'
+		ORDER BY coalesce(r.reviewed_at, p.published_at), p.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Practice
+	for rows.Next() {
+		p, err := scanPractice(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, loadRelations(ctx, s.DB.R, out)
+}
+
+// SeedReview sets a practice's review record as given (a zero time is
+// none), for seeded demonstration data: a practice confirmed lately, one
+// asked and waiting, one marked as not reviewed.
+func (s *Store) SeedReview(ctx context.Context, id int64, reviewed, asked, stale time.Time) error {
+	at := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return db.FormatTime(t)
+	}
+	var token any
+	if !asked.IsZero() {
+		token = tokens.Hash(tokens.New())
+	}
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO practice_reviews (practice_id, reviewed_at, asked_at, token_hash, stale_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (practice_id) DO UPDATE SET reviewed_at = excluded.reviewed_at, asked_at = excluded.asked_at,
+		token_hash = excluded.token_hash, stale_at = excluded.stale_at`, id, at(reviewed), at(asked), token, at(stale))
+	return err
+}
