@@ -233,6 +233,6 @@ func (a *App) Demo(ctx context.Context) (int, int, error) {
 		return 0, 0, err
 	}
 	np, err := demo.SeedPractices(ctx, demo.Stores{Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments,
-		Taxonomy: a.Taxonomy, Moderation: a.Moderation, Adoptions: a.Adoptions})
+		Taxonomy: a.Taxonomy, Moderation: a.Moderation, Adoptions: a.Adoptions, Questions: a.Questions})
 	return n, np, err
 }

@@ -12,6 +12,7 @@ import (
 	"puente/internal/moderation"
 	"puente/internal/modlog"
 	"puente/internal/practices"
+	"puente/internal/questions"
 	"puente/internal/taxonomy"
 )
 
@@ -28,6 +29,9 @@ type Stores struct {
 	// Adoptions, when set, records which states took up which practices,
 	// so the practice pages, the country pages and the insights show it.
 	Adoptions *adoptions.Store
+	// Questions, when set, adds an exchange shown on Panama's biometric
+	// registration and a question waiting for Panama's answer.
+	Questions *questions.Store
 }
 
 var tagCodes = map[string]struct {
@@ -125,6 +129,11 @@ func SeedPractices(ctx context.Context, s Stores) (int, error) {
 			return created, err
 		}
 	}
+	if s.Questions != nil && created > 0 {
+		if err := seedQuestions(ctx, s); err != nil {
+			return created, err
+		}
+	}
 	return created, nil
 }
 
@@ -187,6 +196,45 @@ var demoAdoptions = []struct {
 		Institution: "Instituto Nacional de Migración", Note: "<p>Estudiamos el registro previo en línea para nuestras tarjetas regionales.</p>"}},
 	{"chile@demo.puente.test", "Private sponsorship of refugees by community groups", adoptions.Form{Stage: "declined",
 		Institution: "Servicio Nacional de Migraciones", Reason: "Sin una red de organizaciones comunitarias que asuma el patrocinio, el costo recae en el Estado; lo retomaremos con el reasentamiento regional."}},
+}
+
+// seedQuestions: Mexico asked Panama how the biometric registration
+// shares its data, Panama answered, and both agreed to show it; Colombia
+// asked about the stations' health coordination, which waits for Panama.
+func seedQuestions(ctx context.Context, s Stores) error {
+	for _, q := range []struct{ who, practice, body, answer string }{
+		{"mexico@demo.puente.test", "Registro biométrico de personas migrantes en tránsito por Darién",
+			"¿Cómo comparten los datos biométricos con los países vecinos: consulta en línea o envío periódico?",
+			"Por consulta en línea, caso por caso, bajo el acuerdo bilateral; no enviamos bases completas. Con gusto compartimos el texto del acuerdo."},
+		{"colombia@demo.puente.test", "Coordinación sanitaria en las estaciones de recepción migratoria durante la pandemia",
+			"¿Qué protocolo siguieron para las pruebas en las estaciones y quién cubrió su costo?", ""},
+	} {
+		a, err := s.Accounts.ByEmail(ctx, q.who)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.who, err)
+		}
+		id, err := s.Practices.IDByTitle(ctx, q.practice)
+		if err != nil {
+			return err
+		}
+		qid, err := s.Questions.Ask(ctx, viewerOf(ctx, s, a), id, q.body, nil)
+		if err != nil || q.answer == "" {
+			return err
+		}
+		author, err := s.Accounts.ByEmail(ctx, "panama@demo.puente.test")
+		if err != nil {
+			return err
+		}
+		if err := s.Questions.Answer(ctx, viewerOf(ctx, s, author), qid, q.answer); err != nil {
+			return err
+		}
+		for _, who := range []*accounts.Account{a, author} {
+			if err := s.Questions.Agree(ctx, viewerOf(ctx, s, who), qid, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func seedAdoptions(ctx context.Context, s Stores) error {

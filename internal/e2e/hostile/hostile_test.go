@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,12 +24,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/browsertest"
 	"puente/internal/comments"
 	"puente/internal/dbtest"
 	"puente/internal/htmlcheck"
 	"puente/internal/moderation"
 	"puente/internal/practices"
+	"puente/internal/questions"
 	"puente/internal/servertest"
 )
 
@@ -445,15 +448,19 @@ type world struct {
 	showcase         string
 	showcaseValues   url.Values
 	showcaseComments []int64
-	authors          []*servertest.Client
-	namers           []*servertest.Client
-	admin, mod       *servertest.Client
-	viewer, flagger  *servertest.Client
-	refusedForms     []refused
-	refusedNames     []int
-	refusedComments  []int
-	refusedFlags     []refusedFlag
-	feedPath         string
+	// questions on the showcase, each holding samples in its question and
+	// answer, with who asked it.
+	questions       []int64
+	askers          []*servertest.Client
+	authors         []*servertest.Client
+	namers          []*servertest.Client
+	admin, mod      *servertest.Client
+	viewer, flagger *servertest.Client
+	refusedForms    []refused
+	refusedNames    []int
+	refusedComments []int
+	refusedFlags    []refusedFlag
+	feedPath        string
 }
 
 type refused struct {
@@ -485,6 +492,9 @@ func (w *world) form(k, shift int) url.Values {
 	v.Set("context", "<p>pelícano</p>"+v.Get("context"))
 	return v
 }
+
+// pick is pieces[i], cycling.
+func pick(pieces []string, i int) string { return pieces[i%len(pieces)] }
 
 // pieces joins the samples (those short enough to type) into pieces of at
 // most max characters, in order, starting at sample from.
@@ -706,6 +716,43 @@ func setUp(t *testing.T, c *pageChecker, e *servertest.Env, corpus []string) *wo
 		c.post(w.mod, fmt.Sprintf("/moderation/comments/%d/%s", w.showcaseComments[0], action), url.Values{"reason": {reason}}, fmt.Sprintf("showcase reason %d", i))
 	}
 
+	// Adoption records of the showcase: Mexico's updated once for every
+	// piece of samples each field takes (every update a dated entry),
+	// some of them as a decision against with a reason; then shown.
+	rich := w.pieces(adoptions.MaxRich, 0)
+	for i := range rich {
+		v := url.Values{"stage": {"adapted"}, "institution": {pick(w.pieces(adoptions.MaxInstitution, 3), i)},
+			"figures": {pick(w.pieces(adoptions.MaxFigures, 5), i)}, "changes": {rich[i]}, "outcome": {pick(rich, i+1)}, "note": {pick(rich, i+2)}}
+		if i%2 == 1 {
+			v.Set("stage", "declined")
+			v.Set("reason", pick(w.pieces(adoptions.MaxReason, 7), i))
+		}
+		if res := c.post(w.viewer, "/practices/"+w.showcase+"/adoption", v, fmt.Sprintf("showcase adoption %d", i)); res.Status != http.StatusSeeOther {
+			t.Fatalf("showcase adoption %d: %d %q", i, res.Status, fieldErrRe.FindAllString(res.Body, -1))
+		}
+	}
+	// Questions with every sample, each from another member (a person
+	// may send only a few at once), answered with samples too, and shown
+	// on the showcase by both sides' agreement.
+	for i, piece := range w.pieces(questions.MaxText, 0) {
+		asker := w.namers[(i+1)%len(w.namers)]
+		res := c.post(asker, "/practices/"+w.showcase+"/questions", url.Values{"body": {piece}}, fmt.Sprintf("showcase question %d", i))
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("showcase question %d: %d", i, res.Status)
+		}
+		q := strings.TrimPrefix(res.Header.Get("Location"), "/questions/")
+		if r := c.post(w.authors[0], "/questions/"+q+"/answer", url.Values{"answer": {pick(w.pieces(questions.MaxText, 9), i)}}, fmt.Sprintf("answer %d", i)); r.Status != http.StatusSeeOther {
+			t.Fatalf("answer %d: %d", i, r.Status)
+		}
+		for _, cl := range []*servertest.Client{asker, w.authors[0]} {
+			if r := cl.PostForm("/questions/"+q+"/publish", url.Values{"agree": {"1"}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("publish question %d: %d", i, r.Status)
+			}
+		}
+		id, _ := strconv.ParseInt(q, 10, 64)
+		w.questions, w.askers = append(w.questions, id), append(w.askers, asker)
+	}
+
 	// The private feed of the official who reads everything.
 	fres := w.viewer.PostForm("/account/feed", url.Values{"action": {"new"}})
 	fm := feedURLRe.FindStringSubmatch(fres.Body)
@@ -716,8 +763,9 @@ func setUp(t *testing.T, c *pageChecker, e *servertest.Env, corpus []string) *wo
 		t.Fatalf("no private feed link: %d", fres.Status)
 	}
 	w.feedPath = strings.TrimPrefix(fm[1], e.HTTP.URL)
-	t.Logf("set up in %s: %d practices, %d refused practice forms, %d refused names, %d refused comments, %d refused flags",
-		time.Since(start).Round(time.Second), len(w.ids)+1, len(w.refusedForms), len(w.refusedNames), len(w.refusedComments), len(w.refusedFlags))
+	t.Logf("set up in %s: %d practices, %d refused practice forms, %d refused names, %d refused comments, %d refused flags, %d adoption updates, %d questions",
+		time.Since(start).Round(time.Second), len(w.ids)+1, len(w.refusedForms), len(w.refusedNames), len(w.refusedComments), len(w.refusedFlags),
+		len(rich), len(w.questions))
 	return w
 }
 
@@ -834,6 +882,12 @@ func everyPage(t *testing.T, w *world) {
 	for k, cl := range w.namers {
 		c.get(cl, "/account", fmt.Sprintf("account page of name %d", k))
 	}
+	for i, q := range w.questions {
+		c.get(w.askers[i], fmt.Sprintf("/questions/%d", q), fmt.Sprintf("question %d as its asker", i))
+		c.get(w.authors[0], fmt.Sprintf("/questions/%d", q), fmt.Sprintf("question %d as the author", i))
+	}
+	c.get(w.viewer, "/practices/"+w.showcase+"/adoption", "the showcase's adoption form")
+	c.get(w.authors[0], "/notifications", "notifications of the showcase's author")
 	for i, a := range w.authors {
 		c.get(a, "/my/practices", fmt.Sprintf("my practices of author %d", i))
 		c.get(a, "/", fmt.Sprintf("home of author %d", i))
@@ -848,6 +902,8 @@ func everyPage(t *testing.T, w *world) {
 		{anon, "/practices", "list for visitors"},
 		{w.viewer, "/practices?tag=4&country=PA", "list with filters"},
 		{w.viewer, "/countries/PA", "country page"},
+		{w.viewer, "/countries/MX", "country page of the adopting state"},
+		{w.viewer, "/insights", "insights"},
 		{w.viewer, "/tags/1", "tag page"},
 		{w.viewer, "/search?q=" + url.QueryEscape("pelícano"), "search results"},
 		{w.viewer, "/log", "log (official)"},
@@ -940,6 +996,8 @@ func inBrowser(t *testing.T, w *world) {
 	wt.visit(base, sc+"?lang=en", "showcase in its English version")
 	wt.visit(base, sc+"/history", "history of the showcase")
 	wt.visit(base, fmt.Sprintf("/comments/%d/edit", w.showcaseComments[1]), "comment editor")
+	wt.visit(base, sc+"/adoption", "adoption form of the showcase")
+	wt.visit(base, "/countries/MX", "country page of the adopting state")
 	wt.visit(base, "/", "home")
 	followNext("/practices", "list")
 	followNext("/practices?tag=4&country=PA", "list with filters")
