@@ -454,6 +454,9 @@ type item struct {
 	hidden   bool
 	practice int64
 	excerpt  string // a comment's HTML
+	// answeredBy is, for a published question, the practice's author,
+	// whose answer it shows: their work too.
+	answeredBy int64
 }
 
 func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
@@ -493,7 +496,7 @@ func loadItem(ctx context.Context, tx *sql.Tx, t Target) (*item, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &item{authorID: q.AskerID, country: q.Country, label: p.Title, hidden: q.Hidden, practice: p.ID}, nil
+		return &item{authorID: q.AskerID, country: q.Country, label: p.Title, hidden: q.Hidden, practice: p.ID, answeredBy: p.AuthorID}, nil
 	}
 	return nil, apperr.New(apperr.NotFound, "error.not_found")
 }
@@ -536,6 +539,11 @@ func (s *Store) hideTx(ctx context.Context, tx *sql.Tx, actor *accounts.Account,
 	}
 	if err := notOwn(actor, it.authorID); err != nil {
 		return 0, err
+	}
+	if it.answeredBy != 0 {
+		if err := notOwn(actor, it.answeredBy); err != nil {
+			return 0, err
+		}
 	}
 	if it.hidden == hide {
 		return 0, apperr.New(apperr.Conflict, "moderation.already_done")

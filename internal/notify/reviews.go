@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"puente/internal/accounts"
@@ -28,12 +29,36 @@ func (n *Notices) AskReviews(ctx context.Context, months int) (asked, marked int
 			if err != nil {
 				return asked, marked, err
 			}
+			var msgs []mail.Message
 			for _, a := range to {
-				if err := n.Send(ctx, a, a.Email, "/my/practices", n.reviewEmail(a, d)); err != nil {
+				e := n.reviewEmail(a, d)
+				e.Name, e.Link = a.DisplayName, n.abs("/my/practices")
+				m, err := n.Mail.Compose(langOf(a), a.Email, a.DisplayName, e)
+				if err != nil {
 					return asked, marked, err
 				}
+				msgs = append(msgs, m)
+			}
+			// Asked and emailed together: a question recorded is a
+			// question sent.
+			err = n.DB.Tx(ctx, func(tx *sql.Tx) error {
+				if err := n.Practices.MarkAsked(ctx, tx, d); err != nil {
+					return err
+				}
+				for _, m := range msgs {
+					if _, err := n.Outbox.Enqueue(ctx, tx, m); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return asked, marked, err
 			}
 			asked++
+		}
+		if asked > 0 {
+			n.Outbox.Notify()
 		}
 		if len(due) < batch {
 			break

@@ -37,15 +37,12 @@ type ReviewDue struct {
 	Since time.Time
 }
 
-// DueForReview picks the practices to ask about now (published, in
+// DueForReview returns the practices to ask about now (published, in
 // circulation, ongoing, published or confirmed at least months ago, not
-// asked since), records that they were asked, and returns them with their
-// tokens. Each is recorded in its own statement: a failure later leaves
-// the rest asked.
+// asked since), each with a new token; MarkAsked records the question.
 func (s *Store) DueForReview(ctx context.Context, months, limit int) ([]ReviewDue, error) {
-	now := s.Clock.Now()
-	cutoff := db.FormatTime(now.AddDate(0, -months, 0))
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+	cutoff := db.FormatTime(s.Clock.Now().AddDate(0, -months, 0))
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+`, coalesce(r.reviewed_at, p.published_at) FROM practices p JOIN accounts a ON a.id = p.author_id
 		LEFT JOIN practice_reviews r ON r.practice_id = p.id
 		WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.period_end IS NULL
 		AND coalesce(r.reviewed_at, p.published_at) <= ?
@@ -56,33 +53,30 @@ func (s *Store) DueForReview(ctx context.Context, months, limit int) ([]ReviewDu
 	}
 	var due []ReviewDue
 	for rows.Next() {
-		p, err := scanPractice(rows)
+		var since string
+		p, err := scanPractice(scanWith(rows, &since))
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		due = append(due, ReviewDue{Practice: p})
+		d := ReviewDue{Practice: p, Token: tokens.New()}
+		d.Since, _ = db.ParseTime(since)
+		due = append(due, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := loadRelations(ctx, s.DB.R, practicesOf(due)); err != nil {
-		return nil, err
-	}
-	at := db.FormatTime(now)
-	for i := range due {
-		d := &due[i]
-		d.Token = tokens.New()
-		var since string
-		if err := s.DB.W.QueryRowContext(ctx, `INSERT INTO practice_reviews (practice_id, asked_at, token_hash) VALUES (?, ?, ?)
-			ON CONFLICT (practice_id) DO UPDATE SET asked_at = excluded.asked_at, token_hash = excluded.token_hash
-			RETURNING coalesce(reviewed_at, ?)`, d.Practice.ID, at, tokens.Hash(d.Token), db.FormatTime(d.Practice.PublishedAt)).Scan(&since); err != nil {
-			return nil, err
-		}
-		d.Since, _ = db.ParseTime(since)
-	}
-	return due, nil
+	return due, loadRelations(ctx, s.DB.R, practicesOf(due))
+}
+
+// MarkAsked records, inside the caller's transaction (the one that
+// queues the emails), that d's author was asked, with its token.
+func (s *Store) MarkAsked(ctx context.Context, tx *sql.Tx, d ReviewDue) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO practice_reviews (practice_id, asked_at, token_hash) VALUES (?, ?, ?)
+		ON CONFLICT (practice_id) DO UPDATE SET asked_at = excluded.asked_at, token_hash = excluded.token_hash`,
+		d.Practice.ID, db.FormatTime(s.Clock.Now()), tokens.Hash(d.Token))
+	return err
 }
 
 func practicesOf(due []ReviewDue) []*Practice {

@@ -12,6 +12,7 @@ import (
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
+	"puente/internal/servertest"
 )
 
 // A member asks the people who ran a practice: the question reaches the
@@ -151,6 +152,32 @@ func TestAskTheImplementers(t *testing.T) {
 	}
 	if body := mx.Get("/my/practices").Body; !strings.Contains(body, "Questions you asked") || !strings.Contains(body, "closed") {
 		t.Error("the asker's page does not list the question")
+	}
+}
+
+// No one decides on their own work: a moderator who wrote a practice
+// does not hide the exchange their answer is part of.
+func TestModeratorDoesNotHideTheirOwnAnswer(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	e.CreateAccount("mod2@puente.test", accounts.Moderator, "PA")
+	mod2, mx := e.SignIn("mod2@puente.test"), e.SignIn("mx@gob.mx")
+	p := publish(t, e, mod2, practiceForm("Práctica de la moderadora", []string{"PA"}, "members"))
+	res := mx.PostForm(p+"/questions", url.Values{"body": {"¿Cómo empezaron?"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("ask: %d", res.Status)
+	}
+	q := res.Header.Get("Location")
+	mod2.PostForm(q+"/answer", url.Values{"answer": {"Con un piloto."}})
+	for _, c := range []*servertest.Client{mod2, mx} {
+		c.PostForm(q+"/publish", url.Values{"agree": {"1"}})
+	}
+	id := strings.TrimPrefix(q, "/questions/")
+	if res := mod2.PostForm("/moderation/questions/"+id+"/hide", url.Values{"reason": {"Mejor no."}}); res.Status != http.StatusForbidden {
+		t.Errorf("the practice's author hid the exchange they answered: %d", res.Status)
+	}
+	if res := e.SignIn("mod@puente.test").PostForm("/moderation/questions/"+id+"/hide", url.Values{"reason": {"Datos personales."}}); res.Status != http.StatusSeeOther {
+		t.Errorf("another moderator could not hide it: %d", res.Status)
 	}
 }
 
