@@ -309,6 +309,15 @@ const TimeLayout = "2006-01-02T15:04:05.000000Z"
 // FormatTime formats t for storage.
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
+// TimeOrNull is FormatTime(t) for a nullable column, NULL for the zero time
+// (a hidden_at that a restore clears, say).
+func TimeOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return FormatTime(t)
+}
+
 // ParseTime parses a stored instant; an empty string is the zero time.
 func ParseTime(s string) (time.Time, error) {
 	if s == "" {

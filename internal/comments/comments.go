@@ -545,11 +545,7 @@ func (s *Store) SetHidden(ctx context.Context, tx db.Querier, id int64, at time.
 		Scan(&practiceID, &deleted, &wasHidden); err != nil {
 		return err
 	}
-	var hiddenAt any
-	if !at.IsZero() {
-		hiddenAt = db.FormatTime(at)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE comments SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, db.TimeOrNull(at), reason, id); err != nil {
 		return err
 	}
 	// A deleted comment is out of the count already.

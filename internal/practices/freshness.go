@@ -211,18 +211,12 @@ func (s *Store) Unreviewed(ctx context.Context, limit int) ([]*Practice, error) 
 // none), for seeded demonstration data: a practice confirmed lately, one
 // asked and waiting, one marked as not reviewed.
 func (s *Store) SeedReview(ctx context.Context, id int64, reviewed, asked, stale time.Time) error {
-	at := func(t time.Time) any {
-		if t.IsZero() {
-			return nil
-		}
-		return db.FormatTime(t)
-	}
 	var token any
 	if !asked.IsZero() {
 		token = tokens.Hash(tokens.New())
 	}
 	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO practice_reviews (practice_id, reviewed_at, asked_at, token_hash, stale_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (practice_id) DO UPDATE SET reviewed_at = excluded.reviewed_at, asked_at = excluded.asked_at,
-		token_hash = excluded.token_hash, stale_at = excluded.stale_at`, id, at(reviewed), at(asked), token, at(stale))
+		token_hash = excluded.token_hash, stale_at = excluded.stale_at`, id, db.TimeOrNull(reviewed), db.TimeOrNull(asked), token, db.TimeOrNull(stale))
 	return err
 }

@@ -583,11 +583,7 @@ func SetReviewNote(ctx context.Context, tx db.Querier, id int64, note string) er
 // SetHidden hides practice id with a reason (at is when) or, with a zero
 // at, makes it visible again, inside the caller's transaction.
 func SetHidden(ctx context.Context, tx db.Querier, id int64, at time.Time, reason string) error {
-	var hiddenAt any
-	if !at.IsZero() {
-		hiddenAt = db.FormatTime(at)
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE practices SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hiddenAt, reason, id)
+	_, err := tx.ExecContext(ctx, `UPDATE practices SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, db.TimeOrNull(at), reason, id)
 	return err
 }
 

@@ -336,11 +336,7 @@ func Load(ctx context.Context, q db.Querier, id int64) (*Item, error) {
 // SetHidden hides (at not zero, with the moderators' note) or restores a
 // published exchange, inside the caller's transaction.
 func SetHidden(ctx context.Context, q db.Querier, id int64, at time.Time, note string) error {
-	var hidden any
-	if !at.IsZero() {
-		hidden = db.FormatTime(at)
-	}
-	_, err := q.ExecContext(ctx, `UPDATE questions SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, hidden, note, id)
+	_, err := q.ExecContext(ctx, `UPDATE questions SET hidden_at = ?, hidden_reason = ? WHERE id = ?`, db.TimeOrNull(at), note, id)
 	return err
 }
 
