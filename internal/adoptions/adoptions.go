@@ -79,6 +79,13 @@ type Adoption struct {
 // Hidden reports whether moderators hid the record.
 func (a *Adoption) Hidden() bool { return !a.HiddenAt.IsZero() }
 
+// StartedTime is the start month as a date, for display (zero when not
+// said).
+func (a *Adoption) StartedTime() time.Time {
+	t, _ := time.Parse("2006-01", a.Started)
+	return t
+}
+
 // Entry is one dated update of a record.
 type Entry struct {
 	Stage  Stage
@@ -357,16 +364,16 @@ type Listed struct {
 	From []string
 }
 
-// OfCountry returns what the country code took up (its records) and what
-// others took from it (their records of its practices), shown and not
-// hidden, on the practices v may see in lists, most recent first.
+// OfCountry returns what the country code took up or is trying (its
+// records, decisions against aside) and what others took from it (their
+// records of its practices), shown and not hidden, on the practices v may see in lists, most recent first.
 func (s *Store) OfCountry(ctx context.Context, v practices.Viewer, code string) (tookUp, takenFrom []*Listed, err error) {
 	where, args := practices.ListedWhere(v)
 	const limit = 100
-	if tookUp, err = s.listed(ctx, `a.country_code = ? AND a.hidden_at IS NULL AND `+where, append([]any{code}, args...), limit); err != nil {
+	if tookUp, err = s.listed(ctx, `a.country_code = ? AND a.hidden_at IS NULL AND a.stage <> 'declined' AND `+where, append([]any{code}, args...), limit); err != nil {
 		return nil, nil, err
 	}
-	takenFrom, err = s.listed(ctx, `a.country_code <> ? AND a.hidden_at IS NULL AND EXISTS (SELECT 1 FROM practice_countries pc
+	takenFrom, err = s.listed(ctx, `a.country_code <> ? AND a.hidden_at IS NULL AND a.stage <> 'declined' AND EXISTS (SELECT 1 FROM practice_countries pc
 		WHERE pc.practice_id = p.id AND pc.country_code = ?) AND `+where, append([]any{code, code}, args...), limit)
 	return tookUp, takenFrom, err
 }

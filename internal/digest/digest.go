@@ -89,7 +89,7 @@ type CommentGroup struct {
 type AdoptionLine struct {
 	Country string // in the recipient's language
 	Stage   string // adoptions.Stage
-	Started string
+	Started string // the month, in the recipient's language; "" when not said
 	Title   string
 	Lang    string
 	URL     string
@@ -348,7 +348,11 @@ func (r *Runner) adoptionLines(ctx context.Context, lang string, v practices.Vie
 	}
 	for i, m := range moved {
 		p := localized[i]
-		c.Adoptions = append(c.Adoptions, AdoptionLine{Country: countryNames[m.Country], Stage: string(m.Stage), Started: m.Started,
+		started := ""
+		if t, err := time.Parse("2006-01", m.Started); err == nil {
+			started = i18n.For(lang).MonthYear(t)
+		}
+		c.Adoptions = append(c.Adoptions, AdoptionLine{Country: countryNames[m.Country], Stage: string(m.Stage), Started: started,
 			Title: p.Title, Lang: p.Lang, URL: r.abs(fmt.Sprintf("/practices/%d#adoption-%d", p.ID, m.ID))})
 	}
 	return nil

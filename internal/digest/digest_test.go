@@ -547,8 +547,8 @@ func TestDigestTellsWhoTookUpWhat(t *testing.T) {
 	if len(mxMsg) != 1 || len(brMsg) != 1 {
 		t.Fatalf("messages %v", msgs)
 	}
-	for _, want := range []string{"Prácticas que otros Estados adoptaron", "México: en piloto desde 2026-10: Ventanilla única de la CRM",
-		"Brasil: adoptada desde 2026-10: Registro para todos", fmt.Sprintf("/practices/%d#adoption-", crm)} {
+	for _, want := range []string{"Prácticas que otros Estados adoptaron", "México: en piloto desde octubre de 2026: Ventanilla única de la CRM",
+		"Brasil: adoptada desde octubre de 2026: Registro para todos", fmt.Sprintf("/practices/%d#adoption-", crm)} {
 		if !strings.Contains(mxMsg[0].Text, want) {
 			t.Errorf("the CRM official's digest lacks %q:\n%s", want, mxMsg[0].Text)
 		}

@@ -21,6 +21,7 @@ var reviewMessages = map[string]Msg{
 	"review.ended":              {ES: "Terminó en", EN: "Ended in", PT: "Terminou em", FR: "Terminée en", NL: "Beëindigd in"},
 	"review.month":              {ES: "Mes en que terminó", EN: "Month it ended", PT: "Mês em que terminou", FR: "Mois où elle s'est terminée", NL: "Maand waarin het eindigde"},
 	"review.month_help":         {ES: "Año y mes, como 2025-06.", EN: "Year and month, as 2025-06.", PT: "Ano e mês, como 2025-06.", FR: "Année et mois, comme 2025-06.", NL: "Jaar en maand, zoals 2025-06."},
+	"review.thanks":             {ES: "Gracias", EN: "Thank you", PT: "Obrigado", FR: "Merci", NL: "Dank u"},
 	"review.confirm":            {ES: "Confirmar", EN: "Confirm", PT: "Confirmar", FR: "Confirmer", NL: "Bevestigen"},
 	"review.done":               {ES: "Gracias: la práctica quedó revisada.", EN: "Thank you: the practice is marked as reviewed.", PT: "Obrigado: a prática ficou revisada.", FR: "Merci : la pratique est marquée comme revue.", NL: "Dank u: de praktijk staat als herzien."},
 	"review.done_ended":         {ES: "Gracias: la práctica muestra ahora en qué mes terminó.", EN: "Thank you: the practice now shows the month it ended.", PT: "Obrigado: a prática mostra agora o mês em que terminou.", FR: "Merci : la pratique indique désormais le mois où elle s'est terminée.", NL: "Dank u: de praktijk toont nu de maand waarin het eindigde."},

@@ -51,6 +51,9 @@ func TestAdoptionRules(t *testing.T) {
 		!strings.Contains(res.Body, "Usamos lectores más baratos.") {
 		t.Fatalf("refused form: %d\n%s", res.Status, res.Body)
 	}
+	if !strings.Contains(res.Body, `id="error-summary"`) || !strings.Contains(res.Body, `href="#adoption-started"`) || !strings.Contains(res.Body, `href="#adoption-reason"`) {
+		t.Error("the refused form has no summary of its problems linked to the fields")
+	}
 	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM adoptions`); n != 0 {
 		t.Fatal("a refused form was saved")
 	}
@@ -80,7 +83,7 @@ func TestAdoptionRules(t *testing.T) {
 	}
 
 	page := cr.Get(crmOnly).Body
-	if !strings.Contains(page, "Taken up by:") || !strings.Contains(page, "Mexico</a> (adopted since 2024-11)") ||
+	if !strings.Contains(page, "Taken up by:") || !strings.Contains(page, "Mexico</a> (adopted since November 2024)") ||
 		!strings.Contains(page, "12 000 personas registradas.") || !strings.Contains(page, "History (2)") {
 		t.Errorf("the practice page does not show the adoption:\n%s", page)
 	}
@@ -89,6 +92,9 @@ func TestAdoptionRules(t *testing.T) {
 	}
 	if !strings.Contains(page, `href="`+crmOnly+`/adoption"`) {
 		t.Error("another official is not offered to record their country's")
+	}
+	if body := mx.Get(crmOnly).Body; !strings.Contains(body, "Update your country") {
+		t.Error("the official whose country has a record is not offered to update it")
 	}
 	if strings.Contains(pa.Get(crmOnly).Body, `href="`+crmOnly+`/adoption"`) {
 		t.Error("the author is offered to record an adoption of their own practice")
@@ -122,13 +128,24 @@ func TestAdoptionRules(t *testing.T) {
 	if body := cr.Get("/countries/PA").Body; !strings.Contains(body, "What other states took from Panama") || !strings.Contains(body, "Mexico:") {
 		t.Errorf("Panama's page does not show what others took from it")
 	}
+	// A decision against is not something taken up: it stays off the
+	// countries' lists, and shows on the practice with its reason.
+	if res := cr.PostForm(crmOnly+"/adoption", url.Values{"stage": {"declined"}, "institution": {"DGME"}, "reason": {"Sin presupuesto este año."}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("decline: %d", res.Status)
+	}
+	if body := cr.Get("/countries/CR").Body; strings.Contains(body, `<a href="`+crmOnly+`#adoption-`) {
+		t.Error("a decision against is listed as taken up on the country's page")
+	}
+	if body := cr.Get(crmOnly).Body; !strings.Contains(body, "Why it decided against") || !strings.Contains(body, "Sin presupuesto este año.") {
+		t.Error("the practice does not show the decision against with its reason")
+	}
 	if body := br.Get("/countries/MX").Body; strings.Contains(body, "Registro biométrico") {
 		t.Error("a CSM official reads a CRM-only practice's adoption on a country page")
 	}
 
 	// Moderators hide a record like a comment, logged; readers no longer
 	// see it, its country's officials and staff do, marked.
-	id := dbtest.Int(t, e.DB.R, `SELECT id FROM adoptions`)
+	id := dbtest.Int(t, e.DB.R, `SELECT id FROM adoptions WHERE country_code = 'MX'`)
 	mod := e.SignIn("mod@puente.test")
 	hide := "/moderation/adoptions/" + fmt.Sprint(id) + "/hide"
 	if res := mx.PostForm(hide, url.Values{"reason": {"Datos personales"}}); res.Status != http.StatusForbidden {
@@ -171,7 +188,7 @@ func TestAdoptionVisitorsAndDrafts(t *testing.T) {
 		t.Fatalf("record: %d", res.Status)
 	}
 	body := e.Client().Get(public).Body
-	if !strings.Contains(body, "Mexico</a> (exploring since 2025-03)") || strings.Contains(body, public+"/adoption") {
+	if !strings.Contains(body, "Mexico</a> (exploring since March 2025)") || strings.Contains(body, public+"/adoption") {
 		t.Errorf("visitor's page:\n%s", body)
 	}
 	e.Client().PostForm(public+"/adoption", adoptionForm("adopted", "x"))

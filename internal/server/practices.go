@@ -106,6 +106,8 @@ type practiceView struct {
 	// the one-line summary.
 	TakenUp  []*adoptions.Adoption
 	CanAdopt bool
+	// OwnAdoption is set when the viewer's country has a record.
+	OwnAdoption bool
 	// Questions are the exchanges with the implementers shown on the
 	// practice; CanAsk is set when the viewer may ask one.
 	Questions  []*questions.Question
@@ -255,6 +257,9 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		for _, ad := range pv.Adoptions {
 			if !ad.Hidden() && ad.Stage != adoptions.Declined {
 				pv.TakenUp = append(pv.TakenUp, ad)
+			}
+			if ad.Country == country {
+				pv.OwnAdoption = true
 			}
 		}
 		pv.CanAdopt, _ = adoptions.CanRecord(a, p)

@@ -54,7 +54,7 @@ func TestAdoptionAndQuestionJourney(t *testing.T) {
 	)
 	browsertest.Screenshot(t, ctx, shots+"/adoption-form.png")
 	browsertest.Submit(t, ctx, `form.adoption-form button[type=submit]`)
-	if line := browsertest.Text(t, ctx, "#adoptions .taken-up"); !strings.Contains(line, "Mexico (piloting since 2025-03)") {
+	if line := browsertest.Text(t, ctx, "#adoptions .taken-up"); !strings.Contains(line, "Mexico (piloting since March 2025)") {
 		t.Fatalf("the practice does not say who took it up: %q", line)
 	}
 	if card := browsertest.Text(t, ctx, "#adoptions .adoption"); !strings.Contains(card, "Lectores portátiles en Tapachula.") {
