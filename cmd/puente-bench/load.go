@@ -101,6 +101,9 @@ func benchLoad(ctx context.Context, d *db.DB, o loadOptions, out io.Writer) erro
 	if _, err := scale.RemoveLoadComments(ctx, d, a.Comments); err != nil {
 		return err
 	}
+	if err := scale.ConfirmAll(ctx, d, time.Now()); err != nil {
+		return err
+	}
 	fx, err := scale.LoadFixtures(ctx, d)
 	if err != nil {
 		return err

@@ -11,6 +11,11 @@ import (
 	"puente/internal/practices"
 )
 
+// AskPerRun bounds the practices asked about in one run (the server runs
+// it every 15 minutes): a site that starts with years of practices asks
+// about them over days, not in one flood of email.
+const AskPerRun = 100
+
 // AskReviews puts "is this practice still current?" to the authors of the
 // practices published or confirmed at least months ago, by email with the
 // three answers as links; an author who has left is replaced by the
@@ -18,9 +23,8 @@ import (
 // practices whose question went unanswered past the grace period. It
 // returns how many were asked and how many marked.
 func (n *Notices) AskReviews(ctx context.Context, months int) (asked, marked int, err error) {
-	const batch = 200
-	for {
-		due, err := n.Practices.DueForReview(ctx, months, batch)
+	{
+		due, err := n.Practices.DueForReview(ctx, months, AskPerRun)
 		if err != nil {
 			return asked, marked, err
 		}
@@ -59,9 +63,6 @@ func (n *Notices) AskReviews(ctx context.Context, months int) (asked, marked int
 		}
 		if asked > 0 {
 			n.Outbox.Notify()
-		}
-		if len(due) < batch {
-			break
 		}
 	}
 	marked, err = n.Practices.MarkUnreviewed(ctx)

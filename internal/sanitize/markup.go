@@ -21,6 +21,10 @@ func (m *Markup) Tag(tags ...string) {
 // Text writes a value, escaped.
 func (m *Markup) Text(s string) { m.b.WriteString(template.HTMLEscapeString(s)) }
 
+// Rich writes stored, sanitised HTML as it is. It must only ever be given
+// the output of Rich, read back from the database (as HTML).
+func (m *Markup) Rich(sanitized string) { m.b.WriteString(sanitized) }
+
 // HTML is what was written, marked safe to render.
 func (m *Markup) HTML() template.HTML {
 	return template.HTML(m.b.String()) //nolint:gosec // tags from the program, values escaped

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"puente/db"
 	"puente/internal/comments"
@@ -97,6 +98,16 @@ func LoadFixtures(ctx context.Context, d *db.DB) (*Fixtures, error) {
 		return nil, err
 	}
 	return fx, nil
+}
+
+// ConfirmAll marks every published practice as confirmed current at at.
+// The server asks authors, in the background, whether their practices are
+// still current; on a generated database every practice would be due,
+// and those emails would run beside the load being measured.
+func ConfirmAll(ctx context.Context, d *db.DB, at time.Time) error {
+	_, err := d.W.ExecContext(ctx, `INSERT INTO practice_reviews (practice_id, reviewed_at) SELECT id, ? FROM practices WHERE status = 'published'
+		ON CONFLICT (practice_id) DO UPDATE SET reviewed_at = excluded.reviewed_at, asked_at = NULL, token_hash = NULL, stale_at = NULL`, db.FormatTime(at))
+	return err
 }
 
 // LoadComment begins every comment the POST row posts.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
@@ -149,5 +150,31 @@ func TestPracticesStayCurrent(t *testing.T) {
 	pa2 := e.SignIn("pa2@gob.pa")
 	if res := pa2.PostForm(p+"/review", url.Values{"answer": {"current"}}); res.Status != http.StatusOK {
 		t.Errorf("the country's official answers for the author who left: %d", res.Status)
+	}
+}
+
+// A site that turns the question on with years of practices asks about
+// them a hundred at a time (each run of the sweep), not all at once.
+func TestReviewQuestionsAreSpreadOut(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	p := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	id := strings.TrimPrefix(p, "/practices/")
+	cols, err := db.Column[string](context.Background(), e.DB.R, `SELECT name FROM pragma_table_info('practices') WHERE name <> 'id'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := strings.Join(cols, ", ")
+	dbtest.Exec(t, e.DB.W, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 149)
+		INSERT INTO practices (`+list+`) SELECT `+list+` FROM practices, n WHERE id = ?`, id)
+	e.Clock.Advance(400 * 24 * time.Hour)
+	for _, want := range []int{100, 50, 0} {
+		asked, _, err := e.App.Notices.AskReviews(context.Background(), 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if asked != want {
+			t.Fatalf("asked about %d practices in a run, want %d", asked, want)
+		}
 	}
 }

@@ -237,6 +237,10 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 		if err := s.commentsPart(r, v, p, &comments); err != nil {
 			return err
 		}
+		if comments.key.kind != "" {
+			// A reader's thread (no control of their own) is written in Go.
+			comments.write = func(v *View) string { return readerComments(v, pv) }
+		}
 	}
 	view.parts = []part{{name: "practice-head"}, article, {name: "practice-foot"}, comments}
 	if p.Status == practices.Published && comments.html == nil {

@@ -152,6 +152,8 @@ type part struct {
 	// keep is set when the part is to be kept once rendered, with stamp.
 	keep  bool
 	stamp cache.Stamp
+	// write, when set, renders the part in Go instead of its template.
+	write func(*View) string
 }
 
 // IsAdmin and IsModerator answer the navigation's questions.
@@ -285,7 +287,9 @@ func (s *Server) execute(buf *bytes.Buffer, t *template.Template, v *View) ([]sp
 	for _, p := range v.parts {
 		start := buf.Len()
 		if p.html == nil {
-			if err := t.ExecuteTemplate(buf, p.name, v); err != nil {
+			if p.write != nil {
+				buf.WriteString(p.write(v))
+			} else if err := t.ExecuteTemplate(buf, p.name, v); err != nil {
 				return nil, err
 			}
 			if p.keep {
