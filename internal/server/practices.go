@@ -242,6 +242,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 			comments.write = func(v *View) string { return readerComments(v, pv) }
 		}
 	}
+	article.write = func(v *View) string { return practiceBody(v, pv) }
 	view.parts = []part{{name: "practice-head"}, article, {name: "practice-foot"}, comments}
 	if p.Status == practices.Published && comments.html == nil {
 		if pv.Discussion, err = s.comments.Discussion(r.Context(), v, id, discussionQuery(r)); err != nil {
