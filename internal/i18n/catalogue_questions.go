@@ -22,6 +22,7 @@ var questionMessages = map[string]Msg{
 	"question.status.closed":   {ES: "cerrada", EN: "closed", PT: "encerrada", FR: "close", NL: "gesloten"},
 	"question.status_label":    {ES: "Estado:", EN: "Status:", PT: "Situação:", FR: "État :", NL: "Stand:"},
 	"question.answer":          {ES: "Respuesta", EN: "Answer", PT: "Resposta", FR: "Réponse", NL: "Antwoord"},
+	"question.answered_by":     {ES: "Respondió {name}, {when}", EN: "Answered by {name}, {when}", PT: "Respondida por {name}, {when}", FR: "Réponse de {name}, {when}", NL: "Beantwoord door {name}, {when}"},
 	"question.answer_label":    {ES: "Su respuesta", EN: "Your answer", PT: "Sua resposta", FR: "Votre réponse", NL: "Uw antwoord"},
 	"question.answer_send":     {ES: "Enviar la respuesta", EN: "Send the answer", PT: "Enviar a resposta", FR: "Envoyer la réponse", NL: "Antwoord versturen"},
 	"question.answer_fix":      {ES: "Corregir la respuesta", EN: "Correct the answer", PT: "Corrigir a resposta", FR: "Corriger la réponse", NL: "Antwoord verbeteren"},

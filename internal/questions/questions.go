@@ -52,6 +52,7 @@ type Question struct {
 	Status       Status
 	Answer       string
 	AnsweredAt   time.Time
+	AnsweredBy   string // who answered, by name
 	AskerAgrees  bool
 	AuthorAgrees bool
 	CreatedAt    time.Time
@@ -135,9 +136,11 @@ func (s *Store) Ask(ctx context.Context, v practices.Viewer, id int64, body stri
 }
 
 const columns = `q.id, q.practice_id, p.title, coalesce(q.asker_id, 0), coalesce(a.display_name, ''), coalesce(a.country_code, ''), p.author_id,
-	q.body, q.status, q.answer, coalesce(q.answered_at, ''), q.asker_agrees, q.author_agrees, q.created_at, coalesce(q.hidden_at, ''), q.hidden_reason`
+	q.body, q.status, q.answer, coalesce(q.answered_at, ''), coalesce(ab.display_name, ''), q.asker_agrees, q.author_agrees, q.created_at,
+	coalesce(q.hidden_at, ''), q.hidden_reason`
 
-const from = ` FROM questions q JOIN practices p ON p.id = q.practice_id LEFT JOIN accounts a ON a.id = q.asker_id `
+const from = ` FROM questions q JOIN practices p ON p.id = q.practice_id LEFT JOIN accounts a ON a.id = q.asker_id
+	LEFT JOIN accounts ab ON ab.id = q.answered_by `
 
 func scan(rows *sql.Rows) ([]*Question, error) {
 	defer rows.Close()
@@ -146,7 +149,7 @@ func scan(rows *sql.Rows) ([]*Question, error) {
 		q := &Question{}
 		var answered, created, hidden string
 		if err := rows.Scan(&q.ID, &q.PracticeID, &q.Title, &q.AskerID, &q.AskerName, &q.AskerCountry, &q.AuthorID, &q.Body, &q.Status, &q.Answer,
-			&answered, &q.AskerAgrees, &q.AuthorAgrees, &created, &hidden, &q.HiddenReason); err != nil {
+			&answered, &q.AnsweredBy, &q.AskerAgrees, &q.AuthorAgrees, &created, &hidden, &q.HiddenReason); err != nil {
 			return nil, err
 		}
 		q.AnsweredAt, _ = db.ParseTime(answered)

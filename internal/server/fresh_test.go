@@ -95,6 +95,9 @@ func TestPracticesStayCurrent(t *testing.T) {
 	if body := e.SignIn("mod@puente.test").Get("/moderation").Body; !strings.Contains(body, "Practices not reviewed (2)") {
 		t.Error("moderators do not see the practices not reviewed")
 	}
+	if body := e.SignIn("mod@puente.test").Get("/moderation?country=MX").Body; !strings.Contains(body, "Practices not reviewed (0)") {
+		t.Error("the queue's country filter does not narrow the practices not reviewed")
+	}
 
 	// The email's link: a GET changes nothing, the button answers.
 	if res := e.Client().Get(link); res.Status != http.StatusOK || !strings.Contains(res.Body, `value="current" id="review-current" checked`) {

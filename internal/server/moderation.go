@@ -92,6 +92,9 @@ func (s *Server) moderationHome(w http.ResponseWriter, r *http.Request) error {
 	if d.Unreviewed, err = s.practices.Unreviewed(r.Context(), 200); err != nil {
 		return err
 	}
+	if d.Country != "" {
+		d.Unreviewed = slices.DeleteFunc(d.Unreviewed, func(p *practices.Practice) bool { return !slices.Contains(p.Countries, d.Country) })
+	}
 	s.render(w, r, http.StatusOK, "moderation", &View{Title: "moderation.title", Data: d})
 	return nil
 }

@@ -110,6 +110,8 @@ type questionView struct {
 	IsAsker  bool
 	IsAuthor bool
 	Answer   string // a refused answer, as typed
+	// AskerCountry is the asker's country, in the page's language.
+	AskerCountry string
 }
 
 func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status int, answer string, errs apperr.FieldErrors) error {
@@ -125,6 +127,13 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status i
 	d := &questionView{Q: q, Practice: p, IsAsker: q.AskerID == v.AccountID, IsAuthor: q.AuthorID == v.AccountID, Answer: answer}
 	if d.Answer == "" {
 		d.Answer = q.Answer
+	}
+	if q.AskerCountry != "" {
+		rf, err := s.refs(r)
+		if err != nil {
+			return err
+		}
+		d.AskerCountry = rf.CountryName(q.AskerCountry)
 	}
 	s.render(w, r, status, "question", &View{Title: "question.page_title", TitleText: p.Title, Data: d, Errors: errs})
 	return nil

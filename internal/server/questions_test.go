@@ -80,6 +80,9 @@ func TestAskTheImplementers(t *testing.T) {
 		strings.Contains(body, `name="answer"`) || strings.Contains(body, "<script>alert") {
 		t.Error("the asker's view of the open question")
 	}
+	if body := pa.Get(q).Body; !strings.Contains(body, "mx <span class=\"muted\">(Mexico)</span>") {
+		t.Error("the question's page does not say which country asks")
+	}
 	if res := mx.PostForm(q+"/answer", url.Values{"answer": {"Yo mismo"}}); res.Status != http.StatusForbidden {
 		t.Errorf("the asker answered: %d", res.Status)
 	}
@@ -112,6 +115,9 @@ func TestAskTheImplementers(t *testing.T) {
 	}
 	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id WHERE a.email = 'mx@gob.mx' AND n.kind = 'question_answered'`); n != 1 {
 		t.Error("the asker was not told of the answer")
+	}
+	if body := mx.Get(q).Body; !strings.Contains(body, "Answered by pa, ") {
+		t.Error("the question's page does not say who answered")
 	}
 	if body := pa.Get("/my/practices").Body; strings.Contains(body, "Questions waiting for your answer") {
 		t.Error("an answered question still waits on the author's page")
