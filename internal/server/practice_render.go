@@ -2,8 +2,10 @@ package server
 
 import (
 	"strconv"
+	"time"
 
 	"puente/internal/i18n"
+	"puente/internal/practices"
 	"puente/internal/sanitize"
 )
 
@@ -99,21 +101,18 @@ func practiceBody(v *View, pv *practiceView) string {
 		m.Tag(")")
 	}
 	m.Tag("</dd>\n    ")
-	if !p.PublishedAt.IsZero() {
-		m.Tag("<dt>")
-		m.Text(v.T("practice.field.published"))
-		m.Tag("</dt><dd>")
-		m.Text(v.Date(p.PublishedAt))
-		m.Tag("</dd>")
+	dated := func(key string, t time.Time) {
+		if !t.IsZero() {
+			m.Tag("<dt>")
+			m.Text(v.T(key))
+			m.Tag("</dt><dd>")
+			m.Text(v.Date(t))
+			m.Tag("</dd>")
+		}
 	}
+	dated("practice.field.published", p.PublishedAt)
 	m.Tag("\n    ")
-	if !p.UpdatedAt.IsZero() {
-		m.Tag("<dt>")
-		m.Text(v.T("practice.field.updated"))
-		m.Tag("</dt><dd>")
-		m.Text(v.Date(p.UpdatedAt))
-		m.Tag("</dd>")
-	}
+	dated("practice.field.updated", p.UpdatedAt)
 	m.Tag("\n    <dt>")
 	m.Text(v.T("practice.field.tags"))
 	m.Tag("</dt>\n    <dd><ul class=\"chips\">")
@@ -152,7 +151,7 @@ func practiceBody(v *View, pv *practiceView) string {
 		m.Tag("\">\n    <h2 id=\"s-attachments\">")
 		m.Text(v.T("attachment.title"))
 		m.Tag("</h2>\n    <ul class=\"attachment-list\">")
-		for _, a := range pv.Attachments {
+		file := func(a *practices.Attachment) {
 			m.Tag(`<li><a href="/attachments/`, strconv.FormatInt(a.ID, 10), `" download>`)
 			m.Text(a.Name)
 			m.Tag(`</a> <span class="muted">`)
@@ -160,6 +159,9 @@ func practiceBody(v *View, pv *practiceView) string {
 			m.Tag(" · ")
 			m.Text(fileSize(v.Lang, a.Size))
 			m.Tag("</span>")
+		}
+		for _, a := range pv.Attachments {
+			file(a)
 			if a.Waiting() && (pv.CanEdit || pv.Staff) {
 				m.Tag(` <span class="badge-note">`)
 				m.Text(v.T("attachment.waiting_" + string(a.State)))
@@ -169,13 +171,8 @@ func practiceBody(v *View, pv *practiceView) string {
 		}
 		m.Tag("\n    ")
 		for _, a := range pv.WaitingFiles {
-			m.Tag(`<li><a href="/attachments/`, strconv.FormatInt(a.ID, 10), `" download>`)
-			m.Text(a.Name)
-			m.Tag(`</a> <span class="muted">`)
-			m.Text(a.Label())
-			m.Tag(" · ")
-			m.Text(fileSize(v.Lang, a.Size))
-			m.Tag(`</span> <span class="badge-note">`)
+			file(a)
+			m.Tag(` <span class="badge-note">`)
 			m.Text(v.T("attachment.waiting_added"))
 			m.Tag("</span></li>")
 		}
