@@ -100,7 +100,7 @@ func CanAsk(v practices.Viewer, p *practices.Practice) bool {
 // calls also inside the same transaction (to queue the email to the
 // contact point), so a question is never sent without being recorded.
 func (s *Store) Ask(ctx context.Context, v practices.Viewer, id int64, body string, also func(tx *sql.Tx, q *Question, p *practices.Practice) error) (int64, error) {
-	p, err := s.Practices.Get(ctx, v, id)
+	p, err := s.Practices.GetHead(ctx, v, id) // its head holds the contact point; the sections are not needed
 	if err != nil {
 		return 0, err
 	}
