@@ -80,8 +80,40 @@ func (d *DB) commitLoop() {
 // commits counts the transactions Batch has committed, for tests.
 var commits atomic.Int64
 
+// BatchBounds are the upper bounds of the batch-size classes BatchSizes
+// counts: a commit of n writes counts in every class whose bound is at
+// least n (cumulative, as Prometheus histograms are).
+var BatchBounds = []int{1, 2, 4, 8, 16, 32, maxBatch}
+
+// batchStats counts the batches by size, for monitoring.
+type batchStats struct {
+	count, sum atomic.Uint64
+	le         [7]atomic.Uint64 // one per BatchBounds
+}
+
+// BatchSizes reports how many batches ran, how many writes they held in
+// all, and, for each of BatchBounds, how many held at most that many.
+func (d *DB) BatchSizes() (count, sum uint64, cumulative []uint64) {
+	cumulative = make([]uint64, len(BatchBounds))
+	for i := range BatchBounds {
+		cumulative[i] = d.batches.le[i].Load()
+	}
+	return d.batches.count.Load(), d.batches.sum.Load(), cumulative
+}
+
+func (d *DB) countBatch(n int) {
+	d.batches.count.Add(1)
+	d.batches.sum.Add(uint64(n))
+	for i, b := range BatchBounds {
+		if n <= b {
+			d.batches.le[i].Add(1)
+		}
+	}
+}
+
 func (d *DB) runBatch(batch []*batchJob) {
 	commits.Add(1)
+	d.countBatch(len(batch))
 	ctx := context.Background()
 	tx, err := d.W.BeginTx(ctx, nil)
 	if err != nil {

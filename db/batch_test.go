@@ -52,6 +52,23 @@ func TestBatchSharesCommitsAndIsolatesFailures(t *testing.T) {
 	if used >= n {
 		t.Errorf("%d writes took %d commits: nothing was shared", n, used)
 	}
+	// What monitoring is told: every batch of this database, every write,
+	// each batch in the classes its size fits.
+	count, sum, cumulative := d.BatchSizes()
+	if count != uint64(used) || sum != n {
+		t.Errorf("BatchSizes: %d batches of %d writes, want %d of %d", count, sum, used, n)
+	}
+	if last := cumulative[len(cumulative)-1]; last != count {
+		t.Errorf("batches of at most %d writes: %d, want all %d", maxBatch, last, count)
+	}
+	if cumulative[0] == count {
+		t.Errorf("every batch held one write, yet %d writes took %d commits", n, used)
+	}
+	for i := 1; i < len(cumulative); i++ {
+		if cumulative[i] < cumulative[i-1] {
+			t.Errorf("classes not cumulative: %v", cumulative)
+		}
+	}
 }
 
 func TestBatchAfterClose(t *testing.T) {

@@ -9,6 +9,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -21,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver, built with sqlite_fts5
+	"github.com/mattn/go-sqlite3" // the SQLite driver, built with sqlite_fts5
 )
 
 //go:embed migrations/*.sql
@@ -37,6 +38,7 @@ type DB struct {
 	R    *sql.DB
 	Path string
 
+	batches  batchStats
 	jobs     chan *batchJob // writes waiting for Batch's next commit
 	quit     chan struct{}  // closed by Close
 	loopDone chan struct{}  // closed when the commit loop has stopped
@@ -65,12 +67,32 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 }
 
+// Options are how a database is opened beyond its path.
+type Options struct {
+	// Replicated says a replicator such as Litestream ships the WAL and
+	// checkpoints it. Puente then checkpoints only when the WAL reaches
+	// ReplicatedCheckpointPages, so that the two do not contend for the
+	// checkpoint (Litestream's own threshold is 1,000 pages, SQLite's
+	// default); if the replicator stops, the WAL still stays bounded.
+	Replicated bool
+}
+
+// ReplicatedCheckpointPages is the WAL size, in pages, at which Puente
+// checkpoints when a replicator normally does it (about 40 MB).
+const ReplicatedCheckpointPages = 10000
+
 // Open opens (creating if needed) the database file at path.
-func Open(path string) (*DB, error) {
-	w, err := sql.Open("sqlite3", dsn(path, false))
-	if err != nil {
-		return nil, err
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
+
+// OpenWith opens the database file at path with opts.
+func OpenWith(path string, opts Options) (*DB, error) {
+	var pragmas []string
+	if opts.Replicated {
+		pragmas = append(pragmas, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", ReplicatedCheckpointPages))
 	}
+	// Only the writer commits, so only its connection checkpoints after a
+	// commit: the setting is the writer's.
+	w := sql.OpenDB(connector{dsn: dsn(path, false), pragmas: pragmas})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -92,6 +114,36 @@ func Open(path string) (*DB, error) {
 	d := &DB{W: w, R: r, Path: path, jobs: make(chan *batchJob), quit: make(chan struct{}), loopDone: make(chan struct{})}
 	go d.commitLoop()
 	return d, nil
+}
+
+// connector opens SQLite connections and runs pragmas the DSN cannot
+// carry on each, so that a connection opened again has them too.
+type connector struct {
+	dsn     string
+	pragmas []string
+}
+
+func (c connector) Driver() driver.Driver { return &sqlite3.SQLiteDriver{} }
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Driver().Open(c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range c.pragmas {
+		if _, err := conn.(driver.ExecerContext).ExecContext(ctx, p, nil); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return conn, nil
+}
+
+// WALAutocheckpoint reports the writer's checkpoint threshold in pages.
+func (d *DB) WALAutocheckpoint(ctx context.Context) (int, error) {
+	var n int
+	err := d.W.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&n)
+	return n, err
 }
 
 // Close stops the group commit and closes both pools.

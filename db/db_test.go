@@ -74,6 +74,34 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	}
 }
 
+// Beside a replicator, Puente checkpoints only far past the replicator's
+// own threshold, and on a writer connection opened again too.
+func TestReplicatedLeavesCheckpointsToTheReplicator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	plain := openTemp(t)
+	if n, err := plain.WALAutocheckpoint(ctx); err != nil || n != 1000 {
+		t.Errorf("plain: wal_autocheckpoint %d (%v), want SQLite's 1000", n, err)
+	}
+	d, err := OpenWith(filepath.Join(t.TempDir(), "puente.db"), Options{Replicated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for round := range 2 {
+		if n, err := d.WALAutocheckpoint(ctx); err != nil || n != ReplicatedCheckpointPages {
+			t.Errorf("replicated, connection %d: wal_autocheckpoint %d (%v), want %d", round, n, err, ReplicatedCheckpointPages)
+		}
+		// The pool opens a new connection once the old one is gone.
+		d.W.SetMaxIdleConns(0)
+		d.W.SetMaxIdleConns(1)
+	}
+	var mode string
+	if err := d.W.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("replicated: journal_mode %q (%v)", mode, err)
+	}
+}
+
 // The Makefile builds SQLite with its query planner stability guarantee;
 // without it every new LIMIT value costs a parse and a plan.
 func TestStablePlans(t *testing.T) {

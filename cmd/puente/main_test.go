@@ -411,35 +411,57 @@ func TestBackupCommand(t *testing.T) {
 	}
 }
 
-// TestProfiler: --pprof-addr serves Go's profiler on its own loopback
-// listener, not on the site, and refuses any address that is not loopback.
-func TestProfiler(t *testing.T) {
+// TestDiagnostics: --diag-addr serves the metrics, the readiness check
+// and Go's profiler on their own loopback listener, none of them on the
+// site (where only /readyz is), and any address that is not loopback is
+// refused.
+func TestDiagnostics(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	paddr := freeAddr(t)
-	base, _, stop := startServe(t, "--data", dir, "--pprof-addr", paddr)
+	daddr := freeAddr(t)
+	base, _, stop := startServe(t, "--data", dir, "--diag-addr", daddr)
 	defer stop()
-	res, err := http.Get("http://" + paddr + "/debug/pprof/goroutine?debug=1")
-	if err != nil {
-		t.Fatal(err)
+	get := func(url string) (int, string) {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile") {
-		t.Fatalf("profiler: %d\n%.300s", res.StatusCode, body)
+	if code, body := get("http://" + daddr + "/debug/pprof/goroutine?debug=1"); code != http.StatusOK || !strings.Contains(body, "goroutine profile") {
+		t.Fatalf("profiler: %d\n%.300s", code, body)
 	}
-	site, err := http.Get(base + "/debug/pprof/")
-	if err != nil {
-		t.Fatal(err)
+	get(base + "/practices/7")
+	code, body := get("http://" + daddr + "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("metrics: %d\n%.300s", code, body)
 	}
-	site.Body.Close()
-	if site.StatusCode != http.StatusNotFound {
-		t.Fatalf("profiler reachable on the site: %d", site.StatusCode)
+	for _, series := range []string{
+		`puente_http_requests_total{code="404",method="GET",route="/practices/{id}"} 1`,
+		"puente_outbox_queued ", "puente_db_commit_batch_writes_bucket", `go_sql_wait_count_total{db_name="writer"}`,
+		"process_resident_memory_bytes ", "puente_digest_last_run_timestamp_seconds 0",
+	} {
+		if !strings.Contains(body, series) {
+			t.Errorf("metrics lack %s", series)
+		}
+	}
+	for _, url := range []string{"http://" + daddr + "/readyz", base + "/readyz"} {
+		if code, body := get(url); code != http.StatusOK || body != "ok\n" {
+			t.Errorf("%s: %d %q", url, code, body)
+		}
+	}
+	for _, path := range []string{"/debug/pprof/", "/metrics"} {
+		if code, _ := get(base + path); code != http.StatusNotFound {
+			t.Errorf("%s reachable on the site: %d", path, code)
+		}
 	}
 	var out, errs bytes.Buffer
-	err = run(context.Background(), []string{"migrate", "--data", dir, "--pprof-addr", "0.0.0.0:6060"}, noEnv, &out, &errs)
+	err := run(context.Background(), []string{"migrate", "--data", dir, "--diag-addr", "0.0.0.0:6060"}, noEnv, &out, &errs)
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
-		t.Fatalf("profiler on every interface accepted: %v", err)
+		t.Fatalf("diagnostics on every interface accepted: %v", err)
 	}
 }
 

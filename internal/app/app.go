@@ -8,8 +8,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"puente/db"
 	"puente/internal/accounts"
@@ -21,6 +25,7 @@ import (
 	"puente/internal/demo"
 	"puente/internal/digest"
 	"puente/internal/mail"
+	"puente/internal/metrics"
 	"puente/internal/moderation"
 	"puente/internal/notifications"
 	"puente/internal/notify"
@@ -65,6 +70,7 @@ type App struct {
 	Digest     *digest.Runner
 	Notices    *notify.Notices
 	Inbox      *notifications.Store
+	Metrics    *metrics.Metrics
 }
 
 // New builds every store over d, which must be migrated. It reads the
@@ -130,7 +136,47 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 	// notification emails (the centre still shows everything).
 	a.Outbox.OnFailed = a.Digest.MarkUndeliverable
 	a.Sessions = websession.New(d, a.Clock, cfg.SessionIdle, cfg.SessionMax, cfg.Secure(), cfg.SessionKeys)
+	a.Metrics = metrics.New()
+	a.watch()
 	return a, nil
+}
+
+// watch adds to the metrics what the stores count and what the database
+// tells at each scrape.
+func (a *App) watch() {
+	m := a.Metrics
+	m.Database(a.DB)
+	m.Watch(a.State, a.Clock.Now)
+	delivery := func(pick func(sent, deferred, failed uint64) uint64) func() uint64 {
+		return func() uint64 { return pick(a.Outbox.Deliveries()) }
+	}
+	const deliveries = "Messages this process handed to the mail server, by outcome: sent, deferred (a temporary refusal, tried again later) or failed (for good)."
+	m.Counter("puente_mail_deliveries_total", deliveries, prometheus.Labels{"outcome": "sent"}, delivery(func(s, _, _ uint64) uint64 { return s }))
+	m.Counter("puente_mail_deliveries_total", deliveries, prometheus.Labels{"outcome": "deferred"}, delivery(func(_, d, _ uint64) uint64 { return d }))
+	m.Counter("puente_mail_deliveries_total", deliveries, prometheus.Labels{"outcome": "failed"}, delivery(func(_, _, f uint64) uint64 { return f }))
+	const runs = "Weekly digest runs of this process (the schedule's; the digest command's are its own), by outcome."
+	m.Counter("puente_digest_runs_total", runs, prometheus.Labels{"outcome": "ok"}, func() uint64 { r, f := a.Digest.Runs(); return r - f })
+	m.Counter("puente_digest_runs_total", runs, prometheus.Labels{"outcome": "error"}, func() uint64 { _, f := a.Digest.Runs(); return f })
+}
+
+// State reads what the metrics report of the site's background work.
+func (a *App) State(ctx context.Context) (metrics.State, error) {
+	var st metrics.State
+	b, err := a.Outbox.Backlog(ctx)
+	if err != nil {
+		return st, err
+	}
+	st.OutboxQueued, st.OutboxFailed, st.OutboxOldest = b.Queued, b.Failed, b.Oldest
+	if st.SessionsOpen, st.SessionsActive, err = a.Sessions.Counts(ctx, metrics.ActiveWindow); err != nil {
+		return st, err
+	}
+	if st.SearchPending, err = a.Search.Pending(ctx); err != nil {
+		return st, err
+	}
+	if _, st.DigestLast, _, err = a.Digest.LastRun(ctx); err != nil {
+		return st, err
+	}
+	return st, nil
 }
 
 // Intervals of the background jobs.
@@ -218,11 +264,52 @@ func (a *App) Health(ctx context.Context) error {
 	return nil
 }
 
+// Ready reports whether the site can do all its work: the database
+// answers and its schema is the one this program knows, mail is going
+// out, and the data folder's disk has room. The error says which failed,
+// in a few words for a monitoring system.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.Health(ctx); err != nil {
+		return err
+	}
+	if err := a.DB.CheckVersion(ctx); err != nil {
+		return fmt.Errorf("database schema not current: %w", err)
+	}
+	b, err := a.Outbox.Backlog(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox unreadable: %w", err)
+	}
+	if !b.Oldest.IsZero() {
+		if age := a.Clock.Now().Sub(b.Oldest); age > a.Config.ReadyOutboxAge {
+			return fmt.Errorf("outbox stuck: the oldest of %d messages waiting was written %s ago", b.Queued, age.Round(time.Minute))
+		}
+	}
+	free, err := freeBytes(filepath.Dir(a.DB.Path))
+	if err != nil {
+		return fmt.Errorf("disk space unknown: %w", err)
+	}
+	if free < a.Config.ReadyMinDisk {
+		return fmt.Errorf("disk nearly full: %d MB free for the data, below %d MB", free>>20, a.Config.ReadyMinDisk>>20)
+	}
+	return nil
+}
+
+// freeBytes is the space an unprivileged process may still use on the
+// file system holding dir.
+func freeBytes(dir string) (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return int64(st.Bavail) * int64(st.Bsize), nil
+}
+
 // Server builds the HTTP server over the graph.
 func (a *App) Server() (*server.Server, error) {
 	return server.New(server.Deps{Config: a.Config, Clock: a.Clock, Log: a.Log, Versions: a.Versions, Taxonomy: a.Taxonomy,
 		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Adoptions: a.Adoptions, Questions: a.Questions,
-		Moderation: a.Moderation, Sessions: a.Sessions, Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health})
+		Moderation: a.Moderation, Sessions: a.Sessions, Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health,
+		Ready: a.Ready, Metrics: a.Metrics})
 }
 
 // Demo seeds the demonstration accounts, practices and comments that do

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"puente/db"
 )
@@ -126,7 +127,13 @@ type Cache[K comparable, V any] struct {
 	// seen holds (hashed) the keys missed once and not kept: see Admit.
 	seed maphash.Seed
 	seen map[uint64]struct{}
+
+	hits, misses atomic.Uint64
 }
+
+// Counts reports how many lookups found a value still current, and how
+// many did not, since the cache was made.
+func (c *Cache[K, V]) Counts() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
 // maxSeen bounds the keys Admit remembers (8 bytes and a map slot each):
 // when full it starts over, so a key asked for again long after its first
@@ -173,6 +180,18 @@ func (c *Cache[K, V]) Admit(key K) bool {
 // Lookup returns the value kept for key if the topics it came from are
 // unchanged.
 func (c *Cache[K, V]) Lookup(ctx context.Context, key K) (V, bool, error) {
+	v, ok, err := c.lookup(ctx, key)
+	if err == nil {
+		if ok {
+			c.hits.Add(1)
+		} else {
+			c.misses.Add(1)
+		}
+	}
+	return v, ok, err
+}
+
+func (c *Cache[K, V]) lookup(ctx context.Context, key K) (V, bool, error) {
 	var zero V
 	c.mu.Lock()
 	e, ok := c.entries[key]

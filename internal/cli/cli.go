@@ -32,6 +32,7 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/mail"
 	"puente/internal/sanitize"
+	"puente/internal/server"
 )
 
 const usage = `Puente: a good-practice exchange for the member states of the CRM and the CSM.
@@ -108,7 +109,7 @@ func setup(ctx context.Context, name string, args []string, getenv func(string) 
 	if err := cfg.EnsureDataDir(); err != nil {
 		return nil, nil, nil, err
 	}
-	d, err := db.Open(cfg.DBPath)
+	d, err := db.OpenWith(cfg.DBPath, db.Options{Replicated: cfg.Litestream})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -326,23 +327,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	if cfg.PprofAddr != "" {
-		// Profiling, for benchmarks and diagnosis: on its own loopback
-		// listener, never on the site's router.
-		pln, err := net.Listen("tcp", cfg.PprofAddr)
+	if cfg.DiagAddr != "" {
+		// Diagnostics, for monitoring and profiling: on their own
+		// loopback listener, never on the site's router.
+		dln, err := net.Listen("tcp", cfg.DiagAddr)
 		if err != nil {
 			ln.Close()
 			return err
 		}
-		mux := http.NewServeMux()
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		psrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go psrv.Serve(pln)
-		defer psrv.Close()
-		log.Info("profiler", "addr", pln.Addr().String())
+		dsrv := &http.Server{Handler: diagnostics(a, srv), ReadHeaderTimeout: 10 * time.Second}
+		go dsrv.Serve(dln)
+		defer dsrv.Close()
+		log.Info("diagnostics", "metrics", "http://"+dln.Addr().String()+"/metrics")
 	}
 
 	httpSrv := &http.Server{
@@ -393,6 +389,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	wg.Wait()
 	log.Info("stopped")
 	return err
+}
+
+// diagnostics is the diagnostics listener's handler: the metrics, the
+// readiness check and Go's profiler.
+func diagnostics(a *app.App, srv *server.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	mux.HandleFunc("GET /readyz", srv.Readyz)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 func printDemo(w io.Writer, cfg *config.Config) {

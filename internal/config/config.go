@@ -44,8 +44,20 @@ type Config struct {
 	DigestLocation *time.Location
 	LogLevel       string
 	LogFormat      string
-	// PprofAddr, when set, serves Go's profiler there (loopback only).
-	PprofAddr string
+	// DiagAddr, when set, serves the metrics, the readiness check and Go's
+	// profiler there (loopback only).
+	DiagAddr string
+	// AccessLog logs every request at info level.
+	AccessLog bool
+	// Litestream says a Litestream process replicates the database and
+	// checkpoints its WAL.
+	Litestream bool
+	// The readiness check fails when the oldest message waiting to be
+	// sent is older than ReadyOutboxAge, or when the data folder's disk
+	// has less than ReadyMinDisk bytes free.
+	ReadyOutboxAge time.Duration
+	ReadyMinDisk   int64
+	readyMinDiskMB int
 	// What one account may post (comments, flags, new practices):
 	// PostBurst at once, then one every PostEvery; zero PostEvery is no
 	// limit.
@@ -115,7 +127,11 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.rawDigestTZ, "digest-tz", "America/Panama", "time zone of the digest's day and hour, and of its weeks (PUENTE_DIGEST_TZ)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (PUENTE_LOG_FORMAT)")
-	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060 (PUENTE_PPROF_ADDR; default off)")
+	fs.StringVar(&c.DiagAddr, "diag-addr", "", "serve the diagnostics (/metrics for Prometheus, /readyz, Go's profiler at /debug/pprof/) on this loopback address, e.g. 127.0.0.1:9090 (PUENTE_DIAG_ADDR; default off)")
+	fs.BoolVar(&c.AccessLog, "access-log", false, "log one line per request at info level: method, route pattern (never the raw path), status, duration (PUENTE_ACCESS_LOG=1)")
+	fs.BoolVar(&c.Litestream, "litestream", false, "Litestream replicates the database and checkpoints its WAL; Puente checkpoints only if the WAL grows past 10,000 pages (PUENTE_LITESTREAM=1)")
+	fs.DurationVar(&c.ReadyOutboxAge, "ready-outbox-age", time.Hour, "/readyz fails when a message has waited longer than this to be sent (PUENTE_READY_OUTBOX_AGE)")
+	fs.IntVar(&c.readyMinDiskMB, "ready-min-disk-mb", 512, "/readyz fails when the data folder's disk has less free space than this, in MB (PUENTE_READY_MIN_DISK_MB)")
 	// A variable's value goes through the flag's own parser, so a
 	// malformed one is refused as the same flag would be, never replaced
 	// by the default.
@@ -182,13 +198,21 @@ func (c *Config) Finish() error {
 	if c.PostEvery < 0 {
 		errs = append(errs, fmt.Errorf("--post-every %s: not negative", c.PostEvery))
 	}
-	if c.PprofAddr != "" {
-		// The profiler shows memory and goroutines: never beyond this host.
-		host, _, err := net.SplitHostPort(c.PprofAddr)
+	if c.DiagAddr != "" {
+		// The profiler shows memory and goroutines, the metrics the
+		// site's traffic: never beyond this host.
+		host, _, err := net.SplitHostPort(c.DiagAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			errs = append(errs, fmt.Errorf("--pprof-addr %q: want a loopback address such as 127.0.0.1:6060", c.PprofAddr))
+			errs = append(errs, fmt.Errorf("--diag-addr %q: want a loopback address such as 127.0.0.1:9090", c.DiagAddr))
 		}
 	}
+	if c.ReadyOutboxAge < time.Minute {
+		errs = append(errs, fmt.Errorf("--ready-outbox-age %s: at least 1m", c.ReadyOutboxAge))
+	}
+	if c.readyMinDiskMB < 0 {
+		errs = append(errs, fmt.Errorf("--ready-min-disk-mb %d: not negative", c.readyMinDiskMB))
+	}
+	c.ReadyMinDisk = int64(c.readyMinDiskMB) << 20
 	raw := c.rawBaseURL
 	if raw == "" {
 		raw = "http://" + c.Addr

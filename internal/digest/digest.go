@@ -14,6 +14,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"puente/db"
@@ -60,6 +61,27 @@ type Runner struct {
 	// MailTo is the address for mailto: unsubscribe requests.
 	MailTo string
 	Log    *slog.Logger
+
+	runs, failed atomic.Uint64
+}
+
+// Runs counts the digest runs of this process, and those that failed.
+func (r *Runner) Runs() (runs, failed uint64) { return r.runs.Load(), r.failed.Load() }
+
+// LastRun is the most recent digest written by any process on this
+// database (the server's schedule or the command from cron): the week it
+// covered and when. ok is false when none ever was.
+func (r *Runner) LastRun(ctx context.Context) (period string, at time.Time, ok bool, err error) {
+	var created string
+	err = r.DB.R.QueryRowContext(ctx, `SELECT period, created_at FROM digest_deliveries ORDER BY id DESC LIMIT 1`).Scan(&period, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, false, nil
+	}
+	if err != nil {
+		return "", time.Time{}, false, err
+	}
+	at, err = db.ParseTime(created)
+	return period, at, err == nil, err
 }
 
 // Item is a practice in a digest.
@@ -474,8 +496,16 @@ var ErrInjected = errors.New("digest: injected failure")
 // number. Each digest is queued in one transaction with its delivery row;
 // a digest already recorded for (account, period) is skipped, so a rerun
 // after a crash, or two runs at once, send each digest once.
-func (r *Runner) Run(ctx context.Context, p Period, opt Options) (Summary, error) {
-	sum := Summary{Period: p.String()}
+func (r *Runner) Run(ctx context.Context, p Period, opt Options) (sum Summary, err error) {
+	if !opt.DryRun {
+		r.runs.Add(1)
+		defer func() {
+			if err != nil {
+				r.failed.Add(1)
+			}
+		}()
+	}
+	sum = Summary{Period: p.String()}
 	// A week still under way (or to come) would be marked done before what
 	// is published in its last days: refused, with nothing recorded. A
 	// dry run records nothing and may look ahead.

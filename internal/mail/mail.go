@@ -67,6 +67,41 @@ type Outbox struct {
 
 	wakeOnce sync.Once
 	wake     chan struct{}
+
+	sent, deferred, failed atomic.Uint64
+}
+
+// Deliveries counts this process's delivery attempts by outcome: handed
+// to the mail server, deferred to be tried again, failed for good.
+func (o *Outbox) Deliveries() (sent, deferred, failed uint64) {
+	return o.sent.Load(), o.deferred.Load(), o.failed.Load()
+}
+
+// Backlog is the state of the queue.
+type Backlog struct {
+	Queued int       // waiting to be sent, or being sent
+	Failed int       // failed for good, ever
+	Oldest time.Time // when the oldest message still waiting was written; zero if none
+}
+
+// Backlog reads the queue's state, for monitoring and the readiness check.
+func (o *Outbox) Backlog(ctx context.Context) (Backlog, error) {
+	var b Backlog
+	var oldest sql.NullString
+	// Each count reads a partial index of its own status.
+	err := o.DB.R.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM outbox WHERE status = 'pending') + (SELECT count(*) FROM outbox WHERE status = 'sending'),
+		(SELECT count(*) FROM outbox WHERE status = 'failed'),
+		(SELECT min(created_at) FROM outbox WHERE status = 'pending')`).Scan(&b.Queued, &b.Failed, &oldest)
+	if err != nil {
+		return b, err
+	}
+	if oldest.Valid {
+		if b.Oldest, err = db.ParseTime(oldest.String); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // DefaultBackoff waits a minute after the first failure, doubling to at
@@ -259,9 +294,11 @@ func (o *Outbox) deliver(ctx context.Context, q *Queued) {
 	log := o.Log.With("outbox_id", q.ID, "kind", q.Kind, "attempt", q.Attempts)
 	switch {
 	case err == nil:
+		o.sent.Add(1)
 		_, err = o.DB.W.ExecContext(sendCtx, `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, db.FormatTime(now), q.ID)
 		log.Info("mail sent", "via", o.Sender.Describe())
 	case Permanent(err) || q.Attempts >= o.maxAttempts():
+		o.failed.Add(1)
 		log.Warn("mail failed", "err", err)
 		cause := err
 		_, err = o.DB.W.ExecContext(sendCtx, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, truncate(cause.Error(), 1000), q.ID)
@@ -269,6 +306,7 @@ func (o *Outbox) deliver(ctx context.Context, q *Queued) {
 			o.OnFailed(sendCtx, q, cause)
 		}
 	default:
+		o.deferred.Add(1)
 		wait := o.backoff(q.Attempts)
 		log.Warn("mail deferred", "err", err, "retry_in", wait.String())
 		_, err = o.DB.W.ExecContext(sendCtx, `UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ?`,

@@ -4,6 +4,7 @@ package ratelimit
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"puente/internal/clock"
@@ -15,9 +16,10 @@ type Limiter struct {
 	Window time.Duration
 	Clock  clock.Clock
 
-	mu    sync.Mutex
-	hits  map[string][]time.Time
-	calls int
+	mu      sync.Mutex
+	hits    map[string][]time.Time
+	calls   int
+	refused atomic.Uint64
 }
 
 // New returns a limiter of limit hits per window.
@@ -51,8 +53,12 @@ func (l *Limiter) Check(key string) (ok bool, retryAfter time.Duration) {
 	if len(h) < l.Limit {
 		return true, 0
 	}
+	l.refused.Add(1)
 	return false, h[len(h)-l.Limit].Add(l.Window).Sub(now)
 }
+
+// Refused counts the tries Check refused since the limiter was made.
+func (l *Limiter) Refused() uint64 { return l.refused.Load() }
 
 // Hit records one attempt for key.
 func (l *Limiter) Hit(key string) {
@@ -84,15 +90,19 @@ type Bucket struct {
 	Every time.Duration
 	Clock clock.Clock
 
-	mu    sync.Mutex
-	state map[string]bucketState
-	calls int
+	mu      sync.Mutex
+	state   map[string]bucketState
+	calls   int
+	refused atomic.Uint64
 }
 
 type bucketState struct {
 	tokens float64
 	at     time.Time
 }
+
+// Refused counts the tries Take refused since the bucket was made.
+func (b *Bucket) Refused() uint64 { return b.refused.Load() }
 
 // NewBucket returns a bucket of burst tokens, one more every every.
 func NewBucket(burst int, every time.Duration, c clock.Clock) *Bucket {
@@ -123,6 +133,7 @@ func (b *Bucket) Take(key string) (ok bool, retryAfter time.Duration) {
 		return true, 0
 	}
 	b.state[key] = st
+	b.refused.Add(1)
 	return false, time.Duration((1 - st.tokens) * float64(b.Every))
 }
 

@@ -83,3 +83,20 @@ func TestBucketAllowsABurstThenARate(t *testing.T) {
 		}
 	}
 }
+
+// Refusals are counted for monitoring: each refused try once, an allowed
+// one never.
+func TestRefusalsCounted(t *testing.T) {
+	c := clock.NewFake(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	l := New(2, time.Minute, c)
+	b := NewBucket(2, time.Minute, c)
+	for range 5 {
+		if ok, _ := l.Check("k"); ok {
+			l.Hit("k")
+		}
+		b.Take("k")
+	}
+	if l.Refused() != 3 || b.Refused() != 3 {
+		t.Fatalf("refused: limiter %d, bucket %d; want 3 each", l.Refused(), b.Refused())
+	}
+}

@@ -273,3 +273,11 @@ func capText(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// Pending counts the comments waiting to be added to the search index: a
+// search adds them first, so this is work deferred, not results missed.
+func (x *Indexer) Pending(ctx context.Context) (int, error) {
+	var n int
+	err := x.DB.R.QueryRowContext(ctx, `SELECT count(*) FROM search_pending_comments`).Scan(&n)
+	return n, err
+}

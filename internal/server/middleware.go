@@ -100,26 +100,44 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// logRequests writes one line per request. It names the route pattern,
-// never the raw path, because paths of links carry secret tokens.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// observe counts each request in the metrics and writes one line for it
+// to the log: at info level with --access-log, else at debug (a server
+// error always at warn). Both name the route pattern, never the raw path,
+// because paths of links carry secret tokens and the metrics would keep
+// one series per practice. It sits outside the recoverer, so that a
+// request whose handler panicked is counted with its 500.
+func (s *Server) observe(next http.Handler) http.Handler {
+	level := slog.LevelDebug
+	if s.cfg.AccessLog {
+		level = slog.LevelInfo
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
+		elapsed := time.Since(start)
 		route := chi.RouteContext(r.Context()).RoutePattern()
 		if route == "" {
 			route = "(unmatched)"
 		}
-		attrs := []any{"method", r.Method, "route", route, "status", ww.Status(), "ms", time.Since(start).Milliseconds()}
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK // nothing written: net/http answers 200
+		}
+		s.metrics.Request(route, r.Method, status, elapsed)
+		lvl := level
+		if status >= 500 {
+			lvl = slog.LevelWarn
+		}
+		if !s.log.Enabled(r.Context(), lvl) {
+			return
+		}
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route), slog.Int("status", status),
+			slog.Int("bytes", ww.BytesWritten()), slog.Float64("ms", float64(elapsed.Microseconds())/1000)}
 		if a := currentAccount(r); a != nil {
-			attrs = append(attrs, "account_id", a.ID)
+			attrs = append(attrs, slog.Int64("account_id", a.ID))
 		}
-		level := slog.LevelDebug
-		if ww.Status() >= 500 {
-			level = slog.LevelWarn
-		}
-		s.log.Log(r.Context(), level, "request", attrs...)
+		s.log.LogAttrs(r.Context(), lvl, "request", attrs...)
 	})
 }
 

@@ -53,7 +53,7 @@ var routeTable = map[string]struct {
 	access access
 	object object
 }{
-	"GET /healthz": {anyone, none}, "GET /static/*": {anyone, none}, "GET /favicon.ico": {anyone, none},
+	"GET /healthz": {anyone, none}, "GET /readyz": {anyone, none}, "GET /static/*": {anyone, none}, "GET /favicon.ico": {anyone, none},
 	"GET /signin": {anyone, none}, "POST /signin": {anyone, none}, "POST /signout": {anyone, none},
 	"GET /password/forgot": {anyone, none}, "POST /password/forgot": {anyone, none},
 	"GET /password/reset/{token}": {byToken, none}, "POST /password/reset/{token}": {byToken, none},

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/securecookie"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"puente/internal/accounts"
 	"puente/internal/adoptions"
@@ -21,6 +23,7 @@ import (
 	"puente/internal/config"
 	"puente/internal/digest"
 	"puente/internal/mail"
+	"puente/internal/metrics"
 	"puente/internal/moderation"
 	"puente/internal/notifications"
 	"puente/internal/notify"
@@ -55,6 +58,10 @@ type Deps struct {
 	Inbox      *notifications.Store
 	// Health reports whether the database answers.
 	Health func(context.Context) error
+	// Ready reports whether the site can do all its work, or why not.
+	Ready func(context.Context) error
+	// Metrics counts requests, rate-limit refusals and the cache.
+	Metrics *metrics.Metrics
 }
 
 // Server holds the handlers' shared state.
@@ -77,6 +84,8 @@ type Server struct {
 	notices    *notify.Notices
 	inbox      *notifications.Store
 	health     func(context.Context) error
+	ready      func(context.Context) error
+	metrics    *metrics.Metrics
 	// parts keeps rendered parts of pages every viewer of a kind sees
 	// alike (see parts.go).
 	parts      *cache.Cache[partKey, keptPart]
@@ -123,7 +132,7 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
 		adoptions: d.Adoptions, questions: d.Questions,
 		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices, inbox: d.Inbox,
-		health: d.Health, versions: d.Versions,
+		health: d.Health, ready: d.Ready, metrics: d.Metrics, versions: d.Versions,
 		parts: cache.New[partKey](d.Versions, maxPartBytes, keptPart.size),
 		pages: pg,
 	}
@@ -143,7 +152,27 @@ func New(d Deps) (*Server, error) {
 		posts:         ratelimit.NewBucket(d.Config.PostBurst, d.Config.PostEvery, d.Clock),
 		questions:     ratelimit.NewBucket(QuestionBurst, QuestionEvery, d.Clock),
 	}
+	s.watch()
 	return s, nil
+}
+
+// watch adds to the metrics the tries each rate limit refused and the
+// kept parts' hits and misses.
+func (s *Server) watch() {
+	const refusals = "Tries a rate limit refused, by limit."
+	for name, refused := range map[string]func() uint64{
+		"signin_account": s.limits.signinAccount.Refused, "signin_ip": s.limits.signinIP.Refused,
+		"reset_email": s.limits.resetEmail.Refused, "reset_ip": s.limits.resetIP.Refused, "reset_account": s.limits.resetAccount.Refused,
+		"invite_ip": s.limits.inviteIP.Refused, "invitation": s.limits.invitation.Refused,
+		"code": s.limits.code.Refused, "code_ip": s.limits.codeIP.Refused,
+		"posts": s.limits.posts.Refused, "questions": s.limits.questions.Refused,
+	} {
+		s.metrics.Counter("puente_ratelimit_refusals_total", refusals, prometheus.Labels{"limit": name}, refused)
+	}
+	const lookups = "Lookups of rendered page parts kept in memory, by result: hit (still current) or miss (absent or out of date)."
+	s.metrics.Counter("puente_cache_lookups_total", lookups, prometheus.Labels{"result": "hit"}, func() uint64 { h, _ := s.parts.Counts(); return h })
+	s.metrics.Counter("puente_cache_lookups_total", lookups, prometheus.Labels{"result": "miss"}, func() uint64 { _, m := s.parts.Counts(); return m })
+	s.metrics.Gauge("puente_cache_bytes", "Bytes of rendered page parts kept in memory.", func() float64 { return float64(s.parts.Bytes()) })
 }
 
 // Sessions exposes the session store, for maintenance and tests.
@@ -155,7 +184,7 @@ func (s *Server) Handler() http.Handler {
 	// HEAD is answered by the GET handler, headers only: uptime monitors
 	// and link checkers use it.
 	r.Use(middleware.GetHead)
-	r.Use(s.begin, s.compress, s.recoverer, s.securityHeaders, s.logRequests)
+	r.Use(s.begin, s.observe, s.compress, s.recoverer, s.securityHeaders)
 	// Pages know who asks and in what language, and check what is sent;
 	// the files and the health check below need none of it, and are most
 	// of the requests a browser makes.
@@ -168,6 +197,7 @@ func (s *Server) Handler() http.Handler {
 	})))
 
 	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.Readyz)
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/favicon.ico", s.favicon)
 
@@ -346,6 +376,24 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// Readyz answers 200 "ok" when the site can do all its work, or 503
+// with the reason in a line: for monitoring and for a deployment that
+// waits for a new version to be ready. /healthz stays the cheap liveness
+// check (is the process answering and the database open).
+func (s *Server) Readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.ready(ctx); err != nil {
+		s.log.Warn("not ready", "reason", err.Error())
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "not ready: %s\n", err)
 		return
 	}
 	w.Write([]byte("ok\n"))

@@ -429,3 +429,15 @@ func (st *Store) Sweep(ctx context.Context) (int64, error) {
 	}
 	return res.RowsAffected()
 }
+
+// Counts reports how many sessions are open (signed in or not, not yet
+// expired) and how many of them made a request within the last window.
+func (st *Store) Counts(ctx context.Context, window time.Duration) (open, active int, err error) {
+	now := st.Clock.Now()
+	err = st.DB.R.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM sessions WHERE last_seen_at > ? AND created_at > ?),
+		(SELECT count(*) FROM sessions WHERE last_seen_at > ? AND created_at > ?)`,
+		db.FormatTime(now.Add(-st.Idle)), db.FormatTime(now.Add(-st.Max)),
+		db.FormatTime(now.Add(-window)), db.FormatTime(now.Add(-st.Max))).Scan(&open, &active)
+	return open, active, err
+}
