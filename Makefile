@@ -11,6 +11,11 @@ DATA     ?= data
 ADDR     ?= 127.0.0.1:8080
 GOBIN    := $(shell go env GOPATH)/bin
 STATICCHECK_VERSION := v0.8.2
+# Litestream replicates the database continuously (see the README's
+# production section); make test runs a restore drill with this release.
+LITESTREAM_VERSION := v0.5.18
+LITESTREAM := $(CURDIR)/bin/tools/litestream-$(LITESTREAM_VERSION)
+export PUENTE_LITESTREAM_BIN := $(LITESTREAM)
 
 .PHONY: all build run test test-fast fuzz lint fmt tools deps assets clean bench bench-digest bench-search
 
@@ -82,9 +87,10 @@ FUZZTIME ?= 1000000x
 fuzz:
 	go test -run='^$$' -fuzz=FuzzRich -fuzztime=$(FUZZTIME) -fuzzminimizetime=30s ./internal/sanitize
 
-# deps installs what the browser tests need: Debian's Chromium (as root,
-# through apt-get) when no Chromium is on the PATH.
-deps:
+# deps installs what the tests need: Debian's Chromium (as root, through
+# apt-get) when no Chromium is on the PATH, wrk for the load benchmark, and
+# the pinned Litestream for the restore drill.
+deps: $(LITESTREAM)
 	@if command -v chromium >/dev/null 2>&1 || [ -n "$$PUENTE_CHROMIUM" ]; then \
 	  echo "chromium: $$(command -v chromium || echo $$PUENTE_CHROMIUM)"; \
 	elif [ "$$(id -u)" = 0 ]; then \
@@ -100,6 +106,13 @@ deps:
 	  echo "wrk is missing and this is not root: run 'sudo apt-get install wrk' for the load benchmark"; \
 	fi
 	go mod download
+
+# Litestream is built from source with Go, as its own module: none of the
+# project's build settings apply to it.
+$(LITESTREAM):
+	mkdir -p $(@D)
+	GOFLAGS= CGO_CFLAGS= GOBIN=$(@D)/.install go install github.com/benbjohnson/litestream/cmd/litestream@$(LITESTREAM_VERSION)
+	mv $(@D)/.install/litestream $@ && rmdir $(@D)/.install
 
 $(GOBIN)/staticcheck:
 	go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

@@ -33,6 +33,49 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// child is the server running in a child process.
+type child struct {
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process has ended
+	base   string
+	stderr *syncBuf
+}
+
+// startChild starts the server in a child process on the data folder dir,
+// with env added to this process's environment, and waits until it
+// answers its health check.
+func startChild(t *testing.T, dir string, env ...string) *child {
+	t.Helper()
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^$", "--data", dir, "--addr", "127.0.0.1:0"), exited: make(chan struct{}), stderr: &syncBuf{}}
+	c.cmd.Env = append(append(os.Environ(), "PUENTE_TEST_CHILD_SERVE=1"), env...)
+	c.cmd.Stderr = c.stderr
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { c.cmd.Wait(); close(c.exited) }()
+	t.Cleanup(func() { c.cmd.Process.Kill(); <-c.exited })
+	ready := time.Now().Add(30 * time.Second)
+	addr, ok := listenedAddr(c.stderr, func() bool {
+		select {
+		case <-c.exited:
+			return true
+		default:
+			return false
+		}
+	}, ready)
+	if !ok {
+		t.Fatalf("server did not start listening\n%s", c.stderr.String())
+	}
+	c.base = "http://" + addr
+	for !healthy(c.base) {
+		if time.Now().After(ready) {
+			t.Fatalf("server not ready\n%s", c.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return c
+}
+
 // TestSIGKILLLosesNoAcknowledgedWrite kills the server with SIGKILL while
 // 50 clients post comments and practices, restarts it, and checks that
 // every write it answered with success is stored and that the database
@@ -46,38 +89,10 @@ func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 		drafts   []string // titles of acknowledged practices
 	)
 	for round := range 5 {
-		cmd := exec.Command(os.Args[0], "-test.run=^$", "--data", dir, "--addr", "127.0.0.1:0")
 		// 50 clients post as one official, far past the per-account
 		// post limit, which is off here: this test is about durability.
-		cmd.Env = append(os.Environ(), "PUENTE_TEST_CHILD_SERVE=1", "PUENTE_DEMO=1", "PUENTE_POST_EVERY=0")
-		var stderr syncBuf
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		ready := time.Now().Add(30 * time.Second)
-		addr, ok := listenedAddr(&stderr, func() bool {
-			select {
-			case <-exited:
-				return true
-			default:
-				return false
-			}
-		}, ready)
-		if !ok {
-			cmd.Process.Kill()
-			t.Fatalf("round %d: server did not start listening\n%s", round, stderr.String())
-		}
-		base := "http://" + addr
-		for !healthy(base) {
-			if time.Now().After(ready) {
-				cmd.Process.Kill()
-				t.Fatalf("round %d: server not ready\n%s", round, stderr.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		child := startChild(t, dir, "PUENTE_DEMO=1", "PUENTE_POST_EVERY=0")
+		cmd, exited, base := child.cmd, child.exited, child.base
 		// Five sessions of Panama's official, shared by 50 clients.
 		var sessions []*http.Client
 		for range 5 {
