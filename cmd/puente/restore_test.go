@@ -25,26 +25,44 @@ import (
 	"puente/internal/demo"
 )
 
-// The Litestream settings of the drill, the same as the README's. Every
-// monitor interval Litestream copies what the WAL gained to its shadow
-// log, and every sync interval it ships that to the replica: a write is
-// in the replica at most their sum after its commit, plus the time the
-// shipping itself takes (tens of milliseconds; more on a busy machine),
-// for which the bound allows one more monitor interval. That is what the
-// README promises a machine's death may lose: 1.5 s of writes.
+// The drill runs the README's own litestream.yml for a file replica,
+// with its two paths changed. Every monitor interval Litestream copies
+// what the WAL gained to its shadow log, and every sync interval it ships
+// that to the replica: a write is in the replica at most their sum after
+// its commit, plus the time the shipping itself takes (tens of
+// milliseconds; more on a busy machine), for which the bound allows one
+// more monitor interval. That is what the README promises a machine's
+// death may lose: 1.5 s of writes.
 const (
 	replicaSyncInterval    = time.Second
 	replicaMonitorInterval = 250 * time.Millisecond
 	lossBound              = replicaSyncInterval + 2*replicaMonitorInterval
-	replicaConfig          = `dbs:
-  - path: %s
-    monitor-interval: 250ms
-    replica:
-      type: file
-      path: %s
-      sync-interval: 1s
-`
 )
+
+// readmeLitestream returns the README's litestream.yml files, in order:
+// the file replica's, then the S3 bucket's.
+func readmeLitestream(t *testing.T) []string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range regexp.MustCompile("(?s)```yaml\n(# Litestream: .*?)```").FindAllStringSubmatch(string(readme), -1) {
+		out = append(out, m[1])
+	}
+	if len(out) != 2 {
+		t.Fatalf("the README has %d litestream.yml files, want the file replica's and the bucket's", len(out))
+	}
+	for _, want := range []string{"monitor-interval: " + replicaMonitorInterval.String(), "sync-interval: " + replicaSyncInterval.String()} {
+		for _, yml := range out {
+			if !strings.Contains(yml, want) {
+				t.Fatalf("a README litestream.yml lacks %q, which the drill's bound is made of:\n%s", want, yml)
+			}
+		}
+	}
+	return out
+}
 
 // litestreamBin is the Litestream the Makefile installs (make deps).
 func litestreamBin(t *testing.T) string {
@@ -86,9 +104,24 @@ func TestLitestreamRestoreDrill(t *testing.T) {
 	dir := t.TempDir()
 	data, replica, restored := filepath.Join(dir, "data"), filepath.Join(dir, "replica"), filepath.Join(dir, "restored")
 	dbPath := filepath.Join(data, "puente.db")
+	ymls := readmeLitestream(t)
+	fileYML := strings.NewReplacer("/var/lib/puente/puente.db", dbPath, "/mnt/replica/puente", replica).Replace(ymls[0])
+	if fileYML == ymls[0] {
+		t.Fatalf("the README's file replica does not name /var/lib/puente/puente.db and /mnt/replica/puente:\n%s", ymls[0])
+	}
 	cfg := filepath.Join(dir, "litestream.yml")
-	if err := os.WriteFile(cfg, fmt.Appendf(nil, replicaConfig, dbPath, replica), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(fileYML), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	// The bucket's file is read as Litestream reads it.
+	s3 := filepath.Join(dir, "litestream-s3.yml")
+	if err := os.WriteFile(s3, []byte(ymls[1]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check := exec.Command(bin, "databases", "-config", s3)
+	check.Env = append(os.Environ(), "LITESTREAM_ACCESS_KEY_ID=AKIAEXAMPLE", "LITESTREAM_SECRET_ACCESS_KEY=example")
+	if out, err := check.CombinedOutput(); err != nil || !strings.Contains(string(out), "/var/lib/puente/puente.db  s3") {
+		t.Fatalf("the README's S3 litestream.yml, as Litestream reads it: %v\n%s", err, out)
 	}
 
 	srv := startChild(t, data, "PUENTE_DEMO=1", "PUENTE_POST_EVERY=0", "PUENTE_LITESTREAM=1")

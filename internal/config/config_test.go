@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,35 @@ func TestSiteSettingsAreSharedByEveryCommand(t *testing.T) {
 		if err := load(nil, args...).CheckSite(); err == nil {
 			t.Errorf("%v against the site's settings: accepted", args)
 		}
+	}
+}
+
+// TestREADMEDescribesEveryFlag: the README's configuration table has a
+// row for each flag, with the variable its help names, and no row for a
+// flag that is gone.
+func TestREADMEDescribesEveryFlag(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{} // flag → its row
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\| (.*)$").FindAllStringSubmatch(string(readme), -1) {
+		rows[m[1]] = m[2]
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	Register(fs, func(string) string { return "" })
+	fs.VisitAll(func(f *flag.Flag) {
+		row, ok := rows[f.Name]
+		if !ok {
+			t.Errorf("the README's configuration table has no row for --%s", f.Name)
+			return
+		}
+		delete(rows, f.Name)
+		if env := envName.FindStringSubmatch(f.Usage); env != nil && !strings.Contains(row, "`"+env[1]) {
+			t.Errorf("the README's row for --%s does not name %s", f.Name, env[1])
+		}
+	})
+	for name := range rows {
+		t.Errorf("the README's configuration table describes --%s, which no longer exists", name)
 	}
 }
