@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"puente/db"
+	"puente/internal/dbtest"
 	"puente/internal/servertest"
 )
 
@@ -124,7 +126,8 @@ func TestMetricsCountWhatTheOperatorWatches(t *testing.T) {
 
 // TestReadyz: ready when everything works; 503 with the reason when mail
 // has been stuck longer than --ready-outbox-age, and again ready once it
-// goes out; 503 when the disk has less room than --ready-min-disk-mb.
+// goes out; when the schema is not the one this program knows; when the
+// disk has less room than --ready-min-disk-mb.
 // /healthz answers 200 throughout: the process is alive.
 func TestReadyz(t *testing.T) {
 	t.Parallel()
@@ -149,6 +152,12 @@ func TestReadyz(t *testing.T) {
 	if e.SendMail() == 0 {
 		t.Fatal("nothing was sent")
 	}
+	check("/readyz", http.StatusOK, "ok")
+
+	// A newer binary migrated the file under this one.
+	dbtest.Exec(t, e.DB.W, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', '2027-01-01T00:00:00.000000Z')`, db.LatestVersion()+1)
+	check("/readyz", http.StatusServiceUnavailable, "database schema not current")
+	dbtest.Exec(t, e.DB.W, `DELETE FROM schema_migrations WHERE version = ?`, db.LatestVersion()+1)
 	check("/readyz", http.StatusOK, "ok")
 
 	full := servertest.New(t, servertest.WithArgs("--ready-min-disk-mb", "1000000000"))
