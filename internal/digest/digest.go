@@ -68,12 +68,13 @@ type Runner struct {
 // Runs counts the digest runs of this process, and those that failed.
 func (r *Runner) Runs() (runs, failed uint64) { return r.runs.Load(), r.failed.Load() }
 
-// LastRun is the most recent digest written by any process on this
-// database (the server's schedule or the command from cron): the week it
-// covered and when. ok is false when none ever was.
+// LastRun is the most recent digest run completed by any process on this
+// database (the server's schedule or the command from cron), whether or
+// not it had anything to send: the week it covered and when it ended. ok
+// is false when none ever was.
 func (r *Runner) LastRun(ctx context.Context) (period string, at time.Time, ok bool, err error) {
 	var created string
-	err = r.DB.R.QueryRowContext(ctx, `SELECT period, created_at FROM digest_deliveries ORDER BY id DESC LIMIT 1`).Scan(&period, &created)
+	err = r.DB.R.QueryRowContext(ctx, `SELECT period, finished_at FROM digest_runs ORDER BY id DESC LIMIT 1`).Scan(&period, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, false, nil
 	}
@@ -569,8 +570,14 @@ func (r *Runner) Run(ctx context.Context, p Period, opt Options) (sum Summary, e
 	if opt.Progress != nil {
 		opt.Progress(sum.Recipients, total)
 	}
-	if !opt.DryRun && sum.Queued > 0 {
-		r.Outbox.Notify()
+	if !opt.DryRun {
+		if _, err := r.DB.W.ExecContext(ctx, `INSERT INTO digest_runs (period, finished_at, recipients, queued, empty, failed) VALUES (?, ?, ?, ?, ?, ?)`,
+			sum.Period, db.FormatTime(r.Clock.Now()), sum.Recipients, sum.Queued, sum.Empty, sum.Failed); err != nil {
+			return sum, err
+		}
+		if sum.Queued > 0 {
+			r.Outbox.Notify()
+		}
 	}
 	r.Log.Info("digest run", "period", sum.Period, "recipients", sum.Recipients, "queued", sum.Queued, "empty", sum.Empty,
 		"already_done", sum.Done, "not_due", sum.NotDue, "failed", sum.Failed, "dry_run", opt.DryRun)

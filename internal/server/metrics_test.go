@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"bufio"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"puente/db"
 	"puente/internal/dbtest"
+	"puente/internal/digest"
 	"puente/internal/servertest"
 )
 
@@ -122,6 +125,22 @@ func TestMetricsCountWhatTheOperatorWatches(t *testing.T) {
 	if got := done[`puente_mail_deliveries_total{outcome="sent"}`]; got < float64(sent) || sent == 0 {
 		t.Errorf("%d messages sent, deliveries counted %v", sent, got)
 	}
+
+	// A digest run tells when it ran, even with nothing to send: a quiet
+	// week is no alarm.
+	if done["puente_digest_last_run_timestamp_seconds"] != 0 {
+		t.Errorf("last digest run %v before any ran", done["puente_digest_last_run_timestamp_seconds"])
+	}
+	if _, err := e.Digest.Run(context.Background(), digest.LastComplete(e.Clock.Now(), e.Config.DigestLocation), digest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ran := scrape(t, e)
+	if got, want := ran["puente_digest_last_run_timestamp_seconds"], float64(e.Clock.Now().Unix()); got != want {
+		t.Errorf("last digest run at %v, want the clock's %v", got, want)
+	}
+	if ran[`puente_digest_runs_total{outcome="ok"}`] != done[`puente_digest_runs_total{outcome="ok"}`]+1 {
+		t.Errorf("digest runs: %v then %v", done[`puente_digest_runs_total{outcome="ok"}`], ran[`puente_digest_runs_total{outcome="ok"}`])
+	}
 }
 
 // TestReadyz: ready when everything works; 503 with the reason when mail
@@ -180,7 +199,8 @@ func TestAccessLog(t *testing.T) {
 	if strings.Contains(logs, "secreto-de-un-enlace") {
 		t.Errorf("the raw path was logged:\n%s", logs)
 	}
-	if !strings.Contains(logs, `level=INFO msg=request method=GET route=/password/reset/{token} status=`) {
+	line := regexp.MustCompile(`level=INFO msg=request method=GET route=/password/reset/\{token\} status=410 bytes=\d+ ms=[\d.]+ ip=127\.0\.0\.1\n`)
+	if !line.MatchString(logs) {
 		t.Errorf("no info line for the request:\n%s", logs)
 	}
 }

@@ -133,7 +133,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			return
 		}
 		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route), slog.Int("status", status),
-			slog.Int("bytes", ww.BytesWritten()), slog.Float64("ms", float64(elapsed.Microseconds())/1000)}
+			slog.Int("bytes", ww.BytesWritten()), slog.Float64("ms", float64(elapsed.Microseconds())/1000), slog.String("ip", s.clientIP(r))}
 		if a := currentAccount(r); a != nil {
 			attrs = append(attrs, slog.Int64("account_id", a.ID))
 		}
