@@ -23,24 +23,30 @@ import (
 // Role is what an account may do.
 type Role string
 
-// The roles, each able to do all that the one before can.
+// The roles, each able to do all that the one before can. An observer
+// (an international organisation or a technical secretariat) reads, and
+// comments only when an admin allows it; an official of a member state
+// also posts practices, flags and records adoptions.
 const (
+	Observer  Role = "observer"
 	Official  Role = "official"
 	Moderator Role = "moderator"
 	Admin     Role = "admin"
 )
 
 // Roles lists the roles in ascending order of power.
-var Roles = []Role{Official, Moderator, Admin}
+var Roles = []Role{Observer, Official, Moderator, Admin}
 
 func (r Role) rank() int {
 	switch r {
-	case Official:
+	case Observer:
 		return 1
-	case Moderator:
+	case Official:
 		return 2
-	case Admin:
+	case Moderator:
 		return 3
+	case Admin:
+		return 4
 	}
 	return 0
 }
@@ -78,6 +84,52 @@ type Account struct {
 	// staff and the person.
 	SuspendedUntil time.Time
 	SuspendReason  string
+	// FocalPoint: an official their country named to vouch for its
+	// officials (invite, suspend) and to see its practices in every state.
+	FocalPoint bool
+	// An observer's organisation, the processes it reads (ObserverCRM,
+	// ObserverCSM or ObserverBoth) and whether it may comment.
+	Organisation     string
+	ObserverScope    string
+	ObserverComments bool
+}
+
+// The processes an observer reads.
+const (
+	ObserverCRM  = "crm"
+	ObserverCSM  = "csm"
+	ObserverBoth = "both"
+)
+
+// ObserverScopes lists them, in the order forms offer them.
+var ObserverScopes = []string{ObserverCRM, ObserverCSM, ObserverBoth}
+
+// ObserverProcesses are the processes (CRM, CSM) an observer of scope
+// reads.
+func ObserverProcesses(scope string) []string {
+	switch scope {
+	case ObserverCRM:
+		return []string{"CRM"}
+	case ObserverCSM:
+		return []string{"CSM"}
+	case ObserverBoth:
+		return []string{"CRM", "CSM"}
+	}
+	return nil
+}
+
+// Posts reports whether the account may post practices, flag, and record
+// what its country did with a practice: officials and staff, not
+// observers.
+func (a *Account) Posts() bool { return a.Role.AtLeast(Official) }
+
+// Comments reports whether the account may comment: everyone but an
+// observer the admin did not allow.
+func (a *Account) Comments() bool { return a.Role != Observer || a.ObserverComments }
+
+// FocalFor reports whether a is an active focal point of country cc.
+func (a *Account) FocalFor(cc string) bool {
+	return a.FocalPoint && a.Status == Active && a.Role == Official && cc != "" && a.CountryCode == cc
 }
 
 // Limits on what a person types.
@@ -104,7 +156,7 @@ func NewStore(d *db.DB, c clock.Clock, params HashParams) *Store {
 func (s *Store) now() string { return db.FormatTime(s.Clock.Now()) }
 
 const accountColumns = `id, email, display_name, role, coalesce(country_code, ''), status, lang, created_at, updated_at, password_changed_at,
-	totp_enabled_at IS NOT NULL, coalesce(suspended_until, ''), suspend_reason`
+	totp_enabled_at IS NOT NULL, coalesce(suspended_until, ''), suspend_reason, focal_point, organisation, coalesce(observer_scope, ''), observer_comments`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -112,7 +164,7 @@ func scanAccount(r rowScanner) (*Account, error) {
 	var a Account
 	var created, updated, pwd, until string
 	if err := r.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Status, &a.Lang, &created, &updated, &pwd, &a.TwoFactor,
-		&until, &a.SuspendReason); err != nil {
+		&until, &a.SuspendReason, &a.FocalPoint, &a.Organisation, &a.ObserverScope, &a.ObserverComments); err != nil {
 		return nil, err
 	}
 	a.SuspendedUntil, _ = db.ParseTime(until)
@@ -435,7 +487,8 @@ func (s *Store) CountDigestRecipients(ctx context.Context) (int, error) {
 // DigestRecipients returns up to n of those accounts with ids above after,
 // in id order.
 func (s *Store) DigestRecipients(ctx context.Context, after int64, n int) ([]Recipient, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, email, display_name, role, coalesce(country_code, ''), lang, digest_every FROM accounts
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, email, display_name, role, coalesce(country_code, ''), lang, digest_every,
+		focal_point, organisation, coalesce(observer_scope, ''), observer_comments FROM accounts
 		WHERE id > ? AND status = 'active' AND digest_enabled = 1 AND undeliverable_at IS NULL ORDER BY id LIMIT ?`, after, n)
 	if err != nil {
 		return nil, err
@@ -445,7 +498,8 @@ func (s *Store) DigestRecipients(ctx context.Context, after int64, n int) ([]Rec
 	for rows.Next() {
 		a := &Account{Status: Active}
 		rc := Recipient{Account: a}
-		if err := rows.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Lang, &rc.Every); err != nil {
+		if err := rows.Scan(&a.ID, &a.Email, &a.DisplayName, &a.Role, &a.CountryCode, &a.Lang, &rc.Every,
+			&a.FocalPoint, &a.Organisation, &a.ObserverScope, &a.ObserverComments); err != nil {
 			return nil, err
 		}
 		out = append(out, rc)

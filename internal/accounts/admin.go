@@ -78,12 +78,17 @@ type Change struct {
 	SessionsEnded int64
 }
 
-// guardAdminChange refuses changes that would lock the platform out of
-// administration: acting on yourself, or removing the last active admin.
-func guardAdminChange(ctx context.Context, tx *sql.Tx, actor, target *Account) error {
+// guardAdminChange refuses an admin's change to their own account.
+func guardAdminChange(actor, target *Account) error {
 	if actor.ID == target.ID {
 		return apperr.New(apperr.Conflict, "admin.not_yourself")
 	}
+	return nil
+}
+
+// guardLastAdmin refuses changes that would lock the platform out of
+// administration: removing the last active admin.
+func guardLastAdmin(ctx context.Context, tx *sql.Tx, target *Account) error {
 	if target.Role == Admin && target.Status == Active {
 		var admins int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE role = 'admin' AND status = 'active'`).Scan(&admins); err != nil {
@@ -111,6 +116,13 @@ func (s *Store) change(ctx context.Context, actor *Account, id int64, action str
 	if actor == nil || actor.Role != Admin {
 		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
+	return s.changeBy(ctx, actor, id, action, guardAdminChange, o, apply)
+}
+
+// changeBy is change with may deciding, in the transaction, whether actor
+// may act on target.
+func (s *Store) changeBy(ctx context.Context, actor *Account, id int64, action string, may func(actor, target *Account) error, o changeOpts,
+	apply func(tx *sql.Tx, target *Account) (details string, err error)) (*Change, error) {
 	c := &Change{}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		target, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
@@ -121,7 +133,10 @@ func (s *Store) change(ctx context.Context, actor *Account, id int64, action str
 			return err
 		}
 		c.Before = target
-		if err := guardAdminChange(ctx, tx, actor, target); err != nil {
+		if err := may(actor, target); err != nil {
+			return err
+		}
+		if err := guardLastAdmin(ctx, tx, target); err != nil {
 			return err
 		}
 		details, err := apply(tx, target)
@@ -157,10 +172,17 @@ func (s *Store) SetRole(ctx context.Context, actor *Account, id int64, role Role
 		if target.Role == role {
 			return "", apperr.New(apperr.Conflict, "admin.no_change")
 		}
+		if role == Observer || target.Role == Observer {
+			// An observer speaks for an organisation, an official for a
+			// country: one is invited as such, never turned into the other.
+			return "", apperr.New(apperr.Unprocessable, "observer.role_fixed")
+		}
 		if role == Official && target.CountryCode == "" {
 			return "", apperr.New(apperr.Unprocessable, "admin.official_needs_country")
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE accounts SET role = ?, updated_at = ? WHERE id = ?`, role, s.now(), target.ID)
+		// A focal point is an official: the duty ends with the role.
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET role = ?, focal_point = focal_point AND ? = 'official', updated_at = ? WHERE id = ?`,
+			role, role, s.now(), target.ID)
 		return string(target.Role) + " → " + string(role), err
 	})
 }

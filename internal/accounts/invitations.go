@@ -31,6 +31,8 @@ type Invitation struct {
 	ExpiresAt   time.Time
 	AcceptedAt  time.Time
 	RevokedAt   time.Time
+	// An observer's organisation, processes and right to comment.
+	Observer ObserverAccess
 }
 
 // Pending reports whether the invitation can still be accepted at now.
@@ -38,12 +40,15 @@ func (i *Invitation) Pending(now time.Time) bool {
 	return i.AcceptedAt.IsZero() && i.RevokedAt.IsZero() && now.Before(i.ExpiresAt)
 }
 
-// InviteForm is what an admin fills in to invite a person.
+// InviteForm is what an admin fills in to invite a person (or a focal
+// point, an official of their country).
 type InviteForm struct {
 	Email   string
 	Role    string
 	Country string
 	Lang    string
+	// For an observer: organisation, processes, comments.
+	Observer ObserverAccess
 }
 
 // Validate checks the form against the known countries and languages.
@@ -59,10 +64,19 @@ func (f *InviteForm) Validate(countryExists func(string) bool, langOK func(strin
 		errs.Add("role", "invite.role_invalid")
 	}
 	switch {
+	case role == Observer && f.Country != "":
+		errs.Add("country", "observer.no_country")
 	case f.Country == "" && role == Official:
 		errs.Add("country", "invite.country_required")
 	case f.Country != "" && !countryExists(f.Country):
 		errs.Add("country", "invite.country_unknown")
+	}
+	if role == Observer {
+		for k, v := range f.Observer.Validate() {
+			errs[k] = v
+		}
+	} else {
+		f.Observer = ObserverAccess{}
 	}
 	if f.Lang != "" && !langOK(f.Lang) {
 		errs.Add("lang", "field.invalid_choice")
@@ -78,7 +92,7 @@ func (s *Store) Invite(ctx context.Context, f InviteForm, invitedBy int64, after
 	token := tokens.New()
 	now := s.Clock.Now()
 	inv := &Invitation{Email: f.Email, Role: Role(f.Role), CountryCode: f.Country, Lang: f.Lang,
-		InvitedBy: invitedBy, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+		InvitedBy: invitedBy, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL), Observer: f.Observer}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE email = ?`, f.Email).Scan(&exists); err != nil {
@@ -98,8 +112,13 @@ func (s *Store) Invite(ctx context.Context, f InviteForm, invitedBy int64, after
 		if f.Country != "" {
 			cc = f.Country
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO invitations (token_hash, email, role, country_code, lang, invited_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, tokens.Hash(token), f.Email, f.Role, cc, f.Lang, by, db.FormatTime(now), db.FormatTime(inv.ExpiresAt))
+		var scope any
+		if f.Observer.Scope != "" {
+			scope = f.Observer.Scope
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO invitations (token_hash, email, role, country_code, lang, invited_by, created_at, expires_at,
+			organisation, observer_scope, observer_comments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tokens.Hash(token), f.Email, f.Role, cc, f.Lang, by,
+			db.FormatTime(now), db.FormatTime(inv.ExpiresAt), sanitize.Plain(f.Observer.Organisation), scope, f.Observer.Comments)
 		if err != nil {
 			return err
 		}
@@ -120,12 +139,14 @@ func (s *Store) Invite(ctx context.Context, f InviteForm, invitedBy int64, after
 }
 
 const invitationColumns = `i.id, i.email, i.role, coalesce(i.country_code, ''), i.lang, coalesce(i.invited_by, 0), coalesce(a.display_name, ''),
-	i.created_at, i.expires_at, coalesce(i.accepted_at, ''), coalesce(i.revoked_at, '')`
+	i.created_at, i.expires_at, coalesce(i.accepted_at, ''), coalesce(i.revoked_at, ''),
+	i.organisation, coalesce(i.observer_scope, ''), i.observer_comments`
 
 func scanInvitation(r rowScanner) (*Invitation, error) {
 	var i Invitation
 	var created, expires, accepted, revoked string
-	if err := r.Scan(&i.ID, &i.Email, &i.Role, &i.CountryCode, &i.Lang, &i.InvitedBy, &i.InviterName, &created, &expires, &accepted, &revoked); err != nil {
+	if err := r.Scan(&i.ID, &i.Email, &i.Role, &i.CountryCode, &i.Lang, &i.InvitedBy, &i.InviterName, &created, &expires, &accepted, &revoked,
+		&i.Observer.Organisation, &i.Observer.Scope, &i.Observer.Comments); err != nil {
 		return nil, err
 	}
 	i.CreatedAt, _ = db.ParseTime(created)
@@ -246,8 +267,14 @@ func (s *Store) Accept(ctx context.Context, token string, f AcceptForm, lang str
 		if inv.CountryCode != "" {
 			cc = inv.CountryCode
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, country_code, lang, created_at, updated_at, password_changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.Email, f.DisplayName, HashPassword(f.Password, s.Params), inv.Role, cc, lang, now, now, now)
+		var scope any
+		if inv.Observer.Scope != "" {
+			scope = inv.Observer.Scope
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, country_code, lang, created_at, updated_at, password_changed_at,
+			organisation, observer_scope, observer_comments)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.Email, f.DisplayName, HashPassword(f.Password, s.Params), inv.Role, cc, lang, now, now, now,
+			inv.Observer.Organisation, scope, inv.Observer.Comments)
 		if db.IsUniqueViolation(err) {
 			return apperr.Wrap(apperr.Conflict, "invite.email_taken", err)
 		}

@@ -95,6 +95,9 @@ type Practice struct {
 	// still current?" unanswered past its grace period: the date it was
 	// last confirmed (or published).
 	NotReviewedSince time.Time
+	// SharedWithFocal: its author shows the draft to their country's
+	// focal points.
+	SharedWithFocal bool
 }
 
 // Stale reports whether the practice is marked as not reviewed.
@@ -138,8 +141,12 @@ func (p *Practice) HasCountry(code string) bool { return slices.Contains(p.Count
 type Viewer struct {
 	AccountID int64
 	Role      accounts.Role
-	// Processes are the processes of the viewer's country (CRM, CSM).
+	// Processes are the processes of the viewer's country (CRM, CSM), or
+	// those an observer reads.
 	Processes []string
+	// FocalCountry is the country a focal point vouches for: they see its
+	// practices in every state, and the drafts shared with them.
+	FocalCountry string
 }
 
 // Countries tells which processes a member state belongs to (the
@@ -154,7 +161,14 @@ func ViewerOf(a *accounts.Account, countries Countries) Viewer {
 	if a == nil {
 		return Viewer{}
 	}
-	return Viewer{AccountID: a.ID, Role: a.Role, Processes: countries.ProcessesOf(a.CountryCode)}
+	if a.Role == accounts.Observer {
+		return Viewer{AccountID: a.ID, Role: a.Role, Processes: accounts.ObserverProcesses(a.ObserverScope)}
+	}
+	v := Viewer{AccountID: a.ID, Role: a.Role, Processes: countries.ProcessesOf(a.CountryCode)}
+	if a.FocalFor(a.CountryCode) {
+		v.FocalCountry = a.CountryCode
+	}
+	return v
 }
 
 // Staff reports whether the viewer moderates: staff see every practice
@@ -183,13 +197,16 @@ func (v Viewer) PublishedScopes() []Scope {
 }
 
 // CanSee is the visibility rule: the author always sees their practice;
-// staff see everything but other people's drafts; everyone else sees
-// published (or archived) practices in a scope open to them, unless
-// moderators hid them. The SQL in visibleWhere says the same, and a test
-// holds them together.
+// a focal point sees their country's practices in every state but a draft
+// its author has not shared with them; staff see everything but other
+// people's drafts; everyone else sees published (or archived) practices
+// in a scope open to them, unless moderators hid them. The SQL in
+// visibleWhere says the same, and a test holds them together.
 func (v Viewer) CanSee(p *Practice) bool {
 	switch {
 	case v.Member() && p.AuthorID == v.AccountID:
+		return true
+	case v.FocalCountry != "" && slices.Contains(p.Countries, v.FocalCountry) && (p.Status != Draft || p.SharedWithFocal):
 		return true
 	case v.Staff():
 		return p.Status != Draft

@@ -104,8 +104,28 @@ func TestVisibilityRuleInGoAndSQL(t *testing.T) {
 	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA") // CRM
 	br, vBR := e.account(t, "br@gov.br", accounts.Official, "BR") // CSM
 	_, vMod := e.account(t, "mod@x.org", accounts.Moderator, "")
-	_, vAdmin := e.account(t, "admin@x.org", accounts.Admin, "")
-	viewers := map[string]practices.Viewer{"anonymous": {}, "PA official": vPA, "BR official": vBR, "moderator": vMod, "admin": vAdmin}
+	adm, vAdmin := e.account(t, "admin@x.org", accounts.Admin, "")
+	// Panama's focal point, and two observers: the CRM's technical
+	// secretariat and an organisation reading both processes.
+	focal, _ := e.account(t, "focal@gob.pa", accounts.Official, "PA")
+	if _, err := e.acc.SetFocalPoint(ctx, adm, focal.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	focal, err := e.acc.ByID(ctx, focal.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	observer := func(email, scope string) practices.Viewer {
+		o, err := e.acc.CreateObserverDirect(ctx, email, email, accounts.ObserverAccess{Organisation: "Secretaría " + scope, Scope: scope}, "es", "a long enough password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return practices.ViewerOf(o, e.tax)
+	}
+	viewers := map[string]practices.Viewer{"anonymous": {}, "PA official": vPA, "BR official": vBR, "moderator": vMod, "admin": vAdmin,
+		"PA focal point": practices.ViewerOf(focal, e.tax), "CRM observer": observer("crm@secretaria.org", accounts.ObserverCRM),
+		"observer of both": observer("oim@oim.int", accounts.ObserverBoth)}
+	_, viewers["PA colleague"] = e.account(t, "colega@gob.pa", accounts.Official, "PA")
 
 	var all []*practices.Practice
 	for _, author := range []*accounts.Account{pa, br} {
@@ -124,6 +144,27 @@ func TestVisibilityRuleInGoAndSQL(t *testing.T) {
 			}
 		}
 	}
+	// A draft its author shares with Panama's focal points, and one hidden
+	// by moderators.
+	shared, err := e.store.Create(ctx, pa, form("PA shared draft", []string{"PA"}, "crm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.ShareWithFocal(ctx, vPA, shared.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.ShareWithFocal(ctx, vBR, shared.ID, false); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("another country's official unshared a draft: %v", err)
+	}
+	shared.SharedWithFocal = true
+	hidden, err := e.store.Create(ctx, br, form("BR and PA hidden", []string{"BR", "PA"}, "members"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Exec(t, e.db.W, `UPDATE practices SET status = 'published', published_at = ?, hidden_at = ? WHERE id = ?`,
+		db.FormatTime(e.clock.Now()), db.FormatTime(e.clock.Now()), hidden.ID)
+	hidden.Status, hidden.HiddenAt, hidden.Countries = practices.Published, e.clock.Now(), []string{"BR", "PA"}
+	all = append(all, shared, hidden)
 	for name, v := range viewers {
 		for _, p := range all {
 			_, err := e.store.Get(ctx, v, p.ID)
@@ -158,6 +199,20 @@ func TestVisibilityRuleInGoAndSQL(t *testing.T) {
 		{"moderator", "BR crm submitted", true},
 		{"moderator", "BR public draft", false},
 		{"admin", "PA csm archived", true},
+		{"PA focal point", "PA public draft", false}, // not shared with them
+		{"PA focal point", "PA shared draft", true},
+		{"PA focal point", "PA csm submitted", true}, // their country's, in every state
+		{"PA focal point", "BR and PA hidden", true},
+		{"PA focal point", "BR crm submitted", false},
+		{"PA focal point", "BR csm published", false}, // a CRM country's focal point, outside its scope
+		{"PA colleague", "PA shared draft", false},    // shared with focal points only
+		{"PA colleague", "PA csm submitted", false},
+		{"CRM observer", "PA crm published", true},
+		{"CRM observer", "BR csm published", false},
+		{"CRM observer", "BR members published", true},
+		{"CRM observer", "PA crm submitted", false},
+		{"observer of both", "BR csm published", true},
+		{"observer of both", "PA shared draft", false},
 	} {
 		var p *practices.Practice
 		for _, x := range all {

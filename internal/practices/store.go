@@ -43,7 +43,8 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	p.revision, p.comment_count, p.created_at, p.updated_at, coalesce(p.submitted_at, ''), coalesce(p.published_at, ''),
 	p.review_note, p.reviewed_revision, coalesce(p.hidden_at, ''), p.hidden_reason, p.resubmitted_after, p.author_note,
 	coalesce(p.period_end = '', 0),
-	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), '')`
+	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), ''),
+	EXISTS (SELECT 1 FROM focal_shares fs WHERE fs.practice_id = p.id)`
 
 // listColumns are practiceColumns without the long sections, for lists.
 var listColumns = strings.NewReplacer(
@@ -60,7 +61,7 @@ func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 		&raw[0], &html[0], &raw[1], &html[1], &raw[2], &html[2], &raw[3], &html[3], &raw[4], &html[4], &p.PolicyVersion,
 		&p.PeriodStart, &p.PeriodEnd, &p.Institutions, &p.Partners, &p.ContactName, &p.ContactEmail,
 		&p.Revision, &p.CommentCount, &created, &updated, &submitted, &published,
-		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote, &p.EndOpen, &stale)
+		&p.ReviewNote, &p.ReviewedRevision, &hidden, &p.HiddenReason, &p.ResubmittedAfter, &p.AuthorNote, &p.EndOpen, &stale, &p.SharedWithFocal)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,11 @@ func visibleWhere(v Viewer) (string, []any) {
 		b.WriteString("p.author_id = ? OR ")
 		args = append(args, v.AccountID)
 	}
+	if v.FocalCountry != "" {
+		b.WriteString(`(EXISTS (SELECT 1 FROM practice_countries fc WHERE fc.practice_id = p.id AND fc.country_code = ?)
+			AND (p.status <> 'draft' OR EXISTS (SELECT 1 FROM focal_shares fs WHERE fs.practice_id = p.id))) OR `)
+		args = append(args, v.FocalCountry)
+	}
 	if v.Staff() {
 		b.WriteString("p.status <> 'draft'")
 	} else {
