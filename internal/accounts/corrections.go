@@ -37,6 +37,9 @@ func (s *Store) Correct(ctx context.Context, actor *Account, id int64, name, cou
 		if target.Role == Official && country == "" {
 			return "", apperr.InvalidFields(apperr.FieldErrors{"country": "admin.official_needs_country"})
 		}
+		if target.Role == Observer && country != "" {
+			return "", apperr.InvalidFields(apperr.FieldErrors{"country": "observer.no_country"})
+		}
 		var parts []string // the fields changed, as the log names them
 		if name != target.DisplayName {
 			parts = append(parts, "display_name")
@@ -51,7 +54,9 @@ func (s *Store) Correct(ctx context.Context, actor *Account, id int64, name, cou
 		if country != "" {
 			cc = country
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = ?, country_code = ?, updated_at = ? WHERE id = ?`, name, cc, s.now(), id)
+		// A focal point vouches for one country: a new one ends the duty.
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = ?, country_code = ?, focal_point = focal_point AND country_code IS ?, updated_at = ? WHERE id = ?`,
+			name, cc, cc, s.now(), id)
 		return strings.Join(parts, ","), err
 	})
 	if err != nil {

@@ -33,7 +33,7 @@ func (o *ObserverAccess) Validate() apperr.FieldErrors {
 	case o.Organisation == "":
 		errs.Add("organisation", "observer.organisation_required")
 	case utf8.RuneCountInString(o.Organisation) > MaxOrganisation:
-		errs.Add("organisation", "field.too_long")
+		errs.Add("organisation", "observer.organisation_too_long")
 	}
 	if !slices.Contains(ObserverScopes, o.Scope) {
 		errs.Add("scope", "observer.scope_required")

@@ -32,12 +32,14 @@ type Comment struct {
 	AuthorID   int64
 	AuthorName string
 	AuthorCC   string
-	ParentID   int64
-	Raw        string
-	HTML       string
-	CreatedAt  time.Time
-	EditedAt   time.Time
-	DeletedAt  time.Time
+	// AuthorOrg is the organisation of an observer who wrote it.
+	AuthorOrg string
+	ParentID  int64
+	Raw       string
+	HTML      string
+	CreatedAt time.Time
+	EditedAt  time.Time
+	DeletedAt time.Time
 	// HiddenAt is set when moderators hid the comment, with their reason.
 	HiddenAt     time.Time
 	HiddenReason string
@@ -175,13 +177,13 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 
 const columns = `c.id, c.practice_id, c.author_id, a.display_name, coalesce(a.country_code, ''), coalesce(c.parent_id, 0),
 	c.body_raw, c.body_html, c.created_at, coalesce(c.edited_at, ''), coalesce(c.deleted_at, ''),
-	coalesce(c.hidden_at, ''), c.hidden_reason`
+	coalesce(c.hidden_at, ''), c.hidden_reason, a.organisation`
 
 func scan(r interface{ Scan(...any) error }) (*Comment, error) {
 	var c Comment
 	var created, edited, deleted, hidden string
 	if err := r.Scan(&c.ID, &c.PracticeID, &c.AuthorID, &c.AuthorName, &c.AuthorCC, &c.ParentID, &c.Raw, &c.HTML, &created, &edited, &deleted,
-		&hidden, &c.HiddenReason); err != nil {
+		&hidden, &c.HiddenReason, &c.AuthorOrg); err != nil {
 		return nil, err
 	}
 	c.HiddenAt, _ = db.ParseTime(hidden)

@@ -140,7 +140,7 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, role := range []string{"official", "moderator", "admin"} {
+	for _, role := range []string{"observer", "official", "moderator", "admin"} {
 		if !Has("role." + role) {
 			t.Errorf("no label for role %s", role)
 		}
@@ -155,15 +155,15 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 // TestGoCodeUsesKnownKeys checks the message keys that Go code names as
 // string literals in the packages that produce messages for people.
 func TestGoCodeUsesKnownKeys(t *testing.T) {
-	keyLike := regexp.MustCompile(`"((?:signin|signout|password|email|name|field|invite|admin|account|sessions|link|reset|accept|error|twofactor)\.[a-z0-9_.]+)"`)
+	keyLike := regexp.MustCompile(`"((?:signin|signout|password|email|name|field|invite|admin|account|sessions|link|reset|accept|error|twofactor|focal|observer)\.[a-z0-9_.]+)"`)
 	notMessages := map[string]bool{ // log event names, not interface text
 		"signin.success": true, "signin.failure": true, "signin.locked": true, "reset.requested": true,
 		"reset.completed": true, "reset.limited": true, "account.role_changed": true, "account.suspended": true,
 		"account.reactivated": true, "signin.password_ok": true, "signin.lock_notice": true, "account.email_changed": true,
-		"account.admin_restored": true,
+		"account.admin_restored": true, "account.focal_point": true,
 	}
 	checked := 0
-	for _, dir := range []string{"../accounts", "../server", "../apperr", "../mail"} {
+	for _, dir := range []string{"../accounts", "../server", "../apperr", "../mail", "../practices"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

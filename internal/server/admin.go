@@ -80,10 +80,16 @@ type accountDetail struct {
 	Successors []*accounts.Account
 	// What was typed in a form that came back.
 	Reason, Until, Name, CountryCode, NewEmail string
+	// An observer's access: as stored, or as typed in a form that came
+	// back.
+	Observer accounts.ObserverAccess
 }
 
 // accountForm is what was typed in one of the account page's forms.
-type accountForm struct{ Reason, Until, Name, CountryCode, NewEmail string }
+type accountForm struct {
+	Reason, Until, Name, CountryCode, NewEmail string
+	Observer                                   *accounts.ObserverAccess
+}
 
 func (s *Server) targetAccount(r *http.Request) (*accounts.Account, error) {
 	id, err := urlID(r)
@@ -106,6 +112,10 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		CountryCode: t.CountryCode, NewEmail: f.NewEmail, Countries: s.taxonomy.Countries(state(r).lang)}
 	if f.Name != "" {
 		d.CountryCode = f.CountryCode
+	}
+	d.Observer = accounts.ObserverAccess{Organisation: t.Organisation, Scope: t.ObserverScope, Comments: t.ObserverComments}
+	if f.Observer != nil {
+		d.Observer = *f.Observer
 	}
 	if c := s.taxonomy.Country(t.CountryCode); c != nil {
 		d.Country = c.Name(state(r).lang)
@@ -330,37 +340,12 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 	f := accounts.InviteForm{
 		Email: r.PostFormValue("email"), Role: r.PostFormValue("role"),
 		Country: r.PostFormValue("country"), Lang: r.PostFormValue("lang"),
+		Observer: accounts.ObserverAccess{Organisation: r.PostFormValue("organisation"), Scope: r.PostFormValue("scope"),
+			Comments: r.PostFormValue("comments") == "1"},
 	}
-	errs := f.Validate(s.taxonomy.CountryExists, i18n.Supported)
-	var inv *accounts.Invitation
-	if errs.OK() {
-		if f.Lang == "" {
-			// The invitation speaks the country's language unless the
-			// admin chose one.
-			f.Lang = i18n.Default
-			if c := s.taxonomy.Country(f.Country); c != nil {
-				f.Lang = c.DefaultLang
-			}
-		}
-		var err error
-		inv, _, err = s.accounts.Invite(r.Context(), f, actor.ID, func(tx *sql.Tx, inv *accounts.Invitation, token string) error {
-			m, err := s.mail.Compose(inv.Lang, inv.Email, "", &mail.Invitation{
-				Recipient: mail.Recipient{Link: s.absURL("/invitations/" + token)},
-				Inviter:   actor.DisplayName,
-				Role:      string(inv.Role),
-				Expires:   i18n.For(inv.Lang).Date(inv.ExpiresAt),
-			})
-			if err != nil {
-				return err
-			}
-			_, err = s.outbox.Enqueue(r.Context(), tx, m)
-			return err
-		})
-		if apperr.Is(err, apperr.Conflict) {
-			errs.Add("email", apperr.KeyOf(err))
-		} else if err != nil {
-			return err
-		}
+	errs, err := s.invite(r, actor, &f)
+	if err != nil {
+		return err
 	}
 	if !errs.OK() {
 		v, err := s.invitationsView(r)
@@ -371,11 +356,48 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_invitations", v)
 		return nil
 	}
-	s.outbox.Notify()
-	s.log.Info("security", "event", "invitation.created", "actor_id", actor.ID, "invitation_id", inv.ID, "role", string(inv.Role), "country", inv.CountryCode)
 	s.flash(w, r, "admin.invited")
 	redirect(w, r, "/admin/invitations")
 	return nil
+}
+
+// invite checks f and, if it holds, records the invitation and queues its
+// email in one transaction. The problems come back per field.
+func (s *Server) invite(r *http.Request, actor *accounts.Account, f *accounts.InviteForm) (apperr.FieldErrors, error) {
+	errs := f.Validate(s.taxonomy.CountryExists, i18n.Supported)
+	if !errs.OK() {
+		return errs, nil
+	}
+	if f.Lang == "" {
+		// The invitation speaks the country's language unless the
+		// inviter chose one.
+		f.Lang = i18n.Default
+		if c := s.taxonomy.Country(f.Country); c != nil {
+			f.Lang = c.DefaultLang
+		}
+	}
+	inv, _, err := s.accounts.Invite(r.Context(), *f, actor.ID, func(tx *sql.Tx, inv *accounts.Invitation, token string) error {
+		m, err := s.mail.Compose(inv.Lang, inv.Email, "", &mail.Invitation{
+			Recipient: mail.Recipient{Link: s.absURL("/invitations/" + token)},
+			Inviter:   actor.DisplayName,
+			Role:      string(inv.Role),
+			Expires:   i18n.For(inv.Lang).Date(inv.ExpiresAt),
+		})
+		if err != nil {
+			return err
+		}
+		_, err = s.outbox.Enqueue(r.Context(), tx, m)
+		return err
+	})
+	if apperr.Is(err, apperr.Conflict) {
+		errs.Add("email", apperr.KeyOf(err))
+		return errs, nil
+	} else if err != nil {
+		return nil, err
+	}
+	s.outbox.Notify()
+	s.log.Info("security", "event", "invitation.created", "actor_id", actor.ID, "invitation_id", inv.ID, "role", string(inv.Role), "country", inv.CountryCode)
+	return errs, nil
 }
 
 func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) error {

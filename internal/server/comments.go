@@ -31,6 +31,9 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 			pv.CommentBody, pv.CommentParent, pv.CommentError = sanitize.Rich(body), parent, key
 		})
 	}
+	if !currentAccount(r).Comments() {
+		return apperr.New(apperr.Forbidden, "observer.no_comments")
+	}
 	if !s.postAllowed(w, r) {
 		return refuse(http.StatusTooManyRequests, errPostingTooFast)
 	}

@@ -123,6 +123,13 @@ func readerComment(m *sanitize.Markup, v *View, pv *practiceView, c *comments.Co
 		m.Text(pv.Refs.CountryName(c.AuthorCC))
 		m.Tag(")</span>")
 	}
+	if !c.Deleted() && c.AuthorOrg != "" {
+		m.Tag("\n  ", `<span class="muted">(`)
+		m.Text(c.AuthorOrg)
+		m.Tag(`)</span> <span class="badge-note">`)
+		m.Text(v.T("role.observer"))
+		m.Tag("</span>")
+	}
 	m.Tag("\n  <time datetime=\"")
 	m.Text(c.CreatedAt.Format("2006-01-02T15:04:05Z07:00"))
 	m.Tag(`" class="muted">`)
@@ -147,7 +154,7 @@ func readerComment(m *sanitize.Markup, v *View, pv *practiceView, c *comments.Co
 		m.Tag("\n\n<div class=\"rich\">")
 		m.Rich(c.HTML)
 		m.Tag("</div>\n<div class=\"comment-actions\">\n")
-		if v.Account != nil {
+		if v.Account != nil && v.Account.Posts() {
 			m.Tag("\n  <a href=\"/comments/", strconv.FormatInt(c.ID, 10), "/flag\">")
 			m.Text(v.T("flag.open"))
 			m.Tag("</a>\n")

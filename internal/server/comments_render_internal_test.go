@@ -51,6 +51,9 @@ func TestReaderCommentsMatchTheTemplate(t *testing.T) {
 	top := mk(1, "Samira \"Ríos\"", "PA", "<p>Hola</p>")
 	top.Replies = []*comments.Comment{mk(6, "Respuesta", "", "<p>R</p>"), deleted}
 	top.EarlierReplies = 3
+	observer := mk(7, "Oficial de enlace", "", "<p>Desde la OIM</p>")
+	observer.AuthorOrg = "Organización Internacional para las Migraciones <OIM>"
+	top.Replies = append(top.Replies, observer)
 	threads := map[string][]*comments.Comment{
 		"none":  nil,
 		"mixed": {top, hidden, edited, mk(2, "Otra", "MX", "<ul><li>uno</li></ul>")},
@@ -62,8 +65,10 @@ func TestReaderCommentsMatchTheTemplate(t *testing.T) {
 		"thread":  {Thread: 1, Earlier: 8, Partial: true},
 	}
 	member := &accounts.Account{ID: 55, DisplayName: "Lectora", Role: accounts.Official, CountryCode: "MX"}
+	// An observer who may comment: no flag links.
+	reader := &accounts.Account{ID: 56, DisplayName: "Secretaría", Role: accounts.Observer, Organisation: "Secretaría Técnica", ObserverScope: accounts.ObserverBoth, ObserverComments: true}
 	for _, lang := range []string{"es", "en"} {
-		for _, account := range []*accounts.Account{nil, member} {
+		for _, account := range []*accounts.Account{nil, member, reader} {
 			for tname, thread := range threads {
 				for pname, page := range pages {
 					for _, scope := range []practices.Scope{practices.ScopePublic, practices.ScopeMembers} {

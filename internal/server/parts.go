@@ -93,6 +93,7 @@ type headerKey struct {
 	signedIn  bool
 	name      string
 	role      accounts.Role
+	focal     bool
 	queues    int
 	unread    int
 }
@@ -100,7 +101,7 @@ type headerKey struct {
 func headerKeyOf(v *View) headerKey {
 	k := headerKey{lang: v.Lang, nav: v.NavPath, editor: v.Editor, queues: v.Queues.Total(), unread: v.Unread}
 	if v.Account != nil {
-		k.signedIn, k.name, k.role = true, v.Account.DisplayName, v.Account.Role
+		k.signedIn, k.name, k.role, k.focal = true, v.Account.DisplayName, v.Account.Role, v.Account.FocalPoint
 	}
 	return k
 }
@@ -126,7 +127,7 @@ var navPaths = map[string]bool{
 	"/": true, "/practices": true, "/my/practices": true, "/practices/new": true,
 	"/moderation": true, "/insights": true, "/log": true, "/admin/taxonomy": true,
 	"/admin/accounts": true, "/admin/invitations": true, "/notifications": true,
-	"/account": true, "/meetings": true,
+	"/account": true, "/meetings": true, "/focal": true,
 }
 
 func (h *headerStore) get(k headerKey) (keptHeader, bool) {

@@ -185,7 +185,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	pv := &practiceView{P: p, Refs: rf, CanEdit: v.CanEdit(p),
 		CanSubmit:  v.CanEdit(p) && (p.Status == practices.Draft || p.Status == practices.Returned || p.Status == practices.Rejected),
 		CanPublish: v.Staff() && p.Status == practices.Submitted && !p.Hidden(),
-		CanComment: v.Member() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
+		CanComment: v.Member() && currentAccount(r).Comments() && p.Status == practices.Published && (!p.Hidden() || v.Staff())}
 	view := &View{Title: "practice.page_title", Data: pv, TitleText: p.Title, Editor: pv.CanComment}
 	live, shown, err := s.shownLang(r, p)
 	if err != nil {
@@ -304,6 +304,11 @@ func (s *Server) commentsPart(r *http.Request, v practices.Viewer, p *practices.
 			return err
 		}
 		audience = "member"
+		// An observer gets no flag links, and no reply boxes unless
+		// allowed to comment.
+		if a := currentAccount(r); !a.Posts() {
+			audience = fmt.Sprintf("observer comments=%v", a.Comments())
+		}
 	}
 	q := discussionQuery(r)
 	c.key = partKey{kind: c.name, lang: state(r).lang, audience: audience, practice: p.ID, thread: q.Thread, before: q.Before}

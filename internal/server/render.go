@@ -38,6 +38,7 @@ var funcs = template.FuncMap{
 	"langName":         i18n.NativeName,
 	"langs":            func() []string { return i18n.Langs },
 	"roles":            func() []accounts.Role { return accounts.Roles },
+	"observerScopes":   func() []string { return accounts.ObserverScopes },
 	"pathEscape":       url.PathEscape,
 	"queryEscape":      url.QueryEscape,
 	"rich":             sanitize.HTML,

@@ -21,10 +21,12 @@ type access int
 const (
 	anyone        access = iota // visitors too
 	signedIn                    // any active account
+	official                    // officials, moderators and admins: not observers
 	moderator                   // moderators and admins
 	admin                       // admins only
 	byToken                     // the token in the URL is the credential
 	afterPassword               // only for a session that has just given a password
+	focalOnly                   // a focal point of a member state, and no one else
 )
 
 // object is what a route's {id} names, for the object-level checks.
@@ -34,6 +36,7 @@ const (
 	none           object = iota
 	practice              // a practice shared with the CRM only, by its author
 	ownPractice           // the same, on a route only its author may use
+	translatable          // the same, on a route for its author and the officials of its countries (versions in other languages)
 	comment               // a comment by the author on that practice
 	ownComment            // the same, on a route only its author may use
 	attachment            // a file of that practice
@@ -70,16 +73,16 @@ var routeTable = map[string]struct {
 	"GET /feeds/practices.atom": {anyone, none}, "GET /feeds/tags/{tag}": {anyone, none},
 	"GET /feeds/countries/{country}": {anyone, none}, "GET /feeds/private/{token}": {byToken, none},
 	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment},
-	"GET /practices/{id}/versions/{lang}": {signedIn, ownPractice}, "POST /practices/{id}/versions/{lang}": {signedIn, ownPractice},
+	"GET /practices/{id}/versions/{lang}": {official, translatable}, "POST /practices/{id}/versions/{lang}": {official, translatable},
 	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/files/{id}": {moderator, other}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
 	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {anyone, none}, "GET /account": {signedIn, none},
 	"POST /account/profile": {signedIn, none}, "POST /account/password": {signedIn, none},
 	"POST /account/sessions/{id}/end": {signedIn, other}, "POST /account/sessions/end-all": {signedIn, none},
-	"GET /practices/new": {signedIn, none}, "POST /practices": {signedIn, none},
-	"GET /practices/{id}/edit": {signedIn, ownPractice}, "POST /practices/{id}": {signedIn, ownPractice},
-	"POST /practices/{id}/submit": {signedIn, ownPractice}, "POST /practices/{id}/change/withdraw": {signedIn, ownPractice},
+	"GET /practices/new": {official, none}, "POST /practices": {official, none},
+	"GET /practices/{id}/edit": {official, ownPractice}, "POST /practices/{id}": {official, ownPractice},
+	"POST /practices/{id}/submit": {official, ownPractice}, "POST /practices/{id}/change/withdraw": {official, ownPractice},
 	"POST /practices/{id}/follow": {signedIn, practice},
 	// Following an objective or a country changes only the caller's own
 	// digest choices; the objective or country is public.
@@ -92,16 +95,16 @@ var routeTable = map[string]struct {
 	"POST /practices/{id}/comments": {signedIn, practice},
 	// Recording what one's country did with a practice: never on one's own
 	// country's practice, and only with a country.
-	"GET /practices/{id}/adoption": {signedIn, adoptable}, "POST /practices/{id}/adoption": {signedIn, adoptable},
+	"GET /practices/{id}/adoption": {official, adoptable}, "POST /practices/{id}/adoption": {official, adoptable},
 	// Asking the implementers: anyone who may read it but its author.
-	"POST /practices/{id}/review":       {signedIn, ownPractice},
+	"POST /practices/{id}/review":       {official, ownPractice},
 	"GET /practices/{id}/questions/new": {signedIn, askable}, "POST /practices/{id}/questions": {signedIn, askable},
 	"GET /questions/{id}": {signedIn, question}, "POST /questions/{id}/answer": {signedIn, questionAuthor},
 	"POST /questions/{id}/close": {signedIn, questionParty}, "POST /questions/{id}/publish": {signedIn, questionParty},
 	"GET /comments/{id}/edit": {signedIn, ownComment}, "POST /comments/{id}/edit": {signedIn, ownComment},
 	"POST /comments/{id}/delete": {signedIn, ownComment},
-	"GET /my/practices":          {signedIn, none}, "POST /flags": {signedIn, other},
-	"GET /practices/{id}/flag": {signedIn, practice}, "GET /comments/{id}/flag": {signedIn, comment}, "POST /appeals": {signedIn, other},
+	"GET /my/practices":          {signedIn, none}, "POST /flags": {official, other},
+	"GET /practices/{id}/flag": {official, practice}, "GET /comments/{id}/flag": {official, comment}, "POST /appeals": {signedIn, other},
 	"POST /account/notifications": {moderator, none}, // flag notifications are for moderators
 	"POST /account/feed":          {signedIn, none},
 	// A person's own notifications: marking another's is a no-op.
@@ -110,6 +113,10 @@ var routeTable = map[string]struct {
 	"GET /settings/digest": {signedIn, none}, "POST /settings/digest": {signedIn, none},
 	"GET /settings/notifications": {signedIn, none}, "POST /settings/notifications": {signedIn, none},
 	"GET /account/2fa": {signedIn, none}, "POST /account/2fa/setup": {signedIn, none},
+	// A draft shown to the author's country's focal points: the author's call.
+	"POST /practices/{id}/share": {official, ownPractice},
+	// A focal point's page: their country's accounts, invitations and work.
+	"GET /focal": {focalOnly, none}, "POST /focal/invitations": {focalOnly, none}, "POST /focal/accounts/{id}/suspend": {focalOnly, other},
 	"POST /account/2fa/enable": {signedIn, none}, "POST /account/2fa/recovery": {signedIn, none},
 	"POST /account/2fa/disable": {signedIn, none},
 
@@ -130,6 +137,7 @@ var routeTable = map[string]struct {
 	"POST /admin/accounts/{id}/role": {admin, other}, "POST /admin/accounts/{id}/correct": {admin, other},
 	"POST /admin/accounts/{id}/email": {admin, other}, "POST /admin/accounts/{id}/transfer": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},
 	"POST /admin/accounts/{id}/reactivate": {admin, other}, "POST /admin/accounts/{id}/2fa/reset": {admin, other},
+	"POST /admin/accounts/{id}/focal": {admin, other}, "POST /admin/accounts/{id}/observer": {admin, other},
 	"GET /admin/security": {admin, none}, "POST /admin/security": {admin, none},
 	"GET /admin/invitations": {admin, none}, "POST /admin/invitations": {admin, none},
 	"POST /admin/invitations/{id}/revoke": {admin, other}, "GET /admin/digest/preview": {admin, none},
@@ -196,7 +204,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 		return ka - kb
 	})
 
-	roles := []string{"anonymous", "crm", "csm", "author", "moderator", "admin", "suspended"}
+	roles := []string{"anonymous", "crm", "csm", "author", "moderator", "admin", "suspended", "observer", "focal"}
 	for _, role := range roles {
 		t.Run(role, func(t *testing.T) {
 			t.Parallel()
@@ -240,14 +248,27 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				c = e.SignIn("mod@puente.test")
 			case "admin":
 				c = e.SignIn("admin@puente.test")
+			case "observer":
+				// The CRM's technical secretariat, which may not comment.
+				if _, err := e.Accounts.CreateObserverDirect(t.Context(), "crm@secretaria.org", "Secretaría", accounts.ObserverAccess{Organisation: "Secretaría Técnica de la CRM", Scope: accounts.ObserverCRM}, "es", servertest.Password); err != nil {
+					t.Fatal(err)
+				}
+				c = e.SignIn("crm@secretaria.org")
+			case "focal":
+				// Panama's focal point: the practice is their country's.
+				fp := e.CreateAccount("focal@gob.pa", accounts.Official, "PA")
+				if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/focal", fp.ID), url.Values{"focal": {"1"}}); res.Status != http.StatusSeeOther {
+					t.Fatalf("focal point: %d", res.Status)
+				}
+				c = e.SignIn("focal@gob.pa")
 			case "suspended":
 				c = e.SignIn("gone@gob.pa")
 				if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/suspend", gone), url.Values{"reason": {"Dejó el cargo."}}); res.Status != http.StatusSeeOther {
 					t.Fatalf("suspend: %d", res.Status)
 				}
 			}
-			level := map[string]access{"anonymous": anyone, "suspended": anyone, "crm": signedIn, "csm": signedIn,
-				"author": signedIn, "moderator": moderator, "admin": admin}[role]
+			level := map[string]access{"anonymous": anyone, "suspended": anyone, "crm": official, "csm": official,
+				"author": official, "moderator": moderator, "admin": admin, "observer": signedIn, "focal": official}[role]
 
 			for _, r := range routes {
 				spec := routeTable[r.method+" "+r.pattern]
@@ -260,7 +281,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				p = strings.ReplaceAll(p, "{chart}", "countries")
 				p = strings.ReplaceAll(p, "/*", "/css/app.css")
 				switch spec.object {
-				case practice, ownPractice, adoptable, askable:
+				case practice, ownPractice, translatable, adoptable, askable:
 					p = strings.ReplaceAll(p, "{id}", pid)
 				case question, questionParty, questionAuthor:
 					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(qid))
@@ -301,6 +322,27 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusGone && got != http.StatusNotFound {
 						t.Errorf("%s with a made-up token: %d, want 404 or 410", name, got)
 					}
+				case spec.access == focalOnly && level == anyone:
+					if !toSignIn {
+						t.Errorf("%s: %d, want a redirect to sign in", name, got)
+					}
+				case spec.access == focalOnly:
+					if role != "focal" && got != http.StatusForbidden {
+						t.Errorf("%s by %s: %d, want 403", name, role, got)
+					}
+					if role == "focal" && (got == http.StatusForbidden || toSignIn) {
+						t.Errorf("%s by the focal point: %d, want it allowed", name, got)
+					}
+				case r.method == http.MethodPost && r.pattern == "/practices/{id}/comments" && role == "observer":
+					// An observer the admin did not allow to comment.
+					if got != http.StatusForbidden {
+						t.Errorf("%s by an observer without comments: %d, want 403", name, got)
+					}
+				case (spec.object == question || spec.object == questionParty || spec.object == questionAuthor) && (role == "observer" || role == "focal"):
+					// A question is its asker's, the author's and staff's.
+					if got != http.StatusNotFound && got != http.StatusForbidden {
+						t.Errorf("%s by %s: %d, want 404 or 403", name, role, got)
+					}
 				case spec.access == afterPassword:
 					// No session here is between password and code.
 					if !toSignIn {
@@ -314,13 +356,19 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusForbidden {
 						t.Errorf("%s: %d, want 403", name, got)
 					}
-				case (spec.object == practice || spec.object == ownPractice || spec.object == comment || spec.object == ownComment ||
+				case (spec.object == practice || spec.object == ownPractice || spec.object == translatable || spec.object == comment || spec.object == ownComment ||
 					spec.object == attachment || spec.object == adoptable || spec.object == askable || spec.object == question ||
 					spec.object == questionParty || spec.object == questionAuthor) &&
 					(role == "csm" || role == "anonymous" || role == "suspended"):
 					// Shared with the CRM only: not there for the others.
 					if got != http.StatusNotFound {
 						t.Errorf("%s outside the sharing scope: %d, want 404", name, got)
+					}
+				case spec.object == translatable && role != "author" && role != "focal":
+					// Another country's official, or staff: not theirs to
+					// translate (the focal point is an official of its country).
+					if got != http.StatusForbidden {
+						t.Errorf("%s by %s: %d, want 403", name, role, got)
 					}
 				case (spec.object == ownPractice || spec.object == ownComment) && role != "author":
 					// Moderators curate through their own routes; nobody
