@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -104,9 +105,19 @@ func (s *Store) SetFocalPoint(ctx context.Context, actor *Account, id int64, on 
 	})
 }
 
-// FocalPoints lists the active focal points of country cc.
-func (s *Store) FocalPoints(ctx context.Context, q db.Querier, cc string) ([]int64, error) {
-	return db.Column[int64](ctx, q, `SELECT id FROM accounts WHERE country_code = ? AND focal_point = 1 AND role = 'official' AND status = 'active' ORDER BY id`, cc)
+// FocalPointsOf lists the active focal points of the countries ccs, by
+// id, inside the caller's transaction or on a pool.
+func FocalPointsOf(ctx context.Context, q db.Querier, ccs []string) ([]int64, error) {
+	if len(ccs) == 0 {
+		return nil, nil
+	}
+	return db.Column[int64](ctx, q, `SELECT id FROM accounts WHERE focal_point = 1 AND role = 'official' AND status = 'active'
+		AND country_code IN (SELECT value FROM json_each(?)) ORDER BY id`, jsonList(ccs))
+}
+
+func jsonList(ss []string) string {
+	b, _ := json.Marshal(ss)
+	return string(b)
 }
 
 // FocalSuspend is a focal point suspending one of their country's

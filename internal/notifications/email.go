@@ -46,6 +46,7 @@ var immediate = map[string]bool{
 	ChangeApproved: true, ChangeReturned: true, CommentHidden: true, CommentRestored: true, AppealAnswered: true,
 	FlagActioned: true, FlagDismissed: true, AdoptionHidden: true, AdoptionRestored: true,
 	Question: true, QuestionAnswered: true, QuestionReminder: true, QuestionHidden: true, QuestionRestored: true,
+	QuestionUnanswered: true, ReviewUnanswered: true,
 }
 
 // Default is a kind's delivery for a person who did not choose.

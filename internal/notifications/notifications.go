@@ -39,12 +39,16 @@ const (
 	QuestionReminder = "question_reminder" // a question on their practice waits for an answer (once, after two weeks)
 	QuestionHidden   = "question_hidden"   // the published exchange they asked was hidden
 	QuestionRestored = "question_restored" // the published exchange they asked was shown again
+	// For focal points: what no author answered on their country's practice.
+	QuestionUnanswered = "question_unanswered" // a question waited two weeks without the author's answer
+	ReviewUnanswered   = "review_unanswered"   // its author left the question "is it still current?" unanswered
 )
 
 // Kinds lists every kind.
 var Kinds = []string{Reply, Comment, Published, SentBack, Rejected, PracticeHidden, PracticeRestored, ChangeApproved,
 	ChangeReturned, CommentHidden, CommentRestored, AppealAnswered, FlagActioned, FlagDismissed, InviteAccepted, QueueWaiting,
-	Adoption, AdoptionHidden, AdoptionRestored, Question, QuestionAnswered, QuestionReminder, QuestionHidden, QuestionRestored}
+	Adoption, AdoptionHidden, AdoptionRestored, Question, QuestionAnswered, QuestionReminder, QuestionHidden, QuestionRestored,
+	QuestionUnanswered, ReviewUnanswered}
 
 // Notification is one entry.
 type Notification struct {

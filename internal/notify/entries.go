@@ -75,7 +75,8 @@ func (n *Notices) Entries(ctx context.Context, a *accounts.Account, list []*noti
 			e.Path = fmt.Sprintf("/admin/accounts/%d", x.ActorID)
 		case x.Kind == notifications.QueueWaiting && a.Role.AtLeast(accounts.Moderator):
 			e.Path = "/moderation"
-		case e.Path != "" && x.Detail != "" && (x.Kind == notifications.Question || x.Kind == notifications.QuestionAnswered || x.Kind == notifications.QuestionReminder):
+		case e.Path != "" && x.Detail != "" && (x.Kind == notifications.Question || x.Kind == notifications.QuestionAnswered || x.Kind == notifications.QuestionReminder ||
+			x.Kind == notifications.QuestionUnanswered):
 			// The exchange itself, for the two sides who may read it.
 			e.Path = "/questions/" + x.Detail
 		}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"puente/internal/accounts"
 	"puente/internal/i18n"
 	"puente/internal/mail"
+	"puente/internal/notifications"
 	"puente/internal/practices"
 )
 
@@ -65,12 +67,35 @@ func (n *Notices) AskReviews(ctx context.Context, months int) (asked, marked int
 			n.Outbox.Notify()
 		}
 	}
-	marked, err = n.Practices.MarkUnreviewed(ctx)
+	// What no author answered goes to the focal points of the practice's
+	// countries, in the transaction that marks it.
+	err = n.DB.Tx(ctx, func(tx *sql.Tx) error {
+		ids, err := n.Practices.MarkUnreviewed(ctx, tx)
+		if err != nil {
+			return err
+		}
+		marked = len(ids)
+		for _, id := range ids {
+			author, countries, err := practices.Owners(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			focal, err := accounts.FocalPointsOf(ctx, tx, countries)
+			if err != nil {
+				return err
+			}
+			focal = slices.DeleteFunc(focal, func(a int64) bool { return a == author })
+			if err := notifications.Add(ctx, tx, n.Clock.Now(), notifications.Notification{Kind: notifications.ReviewUnanswered, PracticeID: id, ActorID: author}, focal...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	return asked, marked, err
 }
 
 // reviewers are who answers for p: its author while active, else the
-// active officials of its countries.
+// focal points of its countries, else their active officials.
 func (n *Notices) reviewers(ctx context.Context, p *practices.Practice) ([]*accounts.Account, error) {
 	author, err := n.Accounts.ByID(ctx, p.AuthorID)
 	if err != nil {
@@ -79,7 +104,21 @@ func (n *Notices) reviewers(ctx context.Context, p *practices.Practice) ([]*acco
 	if author.Status == accounts.Active {
 		return []*accounts.Account{author}, nil
 	}
+	focal, err := accounts.FocalPointsOf(ctx, n.DB.R, p.Countries)
+	if err != nil {
+		return nil, err
+	}
 	var out []*accounts.Account
+	for _, id := range focal {
+		a, err := n.Accounts.ByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
 	for _, cc := range p.Countries {
 		list, _, err := n.Accounts.List(ctx, accounts.Filter{Country: cc, Role: string(accounts.Official), Status: string(accounts.Active), Limit: 50})
 		if err != nil {
@@ -98,13 +137,14 @@ func (n *Notices) reviewEmail(a *accounts.Account, d practices.ReviewDue) *mail.
 		Current: link(practices.StillCurrent), Update: link(practices.WillUpdate), Ended: link(practices.HasEnded)}
 }
 
-// CanReview reports whether a may answer for p: its author, or, when the
-// author has left, an official of one of its countries.
+// CanReview reports whether a may answer for p: its author, a focal
+// point of one of its countries, or, when the author has left, an
+// official of one of them.
 func (n *Notices) CanReview(ctx context.Context, a *accounts.Account, p *practices.Practice) (bool, error) {
 	if a == nil {
 		return false, nil
 	}
-	if p.AuthorID == a.ID {
+	if p.AuthorID == a.ID || slices.ContainsFunc(p.Countries, a.FocalFor) {
 		return true, nil
 	}
 	author, err := n.Accounts.ByID(ctx, p.AuthorID)

@@ -3,6 +3,7 @@ package practices
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"puente/db"
 	"puente/internal/apperr"
@@ -50,4 +51,31 @@ func (s *Store) CountryWork(ctx context.Context, v Viewer) ([]*Practice, error) 
 		return nil, err
 	}
 	return s.collect(ctx, rows)
+}
+
+// CountryReviews returns a focal point's country's published practices
+// whose author has not answered whether they are still current, with
+// when they were asked, oldest first: the focal point may answer.
+func (s *Store) CountryReviews(ctx context.Context, v Viewer) ([]*Practice, map[int64]time.Time, error) {
+	if v.FocalCountry == "" {
+		return nil, nil, nil
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practice_reviews r JOIN practices p ON p.id = r.practice_id
+		JOIN accounts a ON a.id = p.author_id
+		WHERE r.asked_at IS NOT NULL AND (r.reviewed_at IS NULL OR r.reviewed_at < r.asked_at) AND p.status = 'published'
+		AND EXISTS (SELECT 1 FROM practice_countries c WHERE c.practice_id = p.id AND c.country_code = ?)
+		ORDER BY r.asked_at, p.id LIMIT 200`, v.FocalCountry)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.collect(ctx, rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	asked, err := s.ReviewWaiting(ctx, ids)
+	return list, asked, err
 }

@@ -87,18 +87,23 @@ func practicesOf(due []ReviewDue) []*Practice {
 	return out
 }
 
-// MarkUnreviewed marks the practices whose question went unanswered for
-// ReviewGrace, and returns how many.
-func (s *Store) MarkUnreviewed(ctx context.Context) (int, error) {
+// MarkUnreviewed marks, inside the caller's transaction, the practices
+// whose question went unanswered for ReviewGrace, and returns them.
+func (s *Store) MarkUnreviewed(ctx context.Context, q db.Querier) ([]int64, error) {
 	now := s.Clock.Now()
-	res, err := s.DB.W.ExecContext(ctx, `UPDATE practice_reviews SET stale_at = ?
-		WHERE stale_at IS NULL AND asked_at IS NOT NULL AND asked_at <= ? AND (reviewed_at IS NULL OR reviewed_at < asked_at)`,
-		db.FormatTime(now), db.FormatTime(now.Add(-ReviewGrace)))
-	if err != nil {
-		return 0, err
+	return db.Column[int64](ctx, q, `UPDATE practice_reviews SET stale_at = ?
+		WHERE stale_at IS NULL AND asked_at IS NOT NULL AND asked_at <= ? AND (reviewed_at IS NULL OR reviewed_at < asked_at)
+		RETURNING practice_id`, db.FormatTime(now), db.FormatTime(now.Add(-ReviewGrace)))
+}
+
+// Owners are practice id's author and countries, read inside the
+// caller's transaction or on a pool: who answers for it.
+func Owners(ctx context.Context, q db.Querier, id int64) (author int64, countries []string, err error) {
+	if err := q.QueryRowContext(ctx, `SELECT author_id FROM practices WHERE id = ?`, id).Scan(&author); err != nil {
+		return 0, nil, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	countries, err = db.Column[string](ctx, q, `SELECT country_code FROM practice_countries WHERE practice_id = ? ORDER BY country_code`, id)
+	return author, countries, err
 }
 
 // ReviewByToken returns the practice an email's review token is about,

@@ -9,12 +9,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"puente/db"
+	"puente/internal/accounts"
 	"puente/internal/apperr"
 	"puente/internal/clock"
 	"puente/internal/notifications"
@@ -179,12 +181,18 @@ func (s *Store) Get(ctx context.Context, v practices.Viewer, id int64) (*Questio
 		return nil, nil, ErrNotFound
 	}
 	q := list[0]
-	if q.AskerID != v.AccountID && q.AuthorID != v.AccountID && !v.Staff() {
+	p, err := s.Practices.GetHead(ctx, v, q.PracticeID)
+	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil, ErrNotFound
 	}
-	p, err := s.Practices.GetHead(ctx, v, q.PracticeID)
 	if err != nil {
 		return nil, nil, err
+	}
+	// Its two sides and staff read it, and the focal points of the
+	// practice's countries, who follow up what the author leaves.
+	focal := v.FocalCountry != "" && slices.Contains(p.Countries, v.FocalCountry)
+	if q.AskerID != v.AccountID && q.AuthorID != v.AccountID && !v.Staff() && !focal {
+		return nil, nil, ErrNotFound
 	}
 	return q, p, nil
 }
@@ -306,7 +314,21 @@ func (s *Store) Remind(ctx context.Context) (int, error) {
 				return nil
 			}
 			n := notifications.Notification{Kind: notifications.QuestionReminder, PracticeID: q.PracticeID, ActorID: q.AskerID, Detail: strconv.FormatInt(q.ID, 10)}
-			return notifications.Add(ctx, tx, now, n, q.AuthorID)
+			if err := notifications.Add(ctx, tx, now, n, q.AuthorID); err != nil {
+				return err
+			}
+			// The practice's countries' focal points learn that it waits.
+			_, countries, err := practices.Owners(ctx, tx, q.PracticeID)
+			if err != nil {
+				return err
+			}
+			focal, err := accounts.FocalPointsOf(ctx, tx, countries)
+			if err != nil {
+				return err
+			}
+			focal = slices.DeleteFunc(focal, func(a int64) bool { return a == q.AuthorID || a == q.AskerID })
+			n.Kind = notifications.QuestionUnanswered
+			return notifications.Add(ctx, tx, now, n, focal...)
 		})
 		if err != nil {
 			return 0, err

@@ -52,7 +52,10 @@ type focalView struct {
 	Accounts []*accounts.Account
 	Pending  []*accounts.Invitation
 	Work     []*practices.Practice
-	Refs     *refs
+	// The country's practices whose authors did not say whether they are
+	// still current: the focal point may answer.
+	ToConfirm []toConfirm
+	Refs      *refs
 	// A refused suspension: whose, and the reason as typed.
 	SuspendID int64
 	Reason    string
@@ -91,6 +94,13 @@ func (s *Server) renderFocal(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if d.Work, err = s.practices.CountryWork(ctx, s.viewer(r)); err != nil {
 		return err
+	}
+	waiting, asked, err := s.practices.CountryReviews(ctx, s.viewer(r))
+	if err != nil {
+		return err
+	}
+	for _, p := range waiting {
+		d.ToConfirm = append(d.ToConfirm, toConfirm{P: p, AskedAt: asked[p.ID]})
 	}
 	if d.Refs, err = s.refs(r); err != nil {
 		return err

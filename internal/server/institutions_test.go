@@ -232,3 +232,73 @@ func TestFocalPointVouchesForTheirCountry(t *testing.T) {
 		t.Errorf("/focal after moving to another country: %d", res.Status)
 	}
 }
+
+// TestFocalPointsFollowUpWhatAuthorsLeave: a question on Panama's practice
+// that waits two weeks, and a "still current?" that its author leaves
+// unanswered for sixty days, reach Panama's focal point, who reads the
+// question (and may not answer it in the author's place) and confirms the
+// practice from their page.
+func TestFocalPointsFollowUpWhatAuthorsLeave(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	e.CreateAccount("admin@puente.test", accounts.Admin, "")
+	fp := e.CreateAccount("focal@gob.pa", accounts.Official, "PA")
+	if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/focal", fp.ID), url.Values{"focal": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("name focal point: %d", res.Status)
+	}
+	pa := e.SignIn("pa@gob.pa")
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	if res := e.SignIn("mx@gob.mx").PostForm(path+"/questions", url.Values{"body": {"¿Cuánto costó el primer año?"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("question: %d", res.Status)
+	}
+	qid := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM questions`)
+	ctx := t.Context()
+	unanswered := func(kind string) int64 {
+		return dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notifications WHERE account_id = ? AND kind = ?`, fp.ID, kind)
+	}
+
+	e.Clock.Advance(15 * 24 * time.Hour)
+	if _, err := e.App.Questions.Remind(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := unanswered("question_unanswered"); n != 1 {
+		t.Fatalf("%d notifications of the unanswered question for the focal point, want 1", n)
+	}
+	focal := e.SignIn("focal@gob.pa")
+	q := fmt.Sprintf("/questions/%d", qid)
+	if res := focal.Get(q); res.Status != http.StatusOK || !strings.Contains(res.Body, "¿Cuánto costó el primer año?") {
+		t.Errorf("the question for the focal point: %d", res.Status)
+	}
+	if res := focal.PostForm(q+"/answer", url.Values{"body": {"En nombre de la autora"}}); res.Status != http.StatusForbidden && res.Status != http.StatusNotFound {
+		t.Errorf("the focal point answered in the author's place: %d", res.Status)
+	}
+	if res := focal.Get("/notifications"); !strings.Contains(res.Body, "has waited two weeks for its author&#39;s answer") || !strings.Contains(res.Body, q) {
+		t.Errorf("the notification does not lead to the question:\n%s", res.Body)
+	}
+
+	e.Clock.Advance(366 * 24 * time.Hour)
+	if _, _, err := e.App.Notices.AskReviews(ctx, 12); err != nil {
+		t.Fatal(err)
+	}
+	e.Clock.Advance(61 * 24 * time.Hour)
+	if _, marked, err := e.App.Notices.AskReviews(ctx, 12); err != nil || marked != 1 {
+		t.Fatalf("marked %d (%v), want the practice", marked, err)
+	}
+	if n := unanswered("review_unanswered"); n != 1 {
+		t.Fatalf("%d notifications of the unreviewed practice for the focal point, want 1", n)
+	}
+	focal = e.SignIn("focal@gob.pa")
+	page := focal.Get("/focal")
+	if !strings.Contains(page.Body, "Still current?") || !strings.Contains(page.Body, `action="`+path+`/review"`) {
+		t.Fatalf("the focal page does not offer to confirm it:\n%s", page.Body)
+	}
+	if res := focal.PostForm(path+"/review", url.Values{"answer": {"current"}}); res.Status >= 400 {
+		t.Fatalf("the focal point confirmed: %d\n%s", res.Status, res.Body)
+	}
+	if stale := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM practice_reviews WHERE practice_id = ? AND stale_at IS NOT NULL`, strings.TrimPrefix(path, "/practices/")); stale != 0 {
+		t.Error("still marked not reviewed after the focal point's answer")
+	}
+	if res := focal.Get("/focal"); strings.Contains(res.Body, `action="`+path+`/review"`) {
+		t.Error("the confirmed practice still waits on the focal page")
+	}
+}

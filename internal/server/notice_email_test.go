@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"puente/internal/accounts"
 	"puente/internal/dbtest"
 	"puente/internal/mail/smtptest"
 	"puente/internal/notifications"
@@ -58,14 +59,24 @@ func TestEveryKindByEmail(t *testing.T) {
 	e := modEnv(t)
 	pa, mx, br := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx"), e.SignIn("br@gov.br")
 	mod, mod2, admin := e.SignIn("mod@puente.test"), e.SignIn("mod2@puente.test"), e.SignIn("admin@puente.test")
-	for _, c := range []*servertest.Client{pa, mx, br, mod, mod2, admin} {
+	// Panama's focal point, who hears what Panama's authors leave.
+	fp := e.CreateAccount("focal@gob.pa", accounts.Official, "PA")
+	if res := admin.PostForm(fmt.Sprintf("/admin/accounts/%d/focal", fp.ID), url.Values{"focal": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("focal point: %d", res.Status)
+	}
+	focal := e.SignIn("focal@gob.pa")
+	for _, c := range []*servertest.Client{pa, mx, br, mod, mod2, admin, focal} {
 		everyKindNow(t, c)
 	}
 	box := &mailbox{t: t, e: e}
 	told := map[string]bool{}
+	var check func(got map[string][]*smtptest.Parsed, kind, to string, want ...string)
 	expect := func(kind, to string, want ...string) {
 		t.Helper()
-		got := box.next()
+		check(box.next(), kind, to, want...)
+	}
+	check = func(got map[string][]*smtptest.Parsed, kind, to string, want ...string) {
+		t.Helper()
 		msgs := got[to]
 		if len(msgs) != 1 {
 			t.Fatalf("%s: %d emails to %s, want 1 (all: %v)", kind, len(msgs), to, got)
@@ -156,7 +167,9 @@ func TestEveryKindByEmail(t *testing.T) {
 	if n, err := e.App.Questions.Remind(context.Background()); err != nil || n != 1 {
 		t.Fatalf("reminders: %d, %v", n, err)
 	}
-	expect(notifications.QuestionReminder, "pa@gob.pa", "question about “Registro biométrico” has waited two weeks for your answer", fmt.Sprintf("/questions/%d", question))
+	reminded := box.next()
+	check(reminded, notifications.QuestionReminder, "pa@gob.pa", "question about “Registro biométrico” has waited two weeks for your answer", fmt.Sprintf("/questions/%d", question))
+	check(reminded, notifications.QuestionUnanswered, "focal@gob.pa", "question about “Registro biométrico”, your country", "has waited two weeks for its author", fmt.Sprintf("/questions/%d", question))
 	pa = e.SignIn("pa@gob.pa") // two weeks passed on the test clock
 	mx = e.SignIn("mx@gob.mx")
 	mod = e.SignIn("mod@puente.test")
@@ -203,6 +216,18 @@ func TestEveryKindByEmail(t *testing.T) {
 		t.Fatalf("accept: %d", res.Status)
 	}
 	expect(notifications.InviteAccepted, "admin@puente.test", "Carla accepted your invitation and joined Puente", "/admin/accounts/")
+
+	// A year on, nobody answers whether it is still current.
+	e.Clock.Advance(366 * 24 * time.Hour)
+	if _, _, err := e.App.Notices.AskReviews(context.Background(), 12); err != nil {
+		t.Fatal(err)
+	}
+	box.next()
+	e.Clock.Advance(61 * 24 * time.Hour)
+	if _, _, err := e.App.Notices.AskReviews(context.Background(), 12); err != nil {
+		t.Fatal(err)
+	}
+	expect(notifications.ReviewUnanswered, "focal@gob.pa", "Nobody answered whether “Registro biométrico” is still current", path)
 
 	for _, k := range notifications.Kinds {
 		if !told[k] {

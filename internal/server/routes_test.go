@@ -37,6 +37,7 @@ const (
 	practice              // a practice shared with the CRM only, by its author
 	ownPractice           // the same, on a route only its author may use
 	translatable          // the same, on a route for its author and the officials of its countries (versions in other languages)
+	reviewable            // the same, on a route for its author and its countries' focal points (is it still current?)
 	comment               // a comment by the author on that practice
 	ownComment            // the same, on a route only its author may use
 	attachment            // a file of that practice
@@ -97,7 +98,7 @@ var routeTable = map[string]struct {
 	// country's practice, and only with a country.
 	"GET /practices/{id}/adoption": {official, adoptable}, "POST /practices/{id}/adoption": {official, adoptable},
 	// Asking the implementers: anyone who may read it but its author.
-	"POST /practices/{id}/review":       {official, ownPractice},
+	"POST /practices/{id}/review":       {official, reviewable},
 	"GET /practices/{id}/questions/new": {signedIn, askable}, "POST /practices/{id}/questions": {signedIn, askable},
 	"GET /questions/{id}": {signedIn, question}, "POST /questions/{id}/answer": {signedIn, questionAuthor},
 	"POST /questions/{id}/close": {signedIn, questionParty}, "POST /questions/{id}/publish": {signedIn, questionParty},
@@ -281,7 +282,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				p = strings.ReplaceAll(p, "{chart}", "countries")
 				p = strings.ReplaceAll(p, "/*", "/css/app.css")
 				switch spec.object {
-				case practice, ownPractice, translatable, adoptable, askable:
+				case practice, ownPractice, translatable, reviewable, adoptable, askable:
 					p = strings.ReplaceAll(p, "{id}", pid)
 				case question, questionParty, questionAuthor:
 					p = strings.ReplaceAll(p, "{id}", fmt.Sprint(qid))
@@ -338,7 +339,12 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusForbidden {
 						t.Errorf("%s by an observer without comments: %d, want 403", name, got)
 					}
-				case (spec.object == question || spec.object == questionParty || spec.object == questionAuthor) && (role == "observer" || role == "focal"):
+				case spec.object == question && role == "focal" && spec.access <= level:
+					// The focal point of the practice's country follows it up.
+					if got != http.StatusOK {
+						t.Errorf("%s by the focal point: %d, want 200", name, got)
+					}
+				case (spec.object == question || spec.object == questionParty || spec.object == questionAuthor) && (role == "observer" || role == "focal") && spec.access <= level:
 					// A question is its asker's, the author's and staff's.
 					if got != http.StatusNotFound && got != http.StatusForbidden {
 						t.Errorf("%s by %s: %d, want 404 or 403", name, role, got)
@@ -356,7 +362,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusForbidden {
 						t.Errorf("%s: %d, want 403", name, got)
 					}
-				case (spec.object == practice || spec.object == ownPractice || spec.object == translatable || spec.object == comment || spec.object == ownComment ||
+				case (spec.object == practice || spec.object == ownPractice || spec.object == translatable || spec.object == reviewable || spec.object == comment || spec.object == ownComment ||
 					spec.object == attachment || spec.object == adoptable || spec.object == askable || spec.object == question ||
 					spec.object == questionParty || spec.object == questionAuthor) &&
 					(role == "csm" || role == "anonymous" || role == "suspended"):
@@ -364,7 +370,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					if got != http.StatusNotFound {
 						t.Errorf("%s outside the sharing scope: %d, want 404", name, got)
 					}
-				case spec.object == translatable && role != "author" && role != "focal":
+				case (spec.object == translatable || spec.object == reviewable) && role != "author" && role != "focal":
 					// Another country's official, or staff: not theirs to
 					// translate (the focal point is an official of its country).
 					if got != http.StatusForbidden {
