@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -407,7 +408,14 @@ func diagnostics(a *app.App, srv *server.Server) http.Handler {
 func printDemo(w io.Writer, cfg *config.Config) {
 	fmt.Fprintf(w, "\nPuente is running at %s\n\nSign in with any of these demo accounts (password: %s):\n\n", cfg.BaseURL, demo.Password)
 	for _, a := range demo.Accounts {
-		fmt.Fprintf(w, "  %-28s %-10s %s\n", a.Email, a.Role, a.Country)
+		where := a.Country
+		if o, ok := demo.Observers[a.Email]; ok {
+			where = o.Organisation
+		}
+		if slices.Contains(demo.FocalPoints, a.Email) {
+			where += ", focal point"
+		}
+		fmt.Fprintf(w, "  %-31s %-10s %s\n", a.Email, a.Role, where)
 	}
 	fmt.Fprintf(w, "\nOutgoing mail (invitations, password resets) is written to %s/\n", cfg.MailDir())
 	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")

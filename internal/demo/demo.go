@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"slices"
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
@@ -35,6 +36,16 @@ var Accounts = []Account{
 	{"costarica@demo.puente.test", "Valeria Mora", accounts.Official, "CR", "es"},
 	{"chile@demo.puente.test", "Camila Fuentes", accounts.Official, "CL", "es"},
 	{"ecuador@demo.puente.test", "Diego Paredes", accounts.Official, "EC", "es"},
+	{"focal.panama@demo.puente.test", "Rosa Jaén", accounts.Official, "PA", "es"},
+	{"oim@demo.puente.test", "Jorge Molina", accounts.Observer, "", "es"},
+}
+
+// FocalPoints are the demo officials named focal points of their country.
+var FocalPoints = []string{"focal.panama@demo.puente.test"}
+
+// Observers are the demo observers' organisations and access.
+var Observers = map[string]accounts.ObserverAccess{
+	"oim@demo.puente.test": {Organisation: "Organización Internacional para las Migraciones (OIM)", Scope: accounts.ObserverBoth, Comments: true},
 }
 
 // Seed creates the demo accounts that do not exist yet; it is safe to run
@@ -47,10 +58,36 @@ func Seed(ctx context.Context, store *accounts.Store) (int, error) {
 		} else if !apperr.Is(err, apperr.NotFound) {
 			return created, err
 		}
-		if _, err := store.CreateDirect(ctx, a.Email, a.Name, a.Role, a.Country, a.Lang, Password); err != nil {
+		var err error
+		if o, ok := Observers[a.Email]; ok {
+			_, err = store.CreateObserverDirect(ctx, a.Email, a.Name, o, a.Lang, Password)
+		} else {
+			_, err = store.CreateDirect(ctx, a.Email, a.Name, a.Role, a.Country, a.Lang, Password)
+		}
+		if err != nil {
 			return created, err
 		}
 		created++
+		if slices.Contains(FocalPoints, a.Email) {
+			if err := namedFocal(ctx, store, a.Email); err != nil {
+				return created, err
+			}
+		}
 	}
 	return created, nil
+}
+
+// namedFocal makes the demo account email a focal point, as the demo's
+// admin would.
+func namedFocal(ctx context.Context, store *accounts.Store, email string) error {
+	admin, err := store.ByEmail(ctx, Accounts[0].Email)
+	if err != nil {
+		return err
+	}
+	a, err := store.ByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	_, err = store.SetFocalPoint(ctx, admin, a.ID, true)
+	return err
 }

@@ -170,6 +170,9 @@ var demoPractices = []demoPractice{
 			`<p>Refresher sessions are needed because staff rotate often between posts.</p>`,
 			`<p>The checklist and course outline are short and can be translated and adapted to other border contexts.</p>`,
 		},
+		Comments: []demoComment{
+			{Author: "oim@demo.puente.test", Body: "<p>IOM's regional office has a Spanish version of a similar referral checklist; we would be glad to share it with the unit.</p>"},
+		},
 	},
 	{
 		Author: "costarica@demo.puente.test", Countries: []string{"CR"}, Lang: "es", Tags: []string{"R3"}, Scope: "members",

@@ -41,6 +41,8 @@ func pageKinds(t *testing.T, e *servertest.Env) map[string][]string {
 	others := q(`SELECT p.id FROM practices p WHERE p.status = 'published' AND p.hidden_at IS NULL AND p.scope = 'public'
 		AND NOT EXISTS (SELECT 1 FROM practice_countries pc WHERE pc.practice_id = p.id AND pc.country_code = 'PA') ORDER BY p.id LIMIT 1`)
 	question := q(`SELECT q.id FROM questions q JOIN practices p ON p.id = q.practice_id WHERE p.author_id = ` + fmt.Sprint(panama) + ` AND q.answer <> '' LIMIT 1`)
+	observer := q(`SELECT id FROM accounts WHERE email = 'oim@demo.puente.test'`)
+	observed := q(`SELECT practice_id FROM comments WHERE author_id = ` + fmt.Sprint(observer) + ` LIMIT 1`)
 	return map[string][]string{
 		"visitor": {"/", "/practices", fmt.Sprintf("/practices/%d", public), "/search?q=migrantes", "/meetings", fmt.Sprintf("/meetings/%d", meeting),
 			"/tags/1", "/countries/PA", "/signin", "/password/forgot", "/no-such-page"},
@@ -49,8 +51,10 @@ func pageKinds(t *testing.T, e *servertest.Env) map[string][]string {
 			"/search?q=registro", fmt.Sprintf("/comments/%d/edit", comment), fmt.Sprintf("/practices/%d/flag", discussed),
 			"/notifications", "/insights", "/log", "/account", "/account/2fa", "/settings/digest", "/settings/notifications", "/countries/BR", "/tags/2",
 			fmt.Sprintf("/practices/%d/adoption", others), fmt.Sprintf("/practices/%d/questions/new", others), fmt.Sprintf("/questions/%d", question)},
-		"moderator@demo.puente.test": {"/moderation", fmt.Sprintf("/moderation/review/%d", submitted), "/moderation/hidden", "/moderation/featured", "/log"},
-		"admin@demo.puente.test": {"/admin/accounts", fmt.Sprintf("/admin/accounts/%d", panama), "/admin/invitations", "/admin/security",
+		"focal.panama@demo.puente.test": {"/focal"},
+		"oim@demo.puente.test":          {"/", fmt.Sprintf("/practices/%d", observed)},
+		"moderator@demo.puente.test":    {"/moderation", fmt.Sprintf("/moderation/review/%d", submitted), "/moderation/hidden", "/moderation/featured", "/log"},
+		"admin@demo.puente.test": {"/admin/accounts", fmt.Sprintf("/admin/accounts/%d", panama), fmt.Sprintf("/admin/accounts/%d", observer), "/admin/invitations", "/admin/security",
 			"/admin/taxonomy", fmt.Sprintf("/admin/meetings/%d", meeting), "/admin/tags/1", "/admin/digest/preview"},
 	}
 }
