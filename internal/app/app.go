@@ -30,11 +30,13 @@ import (
 	"puente/internal/notifications"
 	"puente/internal/notify"
 	"puente/internal/practices"
+	"puente/internal/printer"
 	"puente/internal/questions"
 	"puente/internal/search"
 	"puente/internal/server"
 	"puente/internal/taxonomy"
 	"puente/internal/websession"
+	"puente/static"
 )
 
 // Options are what may differ between a production process and a test.
@@ -71,6 +73,9 @@ type App struct {
 	Notices    *notify.Notices
 	Inbox      *notifications.Store
 	Metrics    *metrics.Metrics
+	// Printer makes the compendiums' PDFs; it starts Chromium when first
+	// asked. Close stops it.
+	Printer *printer.Printer
 }
 
 // New builds every store over d, which must be migrated. It reads the
@@ -138,6 +143,7 @@ func New(ctx context.Context, cfg *config.Config, d *db.DB, log *slog.Logger, o 
 	a.Sessions = websession.New(d, a.Clock, cfg.SessionIdle, cfg.SessionMax, cfg.Secure(), cfg.SessionKeys)
 	a.Metrics = metrics.New()
 	a.watch()
+	a.Printer = &printer.Printer{Exec: cfg.Chromium, Static: static.Files, Log: log}
 	return a, nil
 }
 
@@ -309,7 +315,7 @@ func (a *App) Server() (*server.Server, error) {
 	return server.New(server.Deps{Config: a.Config, Clock: a.Clock, Log: a.Log, Versions: a.Versions, Taxonomy: a.Taxonomy,
 		Accounts: a.Accounts, Practices: a.Practices, Comments: a.Comments, Adoptions: a.Adoptions, Questions: a.Questions,
 		Moderation: a.Moderation, Sessions: a.Sessions, Search: a.Search, Outbox: a.Outbox, Mail: a.Mail, Digest: a.Digest, Notices: a.Notices, Inbox: a.Inbox, Health: a.Health,
-		Ready: a.Ready, Metrics: a.Metrics})
+		Ready: a.Ready, Metrics: a.Metrics, Printer: a.Printer})
 }
 
 // Demo seeds the demonstration accounts, practices and comments that do

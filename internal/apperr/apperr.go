@@ -24,6 +24,7 @@ const (
 	Unprocessable Code = "unprocessable" // 422: a form that failed validation
 	RateLimited   Code = "rate_limited"  // 429
 	Method        Code = "method"        // 405
+	Unavailable   Code = "unavailable"   // 503: a service the server needs is not there
 	Internal      Code = "internal"      // 500
 )
 

@@ -323,6 +323,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	defer a.Printer.Close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

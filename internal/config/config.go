@@ -49,6 +49,8 @@ type Config struct {
 	DiagAddr string
 	// AccessLog logs every request at info level.
 	AccessLog bool
+	// Chromium prints compendiums to PDF; empty finds it on the PATH.
+	Chromium string
 	// Litestream says a Litestream process replicates the database and
 	// checkpoints its WAL.
 	Litestream bool
@@ -128,6 +130,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (PUENTE_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json (PUENTE_LOG_FORMAT)")
 	fs.StringVar(&c.DiagAddr, "diag-addr", "", "serve the diagnostics (/metrics for Prometheus, /readyz, Go's profiler at /debug/pprof/) on this loopback address, e.g. 127.0.0.1:9090 (PUENTE_DIAG_ADDR; default off)")
+	fs.StringVar(&c.Chromium, "chromium", "", "Chromium (or Chrome) that prints a meeting's compendium to PDF (PUENTE_CHROMIUM; default: chromium on the PATH; without one, the PDF is refused and the page still prints from a browser)")
 	fs.BoolVar(&c.AccessLog, "access-log", false, "log one line per request at info level: method, route pattern (never the raw path), status, duration (PUENTE_ACCESS_LOG=1)")
 	fs.BoolVar(&c.Litestream, "litestream", false, "Litestream replicates the database and checkpoints its WAL; Puente checkpoints only if the WAL grows past 10,000 pages (PUENTE_LITESTREAM=1)")
 	fs.DurationVar(&c.ReadyOutboxAge, "ready-outbox-age", time.Hour, "/readyz fails when a message has waited longer than this to be sent (PUENTE_READY_OUTBOX_AGE)")

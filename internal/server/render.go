@@ -21,6 +21,7 @@ import (
 	"puente/internal/i18n"
 	"puente/internal/moderation"
 	"puente/internal/practices"
+	"puente/internal/printer"
 	"puente/internal/sanitize"
 	"puente/internal/taxonomy"
 	"puente/static"
@@ -39,6 +40,7 @@ var funcs = template.FuncMap{
 	"langs":            func() []string { return i18n.Langs },
 	"roles":            func() []accounts.Role { return accounts.Roles },
 	"observerScopes":   func() []string { return accounts.ObserverScopes },
+	"printerOrigin":    func() string { return printer.Origin },
 	"pathEscape":       url.PathEscape,
 	"queryEscape":      url.QueryEscape,
 	"rich":             sanitize.HTML,
@@ -363,6 +365,8 @@ func statusOf(code apperr.Code) int {
 		return http.StatusUnprocessableEntity
 	case apperr.RateLimited:
 		return http.StatusTooManyRequests
+	case apperr.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -76,7 +76,7 @@ var routeTable = map[string]struct {
 	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment},
 	"GET /practices/{id}/versions/{lang}": {official, translatable}, "POST /practices/{id}/versions/{lang}": {official, translatable},
 	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/files/{id}": {moderator, other}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
-	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
+	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings/{id}/compendium": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {anyone, none}, "GET /account": {signedIn, none},
 	"POST /account/profile": {signedIn, none}, "POST /account/password": {signedIn, none},

@@ -28,6 +28,7 @@ import (
 	"puente/internal/notifications"
 	"puente/internal/notify"
 	"puente/internal/practices"
+	"puente/internal/printer"
 	"puente/internal/questions"
 	"puente/internal/ratelimit"
 	"puente/internal/search"
@@ -62,6 +63,8 @@ type Deps struct {
 	Ready func(context.Context) error
 	// Metrics counts requests, rate-limit refusals and the cache.
 	Metrics *metrics.Metrics
+	// Printer makes PDFs of compendiums.
+	Printer *printer.Printer
 }
 
 // Server holds the handlers' shared state.
@@ -86,6 +89,7 @@ type Server struct {
 	health     func(context.Context) error
 	ready      func(context.Context) error
 	metrics    *metrics.Metrics
+	printer    *printer.Printer
 	// parts keeps rendered parts of pages every viewer of a kind sees
 	// alike (see parts.go).
 	parts      *cache.Cache[partKey, keptPart]
@@ -108,6 +112,9 @@ type limits struct {
 	posts *ratelimit.Bucket
 	// questions is what one account may ask: each one emails people.
 	questions *ratelimit.Bucket
+	// pdf is the compendiums one account may have printed: each starts a
+	// browser page on the server.
+	pdf *ratelimit.Bucket
 }
 
 // Rate limits. Sign-in counts failures only; the others count every try.
@@ -132,7 +139,7 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, sessions: d.Sessions, taxonomy: d.Taxonomy, practices: d.Practices, comments: d.Comments,
 		adoptions: d.Adoptions, questions: d.Questions,
 		moderation: d.Moderation, search: d.Search, outbox: d.Outbox, mail: d.Mail, digest: d.Digest, notices: d.Notices, inbox: d.Inbox,
-		health: d.Health, ready: d.Ready, metrics: d.Metrics, versions: d.Versions,
+		health: d.Health, ready: d.Ready, metrics: d.Metrics, printer: d.Printer, versions: d.Versions,
 		parts: cache.New[partKey](d.Versions, maxPartBytes, keptPart.size),
 		pages: pg,
 	}
@@ -151,6 +158,7 @@ func New(d Deps) (*Server, error) {
 		codeIP:        ratelimit.New(SigninIPLimit, LimitWindow, d.Clock),
 		posts:         ratelimit.NewBucket(d.Config.PostBurst, d.Config.PostEvery, d.Clock),
 		questions:     ratelimit.NewBucket(QuestionBurst, QuestionEvery, d.Clock),
+		pdf:           ratelimit.NewBucket(3, time.Minute, d.Clock),
 	}
 	s.watch()
 	return s, nil
@@ -165,7 +173,7 @@ func (s *Server) watch() {
 		"reset_email": s.limits.resetEmail.Refused, "reset_ip": s.limits.resetIP.Refused, "reset_account": s.limits.resetAccount.Refused,
 		"invite_ip": s.limits.inviteIP.Refused, "invitation": s.limits.invitation.Refused,
 		"code": s.limits.code.Refused, "code_ip": s.limits.codeIP.Refused,
-		"posts": s.limits.posts.Refused, "questions": s.limits.questions.Refused,
+		"posts": s.limits.posts.Refused, "questions": s.limits.questions.Refused, "pdf": s.limits.pdf.Refused,
 	} {
 		s.metrics.Counter("puente_ratelimit_refusals_total", refusals, prometheus.Labels{"limit": name}, refused)
 	}
@@ -248,6 +256,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/countries/{code}", s.h(s.countryPage))
 	r.Get("/meetings", s.h(s.meetingsPage))
 	r.Get("/meetings/{id}", s.h(s.meetingPage))
+	r.Get("/meetings/{id}/compendium", s.h(s.compendium))
 	r.Get("/tags/{id}", s.h(s.tagPage))
 
 	r.Get("/", s.h(s.home)) // members' home, or the front page for visitors
