@@ -88,8 +88,9 @@ fuzz:
 	go test -run='^$$' -fuzz=FuzzRich -fuzztime=$(FUZZTIME) -fuzzminimizetime=30s ./internal/sanitize
 
 # deps installs what the tests need: Debian's Chromium (as root, through
-# apt-get) when no Chromium is on the PATH, wrk for the load benchmark, and
-# the pinned Litestream for the restore drill.
+# apt-get) when no Chromium is on the PATH, pdftotext (poppler-utils) to read
+# the compendium's PDF back, wrk for the load benchmark, and the pinned
+# Litestream for the restore drill.
 deps: $(LITESTREAM)
 	@if command -v chromium >/dev/null 2>&1 || [ -n "$$PUENTE_CHROMIUM" ]; then \
 	  echo "chromium: $$(command -v chromium || echo $$PUENTE_CHROMIUM)"; \
@@ -97,6 +98,13 @@ deps: $(LITESTREAM)
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && echo "chromium installed"; \
 	else \
 	  echo "chromium is missing and this is not root: run 'sudo apt-get install chromium' for the browser tests"; \
+	fi
+	@if command -v pdftotext >/dev/null 2>&1; then \
+	  echo "pdftotext: $$(command -v pdftotext)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null && echo "poppler-utils installed"; \
+	else \
+	  echo "pdftotext is missing and this is not root: run 'sudo apt-get install poppler-utils' for the compendium's PDF test"; \
 	fi
 	@if command -v wrk >/dev/null 2>&1; then \
 	  echo "wrk: $$(command -v wrk)"; \

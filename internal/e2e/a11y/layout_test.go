@@ -44,14 +44,14 @@ func pageKinds(t *testing.T, e *servertest.Env) map[string][]string {
 	observer := q(`SELECT id FROM accounts WHERE email = 'oim@demo.puente.test'`)
 	observed := q(`SELECT practice_id FROM comments WHERE author_id = ` + fmt.Sprint(observer) + ` LIMIT 1`)
 	return map[string][]string{
-		"visitor": {"/", "/practices", fmt.Sprintf("/practices/%d", public), "/search?q=migrantes", "/meetings", fmt.Sprintf("/meetings/%d", meeting),
+		"visitor": {"/", "/practices", fmt.Sprintf("/practices/%d", public), "/search?q=migrantes", "/meetings", fmt.Sprintf("/meetings/%d", meeting), fmt.Sprintf("/meetings/%d/compendium", meeting),
 			"/tags/1", "/countries/PA", "/signin", "/password/forgot", "/no-such-page"},
 		"panama@demo.puente.test": {"/", "/practices?country=PA", fmt.Sprintf("/practices/%d", discussed), fmt.Sprintf("/practices/%d/history", own),
 			"/practices/new", fmt.Sprintf("/practices/%d/edit", own), fmt.Sprintf("/practices/%d/versions/en", own), "/my/practices",
 			"/search?q=registro", fmt.Sprintf("/comments/%d/edit", comment), fmt.Sprintf("/practices/%d/flag", discussed),
 			"/notifications", "/insights", "/log", "/account", "/account/2fa", "/settings/digest", "/settings/notifications", "/countries/BR", "/tags/2",
 			fmt.Sprintf("/practices/%d/adoption", others), fmt.Sprintf("/practices/%d/questions/new", others), fmt.Sprintf("/questions/%d", question)},
-		"focal.panama@demo.puente.test": {"/focal"},
+		"focal.panama@demo.puente.test": {"/focal", fmt.Sprintf("/meetings/%d/compendium", meeting)},
 		"oim@demo.puente.test":          {"/", fmt.Sprintf("/practices/%d", observed)},
 		"moderator@demo.puente.test":    {"/moderation", fmt.Sprintf("/moderation/review/%d", submitted), "/moderation/hidden", "/moderation/featured", "/log"},
 		"admin@demo.puente.test": {"/admin/accounts", fmt.Sprintf("/admin/accounts/%d", panama), fmt.Sprintf("/admin/accounts/%d", observer), "/admin/invitations", "/admin/security",
