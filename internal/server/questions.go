@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -76,7 +77,8 @@ func (s *Server) questionPost(w http.ResponseWriter, r *http.Request) error {
 			return nil // the author hears of it through their notifications
 		}
 		lang := p.Lang
-		country := a.CountryCode
+		// Who asks: their country, or an observer's organisation.
+		country := cmp.Or(a.CountryCode, a.Organisation)
 		if c := s.taxonomy.Country(a.CountryCode); c != nil {
 			country = c.Name(lang)
 		}
