@@ -69,7 +69,12 @@ func (s *Store) SetObserverAccess(ctx context.Context, actor *Account, id int64,
 	if errs := o.Validate(); !errs.OK() {
 		return nil, apperr.InvalidFields(errs)
 	}
-	return s.change(ctx, actor, id, modlog.ObserverAccess, changeOpts{keepSessions: true}, func(tx *sql.Tx, target *Account) (string, error) {
+	// What it now reads is for staff (the log's note), not the public log.
+	note := o.Scope
+	if o.Comments {
+		note += ", comments"
+	}
+	return s.change(ctx, actor, id, modlog.ObserverAccess, changeOpts{keepSessions: true, note: note}, func(tx *sql.Tx, target *Account) (string, error) {
 		if target.Role != Observer {
 			return "", apperr.New(apperr.Conflict, "observer.not_observer")
 		}
@@ -78,11 +83,7 @@ func (s *Store) SetObserverAccess(ctx context.Context, actor *Account, id int64,
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET organisation = ?, observer_scope = ?, observer_comments = ?, updated_at = ? WHERE id = ?`,
 			sanitize.Plain(o.Organisation), o.Scope, o.Comments, s.now(), id)
-		details := o.Scope
-		if o.Comments {
-			details += ", comments"
-		}
-		return details, err
+		return "", err
 	})
 }
 
@@ -100,8 +101,9 @@ func (s *Store) SetFocalPoint(ctx context.Context, actor *Account, id int64, on 
 		if target.FocalPoint == on {
 			return "", apperr.New(apperr.Conflict, "admin.no_change")
 		}
+		// The log names the account's country; nothing more to say.
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET focal_point = ?, updated_at = ? WHERE id = ?`, on, s.now(), id)
-		return target.CountryCode, err
+		return "", err
 	})
 }
 
@@ -150,6 +152,6 @@ func (s *Store) FocalSuspend(ctx context.Context, actor *Account, id int64, reas
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET status = 'suspended', suspended_until = NULL, suspend_reason = ?, updated_at = ? WHERE id = ?`,
 			reason, s.now(), target.ID)
-		return "focal point", err
+		return "", err
 	})
 }

@@ -62,7 +62,7 @@ const (
 var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, ApproveFile, ReturnFile, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
 	HideComment, RestoreComment, HideAdoption, RestoreAdoption, HideQuestion, RestoreQuestion,
 	FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
-	Invite, RevokeInvite, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
+	Invite, RevokeInvite, FocalAppoint, FocalEnd, ObserverAccess, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
 
 // Entry is one logged action.
 type Entry struct {

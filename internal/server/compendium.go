@@ -39,6 +39,8 @@ type compendiumGroup struct {
 	Tag     taxonomy.Tag
 	Listed  []*compendiumEntry
 	Written []*compendiumEntry
+	// Elsewhere are the practices it lists whose text an earlier item holds.
+	Elsewhere []*compendiumEntry
 }
 
 type compendiumEntry struct {
@@ -107,7 +109,9 @@ func (s *Server) compendiumData(r *http.Request, pdf bool) (*compendiumData, err
 				continue
 			}
 			g.Listed = append(g.Listed, e)
-			if !written[e.P.ID] {
+			if written[e.P.ID] {
+				g.Elsewhere = append(g.Elsewhere, e)
+			} else {
 				written[e.P.ID] = true
 				g.Written = append(g.Written, e)
 			}

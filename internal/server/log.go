@@ -139,6 +139,9 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request) error {
 			// country: a suspension is not a public shaming.
 			if !v.Staff() {
 				row.ItemLabel = i18n.For(state(r).lang).T("log.account_staff")
+				if e.Action == modlog.ObserverAccess {
+					row.ItemLabel = i18n.For(state(r).lang).T("log.account_observer")
+				}
 				if c := s.taxonomy.Country(e.CountryCode); c != nil {
 					row.ItemLabel = i18n.For(state(r).lang).T("log.account_of", "country", c.Name(state(r).lang))
 				}
