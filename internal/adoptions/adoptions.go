@@ -294,6 +294,21 @@ func (s *Store) ForPractice(ctx context.Context, v practices.Viewer, countryOf s
 	return out, nil
 }
 
+// Shown returns the records nobody hid on the practices ids (which the
+// caller read under the visibility rule), by practice, by country: what
+// every reader of those practices sees, for the open data.
+func (s *Store) Shown(ctx context.Context, ids []int64) (map[int64][]*Adoption, error) {
+	list, err := s.read(ctx, s.DB.R, `a.practice_id IN (SELECT value FROM json_each(?)) AND a.hidden_at IS NULL`, db.IDList(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]*Adoption{}
+	for _, a := range list {
+		out[a.PracticeID] = append(out[a.PracticeID], a)
+	}
+	return out, nil
+}
+
 const columns = `a.id, a.practice_id, a.country_code, a.stage, a.institution, a.started, a.changes_html, a.outcome_html, a.figures, a.reason,
 	a.created_at, a.updated_at, coalesce(a.hidden_at, ''), a.hidden_reason`
 

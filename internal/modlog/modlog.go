@@ -56,13 +56,14 @@ const (
 	TaxonomyRetire   = "taxonomy.retire"
 	TwoFactorReset   = "account.2fa_reset"
 	TwoFactorRequire = "settings.2fa_required"
+	OpenDataLicence  = "settings.open_data_licence"
 )
 
 // Actions lists every action, for the log's filter.
 var Actions = []string{Publish, SendBack, Reject, ApproveChange, ReturnChange, ApproveVersion, ReturnVersion, ApproveFile, ReturnFile, Feature, Unfeature, Reorder, HidePractice, RestorePractice,
 	HideComment, RestoreComment, HideAdoption, RestoreAdoption, HideQuestion, RestoreQuestion,
 	FlagsDismissed, AppealUpheld, AppealReversed, RoleChange, AccountEdit, EmailChange, Transfer, AdminRestored, Suspend, Reactivate,
-	Invite, RevokeInvite, FocalAppoint, FocalEnd, ObserverAccess, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire}
+	Invite, RevokeInvite, FocalAppoint, FocalEnd, ObserverAccess, TaxonomyAdd, TaxonomyEdit, TaxonomyRetire, TwoFactorReset, TwoFactorRequire, OpenDataLicence}
 
 // Entry is one logged action.
 type Entry struct {

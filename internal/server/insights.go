@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -171,21 +172,40 @@ func csvSeparatorFor(r *http.Request, lang string) rune {
 
 // encodeCSV writes the byte-order mark and the records.
 func encodeCSV(buf *bytes.Buffer, sep rune, records [][]string) error {
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(buf)
-	cw.Comma = sep
-	cw.UseCRLF = true
+	cw := newCSVStream(buf, sep)
 	for _, rec := range records {
-		out := make([]string, len(rec))
-		for i, f := range rec {
-			out[i] = inertCell(f)
-		}
-		if err := cw.Write(out); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
+}
+
+// csvStream writes CSV as the site writes every CSV (a byte-order mark,
+// CRLF, cells made inert) record by record, for a file too long to hold.
+type csvStream struct{ cw *csv.Writer }
+
+func newCSVStream(w io.Writer, sep rune) *csvStream {
+	io.WriteString(w, "\ufeff")
+	cw := csv.NewWriter(w)
+	cw.Comma = sep
+	cw.UseCRLF = true
+	return &csvStream{cw}
+}
+
+// Write writes one record.
+func (c *csvStream) Write(rec []string) error {
+	out := make([]string, len(rec))
+	for i, f := range rec {
+		out[i] = inertCell(f)
+	}
+	return c.cw.Write(out)
+}
+
+// Flush writes what is buffered and reports the first error.
+func (c *csvStream) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // inertCell keeps a spreadsheet from reading text as a formula: a cell

@@ -127,7 +127,7 @@ var navPaths = map[string]bool{
 	"/": true, "/practices": true, "/my/practices": true, "/practices/new": true,
 	"/moderation": true, "/insights": true, "/log": true, "/admin/taxonomy": true,
 	"/admin/accounts": true, "/admin/invitations": true, "/notifications": true,
-	"/account": true, "/meetings": true, "/focal": true,
+	"/account": true, "/meetings": true, "/focal": true, "/admin/data": true,
 }
 
 func (h *headerStore) get(k headerKey) (keptHeader, bool) {

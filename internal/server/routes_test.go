@@ -76,7 +76,7 @@ var routeTable = map[string]struct {
 	"GET /practices/{id}": {anyone, practice}, "GET /attachments/{id}": {anyone, attachment},
 	"GET /practices/{id}/versions/{lang}": {official, translatable}, "POST /practices/{id}/versions/{lang}": {official, translatable},
 	"GET /moderation/versions/{id}/{lang}": {moderator, practice}, "POST /moderation/files/{id}": {moderator, other}, "POST /moderation/versions/{id}/{lang}": {moderator, practice}, "GET /practices/{id}/history": {anyone, practice}, "GET /comments/{id}": {anyone, comment},
-	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings/{id}/compendium": {anyone, other}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
+	"GET /countries/{code}": {anyone, none}, "GET /meetings/{id}": {anyone, other}, "GET /meetings/{id}/compendium": {anyone, other}, "GET /data/practices.json": {anyone, none}, "GET /data/practices.csv": {anyone, none}, "GET /meetings": {anyone, none}, "GET /tags/{id}": {anyone, other},
 
 	"GET /": {anyone, none}, "GET /account": {signedIn, none},
 	"POST /account/profile": {signedIn, none}, "POST /account/password": {signedIn, none},
@@ -139,6 +139,7 @@ var routeTable = map[string]struct {
 	"POST /admin/accounts/{id}/email": {admin, other}, "POST /admin/accounts/{id}/transfer": {admin, other}, "POST /admin/accounts/{id}/suspend": {admin, other},
 	"POST /admin/accounts/{id}/reactivate": {admin, other}, "POST /admin/accounts/{id}/2fa/reset": {admin, other},
 	"POST /admin/accounts/{id}/focal": {admin, other}, "POST /admin/accounts/{id}/observer": {admin, other},
+	"GET /admin/data": {admin, none}, "POST /admin/data": {admin, none},
 	"GET /admin/security": {admin, none}, "POST /admin/security": {admin, none},
 	"GET /admin/invitations": {admin, none}, "POST /admin/invitations": {admin, none},
 	"POST /admin/invitations/{id}/revoke": {admin, other}, "GET /admin/digest/preview": {admin, none},

@@ -257,6 +257,9 @@ func (s *Server) pageRoutes(r chi.Router) {
 	r.Get("/meetings", s.h(s.meetingsPage))
 	r.Get("/meetings/{id}", s.h(s.meetingPage))
 	r.Get("/meetings/{id}/compendium", s.h(s.compendium))
+	// Open data: the public practices, for anyone and any program.
+	r.Get("/data/practices.json", s.h(s.openData("json")))
+	r.Get("/data/practices.csv", s.h(s.openData("csv")))
 	r.Get("/tags/{id}", s.h(s.tagPage))
 
 	r.Get("/", s.h(s.home)) // members' home, or the front page for visitors
@@ -370,6 +373,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/admin/accounts/{id}/suspend", s.h(s.adminSuspend))
 		r.Post("/admin/accounts/{id}/reactivate", s.h(s.adminReactivate))
 		r.Post("/admin/accounts/{id}/focal", s.h(s.adminFocal))
+		r.Get("/admin/data", s.h(s.adminData))
+		r.Post("/admin/data", s.h(s.adminDataPost))
 		r.Post("/admin/accounts/{id}/observer", s.h(s.adminObserver))
 		r.Post("/admin/accounts/{id}/2fa/reset", s.h(s.adminResetTwoFactor))
 		r.Get("/admin/security", s.h(s.adminSecurity))

@@ -55,7 +55,7 @@ func pageKinds(t *testing.T, e *servertest.Env) map[string][]string {
 		"oim@demo.puente.test":          {"/", fmt.Sprintf("/practices/%d", observed)},
 		"moderator@demo.puente.test":    {"/moderation", fmt.Sprintf("/moderation/review/%d", submitted), "/moderation/hidden", "/moderation/featured", "/log"},
 		"admin@demo.puente.test": {"/admin/accounts", fmt.Sprintf("/admin/accounts/%d", panama), fmt.Sprintf("/admin/accounts/%d", observer), "/admin/invitations", "/admin/security",
-			"/admin/taxonomy", fmt.Sprintf("/admin/meetings/%d", meeting), "/admin/tags/1", "/admin/digest/preview"},
+			"/admin/taxonomy", fmt.Sprintf("/admin/meetings/%d", meeting), "/admin/tags/1", "/admin/digest/preview", "/admin/data"},
 	}
 }
 

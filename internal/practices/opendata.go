@@ -1,0 +1,51 @@
+package practices
+
+import (
+	"context"
+
+	"puente/db"
+)
+
+// openDataBatch is how many practices OpenData reads at a time.
+const openDataBatch = 200
+
+// OpenData calls fn with the public practices (published, not hidden,
+// shared with everyone: what a visitor may read), whole, in id order, a
+// batch at a time, with their countries, tags and the files live on each
+// (by practice id). It is the open data's one source, under the one
+// visibility rule.
+func (s *Store) OpenData(ctx context.Context, fn func(batch []*Practice, files map[int64][]*Attachment) error) error {
+	where, args := listWhere(Viewer{})
+	var after int64
+	for {
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+			WHERE `+where+` AND p.id > ? ORDER BY p.id LIMIT ?`, append(append([]any{}, args...), after, openDataBatch)...)
+		if err != nil {
+			return err
+		}
+		batch, err := s.collect(ctx, rows)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		after = batch[len(batch)-1].ID
+		ids := make([]int64, len(batch))
+		for i, p := range batch {
+			ids[i] = p.ID
+		}
+		files := map[int64][]*Attachment{}
+		list, err := scanAttachments(s.DB.R.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM practice_attachments
+			WHERE practice_id IN (SELECT value FROM json_each(?)) AND state <> 'added' ORDER BY practice_id, id`, db.IDList(ids)))
+		if err != nil {
+			return err
+		}
+		for _, f := range list {
+			files[f.PracticeID] = append(files[f.PracticeID], f)
+		}
+		if err := fn(batch, files); err != nil {
+			return err
+		}
+		if len(batch) < openDataBatch {
+			return nil
+		}
+	}
+}
