@@ -625,3 +625,27 @@ func (s *Store) FirstBy(ctx context.Context, account int64) (int64, error) {
 	}
 	return id, err
 }
+
+// Listed returns up to limit comments of practice id with ids above
+// after, oldest first, as every reader sees them: neither deleted nor
+// hidden. The practice must come from a read that checked v may see it.
+func (s *Store) Listed(ctx context.Context, v practices.Viewer, id, after int64, limit int) ([]*Comment, error) {
+	if _, err := s.Practices.GetHead(ctx, v, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM comments c JOIN accounts a ON a.id = c.author_id
+		WHERE c.practice_id = ? AND c.id > ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL ORDER BY c.id LIMIT ?`, id, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Comment
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

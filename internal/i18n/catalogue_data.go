@@ -24,3 +24,34 @@ var dataMessages = map[string]Msg{
 	"data.unknown_parameter":                {ES: "Los archivos de datos abiertos aceptan solo ?lang=es, en, pt, fr o nl.", EN: "The open data files take only ?lang=es, en, pt, fr or nl.", PT: "Os arquivos de dados abertos aceitam só ?lang=es, en, pt, fr ou nl.", FR: "Les fichiers de données ouvertes n'acceptent que ?lang=es, en, pt, fr ou nl.", NL: "De open-databestanden accepteren alleen ?lang=es, en, pt, fr of nl."},
 	"log.action.settings.open_data_licence": {ES: "fijó la licencia de los datos abiertos", EN: "set the open data's licence", PT: "definiu a licença dos dados abertos", FR: "a fixé la licence des données ouvertes", NL: "stelde de licentie van de open data in"},
 }
+
+func init() {
+	for k, m := range apiMessages {
+		catalogue[k] = m
+	}
+}
+
+// apiMessages are the words of the API and its tokens.
+var apiMessages = map[string]Msg{
+	"api.tokens":              {ES: "Tokens de la API", EN: "API tokens", PT: "Tokens da API", FR: "Jetons de l'API", NL: "API-tokens"},
+	"api.tokens_lead":         {ES: "Un programa que presente uno de estos tokens lee, en JSON, lo mismo que usted lee en Puente, y nada más; no puede escribir. Descripción de la API:", EN: "A program that presents one of these tokens reads, as JSON, what you read on Puente and nothing more; it cannot write. The API's description:", PT: "Um programa que apresente um destes tokens lê, em JSON, o mesmo que você lê no Puente, e nada mais; não pode escrever. Descrição da API:", FR: "Un programme qui présente l'un de ces jetons lit, en JSON, ce que vous lisez sur Puente et rien de plus ; il ne peut pas écrire. Description de l'API :", NL: "Een programma dat een van deze tokens toont, leest als JSON wat u op Puente leest en niets meer; het kan niet schrijven. Beschrijving van de API:"},
+	"api.your_token":          {ES: "Su nuevo token", EN: "Your new token", PT: "Seu novo token", FR: "Votre nouveau jeton", NL: "Uw nieuwe token"},
+	"api.token_once":          {ES: "Cópielo ahora: no se volverá a mostrar (solo se guarda su huella).", EN: "Copy it now: it will not be shown again (only its fingerprint is kept).", PT: "Copie-o agora: não será mostrado de novo (só sua impressão é guardada).", FR: "Copiez-le maintenant : il ne sera plus affiché (seule son empreinte est gardée).", NL: "Kopieer het nu: het wordt niet meer getoond (alleen de vingerafdruk wordt bewaard)."},
+	"api.token_made":          {ES: "creado el {date}", EN: "made on {date}", PT: "criado em {date}", FR: "créé le {date}", NL: "gemaakt op {date}"},
+	"api.token_used":          {ES: "usado por última vez el {date}", EN: "last used {date}", PT: "usado pela última vez em {date}", FR: "utilisé pour la dernière fois le {date}", NL: "laatst gebruikt op {date}"},
+	"api.token_revoke":        {ES: "Revocar", EN: "Revoke", PT: "Revogar", FR: "Révoquer", NL: "Intrekken"},
+	"api.token_revoked":       {ES: "Token revocado: ya no abre nada.", EN: "Token revoked: it opens nothing any more.", PT: "Token revogado: não abre mais nada.", FR: "Jeton révoqué : il n'ouvre plus rien.", NL: "Token ingetrokken: het opent niets meer."},
+	"api.token_name":          {ES: "Nombre de un token nuevo", EN: "Name of a new token", PT: "Nome de um novo token", FR: "Nom d'un nouveau jeton", NL: "Naam van een nieuw token"},
+	"api.token_name_help":     {ES: "Para reconocerlo después, por ejemplo «Tablero del ministerio».", EN: "To recognise it later, for example “Ministry dashboard”.", PT: "Para reconhecê-lo depois, por exemplo «Painel do ministério».", FR: "Pour le reconnaître plus tard, par exemple « Tableau de bord du ministère ».", NL: "Om het later te herkennen, bijvoorbeeld ‘Dashboard ministerie’."},
+	"api.token_create":        {ES: "Crear un token", EN: "Make a token", PT: "Criar um token", FR: "Créer un jeton", NL: "Token maken"},
+	"api.token_name_required": {ES: "Dele un nombre al token.", EN: "Give the token a name.", PT: "Dê um nome ao token.", FR: "Donnez un nom au jeton.", NL: "Geef het token een naam."},
+	"api.token_name_too_long": {ES: "El nombre es demasiado largo (80 caracteres como máximo).", EN: "The name is too long (80 characters at most).", PT: "O nome é longo demais (80 caracteres no máximo).", FR: "Le nom est trop long (80 caractères au plus).", NL: "De naam is te lang (hoogstens 80 tekens)."},
+	"api.too_many_tokens":     {ES: "Ya tiene 10 tokens activos; revoque uno antes de crear otro.", EN: "You have 10 live tokens already; revoke one before making another.", PT: "Você já tem 10 tokens ativos; revogue um antes de criar outro.", FR: "Vous avez déjà 10 jetons actifs ; révoquez-en un avant d'en créer un autre.", NL: "U hebt al 10 actieve tokens; trek er een in voor u een nieuw maakt."},
+	"api.token_invalid":       {ES: "Falta el token, o es desconocido, está revocado o su cuenta está suspendida.", EN: "The token is missing, unknown or revoked, or its account is suspended.", PT: "O token falta, é desconhecido, foi revogado ou sua conta está suspensa.", FR: "Le jeton manque, est inconnu ou révoqué, ou son compte est suspendu.", NL: "Het token ontbreekt, is onbekend of ingetrokken, of het account is opgeschort."},
+	"api.too_fast":            {ES: "Demasiadas solicitudes con este token; espere un momento.", EN: "Too many requests with this token; wait a moment.", PT: "Solicitações demais com este token; espere um momento.", FR: "Trop de requêtes avec ce jeton ; attendez un instant.", NL: "Te veel verzoeken met dit token; wacht even."},
+	"api.unknown_parameter":   {ES: "Un parámetro que esta dirección no conoce; vea /api/v1/openapi.json.", EN: "A parameter this address does not know; see /api/v1/openapi.json.", PT: "Um parâmetro que este endereço não conhece; veja /api/v1/openapi.json.", FR: "Un paramètre que cette adresse ne connaît pas ; voir /api/v1/openapi.json.", NL: "Een parameter die dit adres niet kent; zie /api/v1/openapi.json."},
+	"api.bad_limit":           {ES: "limit va de 1 a 100.", EN: "limit goes from 1 to 100.", PT: "limit vai de 1 a 100.", FR: "limit va de 1 à 100.", NL: "limit loopt van 1 tot 100."},
+	"api.bad_cursor":          {ES: "Ese cursor no es uno que la API haya dado.", EN: "That cursor is not one the API gave.", PT: "Esse cursor não foi dado pela API.", FR: "Ce curseur n'est pas un que l'API a donné.", NL: "Die cursor is er niet een die de API gaf."},
+	"api.bad_country":         {ES: "country es el código ISO de un Estado miembro.", EN: "country is the ISO code of a member state.", PT: "country é o código ISO de um Estado membro.", FR: "country est le code ISO d'un État membre.", NL: "country is de ISO-code van een lidstaat."},
+	"api.bad_tag":             {ES: "tag es el número de un objetivo o una recomendación.", EN: "tag is the id of an objective or recommendation.", PT: "tag é o número de um objetivo ou recomendação.", FR: "tag est l'identifiant d'un objectif ou d'une recommandation.", NL: "tag is het nummer van een doelstelling of aanbeveling."},
+}

@@ -49,3 +49,24 @@ func (s *Store) OpenData(ctx context.Context, fn func(batch []*Practice, files m
 		}
 	}
 }
+
+// APIPage returns up to limit practices v may list (published, in v's
+// scopes, not hidden), whole, with ids above after, in id order;
+// narrowed to a country and a tag when they are given.
+func (s *Store) APIPage(ctx context.Context, v Viewer, after int64, limit int, country string, tag int64) ([]*Practice, error) {
+	where, args := listWhere(v)
+	if country != "" {
+		where += ` AND EXISTS (SELECT 1 FROM practice_countries c WHERE c.practice_id = p.id AND c.country_code = ?)`
+		args = append(args, country)
+	}
+	if tag != 0 {
+		where += ` AND EXISTS (SELECT 1 FROM practice_tags t WHERE t.practice_id = p.id AND t.tag_id = ?)`
+		args = append(args, tag)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id
+		WHERE `+where+` AND p.id > ? ORDER BY p.id LIMIT ?`, append(args, after, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	return s.collect(ctx, rows)
+}

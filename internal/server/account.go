@@ -23,6 +23,11 @@ type accountData struct {
 	// right after it is made (only its hash is stored).
 	HasFeed bool
 	FeedURL string
+	// Tokens are the live API tokens; NewToken is one just made, shown
+	// once; TokenName is a refused name, as typed.
+	Tokens    []*accounts.APIToken
+	NewToken  string
+	TokenName string
 }
 
 func (s *Server) accountView(r *http.Request, title string) (*View, error) {
@@ -40,6 +45,9 @@ func (s *Server) accountView(r *http.Request, title string) (*View, error) {
 		return nil, err
 	}
 	if d.HasFeed, err = s.accounts.HasFeedToken(r.Context(), a.ID); err != nil {
+		return nil, err
+	}
+	if d.Tokens, err = s.accounts.Tokens(r.Context(), a.ID); err != nil {
 		return nil, err
 	}
 	if c := s.taxonomy.Country(a.CountryCode); c != nil {

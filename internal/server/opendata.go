@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"puente/internal/accounts"
+	"puente/internal/adoptions"
 	"puente/internal/apperr"
 	"puente/internal/i18n"
 	"puente/internal/practices"
+	"puente/internal/taxonomy"
 )
 
 // The open data: the public practices (and only those: what a visitor
@@ -28,6 +30,7 @@ type odLicence struct {
 
 type odPractice struct {
 	ID           int64             `json:"id"`
+	Scope        string            `json:"scope"`
 	URL          string            `json:"url"`
 	Title        string            `json:"title"`
 	Summary      string            `json:"summary"`
@@ -125,10 +128,7 @@ func (s *Server) openData(format string) func(w http.ResponseWriter, r *http.Req
 // eachOpenPractice calls fn with every public practice as the open data
 // shows it.
 func (s *Server) eachOpenPractice(r *http.Request, lang string, fn func(*odPractice) error) error {
-	countries := map[string]string{}
-	for _, c := range s.taxonomy.Countries(lang) {
-		countries[c.Code] = c.Name(lang)
-	}
+	countries := s.countryNamesIn(lang)
 	tags, err := s.taxonomy.Tags(r.Context(), lang)
 	if err != nil {
 		return err
@@ -143,47 +143,68 @@ func (s *Server) eachOpenPractice(r *http.Request, lang string, fn func(*odPract
 			return err
 		}
 		for _, p := range batch {
-			o := &odPractice{ID: p.ID, URL: s.absURL(fmt.Sprintf("/practices/%d", p.ID)), Title: p.Title, Summary: p.Summary, Lang: p.Lang,
-				PeriodStart: p.PeriodStart, Institutions: p.Institutions, Partners: p.Partners, ContactName: p.ContactName,
-				ContactEmail: p.ContactEmail, PublishedAt: p.PublishedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(),
-				Countries: []odCountry{}, Tags: []odTag{}, Sections: map[string]string{}, Adoptions: []odAdoption{}, Attachments: []odFile{}}
-			if p.PeriodEnd != "" {
-				end := p.PeriodEnd
-				o.PeriodEnd = &end
-			}
-			for _, c := range p.Countries {
-				o.Countries = append(o.Countries, odCountry{Code: c, Name: countries[c]})
-			}
-			for _, id := range p.Tags {
-				if t := tags[id]; t != nil {
-					o.Tags = append(o.Tags, odTag{ID: t.ID, Kind: t.Kind, Number: t.Number, Label: t.Label, MeetingID: t.MeetingID, Meeting: t.MeetingTitle})
-				}
-			}
-			for _, sec := range p.Sections {
-				if strings.TrimSpace(sec.HTML) != "" {
-					o.Sections[sec.Key] = sec.HTML
-				}
-			}
-			for _, a := range ads[p.ID] {
-				oa := odAdoption{Country: a.Country, Stage: string(a.Stage), Institution: a.Institution, UpdatedAt: a.UpdatedAt.UTC()}
-				if a.Started != "" {
-					since := a.Started
-					oa.Since = &since
-				}
-				o.Adoptions = append(o.Adoptions, oa)
-			}
-			for _, f := range files[p.ID] {
-				if f.State != practices.FileLive && f.State != practices.FileRemoved {
-					continue
-				}
-				o.Attachments = append(o.Attachments, odFile{Name: f.Name, Type: f.Type, Size: f.Size, URL: s.absURL(fmt.Sprintf("/attachments/%d", f.ID))})
-			}
+			o := s.practiceDoc(p, countries, tags, ads[p.ID], files[p.ID])
 			if err := fn(o); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// practiceDoc is practice p as the open data and the API show it, with
+// country names and tags in the reader's language, its adoption records
+// and files, all already read under the visibility rule.
+func (s *Server) practiceDoc(p *practices.Practice, countries map[string]string, tags map[int64]*taxonomy.TagRef,
+	ads []*adoptions.Adoption, files []*practices.Attachment) *odPractice {
+	o := &odPractice{ID: p.ID, Scope: string(p.Scope), URL: s.absURL(fmt.Sprintf("/practices/%d", p.ID)), Title: p.Title, Summary: p.Summary, Lang: p.Lang,
+		PeriodStart: p.PeriodStart, Institutions: p.Institutions, Partners: p.Partners, ContactName: p.ContactName,
+		ContactEmail: p.ContactEmail, PublishedAt: p.PublishedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(),
+		Countries: []odCountry{}, Tags: []odTag{}, Sections: map[string]string{}, Adoptions: []odAdoption{}, Attachments: []odFile{}}
+	if p.PeriodEnd != "" {
+		end := p.PeriodEnd
+		o.PeriodEnd = &end
+	}
+	for _, c := range p.Countries {
+		o.Countries = append(o.Countries, odCountry{Code: c, Name: countries[c]})
+	}
+	for _, id := range p.Tags {
+		if t := tags[id]; t != nil {
+			o.Tags = append(o.Tags, odTag{ID: t.ID, Kind: t.Kind, Number: t.Number, Label: t.Label, MeetingID: t.MeetingID, Meeting: t.MeetingTitle})
+		}
+	}
+	for _, sec := range p.Sections {
+		if strings.TrimSpace(sec.HTML) != "" {
+			o.Sections[sec.Key] = sec.HTML
+		}
+	}
+	for _, a := range ads {
+		if a.Hidden() {
+			continue
+		}
+		oa := odAdoption{Country: a.Country, Stage: string(a.Stage), Institution: a.Institution, UpdatedAt: a.UpdatedAt.UTC()}
+		if a.Started != "" {
+			since := a.Started
+			oa.Since = &since
+		}
+		o.Adoptions = append(o.Adoptions, oa)
+	}
+	for _, f := range files {
+		if f.State != practices.FileLive && f.State != practices.FileRemoved {
+			continue
+		}
+		o.Attachments = append(o.Attachments, odFile{Name: f.Name, Type: f.Type, Size: f.Size, URL: s.absURL(fmt.Sprintf("/attachments/%d", f.ID))})
+	}
+	return o
+}
+
+// countryNames are the countries' names in lang, by code.
+func (s *Server) countryNamesIn(lang string) map[string]string {
+	out := map[string]string{}
+	for _, c := range s.taxonomy.Countries(lang) {
+		out[c.Code] = c.Name(lang)
+	}
+	return out
 }
 
 func (s *Server) openDataJSON(w http.ResponseWriter, r *http.Request, lang string, licence accounts.Licence) error {

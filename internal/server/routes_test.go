@@ -27,6 +27,7 @@ const (
 	byToken                     // the token in the URL is the credential
 	afterPassword               // only for a session that has just given a password
 	focalOnly                   // a focal point of a member state, and no one else
+	apiToken                    // the read-only API: a bearer token, never a session (TestAPIAccess checks each role)
 )
 
 // object is what a route's {id} names, for the object-level checks.
@@ -57,6 +58,11 @@ var routeTable = map[string]struct {
 	access access
 	object object
 }{
+	"GET /api/v1/openapi.json": {anyone, none},
+	"GET /api/v1/practices":    {apiToken, none}, "GET /api/v1/practices/{id}": {apiToken, practice},
+	"GET /api/v1/practices/{id}/comments": {apiToken, practice}, "GET /api/v1/practices/{id}/adoptions": {apiToken, practice},
+	"GET /api/v1/tags": {apiToken, none}, "GET /api/v1/countries": {apiToken, none}, "GET /api/v1/meetings": {apiToken, none},
+	"POST /account/tokens": {signedIn, none}, "POST /account/tokens/{id}/revoke": {signedIn, other},
 	"GET /healthz": {anyone, none}, "GET /readyz": {anyone, none}, "GET /static/*": {anyone, none}, "GET /favicon.ico": {anyone, none},
 	"GET /signin": {anyone, none}, "POST /signin": {anyone, none}, "POST /signout": {anyone, none},
 	"GET /password/forgot": {anyone, none}, "POST /password/forgot": {anyone, none},
@@ -323,6 +329,11 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				case spec.access == byToken:
 					if got != http.StatusGone && got != http.StatusNotFound {
 						t.Errorf("%s with a made-up token: %d, want 404 or 410", name, got)
+					}
+				case spec.access == apiToken:
+					// A session is no credential for the API.
+					if got != http.StatusUnauthorized || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+						t.Errorf("%s with a session and no token: %d %s, want a 401 in JSON", name, got, res.Header.Get("Content-Type"))
 					}
 				case spec.access == focalOnly && level == anyone:
 					if !toSignIn {

@@ -115,6 +115,8 @@ type limits struct {
 	// pdf is the compendiums one account may have printed: each starts a
 	// browser page on the server.
 	pdf *ratelimit.Bucket
+	// api is what one token may ask of the API.
+	api *ratelimit.Bucket
 }
 
 // Rate limits. Sign-in counts failures only; the others count every try.
@@ -159,6 +161,7 @@ func New(d Deps) (*Server, error) {
 		posts:         ratelimit.NewBucket(d.Config.PostBurst, d.Config.PostEvery, d.Clock),
 		questions:     ratelimit.NewBucket(QuestionBurst, QuestionEvery, d.Clock),
 		pdf:           ratelimit.NewBucket(3, time.Minute, d.Clock),
+		api:           ratelimit.NewBucket(APIBurst, APIEvery, d.Clock),
 	}
 	s.watch()
 	return s, nil
@@ -173,7 +176,7 @@ func (s *Server) watch() {
 		"reset_email": s.limits.resetEmail.Refused, "reset_ip": s.limits.resetIP.Refused, "reset_account": s.limits.resetAccount.Refused,
 		"invite_ip": s.limits.inviteIP.Refused, "invitation": s.limits.invitation.Refused,
 		"code": s.limits.code.Refused, "code_ip": s.limits.codeIP.Refused,
-		"posts": s.limits.posts.Refused, "questions": s.limits.questions.Refused, "pdf": s.limits.pdf.Refused,
+		"posts": s.limits.posts.Refused, "questions": s.limits.questions.Refused, "pdf": s.limits.pdf.Refused, "api": s.limits.api.Refused,
 	} {
 		s.metrics.Counter("puente_ratelimit_refusals_total", refusals, prometheus.Labels{"limit": name}, refused)
 	}
@@ -208,6 +211,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.Readyz)
 	r.Get("/static/*", s.serveStatic)
 	r.Get("/favicon.ico", s.favicon)
+	s.apiRoutes(r)
 
 	r.Group(func(r chi.Router) {
 		r.Use(pages...)
@@ -299,6 +303,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Post("/notifications/{id}/read", s.h(s.inboxRead))
 		r.Post("/notifications/read", s.h(s.inboxReadAll))
 		r.Post("/account/feed", s.h(s.feedTokenPost))
+		r.Post("/account/tokens", s.h(s.tokenCreate))
+		r.Post("/account/tokens/{id}/revoke", s.h(s.tokenRevoke))
 		r.Get("/insights", s.h(s.insightsPage))
 		r.Get("/insights/{chart}.csv", s.h(s.insightsCSV))
 		r.Get("/log", s.h(s.logPage))
