@@ -243,6 +243,7 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 			gone := dbtest.Int(t, e.DB.R, `SELECT id FROM accounts WHERE email = 'gone@gob.pa'`)
 
 			var c *servertest.Client
+			var token string // the role's API token ("" for a visitor)
 			switch role {
 			case "anonymous":
 				c = e.Client()
@@ -271,9 +272,13 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 				c = e.SignIn("focal@gob.pa")
 			case "suspended":
 				c = e.SignIn("gone@gob.pa")
+				token = makeToken(t, c) // made before the suspension
 				if res := e.SignIn("admin@puente.test").PostForm(fmt.Sprintf("/admin/accounts/%d/suspend", gone), url.Values{"reason": {"Dejó el cargo."}}); res.Status != http.StatusSeeOther {
 					t.Fatalf("suspend: %d", res.Status)
 				}
+			}
+			if role != "anonymous" && role != "suspended" {
+				token = makeToken(t, c)
 			}
 			level := map[string]access{"anonymous": anyone, "suspended": anyone, "crm": official, "csm": official,
 				"author": official, "moderator": moderator, "admin": admin, "observer": signedIn, "focal": official}[role]
@@ -334,6 +339,20 @@ func TestEveryRouteIsAuthorised(t *testing.T) {
 					// A session is no credential for the API.
 					if got != http.StatusUnauthorized || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 						t.Errorf("%s with a session and no token: %d %s, want a 401 in JSON", name, got, res.Header.Get("Content-Type"))
+					}
+					if token == "" {
+						break
+					}
+					// The role's token: what the role reads on the site.
+					want := http.StatusOK
+					switch {
+					case role == "suspended":
+						want = http.StatusUnauthorized
+					case spec.object == practice && role == "csm":
+						want = http.StatusNotFound // shared with the CRM only
+					}
+					if a := apiGet(t, e, token, p); a.status != want {
+						t.Errorf("%s with %s's token: %d, want %d", name, role, a.status, want)
 					}
 				case spec.access == focalOnly && level == anyone:
 					if !toSignIn {
