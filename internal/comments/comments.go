@@ -638,14 +638,5 @@ func (s *Store) Listed(ctx context.Context, v practices.Viewer, id, after int64,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Comment
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanAll(rows)
 }
