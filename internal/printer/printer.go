@@ -43,24 +43,22 @@ type Printer struct {
 	stop    func()
 }
 
-// ExecPath finds Chromium: exec if it exists, else the usual names on the
-// PATH; "" if none.
-func ExecPath(exec string) string {
-	if exec != "" {
-		if _, err := os.Stat(exec); err == nil {
-			return exec
+// ExecPath finds Chromium: given if it exists, else the usual names on
+// the PATH; "" if none.
+func ExecPath(given string) string {
+	if given != "" {
+		if _, err := os.Stat(given); err == nil {
+			return given
 		}
 		return ""
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := lookPath(name); err == nil {
+		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
 	return ""
 }
-
-var lookPath = exec.LookPath
 
 // Available reports whether there is a Chromium to print with.
 func (p *Printer) Available() bool { return ExecPath(p.Exec) != "" }
@@ -79,6 +77,11 @@ func (p *Printer) Close() {
 func (p *Printer) start() error {
 	if p.browser != nil && p.browser.Err() == nil {
 		return nil
+	}
+	if p.stop != nil {
+		// The browser died: what is left of it goes before a new one.
+		p.stop()
+		p.browser, p.stop = nil, nil
 	}
 	path := ExecPath(p.Exec)
 	if path == "" {
