@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"puente/db"
+	"puente/internal/browsertest"
 	"puente/internal/dbtest"
 	"puente/internal/demo"
 )
@@ -68,19 +69,10 @@ func readmeLitestream(t *testing.T) []string {
 func litestreamBin(t *testing.T) string {
 	t.Helper()
 	bin := os.Getenv("PUENTE_LITESTREAM_BIN")
-	if bin != "" {
-		if _, err := os.Stat(bin); err == nil {
-			return bin
-		}
+	if _, err := os.Stat(bin); bin == "" || err != nil {
+		bin, _ = exec.LookPath("litestream")
 	}
-	if p, err := exec.LookPath("litestream"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("Litestream not found (PUENTE_LITESTREAM_BIN=%q): run make deps", bin)
-	}
-	t.Skip("Litestream not found: run make deps, or the test through make test")
-	return ""
+	return browsertest.RequireTool(t, bin, "RESTORE DRILL NOT RUN: Litestream not found (run make deps, or the test through make test)")
 }
 
 // A write the server acknowledged, and when.

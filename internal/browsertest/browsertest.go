@@ -6,7 +6,6 @@ package browsertest
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,35 +14,35 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"puente/internal/printer"
 )
 
-// ExecPath finds Chromium: $PUENTE_CHROMIUM, else the usual names on PATH.
-func ExecPath() string {
-	if p := os.Getenv("PUENTE_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+// ExecPath finds Chromium as the server's printer does: $PUENTE_CHROMIUM,
+// else the usual names on PATH.
+func ExecPath() string { return printer.ExecPath(os.Getenv("PUENTE_CHROMIUM")) }
 
 // Require returns Chromium's path. Without Chromium, a test fails under CI
 // (CI=true) and is skipped, loudly, elsewhere.
 func Require(t testing.TB) string {
 	t.Helper()
-	p := ExecPath()
-	if p != "" {
-		return p
+	return RequireTool(t, ExecPath(), "BROWSER TEST NOT RUN: no Chromium found (install Debian's chromium package, or set PUENTE_CHROMIUM)")
+}
+
+// RequireTool returns path, an outside program a test needs (Chromium,
+// pdftotext, Litestream: make deps installs them all). When path is "",
+// the test fails under CI (CI=true) with missing, and is skipped, loudly,
+// elsewhere: the one rule for every such program.
+func RequireTool(t testing.TB, path, missing string) string {
+	t.Helper()
+	if path != "" {
+		return path
 	}
-	msg := "BROWSER TEST NOT RUN: no Chromium found (install Debian's chromium package, or set PUENTE_CHROMIUM)"
 	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
+		t.Fatal(missing)
 	}
-	t.Log("!!!!!!!! " + msg + " !!!!!!!!")
-	t.Skip(msg)
+	t.Log("!!!!!!!! " + missing + " !!!!!!!!")
+	t.Skip(missing)
 	return ""
 }
 

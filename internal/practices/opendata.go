@@ -11,10 +11,9 @@ const openDataBatch = 200
 
 // OpenData calls fn with the public practices (published, not hidden,
 // shared with everyone: what a visitor may read), whole, in id order, a
-// batch at a time, with their countries, tags and the files live on each
-// (by practice id). It is the open data's one source, under the one
-// visibility rule.
-func (s *Store) OpenData(ctx context.Context, fn func(batch []*Practice, files map[int64][]*Attachment) error) error {
+// batch at a time, with their countries and tags. It is the open data's
+// one source, under the one visibility rule.
+func (s *Store) OpenData(ctx context.Context, fn func(batch []*Practice) error) error {
 	where, args := listWhere(Viewer{})
 	var after int64
 	for {
@@ -28,26 +27,30 @@ func (s *Store) OpenData(ctx context.Context, fn func(batch []*Practice, files m
 			return err
 		}
 		after = batch[len(batch)-1].ID
-		ids := make([]int64, len(batch))
-		for i, p := range batch {
-			ids[i] = p.ID
-		}
-		files := map[int64][]*Attachment{}
-		list, err := scanAttachments(s.DB.R.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM practice_attachments
-			WHERE practice_id IN (SELECT value FROM json_each(?)) AND state <> 'added' ORDER BY practice_id, id`, db.IDList(ids)))
-		if err != nil {
-			return err
-		}
-		for _, f := range list {
-			files[f.PracticeID] = append(files[f.PracticeID], f)
-		}
-		if err := fn(batch, files); err != nil {
+		if err := fn(batch); err != nil {
 			return err
 		}
 		if len(batch) < openDataBatch {
 			return nil
 		}
 	}
+}
+
+// FilesOf returns the files of the practices ids that readers may have
+// (live, or waiting to be removed; not those waiting to be added), by
+// practice, in the order they were added: one query for a page of
+// practices.
+func (s *Store) FilesOf(ctx context.Context, ids []int64) (map[int64][]*Attachment, error) {
+	list, err := scanAttachments(s.DB.R.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM practice_attachments
+		WHERE practice_id IN (SELECT value FROM json_each(?)) AND state <> 'added' ORDER BY practice_id, id`, db.IDList(ids)))
+	if err != nil {
+		return nil, err
+	}
+	files := map[int64][]*Attachment{}
+	for _, f := range list {
+		files[f.PracticeID] = append(files[f.PracticeID], f)
+	}
+	return files, nil
 }
 
 // APIPage returns up to limit practices v may list (published, in v's

@@ -200,38 +200,15 @@ func (s *Server) apiPractices(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := apiPage[*odPractice]{Items: []*odPractice{}}
+	page := apiPage[*odPractice]{}
 	if len(ps) > limit {
 		ps = ps[:limit]
 		page.NextCursor = cursorAfter(ps[len(ps)-1].ID)
 	}
-	for _, p := range ps {
-		doc, err := s.apiPracticeDoc(r, v, p)
-		if err != nil {
-			return nil, err
-		}
-		page.Items = append(page.Items, doc)
+	if page.Items, err = s.practiceDocs(r.Context(), state(r).lang, ps); err != nil {
+		return nil, err
 	}
 	return page, nil
-}
-
-// apiPracticeDoc is p for the API: its adoption records and files as the
-// reader may see them.
-func (s *Server) apiPracticeDoc(r *http.Request, v practices.Viewer, p *practices.Practice) (*odPractice, error) {
-	lang := state(r).lang
-	tags, err := s.taxonomy.Tags(r.Context(), lang)
-	if err != nil {
-		return nil, err
-	}
-	ads, err := s.adoptions.ForPractice(r.Context(), v, currentAccount(r).CountryCode, p)
-	if err != nil {
-		return nil, err
-	}
-	files, err := s.practices.Attachments(r.Context(), p.ID)
-	if err != nil {
-		return nil, err
-	}
-	return s.practiceDoc(p, s.countryNamesIn(lang), tags, ads, files), nil
 }
 
 // apiPractice is one practice the reader may see: a draft, a hidden
@@ -251,7 +228,11 @@ func (s *Server) apiPractice(r *http.Request) (any, error) {
 		// drafts stay on the site.
 		return nil, apperr.New(apperr.NotFound, "error.not_found")
 	}
-	return s.apiPracticeDoc(r, v, p)
+	docs, err := s.practiceDocs(r.Context(), state(r).lang, []*practices.Practice{p})
+	if err != nil {
+		return nil, err
+	}
+	return docs[0], nil
 }
 
 type apiComment struct {

@@ -74,27 +74,22 @@ func (s *Server) compendiumData(r *http.Request, pdf bool) (*compendiumData, err
 		return nil, err
 	}
 	d.Count, d.More = len(ps), more
-	country := ""
-	if a := currentAccount(r); a != nil {
-		country = a.CountryCode
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	ads, err := s.adoptions.Shown(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	files, err := s.practices.FilesOf(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	entries := make([]*compendiumEntry, len(ps))
 	for i, p := range ps {
-		e := &compendiumEntry{P: p, Anchor: "practice-" + strconv.FormatInt(p.ID, 10)}
-		ads, err := s.adoptions.ForPractice(ctx, v, country, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, ad := range ads {
-			if !ad.Hidden() {
-				e.Adoptions = append(e.Adoptions, ad)
-			}
-		}
-		files, err := s.practices.Attachments(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range files {
+		e := &compendiumEntry{P: p, Anchor: "practice-" + strconv.FormatInt(p.ID, 10), Adoptions: ads[p.ID]}
+		for _, f := range files[p.ID] {
 			if !f.Waiting() {
 				e.Files = append(e.Files, f)
 			}

@@ -100,13 +100,8 @@ func TestCompendium(t *testing.T) {
 func TestCompendiumPDF(t *testing.T) {
 	t.Parallel()
 	chromium := browsertest.Require(t)
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext not found: run make deps (Debian's poppler-utils)")
-		}
-		t.Skip("pdftotext not found: run make deps")
-	}
+	pdftotext, _ := exec.LookPath("pdftotext")
+	pdftotext = browsertest.RequireTool(t, pdftotext, "PDF TEST NOT RUN: pdftotext not found (run make deps: Debian's poppler-utils)")
 	e := modEnv(t)
 	e.App.Printer.Exec = chromium
 	pa := e.SignIn("pa@gob.pa")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -128,22 +129,12 @@ func (s *Server) openData(format string) func(w http.ResponseWriter, r *http.Req
 // eachOpenPractice calls fn with every public practice as the open data
 // shows it.
 func (s *Server) eachOpenPractice(r *http.Request, lang string, fn func(*odPractice) error) error {
-	countries := s.countryNamesIn(lang)
-	tags, err := s.taxonomy.Tags(r.Context(), lang)
-	if err != nil {
-		return err
-	}
-	return s.practices.OpenData(r.Context(), func(batch []*practices.Practice, files map[int64][]*practices.Attachment) error {
-		ids := make([]int64, len(batch))
-		for i, p := range batch {
-			ids[i] = p.ID
-		}
-		ads, err := s.adoptions.Shown(r.Context(), ids)
+	return s.practices.OpenData(r.Context(), func(batch []*practices.Practice) error {
+		docs, err := s.practiceDocs(r.Context(), lang, batch)
 		if err != nil {
 			return err
 		}
-		for _, p := range batch {
-			o := s.practiceDoc(p, countries, tags, ads[p.ID], files[p.ID])
+		for _, o := range docs {
 			if err := fn(o); err != nil {
 				return err
 			}
@@ -152,9 +143,38 @@ func (s *Server) eachOpenPractice(r *http.Request, lang string, fn func(*odPract
 	})
 }
 
+// practiceDocs are the practices ps (read under the visibility rule) as
+// the open data and the API show them, in lang, with the adoption records
+// nobody hid and their files: three queries, whatever the number of
+// practices.
+func (s *Server) practiceDocs(ctx context.Context, lang string, ps []*practices.Practice) ([]*odPractice, error) {
+	tags, err := s.taxonomy.Tags(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	ads, err := s.adoptions.Shown(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	files, err := s.practices.FilesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	countries := s.countryNamesIn(lang)
+	out := make([]*odPractice, len(ps))
+	for i, p := range ps {
+		out[i] = s.practiceDoc(p, countries, tags, ads[p.ID], files[p.ID])
+	}
+	return out, nil
+}
+
 // practiceDoc is practice p as the open data and the API show it, with
 // country names and tags in the reader's language, its adoption records
-// and files, all already read under the visibility rule.
+// and files (see practiceDocs).
 func (s *Server) practiceDoc(p *practices.Practice, countries map[string]string, tags map[int64]*taxonomy.TagRef,
 	ads []*adoptions.Adoption, files []*practices.Attachment) *odPractice {
 	o := &odPractice{ID: p.ID, Scope: string(p.Scope), URL: s.absURL(fmt.Sprintf("/practices/%d", p.ID)), Title: p.Title, Summary: p.Summary, Lang: p.Lang,
@@ -179,9 +199,6 @@ func (s *Server) practiceDoc(p *practices.Practice, countries map[string]string,
 		}
 	}
 	for _, a := range ads {
-		if a.Hidden() {
-			continue
-		}
 		oa := odAdoption{Country: a.Country, Stage: string(a.Stage), Institution: a.Institution, UpdatedAt: a.UpdatedAt.UTC()}
 		if a.Started != "" {
 			since := a.Started
