@@ -33,7 +33,7 @@ func TestReaderCommentsMatchTheTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl := pg.byName["practice"]
+	tpl := pg.set
 	at := time.Date(2026, 11, 20, 15, 4, 0, 0, time.UTC)
 	rf := &refs{lang: "es", countries: map[string]*taxonomy.Country{
 		"PA": {Code: "PA", Names: map[string]string{"es": "Panamá", "en": "Panama"}},
@@ -103,7 +103,7 @@ func TestPracticeBodyMatchesTheTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl := pg.byName["practice"]
+	tpl := pg.set
 	at := time.Date(2026, 11, 20, 15, 4, 0, 0, time.UTC)
 	tag := func(id int64, kind string, n int, label string) *taxonomy.TagRef {
 		return &taxonomy.TagRef{Tag: taxonomy.Tag{ID: id, Kind: kind, Number: n, Label: label}}

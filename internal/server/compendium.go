@@ -158,7 +158,7 @@ func (s *Server) compendiumPDF(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &View{Locale: i18n.For(state(r).lang), Account: currentAccount(r), now: s.clock.Now(), Title: "compendium.title", TitleText: d.Meeting.Title, Data: d}
 	var doc bytes.Buffer
-	if err := s.pages.byName["compendium"].ExecuteTemplate(&doc, "compendium-document", v); err != nil {
+	if err := s.pages.set.ExecuteTemplate(&doc, "compendium-document", v); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 90*time.Second)
