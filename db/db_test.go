@@ -202,7 +202,8 @@ func TestPracticeColumnsRebuild(t *testing.T) {
 		}
 	}
 	before := dbtest.Value[string](t, d.R, `SELECT group_concat(id || title || summary || context_html || comment_count || hidden_reason || author_note || period_start, '|') FROM practices`)
-	if _, err := d.Migrate(ctx); err != nil {
+	// The rebuild alone: later migrations add indexes of their own.
+	if _, err := d.migrateTo(ctx, 29); err != nil {
 		t.Fatal(err)
 	}
 	if after := dbtest.Value[string](t, d.R, `SELECT group_concat(id || title || summary || context_html || comment_count || hidden_reason || author_note || period_start, '|') FROM practices`); after != before {

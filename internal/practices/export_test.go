@@ -5,3 +5,7 @@ var ListWhereForTest = listWhere
 
 // WalkRatio lets a test choose how filtered lists are found.
 var WalkRatio = &walkRatio
+
+// CardColumnsForTest exposes what a list reads of each practice to the
+// plan test.
+const CardColumnsForTest = cardColumns

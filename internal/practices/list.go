@@ -168,7 +168,8 @@ func (s *Store) countVisible(ctx context.Context, v Viewer) (int, error) {
 	return n, nil
 }
 
-// List returns one page of the published practices v may see.
+// List returns one page of the published practices v may see, as cards
+// (see cardColumns).
 func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 100 {
@@ -181,6 +182,10 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		return nil, err
 	}
 	page.Total = total
+	// walk: the page is found by walking the list in its order, checking
+	// each practice against the filters; otherwise it starts from the ids
+	// that match a filter.
+	walk := !f.Adopted
 	if f.Tag != 0 || f.AnyTag != "" || f.Country != "" || f.Process != "" {
 		// When at least one practice in walkRatio matches, a page is found
 		// by walking the list in order; fewer matches are found from the
@@ -189,9 +194,17 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		if total*walkRatio >= all {
+		if walk = walk && total*walkRatio >= all; walk {
 			where, args = filterWhereAs(v, f, true)
 		}
+	}
+	from := "practices p"
+	if walk && f.Sort != SortDiscussed {
+		// The walk reads the cards index alone. Weighing its statistics,
+		// the planner may prefer the narrower practices_published index,
+		// and then read each card from its row (two pages a card): the
+		// index is named.
+		from = "practices p INDEXED BY practices_cards"
 	}
 	keyCol := "p.published_at"
 	if f.Sort == SortDiscussed {
@@ -208,7 +221,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		order = " ORDER BY " + keyCol + " ASC, p.id ASC"
 		backward = true
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+`, `+keyCol+` FROM practices p JOIN accounts a ON a.id = p.author_id
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+cardColumns+`, `+keyCol+` FROM `+from+`
 		WHERE `+where+order+` LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, err
@@ -217,7 +230,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 	var keys []string
 	for rows.Next() {
 		var key string
-		p, err := scanPractice(scanWith(rows, &key))
+		p, err := scanCard(scanWith(rows, &key))
 		if err != nil {
 			return nil, err
 		}
@@ -344,16 +357,26 @@ func (s *Store) Followed(ctx context.Context, v Viewer) ([]*Practice, error) {
 	return s.collect(ctx, rows)
 }
 
-func (s *Store) collect(ctx context.Context, rows interface {
+// collect reads rows of practiceColumns (or listColumns), then the
+// practices' countries and tags.
+func (s *Store) collect(ctx context.Context, rows rowsOf) ([]*Practice, error) {
+	return s.collectWith(ctx, rows, scanPractice)
+}
+
+type rowsOf interface {
 	Next() bool
 	Scan(...any) error
 	Err() error
 	Close() error
-}) ([]*Practice, error) {
+}
+
+// collectWith reads rows with scan, then the practices' countries and
+// tags.
+func (s *Store) collectWith(ctx context.Context, rows rowsOf, scan func(interface{ Scan(...any) error }) (*Practice, error)) ([]*Practice, error) {
 	defer rows.Close()
 	var out []*Practice
 	for rows.Next() {
-		p, err := scanPractice(rows)
+		p, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -194,19 +194,18 @@ func (s *Store) sortedFiltered(ctx context.Context, v Viewer, fts string, f Filt
 		AND `+where+` ORDER BY `+order+` LIMIT ?`, append(append([]any{fts}, args...), n)...)
 }
 
-// byIDs loads practices for a list, in the order of ids, without their
-// long sections.
+// byIDs loads the cards of practices, in the order of ids.
 func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+listColumns+` FROM practices p JOIN accounts a ON a.id = p.author_id WHERE p.id IN (`+in+`)`, args...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+cardColumns+` FROM practices p WHERE p.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.collect(ctx, rows)
+	got, err := s.collectWith(ctx, rows, scanCard)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,70 @@ var listColumns = strings.NewReplacer(
 	"p.results_raw, p.results_html", "'', ''", "p.lessons_raw, p.lessons_html", "'', ''",
 	"p.adoption_raw, p.adoption_html", "'', ''").Replace(practiceColumns)
 
+// cardColumns are what a list, a search result or a feed shows of a
+// practice: its card. A published practice's card columns are all in the
+// practices_cards index (migration 0039), so a page of the list reads
+// that index and no table row: a practice's row is some 12 KB, and its
+// later columns sit on an overflow page of their own. A card does not
+// name its author; WithAuthors adds the names where they are shown (a
+// join here cost a list page as much as the rest of its query).
+const cardColumns = `p.id, p.author_id, p.status, p.scope, p.lang, p.title, p.summary,
+	p.period_start, coalesce(p.period_end, ''), p.comment_count, p.created_at, p.updated_at, coalesce(p.published_at, ''),
+	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), '')`
+
+// scanCard reads a row of cardColumns; what a card does not show stays
+// zero.
+func scanCard(r interface{ Scan(...any) error }) (*Practice, error) {
+	var p Practice
+	var created, updated, published, stale string
+	err := r.Scan(&p.ID, &p.AuthorID, &p.Status, &p.Scope, &p.Lang, &p.Title, &p.Summary,
+		&p.PeriodStart, &p.PeriodEnd, &p.CommentCount, &created, &updated, &published, &stale)
+	if err != nil {
+		return nil, err
+	}
+	p.CreatedAt, _ = db.ParseTime(created)
+	p.UpdatedAt, _ = db.ParseTime(updated)
+	p.PublishedAt, _ = db.ParseTime(published)
+	p.NotReviewedSince, _ = db.ParseTime(stale)
+	return &p, nil
+}
+
+// WithAuthors fills in the author's name and country of practices read
+// as cards, in one query.
+func (s *Store) WithAuthors(ctx context.Context, ps []*Practice) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.AuthorID
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, display_name, coalesce(country_code, '') FROM accounts
+		WHERE id IN (SELECT value FROM json_each(?))`, db.IDList(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type author struct{ name, country string }
+	found := map[int64]author{}
+	for rows.Next() {
+		var id int64
+		var a author
+		if err := rows.Scan(&id, &a.name, &a.country); err != nil {
+			return err
+		}
+		found[id] = a
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		a := found[p.AuthorID]
+		p.AuthorName, p.AuthorCountry = a.name, a.country
+	}
+	return nil
+}
+
 func scanPractice(r interface{ Scan(...any) error }) (*Practice, error) {
 	var p Practice
 	raw := make([]string, len(Sections))

@@ -123,6 +123,9 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, v practices.V
 	if err != nil {
 		return err
 	}
+	if err := s.practices.WithAuthors(r.Context(), page.Practices); err != nil {
+		return err
+	}
 	if ps, err := s.practices.Localize(r.Context(), lang, page.Practices); err != nil {
 		return err
 	} else {

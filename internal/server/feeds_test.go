@@ -32,6 +32,9 @@ type feedDoc struct {
 			Href string `xml:"href,attr"`
 		} `xml:"link"`
 		Summary string `xml:"summary"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
 	} `xml:"entry"`
 }
 
@@ -88,8 +91,13 @@ func TestFeeds(t *testing.T) {
 	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/atom+xml") {
 		t.Fatalf("public feed: %d %s", res.Status, res.Header.Get("Content-Type"))
 	}
-	if got := titlesOf(parseFeed(t, res.Body)); got != "Pública de Panamá" {
+	feed := parseFeed(t, res.Body)
+	if got := titlesOf(feed); got != "Pública de Panamá" {
 		t.Fatalf("public feed entries: %q", got)
+	}
+	// Lists read cards, which leave the author out; the feed names them.
+	if got := feed.Entries[0].Author.Name; got != "pa" {
+		t.Errorf("the entry's author is %q, want the account's name, pa", got)
 	}
 	if got := titlesOf(parseFeed(t, anon.Get("/feeds/countries/pa.atom").Body)); got != "Pública de Panamá" {
 		t.Fatalf("country feed: %q", got)
