@@ -11,6 +11,10 @@ import (
 // With Rich's output (HTML), it is the other road to trusted HTML.
 type Markup struct{ b strings.Builder }
 
+// Grow makes room for n more bytes, so that markup of a size known
+// beforehand is written into one allocation.
+func (m *Markup) Grow(n int) { m.b.Grow(n) }
+
 // Tag writes the program's own markup. It must never be given data.
 func (m *Markup) Tag(tags ...string) {
 	for _, t := range tags {

@@ -119,6 +119,8 @@ func filterChoicesOf(loc i18n.Locale, d *listData) filterChoices {
 // from codes and ids.
 func (c cardView) HTML() template.HTML {
 	var m sanitize.Markup
+	// A card is about 1 KB of markup around its texts and links.
+	m.Grow(1024 + len(c.Title) + len(c.Summary) + 160*(len(c.Countries)+len(c.Tags)))
 	id := strconv.FormatInt(c.ID, 10)
 	m.Tag("\n<article class=\"practice-card\" aria-labelledby=\"pc-", id, "\">\n  <h3 id=\"pc-", id,
 		"\"><a href=\"/practices/", id, "\" lang=\"")
