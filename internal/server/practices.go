@@ -956,17 +956,26 @@ func (s *Server) listFilter(r *http.Request) practices.Filter {
 // listView gathers what the list page (and the search page) show beside
 // the results: the filters' choices and the filters as a query string.
 func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.Page) (*listData, error) {
+	return s.listViewOf(r, f, page, true)
+}
+
+// listViewOf is listView; without filters, it leaves out what only the
+// filters show (their choices, processes and meetings), for a list whose
+// filters are kept rendered.
+func (s *Server) listViewOf(r *http.Request, f practices.Filter, page *practices.Page, filters bool) (*listData, error) {
 	rf, err := s.refs(r)
 	if err != nil {
 		return nil, err
 	}
-	procs, err := s.processViews(r)
-	if err != nil {
-		return nil, err
-	}
-	meetings, err := s.taxonomy.Meetings(r.Context(), state(r).lang)
-	if err != nil {
-		return nil, err
+	var procs []processView
+	var meetings []*taxonomy.Meeting
+	if filters {
+		if procs, err = s.processViews(r); err != nil {
+			return nil, err
+		}
+		if meetings, err = s.taxonomy.Meetings(r.Context(), state(r).lang); err != nil {
+			return nil, err
+		}
 	}
 	q := url.Values{}
 	for k, v := range map[string]string{"country": f.Country, "process": f.Process, "lang": f.Lang} {
@@ -991,7 +1000,9 @@ func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.P
 		years = append(years, y)
 	}
 	d := &listData{Page: page, Filter: f, Refs: rf, Processes: procs, Meetings: meetings, Years: years, Query: q}
-	d.Choices = filterChoicesOf(i18n.For(state(r).lang), d)
+	if filters {
+		d.Choices = filterChoicesOf(i18n.For(state(r).lang), d)
+	}
 	return d, nil
 }
 
@@ -1045,7 +1056,7 @@ func (s *Server) practiceList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	d, err := s.listView(r, f, page)
+	d, err := s.listViewOf(r, f, page, top.html == nil)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/collate"
@@ -56,6 +57,8 @@ type Store struct {
 	countries map[string]*Country
 	processes []*Process
 	meetings  *cache.Cache[string, []*Meeting]
+	// sortedCountries is each language's order of the member states.
+	sortedCountries sync.Map // lang → []*Country
 }
 
 // Open reads the member states and processes, which every authorisation
@@ -164,14 +167,20 @@ func (s *Store) CountryExists(code string) bool {
 	return s.countries[code] != nil
 }
 
-// Countries returns every member state sorted by its name in lang.
+// Countries returns every member state sorted by its name in lang. The
+// member states are fixed while the program runs, so each language's
+// order is worked out once (a collator costs more than the sort).
 func (s *Store) Countries(lang string) []*Country {
+	if v, ok := s.sortedCountries.Load(lang); ok {
+		return slices.Clone(v.([]*Country))
+	}
 	out := make([]*Country, 0, len(s.countries))
 	for _, c := range s.countries {
 		out = append(out, c)
 	}
 	col := collate.New(language.Make(lang), collate.IgnoreCase)
 	sort.Slice(out, func(i, j int) bool { return col.CompareString(out[i].Name(lang), out[j].Name(lang)) < 0 })
+	s.sortedCountries.Store(lang, slices.Clone(out))
 	return out
 }
 
