@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // the SQLite driver, built with sqlite_fts5
@@ -39,6 +40,7 @@ type DB struct {
 	Path string
 
 	batches  batchStats
+	commits  *atomic.Uint64 // commits by this process's writer, counted as they happen
 	jobs     chan *batchJob // writes waiting for Batch's next commit
 	quit     chan struct{}  // closed by Close
 	loopDone chan struct{}  // closed when the commit loop has stopped
@@ -92,7 +94,8 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	}
 	// Only the writer commits, so only its connection checkpoints after a
 	// commit: the setting is the writer's.
-	w := sql.OpenDB(connector{dsn: dsn(path, false), pragmas: pragmas})
+	commits := new(atomic.Uint64)
+	w := sql.OpenDB(connector{dsn: dsn(path, false), pragmas: pragmas, commits: commits})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -111,16 +114,18 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	d := &DB{W: w, R: r, Path: path, jobs: make(chan *batchJob), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	d := &DB{W: w, R: r, Path: path, commits: commits, jobs: make(chan *batchJob), quit: make(chan struct{}), loopDone: make(chan struct{})}
 	go d.commitLoop()
 	return d, nil
 }
 
 // connector opens SQLite connections and runs pragmas the DSN cannot
-// carry on each, so that a connection opened again has them too.
+// carry on each, so that a connection opened again has them too. With
+// commits set, each connection counts its commits there.
 type connector struct {
 	dsn     string
 	pragmas []string
+	commits *atomic.Uint64
 }
 
 func (c connector) Driver() driver.Driver { return &sqlite3.SQLiteDriver{} }
@@ -136,8 +141,18 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 	}
+	if c.commits != nil {
+		// Called as each transaction (or statement outside one) commits,
+		// before it is visible to readers.
+		conn.(*sqlite3.SQLiteConn).RegisterCommitHook(func() int { c.commits.Add(1); return 0 })
+	}
 	return conn, nil
 }
+
+// Commits counts the commits this process's writer has begun. A count
+// read before a read of the database and unchanged after it means this
+// process wrote nothing in between (another process may have).
+func (d *DB) Commits() uint64 { return d.commits.Load() }
 
 // WALAutocheckpoint reports the writer's checkpoint threshold in pages.
 func (d *DB) WALAutocheckpoint(ctx context.Context) (int, error) {

@@ -92,11 +92,52 @@ func (v *Versions) Extend(ctx context.Context, before Stamp, more []Topic) (Stam
 }
 
 // Seq is the count of every change to any topic: when it has not moved
-// since a stamp was read, none of the stamp's topics has either.
+// since a stamp was read, none of the stamp's topics has either. Within a
+// context from WithSeqMemo, it is read once and answered again while
+// this process writes nothing.
 func (v *Versions) Seq(ctx context.Context) (int64, error) {
+	m, _ := ctx.Value(seqMemoKey{}).(*seqMemo)
+	if m == nil {
+		return v.readSeq(ctx)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.read && m.commits == v.DB.Commits() {
+		return m.n, nil
+	}
+	commits := v.DB.Commits()
+	n, err := v.readSeq(ctx)
+	if err == nil {
+		m.read, m.n, m.commits = true, n, commits
+	}
+	return n, err
+}
+
+func (v *Versions) readSeq(ctx context.Context) (int64, error) {
 	var n int64
 	err := v.DB.R.QueryRowContext(ctx, `SELECT coalesce((SELECT n FROM versions WHERE topic = ?), 0)`, string(seq)).Scan(&n)
 	return n, err
+}
+
+// seqMemo is the seq one request read, and this process's count of
+// commits when it did.
+type seqMemo struct {
+	mu      sync.Mutex
+	read    bool
+	n       int64
+	commits uint64
+}
+
+type seqMemoKey struct{}
+
+// WithSeqMemo returns a context in which Seq is read from the database
+// once, for the several lookups one page makes (the site's header, its
+// parts, counts, the taxonomy), rather than once for each. A lookup then
+// answers as of that read: as if it had been made then, which is what a
+// lookup made at that moment would have answered. A commit by this
+// process since (the request's own write, say) makes Seq read again.
+func WithSeqMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, seqMemoKey{}, &seqMemo{})
 }
 
 // Version is the version of the stamp's i-th topic.

@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -199,5 +200,54 @@ func TestAdmitFromTheSecondMiss(t *testing.T) {
 	}
 	if c.Admit("b") {
 		t.Fatal("a first miss remembered past the bound")
+	}
+}
+
+// Within one request's context, seq is read once; a write by this process
+// makes it read again, so a request never misses its own change. Another
+// process's write is seen by the next request.
+func TestSeqReadOncePerRequest(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	v := &cache.Versions{DB: d}
+	other, err := db.Open(d.Path) // another process on the same file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	seq := func(ctx context.Context) int64 {
+		t.Helper()
+		n, err := v.Seq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	bump := func(d *db.DB) { dbtest.Exec(t, d.W, `UPDATE versions SET n = n + 1 WHERE topic = 'seq'`) }
+	req := cache.WithSeqMemo(ctx)
+	first := seq(req)
+	bump(other)
+	if got := seq(req); got != first {
+		t.Fatalf("seq read again within a request after another process's write: %d, then %d", first, got)
+	}
+	if got := seq(ctx); got != first+1 {
+		t.Fatalf("outside a request seq is %d, want %d", got, first+1)
+	}
+	if got := seq(cache.WithSeqMemo(ctx)); got != first+1 {
+		t.Fatalf("the next request reads seq %d, want %d", got, first+1)
+	}
+	bump(d)
+	if got := seq(req); got != first+2 {
+		t.Fatalf("after this process's own write the request read seq %d, want %d", got, first+2)
+	}
+	// A transaction counts as it commits.
+	if err := d.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE versions SET n = n + 1 WHERE topic = 'seq'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := seq(req); got != first+3 {
+		t.Fatalf("after a transaction the request read seq %d, want %d", got, first+3)
 	}
 }

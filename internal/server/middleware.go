@@ -22,6 +22,7 @@ import (
 
 	"puente/internal/accounts"
 	"puente/internal/apperr"
+	"puente/internal/cache"
 	"puente/internal/i18n"
 	"puente/internal/tokens"
 	"puente/internal/websession"
@@ -55,7 +56,8 @@ func currentAccount(r *http.Request) *accounts.Account { return state(r).account
 func (s *Server) begin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &reqState{lang: i18n.Default, nonce: tokens.New()[:22]}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st)))
+		ctx := cache.WithSeqMemo(context.WithValue(r.Context(), ctxKey{}, st))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
