@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -301,6 +302,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg, log := a.Config, a.Log
 	if err := a.DB.CheckVersion(ctx); err != nil {
 		return err
+	}
+	if getenv("GOMEMLIMIT") == "" && cfg.MemoryLimit > 0 {
+		// The heap the server keeps is some 30 MB under load (its kept
+		// pages included); left to itself the collector lets it grow to
+		// twice that before collecting.
+		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
 	// What serve is told about mail, every other command on this folder
 	// uses too (the digest from cron above all).

@@ -60,6 +60,11 @@ type Config struct {
 	ReadyOutboxAge time.Duration
 	ReadyMinDisk   int64
 	readyMinDiskMB int
+	// MemoryLimit is the soft limit on the Go runtime's memory (bytes;
+	// zero for none): near it, the garbage collector runs more often
+	// rather than let the heap double.
+	MemoryLimit   int64
+	memoryLimitMB int
 	// What one account may post (comments, flags, new practices):
 	// PostBurst at once, then one every PostEvery; zero PostEvery is no
 	// limit.
@@ -135,6 +140,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.BoolVar(&c.Litestream, "litestream", false, "Litestream replicates the database and checkpoints its WAL; Puente checkpoints only if the WAL grows past 10,000 pages (PUENTE_LITESTREAM=1)")
 	fs.DurationVar(&c.ReadyOutboxAge, "ready-outbox-age", time.Hour, "/readyz fails when a message has waited longer than this to be sent (PUENTE_READY_OUTBOX_AGE)")
 	fs.IntVar(&c.readyMinDiskMB, "ready-min-disk-mb", 512, "/readyz fails when the data folder's disk has less free space than this, in MB (PUENTE_READY_MIN_DISK_MB)")
+	fs.IntVar(&c.memoryLimitMB, "memory-limit-mb", 64, "soft limit on the server's Go memory, in MB: near it, garbage is collected more often; 0 for none; Go's own GOMEMLIMIT, when set, wins (PUENTE_MEMORY_LIMIT_MB)")
 	// A variable's value goes through the flag's own parser, so a
 	// malformed one is refused as the same flag would be, never replaced
 	// by the default.
@@ -216,6 +222,10 @@ func (c *Config) Finish() error {
 		errs = append(errs, fmt.Errorf("--ready-min-disk-mb %d: not negative", c.readyMinDiskMB))
 	}
 	c.ReadyMinDisk = int64(c.readyMinDiskMB) << 20
+	if c.memoryLimitMB != 0 && c.memoryLimitMB < 32 {
+		errs = append(errs, fmt.Errorf("--memory-limit-mb %d: 0 (no limit) or at least 32", c.memoryLimitMB))
+	}
+	c.MemoryLimit = int64(c.memoryLimitMB) << 20
 	raw := c.rawBaseURL
 	if raw == "" {
 		raw = "http://" + c.Addr

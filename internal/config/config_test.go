@@ -137,3 +137,18 @@ func TestREADMEDescribesEveryFlag(t *testing.T) {
 		t.Errorf("the README's configuration table describes --%s, which no longer exists", name)
 	}
 }
+
+// The server's soft memory limit: 64 MB unless told, none at 0, and no
+// limit so low that the collector would run without pause.
+func TestMemoryLimit(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil || c.MemoryLimit != 64<<20 {
+		t.Fatalf("default limit %d, %v; want 64 MB", c.MemoryLimit, err)
+	}
+	if c, err = parse(t, map[string]string{"PUENTE_MEMORY_LIMIT_MB": "0"}); err != nil || c.MemoryLimit != 0 {
+		t.Errorf("PUENTE_MEMORY_LIMIT_MB=0: limit %d, %v; want none", c.MemoryLimit, err)
+	}
+	if _, err = parse(t, nil, "--memory-limit-mb", "16"); err == nil || !strings.Contains(err.Error(), "at least 32") {
+		t.Errorf("--memory-limit-mb 16: %v, want refused", err)
+	}
+}

@@ -27,8 +27,12 @@ type partKey struct {
 	year     int
 }
 
-// maxPartBytes bounds the memory the kept parts take.
-const maxPartBytes = 16 << 20
+// maxPartBytes bounds the memory the kept parts take. The parts read
+// again and again (the home's body, the first pages of lists, the
+// practices opened most) are a few MB; beyond that, the cache held list
+// pages opened twice in a row and little else, and the heap the
+// collector lets grow is twice what is kept.
+const maxPartBytes = 8 << 20
 
 // keptPart is a rendered part as kept: its HTML, and the same bytes
 // compressed once as a piece of a deflate stream, so that a page made of
