@@ -25,6 +25,7 @@ type partKey struct {
 	before   int64
 	filter   practices.Filter
 	year     int
+	query    string // what was searched for
 }
 
 // maxPartBytes bounds the memory the kept parts take. The parts read

@@ -8,6 +8,7 @@ import (
 
 	"puente/internal/apperr"
 	"puente/internal/comments"
+	"puente/internal/cache"
 	"puente/internal/i18n"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
@@ -60,7 +61,17 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	f.Sort = searchSort(r.URL.Query().Get("sort"))
 	f.After, f.Before = "", "" // the list's cursors; search pages by number
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	ld, err := s.listView(r, f, nil)
+	// The top (the form and the filters) shows the query and the filters
+	// chosen, not the results: it is kept while the taxonomy stays.
+	audience := "visitor"
+	if s.viewer(r).Member() {
+		audience = "member"
+	}
+	top := part{name: "search-top", key: partKey{kind: "search-top", lang: state(r).lang, audience: audience, filter: f, year: s.clock.Now().Year(), query: q}}
+	if err := s.lookupPart(r.Context(), &top, cache.Taxonomy); err != nil {
+		return err
+	}
+	ld, err := s.listViewOf(r, f, nil, top.html == nil)
 	if err != nil {
 		return err
 	}
@@ -110,7 +121,11 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	s.render(w, r, status, "search", &View{Title: "search.title", Data: d})
+	if d.Problem != "" {
+		// The form then says what is wrong with the query.
+		top = part{name: "search-top"}
+	}
+	s.render(w, r, status, "search", &View{Title: "search.title", Data: d, parts: []part{top, {name: "search-results"}}})
 	return nil
 }
 
