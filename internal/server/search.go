@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"puente/internal/apperr"
-	"puente/internal/comments"
 	"puente/internal/cache"
+	"puente/internal/comments"
 	"puente/internal/i18n"
 	"puente/internal/practices"
 	"puente/internal/sanitize"
