@@ -953,15 +953,11 @@ func (s *Server) listFilter(r *http.Request) practices.Filter {
 	return f
 }
 
-// listView gathers what the list page (and the search page) show beside
-// the results: the filters' choices and the filters as a query string.
-func (s *Server) listView(r *http.Request, f practices.Filter, page *practices.Page) (*listData, error) {
-	return s.listViewOf(r, f, page, true)
-}
-
-// listViewOf is listView; without filters, it leaves out what only the
-// filters show (their choices, processes and meetings), for a list whose
-// filters are kept rendered.
+// listViewOf gathers what the list page (and the search page) show
+// beside the results: the filters' choices and the filters as a query
+// string. Without filters, it leaves out what only the filters show
+// (their choices, processes and meetings), for a page whose filters are
+// kept rendered.
 func (s *Server) listViewOf(r *http.Request, f practices.Filter, page *practices.Page, filters bool) (*listData, error) {
 	rf, err := s.refs(r)
 	if err != nil {
