@@ -6,6 +6,7 @@ import (
 
 	"puente/db"
 	"puente/internal/apperr"
+	"puente/internal/cache"
 	"puente/internal/search"
 )
 
@@ -112,38 +113,61 @@ func (s *Store) rankedVisible(ctx context.Context, v Viewer, fts string, n int) 
 	return out, nil
 }
 
+// rankKey is one chunk of one index's ranking of a query.
+type rankKey struct {
+	table, fts string
+	offset, n  int
+}
+
+// maxRankBytes bounds the memory the kept rankings take (some 600 bytes
+// each).
+const maxRankBytes = 1 << 20
+
+// rankChunk returns the ids table ranks from offset to offset+n for fts.
+// Ranking every title that holds two common words costs a few
+// milliseconds a search. The titles' and summaries' indexes change only
+// with what lists show (a title or summary, a version in another
+// language, a practice published, withdrawn or deleted: each changes the
+// lists topic in the same transaction), so their rankings are kept until
+// the lists change. The full index also holds the comments, and is
+// ranked each time.
+func (s *Store) rankChunk(ctx context.Context, table, fts string, offset, n int) ([]int64, error) {
+	read := func() ([]int64, error) {
+		return db.Column[int64](ctx, s.DB.R, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, fts, n, offset)
+	}
+	if table != "practice_title_fts" && table != "practice_head_fts" {
+		return read()
+	}
+	s.rankingsOnce.Do(func() {
+		s.rankings = cache.New[rankKey](s.Versions, maxRankBytes, func(ids []int64) int { return 96 + 8*len(ids) })
+	})
+	return s.rankings.Get(ctx, rankKey{table, fts, offset, n}, []cache.Topic{cache.Lists}, read)
+}
+
 func (s *Store) rankedIn(ctx context.Context, v Viewer, table, fts string, n int, seen map[int64]bool, out []int64) ([]int64, error) {
 	where, args := listWhere(v)
 	const chunk = 64
 	for offset := 0; len(out) < n; offset += chunk {
-		rows, err := s.DB.R.QueryContext(ctx, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? ORDER BY rank LIMIT ? OFFSET ?`, fts, chunk, offset)
+		ranked, err := s.rankChunk(ctx, table, fts, offset, chunk)
 		if err != nil {
 			return nil, err
 		}
+		if len(ranked) == 0 {
+			break
+		}
 		var cand []any
-		fetched := 0
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			fetched++
+		for _, id := range ranked {
 			if !seen[id] {
 				seen[id] = true
 				cand = append(cand, id)
 			}
-		}
-		rows.Close()
-		if fetched == 0 {
-			break
 		}
 		if len(cand) == 0 {
 			continue
 		}
 		in := strings.TrimSuffix(strings.Repeat("?,", len(cand)), ",")
 		// The covering index answers without reading the long rows.
-		rows, err = s.DB.R.QueryContext(ctx, `SELECT p.id FROM practices p INDEXED BY practices_visibility
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT p.id FROM practices p INDEXED BY practices_visibility
 			WHERE p.id IN (`+in+`) AND `+where, append(cand, args...)...)
 		if err != nil {
 			return nil, err
@@ -163,7 +187,7 @@ func (s *Store) rankedIn(ctx context.Context, v Viewer, table, fts string, n int
 				out = append(out, id)
 			}
 		}
-		if fetched < chunk {
+		if len(ranked) < chunk {
 			break
 		}
 	}

@@ -30,6 +30,9 @@ type Store struct {
 
 	countsOnce sync.Once
 	counts     *cache.Cache[countKey, any]
+	// rankings are the titles' and summaries' rankings of searches.
+	rankingsOnce sync.Once
+	rankings     *cache.Cache[rankKey, []int64]
 }
 
 // ErrNotFound answers both "no such practice" and "not yours to see", so

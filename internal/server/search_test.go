@@ -108,9 +108,26 @@ func TestSearch(t *testing.T) {
 	if !has(get("mx", "Chiriqui"), "Registro biométrico de migrantes") || has(get("mx", "peligrosa"), "Registro biométrico de migrantes") {
 		t.Error("index not updated on edit")
 	}
+	// A title's ranking is kept between searches; an approved new title
+	// is found, and the old one no longer.
+	for range 2 {
+		if !has(get("mx", "migrantes"), "Registro biométrico de migrantes") {
+			t.Fatal("title not found")
+		}
+	}
+	f = practiceForm("Registro de personas en tránsito", []string{"PA"}, "members")
+	f.Set("context", "<p>Texto nuevo sobre Chiriquí.</p>")
+	pa.PostForm(bio, f)
+	e.SignIn("mod@puente.test").PostForm("/moderation/changes/"+idOf(bio), url.Values{"decision": {"approve"}})
+	if strings.Contains(get("mx", "migrantes"), `href="`+bio+`"`) || !has(get("mx", "transito"), "Registro de personas en tránsito") {
+		t.Error("a kept ranking outlived the title it ranked")
+	}
 	cid := dbtest.Int(t, e.DB.R, `SELECT id FROM comments`)
+	if !strings.Contains(get("mx", "Roraima"), "Registro de personas en tránsito") {
+		t.Fatal("the comment is not found before it is hidden")
+	}
 	e.SignIn("mod@puente.test").PostForm(fmt.Sprintf("/moderation/comments/%d/hide", cid), url.Values{"reason": {"x"}})
-	if has(get("mx", "Roraima"), "Registro biométrico de migrantes") {
+	if strings.Contains(get("mx", "Roraima"), `href="`+bio+`"`) {
 		t.Error("hidden comment still searchable")
 	}
 	e.SignIn("mod@puente.test").PostForm("/moderation/practices/"+idOf(public)+"/hide", url.Values{"reason": {"x"}})
