@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -123,5 +124,55 @@ func TestGzip(t *testing.T) {
 	// A 404 page in full is compressed like any page, its status kept.
 	if res, b := get("GET", "/no-such-page", "gzip"); res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(gunzip(b), "</html>") {
 		t.Errorf("404 page: %d %q", res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
+}
+
+// TestStaticFiles: a static file is its embedded bytes, with its length,
+// type and a validator per encoding; a browser holding it gets a 304, a
+// range request its range, and a HEAD the headers alone.
+func TestStaticFiles(t *testing.T) {
+	t.Parallel()
+	e := practiceEnv(t)
+	want, err := static.Files.ReadFile("css/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	do := func(method, path string, hdr map[string]string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, e.HTTP.URL+path, nil)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		res, err := raw.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, b
+	}
+	url := static.URL("css/app.css")
+	res, b := do("GET", url, nil)
+	if res.StatusCode != 200 || string(b) != string(want) || res.Header.Get("Content-Length") != strconv.Itoa(len(want)) ||
+		!strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("GET %s: %d, %d bytes, headers %v", url, res.StatusCode, len(b), res.Header)
+	}
+	etag := res.Header.Get("ETag")
+	zres, _ := do("GET", url, map[string]string{"Accept-Encoding": "gzip"})
+	if etag == "" || zres.Header.Get("ETag") == "" || zres.Header.Get("ETag") == etag {
+		t.Errorf("validators: plain %q, gzipped %q; want one each, different", etag, zres.Header.Get("ETag"))
+	}
+	if res, b := do("GET", url, map[string]string{"If-None-Match": etag}); res.StatusCode != http.StatusNotModified || len(b) != 0 {
+		t.Errorf("If-None-Match its ETag: %d with %d bytes, want 304", res.StatusCode, len(b))
+	}
+	if res, b := do("GET", url, map[string]string{"Range": "bytes=0-9"}); res.StatusCode != http.StatusPartialContent || string(b) != string(want[:10]) {
+		t.Errorf("a range: %d %q", res.StatusCode, b)
+	}
+	if res, b := do("HEAD", url, nil); res.StatusCode != 200 || len(b) != 0 || res.Header.Get("Content-Length") != strconv.Itoa(len(want)) {
+		t.Errorf("HEAD: %d, %d bytes, length %q", res.StatusCode, len(b), res.Header.Get("Content-Length"))
+	}
+	if res, _ := do("GET", "/static/css/none.css", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a file that is not there: %d", res.StatusCode)
 	}
 }

@@ -503,16 +503,49 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	body, etag := staticRaw(name), `"`+h+`"`
 	if acceptsGzip(r) {
-		ct := mime.TypeByExtension(path.Ext(name))
 		if gz := staticGzip(name, ct); gz != nil {
-			w.Header().Set("Content-Type", ct)
+			body, etag = gz, `"`+h+`-gzip"`
 			w.Header().Set("Content-Encoding", "gzip")
-			http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(gz))
-			return
 		}
 	}
-	http.ServeFileFS(w, r, static.Files, name)
+	if body == nil || ct == "" {
+		http.ServeFileFS(w, r, static.Files, name)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", ct)
+	hd.Set("ETag", etag)
+	if r.Header.Get("Range") != "" || r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Range") != "" {
+		// Conditional and partial requests, as the standard library
+		// answers them.
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
+		return
+	}
+	// The whole file in one write: through ServeContent each answer
+	// copied the file through a fresh 32 KB buffer, and collecting those
+	// was a quarter of the static path's work.
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// rawStatic holds each static file as embedded, read once.
+var rawStatic sync.Map // path → []byte
+
+// staticRaw is the content of the static file name, or nil.
+func staticRaw(name string) []byte {
+	if v, ok := rawStatic.Load(name); ok {
+		return v.([]byte)
+	}
+	b, err := static.Files.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	rawStatic.Store(name, b)
+	return b
 }
 
 // favicon answers browsers and link previews that ask for /favicon.ico
