@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -242,5 +243,37 @@ func TestPracticeColumnsRebuild(t *testing.T) {
 	}
 	if got := dbtest.Int(t, d.R, `SELECT count(*) FROM comments`) + dbtest.Int(t, d.R, `SELECT count(*) FROM practice_countries WHERE practice_id = 7`); got != 0 {
 		t.Errorf("%d rows of a deleted practice remain", got)
+	}
+}
+
+// A practice's topic counts a change to any of its columns but the comment
+// count, which changes only with a comment, whose own triggers count it:
+// a column added to practices must join the trigger's list.
+func TestPracticeTopicCoversEveryColumn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := openTemp(t)
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	trigger := dbtest.Value[string](t, d.R, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'versions_practices_update'`)
+	m := regexp.MustCompile(`(?s)AFTER UPDATE OF(.*?)\sON practices`).FindStringSubmatch(trigger)
+	if m == nil {
+		t.Fatalf("trigger: %s", trigger)
+	}
+	listed := map[string]bool{}
+	for _, c := range strings.Split(m[1], ",") {
+		listed[strings.TrimSpace(c)] = true
+	}
+	for _, c := range dbtest.Column[string](t, d.R, `SELECT name FROM pragma_table_info('practices')`) {
+		if c == "id" || c == "comment_count" {
+			continue
+		}
+		if !listed[c] {
+			t.Errorf("practices.%s is not in versions_practices_update's columns", c)
+		}
+	}
+	if listed["comment_count"] {
+		t.Error("the comment count is counted twice again")
 	}
 }

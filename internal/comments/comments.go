@@ -67,11 +67,12 @@ type Store struct {
 	Practices *practices.Store
 }
 
-// Validate checks a comment body and returns the catalogue key of its
-// problem, or "".
-func Validate(body string) string {
+// Validate checks a comment body, given with its sanitised html (so that
+// a comment is parsed once on its way in), and returns the catalogue key
+// of its problem, or "".
+func Validate(body, html string) string {
 	switch {
-	case strings.TrimSpace(sanitize.Text(sanitize.Rich(body))) == "":
+	case strings.TrimSpace(sanitize.Text(html)) == "":
 		return "field.required"
 	case utf8.RuneCountInString(body) > MaxBody:
 		return "comment.too_long"
@@ -109,12 +110,12 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 	if err := s.visiblePractice(ctx, v, practiceID); err != nil {
 		return 0, err
 	}
-	if key := Validate(body); key != "" {
-		return 0, apperr.New(apperr.Unprocessable, key)
-	}
 	// Sanitised before the transaction: the single writer is held for the
 	// writes alone.
 	html := sanitize.Rich(body)
+	if key := Validate(body, html); key != "" {
+		return 0, apperr.New(apperr.Unprocessable, key)
+	}
 	var id int64
 	// Comments arrive many at a time: they share commits (group commit).
 	err := s.DB.Batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -247,12 +248,13 @@ func (s *Store) Edit(ctx context.Context, v practices.Viewer, id int64, body str
 	if c.Hidden() {
 		return nil, apperr.New(apperr.Conflict, "comment.hidden_no_edit")
 	}
-	if key := Validate(body); key != "" {
+	html := sanitize.Rich(body)
+	if key := Validate(body, html); key != "" {
 		return nil, apperr.New(apperr.Unprocessable, key)
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET body_raw = ?, body_html = ?, policy_version = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL`,
-			body, sanitize.Rich(body), sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id); err != nil {
+			body, html, sanitize.PolicyVersion, db.FormatTime(s.Clock.Now()), id); err != nil {
 			return err
 		}
 		return s.Practices.Reindex(ctx, tx, c.PracticeID)
