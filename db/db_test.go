@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"regexp"
@@ -275,5 +276,32 @@ func TestPracticeTopicCoversEveryColumn(t *testing.T) {
 	}
 	if listed["comment_count"] {
 		t.Error("the comment count is counted twice again")
+	}
+}
+
+// Deleting a comment or a practice finds the notifications about it by
+// index (its foreign keys cascade), not by reading every notification.
+func TestNotificationsFoundByWhatTheyAreAbout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := openTemp(t)
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"comment_id", "practice_id"} {
+		var steps []string
+		dbtest.Rows(t, d.R, `EXPLAIN QUERY PLAN DELETE FROM notifications WHERE `+col+` = 1`, nil, func(rows *sql.Rows) error {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				return err
+			}
+			steps = append(steps, detail)
+			return nil
+		})
+		plan := strings.Join(steps, "; ")
+		if strings.Contains(plan, "SCAN notifications") || !strings.Contains(plan, " INDEX ") {
+			t.Errorf("notifications by %s: %s", col, plan)
+		}
 	}
 }
