@@ -370,13 +370,19 @@ func (s *Store) Discussion(ctx context.Context, v practices.Viewer, practiceID i
 		return nil, err
 	}
 	var shown []*Comment
+	var newest map[int64][]*Comment // replies of the top-level comments, read a chunk at a time
 	for i, c := range top {
 		if i == topFetch || (len(shown) > 0 && budget-size(c) < 0) {
 			pg.Earlier = shown[len(shown)-1].ID
 			break
 		}
 		budget -= size(c)
-		if _, err := s.replies(ctx, c, 0, MaxRepliesShown, &budget); err != nil {
+		if i%replyChunk == 0 {
+			if newest, err = s.newestReplies(ctx, top[i:min(i+replyChunk, len(top), topFetch)]); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.keepReplies(ctx, c, newest[c.ID], MaxRepliesShown, &budget); err != nil {
 			return nil, err
 		}
 		shown = append(shown, c)
@@ -384,6 +390,36 @@ func (s *Store) Discussion(ctx context.Context, v practices.Viewer, practiceID i
 	slices.Reverse(shown)
 	pg.Comments = shown
 	return pg, nil
+}
+
+// replyChunk is how many top-level comments' replies one query reads.
+const replyChunk = 20
+
+// newestReplies reads, in one query, the newest MaxRepliesShown+1
+// replies of each of tops, newest first, by top-level comment: a page of
+// a discussion read them one query per thread.
+func (s *Store) newestReplies(ctx context.Context, tops []*Comment) (map[int64][]*Comment, error) {
+	ids := make([]int64, len(tops))
+	for i, c := range tops {
+		ids[i] = c.ID
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+` FROM (
+			SELECT id, row_number() OVER (PARTITION BY parent_id ORDER BY id DESC) AS n FROM comments
+			WHERE parent_id IN (SELECT value FROM json_each(?))
+		) r JOIN comments c ON c.id = r.id JOIN accounts a ON a.id = c.author_id
+		WHERE r.n <= ? ORDER BY c.parent_id, c.id DESC`, db.IDList(ids), MaxRepliesShown+1)
+	if err != nil {
+		return nil, err
+	}
+	all, err := scanAll(rows)
+	if err != nil {
+		return nil, err
+	}
+	by := make(map[int64][]*Comment, len(tops))
+	for _, r := range all {
+		by[r.ParentID] = append(by[r.ParentID], r)
+	}
+	return by, nil
 }
 
 // replies fills c.Replies with its newest replies older than before (all
@@ -403,6 +439,19 @@ func (s *Store) replies(ctx context.Context, c *Comment, before int64, limit int
 	if err != nil {
 		return 0, err
 	}
+	return s.keptReplies(ctx, c, all, limit, budget)
+}
+
+// keepReplies is replies for the newest replies of c already read (at
+// most limit+1 of them, newest first).
+func (s *Store) keepReplies(ctx context.Context, c *Comment, newest []*Comment, limit int, budget *int) error {
+	_, err := s.keptReplies(ctx, c, newest, limit, budget)
+	return err
+}
+
+// keptReplies keeps, of all (c's newest replies, newest first), the ones
+// the limit and the budget allow, oldest first, and counts those left.
+func (s *Store) keptReplies(ctx context.Context, c *Comment, all []*Comment, limit int, budget *int) (int64, error) {
 	var shown []*Comment
 	for i, r := range all {
 		if i == limit || i == topFetch || (len(shown) > 0 && *budget-size(r) < 0) {
