@@ -95,6 +95,22 @@ func Rows(t testing.TB, q Querier, query string, args []any, scan func(*sql.Rows
 	}
 }
 
+// Plan is SQLite's query plan for query, one step per line.
+func Plan(t testing.TB, q Querier, query string, args ...any) []string {
+	t.Helper()
+	var steps []string
+	Rows(t, q, `EXPLAIN QUERY PLAN `+query, args, func(rows *sql.Rows) error {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return err
+		}
+		steps = append(steps, detail)
+		return nil
+	})
+	return steps
+}
+
 // Exec runs a statement and returns how many rows it changed; an error
 // fails the test.
 func Exec(t testing.TB, q Querier, query string, args ...any) int64 {

@@ -437,16 +437,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"countries":       `SELECT practice_id, country_code FROM practice_countries WHERE practice_id IN (1, 2, 3)`,
 		"tags":            `SELECT practice_id, tag_id FROM practice_tags WHERE practice_id IN (1, 2, 3)`,
 	} {
-		var plan []string
-		dbtest.Rows(t, e.db.R, `EXPLAIN QUERY PLAN `+q, args, func(rows *sql.Rows) error {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				return err
-			}
-			plan = append(plan, detail)
-			return nil
-		})
+		plan := dbtest.Plan(t, e.db.R, q, args...)
 		for _, step := range plan {
 			if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "USING") && !strings.Contains(step, "CONSTANT ROW") {
 				t.Errorf("%s: full scan %q in plan %q", name, step, plan)
@@ -455,17 +446,8 @@ func TestQueriesUseIndexes(t *testing.T) {
 	}
 	// A page of the list, cards and all, is read from the cards index
 	// alone (List names it): no table row.
-	var plan []string
-	dbtest.Rows(t, e.db.R, `EXPLAIN QUERY PLAN SELECT `+practices.CardColumnsForTest+`, p.published_at FROM practices p INDEXED BY practices_cards WHERE `+where+
-		` AND (p.published_at, p.id) < (?, ?) ORDER BY p.published_at DESC, p.id DESC LIMIT 21`, append(args, "2026-01-01T00:00:00Z", 100), func(rows *sql.Rows) error {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			return err
-		}
-		plan = append(plan, detail)
-		return nil
-	})
+	plan := dbtest.Plan(t, e.db.R, `SELECT `+practices.CardColumnsForTest+`, p.published_at FROM practices p INDEXED BY practices_cards WHERE `+where+
+		` AND (p.published_at, p.id) < (?, ?) ORDER BY p.published_at DESC, p.id DESC LIMIT 21`, append(args, "2026-01-01T00:00:00Z", 100)...)
 	if len(plan) == 0 || !strings.Contains(plan[0], "COVERING INDEX practices_cards") {
 		t.Errorf("a list page's plan is %q, want the practices_cards index alone", plan)
 	}
