@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"puente/db"
+	"puente/internal/browsertest"
 	"puente/internal/cli"
 	"puente/internal/dbtest"
 	"puente/internal/scale"
@@ -72,14 +73,8 @@ func TestMain(m *testing.M) {
 // against a tiny database, with this test binary as the server.
 func TestLoadBenchSmoke(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("wrk"); err != nil {
-		msg := "LOAD BENCHMARK SMOKE TEST NOT RUN: wrk is missing (make deps installs Debian's wrk)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Log("!!!!!!!! " + msg + " !!!!!!!!")
-		t.Skip(msg)
-	}
+	wrk, _ := exec.LookPath("wrk")
+	browsertest.RequireTool(t, wrk, "LOAD BENCHMARK SMOKE TEST NOT RUN: wrk is missing (make deps installs Debian's wrk)")
 	dir := t.TempDir()
 	bin, err := os.Executable()
 	if err != nil {
