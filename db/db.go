@@ -40,7 +40,7 @@ type DB struct {
 	Path string
 
 	batches  batchStats
-	commits  *atomic.Uint64 // commits by this process's writer, counted as they happen
+	hooked   *atomic.Uint64 // commits by this process's writer, counted as they happen
 	jobs     chan *batchJob // writes waiting for Batch's next commit
 	quit     chan struct{}  // closed by Close
 	loopDone chan struct{}  // closed when the commit loop has stopped
@@ -94,8 +94,8 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	}
 	// Only the writer commits, so only its connection checkpoints after a
 	// commit: the setting is the writer's.
-	commits := new(atomic.Uint64)
-	w := sql.OpenDB(connector{dsn: dsn(path, false), pragmas: pragmas, commits: commits})
+	hooked := new(atomic.Uint64)
+	w := sql.OpenDB(connector{dsn: dsn(path, false), pragmas: pragmas, commits: hooked})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -114,7 +114,7 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
-	d := &DB{W: w, R: r, Path: path, commits: commits, jobs: make(chan *batchJob), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	d := &DB{W: w, R: r, Path: path, hooked: hooked, jobs: make(chan *batchJob), quit: make(chan struct{}), loopDone: make(chan struct{})}
 	go d.commitLoop()
 	return d, nil
 }
@@ -152,7 +152,7 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 // Commits counts the commits this process's writer has begun. A count
 // read before a read of the database and unchanged after it means this
 // process wrote nothing in between (another process may have).
-func (d *DB) Commits() uint64 { return d.commits.Load() }
+func (d *DB) Commits() uint64 { return d.hooked.Load() }
 
 // WALAutocheckpoint reports the writer's checkpoint threshold in pages.
 func (d *DB) WALAutocheckpoint(ctx context.Context) (int, error) {

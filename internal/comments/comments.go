@@ -382,7 +382,7 @@ func (s *Store) Discussion(ctx context.Context, v practices.Viewer, practiceID i
 				return nil, err
 			}
 		}
-		if err := s.keepReplies(ctx, c, newest[c.ID], MaxRepliesShown, &budget); err != nil {
+		if _, err := s.keptReplies(ctx, c, newest[c.ID], MaxRepliesShown, &budget); err != nil {
 			return nil, err
 		}
 		shown = append(shown, c)
@@ -440,13 +440,6 @@ func (s *Store) replies(ctx context.Context, c *Comment, before int64, limit int
 		return 0, err
 	}
 	return s.keptReplies(ctx, c, all, limit, budget)
-}
-
-// keepReplies is replies for the newest replies of c already read (at
-// most limit+1 of them, newest first).
-func (s *Store) keepReplies(ctx context.Context, c *Comment, newest []*Comment, limit int, budget *int) error {
-	_, err := s.keptReplies(ctx, c, newest, limit, budget)
-	return err
 }
 
 // keptReplies keeps, of all (c's newest replies, newest first), the ones
