@@ -356,8 +356,14 @@ func (s *Store) CreateDirect(ctx context.Context, email, name string, role Role,
 	if country != "" {
 		cc = country
 	}
-	res, err := s.DB.W.ExecContext(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, country_code, lang, created_at, updated_at, password_changed_at)
+	return s.insert(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, country_code, lang, created_at, updated_at, password_changed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, NormalizeEmail(email), sanitize.Plain(name), HashPassword(password, s.Params), role, cc, lang, now, now, now)
+}
+
+// insert runs an INSERT of one account and returns the account made: an
+// address already taken is a conflict.
+func (s *Store) insert(ctx context.Context, query string, args ...any) (*Account, error) {
+	res, err := s.DB.W.ExecContext(ctx, query, args...)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return nil, apperr.Wrap(apperr.Conflict, "invite.email_taken", err)

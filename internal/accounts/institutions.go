@@ -49,17 +49,9 @@ func (s *Store) CreateObserverDirect(ctx context.Context, email, name string, o 
 		return nil, apperr.InvalidFields(errs)
 	}
 	now := s.now()
-	res, err := s.DB.W.ExecContext(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, lang, created_at, updated_at, password_changed_at,
+	return s.insert(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, lang, created_at, updated_at, password_changed_at,
 		organisation, observer_scope, observer_comments) VALUES (?, ?, ?, 'observer', ?, ?, ?, ?, ?, ?, ?)`,
 		NormalizeEmail(email), sanitize.Plain(name), HashPassword(password, s.Params), lang, now, now, now, sanitize.Plain(o.Organisation), o.Scope, o.Comments)
-	if err != nil {
-		if db.IsUniqueViolation(err) {
-			return nil, apperr.Wrap(apperr.Conflict, "invite.email_taken", err)
-		}
-		return nil, err
-	}
-	id, _ := res.LastInsertId()
-	return s.ByID(ctx, id)
 }
 
 // SetObserverAccess changes what an observer reads and may do; an admin's

@@ -74,15 +74,7 @@ func (s *Server) compendiumData(r *http.Request, pdf bool) (*compendiumData, err
 		return nil, err
 	}
 	d.Count, d.More = len(ps), more
-	ids := make([]int64, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
-	ads, err := s.adoptions.Shown(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	files, err := s.practices.FilesOf(ctx, ids)
+	ads, files, err := s.adoptionsAndFiles(ctx, ps)
 	if err != nil {
 		return nil, err
 	}

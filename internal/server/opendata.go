@@ -143,6 +143,24 @@ func (s *Server) eachOpenPractice(r *http.Request, lang string, fn func(*odPract
 	})
 }
 
+// adoptionsAndFiles reads, for practices ps, the adoption records nobody
+// hid and the files, two queries whatever their number.
+func (s *Server) adoptionsAndFiles(ctx context.Context, ps []*practices.Practice) (map[int64][]*adoptions.Adoption, map[int64][]*practices.Attachment, error) {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	ads, err := s.adoptions.Shown(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := s.practices.FilesOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ads, files, nil
+}
+
 // practiceDocs are the practices ps (read under the visibility rule) as
 // the open data and the API show them, in lang, with the adoption records
 // nobody hid and their files: three queries, whatever the number of
@@ -152,15 +170,7 @@ func (s *Server) practiceDocs(ctx context.Context, lang string, ps []*practices.
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
-	ads, err := s.adoptions.Shown(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	files, err := s.practices.FilesOf(ctx, ids)
+	ads, files, err := s.adoptionsAndFiles(ctx, ps)
 	if err != nil {
 		return nil, err
 	}
