@@ -294,3 +294,23 @@ func TestNotificationsFoundByWhatTheyAreAbout(t *testing.T) {
 		}
 	}
 }
+
+// A new comment finds the reader's unread entry of comments on the
+// practice, which it gathers into, by index, newest first without a sort;
+// the same index counts a person's unread entries without reading them.
+func TestUnreadNotificationsByIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := openTemp(t)
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		`SELECT id FROM notifications WHERE account_id = 1 AND kind = 'comment' AND practice_id = 2 AND read_at IS NULL ORDER BY id DESC LIMIT 1`: "SEARCH notifications USING COVERING INDEX notifications_unread (account_id=? AND kind=? AND practice_id=? AND read_at=?)",
+		`SELECT count(*) FROM notifications WHERE account_id = 1 AND read_at IS NULL`:                                                             "SEARCH notifications USING COVERING INDEX notifications_unread (account_id=?)",
+	} {
+		if plan := strings.Join(dbtest.Plan(t, d.R, q), "; "); plan != want {
+			t.Errorf("%s\nplan %s\nwant %s", q, plan, want)
+		}
+	}
+}

@@ -162,7 +162,7 @@ func (s *Store) Add(ctx context.Context, v practices.Viewer, practiceID, parentI
 			}
 		}
 		n.Kind = notifications.Comment
-		if err := notifications.AddSelected(ctx, tx, at, n, repliedTo, practices.WatchersQuery, practiceID, practiceID); err != nil {
+		if err := notifications.AddGathered(ctx, tx, at, n, repliedTo, practices.WatchersQuery, practiceID, practiceID); err != nil {
 			return err
 		}
 		// Added to the search index by the next flush (a search runs one

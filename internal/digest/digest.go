@@ -400,7 +400,7 @@ func (r *Runner) notices(ctx context.Context, a *accounts.Account, w *week, c *C
 		return err
 	}
 	for _, e := range entries {
-		line := mail.NoticeLine{Kind: e.Kind, DetailKey: e.DetailKey(), Actor: e.Actor, Title: e.Title, Note: e.Note}
+		line := mail.NoticeLine{Kind: e.Kind, Count: e.Grouped, DetailKey: e.DetailKey(), Actor: e.Actor, Title: e.Title, Note: e.Note}
 		if e.Path != "" {
 			line.URL = r.abs(e.Path)
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 
 	"puente/internal/i18n"
+	"puente/internal/notifications"
 )
 
 // One typed struct per kind of email: a template that names a field the
@@ -138,10 +139,11 @@ func (*SecurityNotice) Kind() string { return "security_notice" }
 func (*SecurityNotice) Footer() string { return "email.security.footer" }
 
 // NoticeLine is one notification in an email: the sentence the
-// catalogue's notification.KIND makes of Actor and Title, with a note or
+// catalogue's notification.KIND makes of Actor, Title and Count, with a note or
 // outcome when it has one, and where it leads.
 type NoticeLine struct {
 	Kind      string
+	Count     int    // the events the line stands for: comments gathered into one entry (0 or 1: one)
 	DetailKey string // a second sentence's catalogue key (an appeal's outcome), or ""
 	Actor     string
 	Title     string // "" when the reader may no longer see the item
@@ -152,7 +154,7 @@ type NoticeLine struct {
 }
 
 // Key is the catalogue key of the line's sentence.
-func (l NoticeLine) Key() string { return "notification." + l.Kind }
+func (l NoticeLine) Key() string { return notifications.SentenceKey(l.Kind, l.Count) }
 
 // Notifications gathers what happened to a person since their last such
 // email: at most one per person per ten minutes.

@@ -8,6 +8,7 @@ package notifications
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"puente/db"
@@ -62,6 +63,24 @@ type Notification struct {
 	Detail     string // refines the kind: an appeal "upheld" or "reversed", an adoption's stage, a question's id
 	CreatedAt  time.Time
 	ReadAt     time.Time
+	// Grouped counts the events the entry stands for: comments on one
+	// practice gather into their reader's unread entry (AddGathered);
+	// every other entry is one event.
+	Grouped int
+}
+
+// Key is the catalogue key of the entry's sentence, which names the
+// actor ({name}), the item ({title}) and, for gathered entries, how many
+// ({count}).
+func (n *Notification) Key() string { return SentenceKey(n.Kind, n.Grouped) }
+
+// SentenceKey is the catalogue key of a notification of kind standing
+// for count events.
+func SentenceKey(kind string, count int) string {
+	if count > 1 {
+		return "notification." + kind + "_gathered"
+	}
+	return "notification." + kind
 }
 
 // Unread reports whether the person has not marked it read.
@@ -113,6 +132,49 @@ func AddSelected(ctx context.Context, tx db.Querier, at time.Time, n Notificatio
 	return err
 }
 
+// AddGathered is AddSelected for news that gathers (comments on a
+// practice): an account whose newest unread entry of n's kind on n's
+// practice will not be emailed on its own counts one more on that entry;
+// the others get a new one. Nothing gathers for a person who wants the
+// kind emailed at once, nor into an entry already emailed: every
+// immediate email tells of each event it carries and of nothing after.
+// Gathering changes no indexed column, so it writes one page where a new
+// entry writes one in each index of the table.
+func AddGathered(ctx context.Context, tx db.Querier, at time.Time, n Notification, except int64, query string, args ...any) error {
+	if n.PracticeID == 0 {
+		return errors.New("notifications: a gathered notification needs its practice")
+	}
+	to, err := db.Column[int64](ctx, tx, query, args...)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{n.ActorID: true, except: true, 0: true}
+	var fresh []int64
+	for _, id := range to {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		// One row by its key, one statement per account: SQLite plans
+		// "id IN (a subquery on this table)" far slower.
+		res, err := tx.ExecContext(ctx, `UPDATE notifications SET grouped = grouped + 1
+			WHERE id = (SELECT l.id FROM notifications l WHERE l.account_id = ? AND l.kind = ? AND l.practice_id = ? AND l.read_at IS NULL
+				ORDER BY l.id DESC LIMIT 1)
+			AND mail_state IS NOT 'sent'
+			AND coalesce((SELECT p.delivery FROM notification_prefs p WHERE p.account_id = ? AND p.kind = ?), ?) <> 'now'`,
+			id, n.Kind, n.PracticeID, id, n.Kind, string(Default(n.Kind)))
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
+			fresh = append(fresh, id)
+		}
+	}
+	return Add(ctx, tx, at, n, fresh...)
+}
+
 // AddOnce is Add for a kind that groups: an account that has an unread
 // notification of n's kind gets no second one.
 func AddOnce(ctx context.Context, tx db.Querier, at time.Time, n Notification, to ...int64) error {
@@ -152,7 +214,7 @@ func (s *Store) List(ctx context.Context, account, before int64, limit int) ([]*
 }
 
 const columns = `id, account_id, kind, coalesce(practice_id, 0), coalesce(comment_id, 0), coalesce(actor_id, 0),
-	note, detail, created_at, coalesce(read_at, '')`
+	note, detail, created_at, coalesce(read_at, ''), grouped`
 
 func scan(rows *sql.Rows, err error) ([]*Notification, error) {
 	if err != nil {
@@ -163,7 +225,7 @@ func scan(rows *sql.Rows, err error) ([]*Notification, error) {
 	for rows.Next() {
 		n := &Notification{}
 		var created, read string
-		if err := rows.Scan(&n.ID, &n.AccountID, &n.Kind, &n.PracticeID, &n.CommentID, &n.ActorID, &n.Note, &n.Detail, &created, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.AccountID, &n.Kind, &n.PracticeID, &n.CommentID, &n.ActorID, &n.Note, &n.Detail, &created, &read, &n.Grouped); err != nil {
 			return nil, err
 		}
 		n.CreatedAt, _ = db.ParseTime(created)

@@ -173,7 +173,7 @@ func (n *Notices) sendTo(ctx context.Context, id int64, now time.Time) (bool, er
 			e.More++
 			continue
 		}
-		line := mail.NoticeLine{Kind: x.Kind, DetailKey: x.DetailKey(), Actor: x.Actor, Title: x.Title, Note: x.Note,
+		line := mail.NoticeLine{Kind: x.Kind, Count: x.Grouped, DetailKey: x.DetailKey(), Actor: x.Actor, Title: x.Title, Note: x.Note,
 			StopURL: stop + "?kind=" + x.Kind}
 		if x.Path != "" {
 			line.URL = n.abs(x.Path)

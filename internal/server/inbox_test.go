@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"puente/internal/dbtest"
+	"puente/internal/notifications"
+	"puente/internal/servertest"
 )
 
 // The notification centre: each event tells the people it concerns, in
@@ -50,12 +52,17 @@ func TestNotificationCentre(t *testing.T) {
 	br.PostForm(path+"/comments", url.Values{"body": {"<p>¿Funciona sin red?</p>"}})
 	first := dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
 	mx.PostForm(path+"/comments", url.Values{"body": {"<p>Sí, con sincronización diferida.</p>"}, "parent_id": {fmt.Sprint(first)}})
-	if got := []int{count("pa@gob.pa"), count("mx@gob.mx"), count("br@gov.br")}; got[0] != 3 || got[1] != 1 || got[2] != 1 {
-		t.Fatalf("unread after a comment and a reply (author, follower, the one answered): %v, want [3 1 1]", got)
+	// The author's two (the comment, the reply) gather into one entry.
+	if got := []int{count("pa@gob.pa"), count("mx@gob.mx"), count("br@gov.br")}; got[0] != 2 || got[1] != 1 || got[2] != 1 {
+		t.Fatalf("unread after a comment and a reply (author, follower, the one answered): %v, want [2 1 1]", got)
+	}
+	if b := pa.Get("/notifications").Body; !strings.Contains(b, "2 new comments on “Registro biométrico”, the first by br") ||
+		!strings.Contains(b, fmt.Sprintf(`name="next" value="/comments/%d"`, first)) {
+		t.Fatalf("the author's gathered entry does not count both comments or lead to the first:\n%s", b)
 	}
 	// A refused comment tells no one.
 	mx.PostForm(path+"/comments", url.Values{"body": {"  "}})
-	if count("pa@gob.pa") != 3 {
+	if count("pa@gob.pa") != 2 {
 		t.Error("a refused comment left a notification")
 	}
 
@@ -104,5 +111,124 @@ func TestNotificationCentre(t *testing.T) {
 	mod.PostForm("/moderation/practices/"+idOf(path)+"/hide", url.Values{"reason": {"Datos personales."}})
 	if b := mx.Get("/notifications").Body; strings.Contains(b, "Registro biométrico") || !strings.Contains(b, "an item you can no longer see") {
 		t.Errorf("a notification shows a practice its reader may no longer see:\n%s", b)
+	}
+}
+
+// Comments on a practice gather into each reader's unread entry: a busy
+// discussion is one line saying how many came, leading to the first. Once
+// read, the next comment starts a new entry; nothing gathers for a person
+// who wants comments emailed at once, nor into an entry already emailed;
+// other kinds never gather.
+func TestCommentsGatherUntilRead(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	pa, mx, br := e.SignIn("pa@gob.pa"), e.SignIn("mx@gob.mx"), e.SignIn("br@gov.br")
+	path := publish(t, e, pa, practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	mx.PostForm(path+"/follow", nil)
+	type entry struct {
+		kind    string
+		comment int64
+		grouped int
+		mail    string
+	}
+	entries := func(who string) []entry {
+		t.Helper()
+		rows, err := e.DB.R.Query(`SELECT n.kind, coalesce(n.comment_id, 0), n.grouped, coalesce(n.mail_state, '') FROM notifications n
+			JOIN accounts a ON a.id = n.account_id WHERE a.email = ? AND n.kind = 'comment' ORDER BY n.id`, who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []entry
+		for rows.Next() {
+			var x entry
+			if err := rows.Scan(&x.kind, &x.comment, &x.grouped, &x.mail); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	comment := func(c *servertest.Client, text string) int64 {
+		t.Helper()
+		if res := c.PostForm(path+"/comments", url.Values{"body": {"<p>" + text + "</p>"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("comment: %d", res.Status)
+		}
+		return dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`)
+	}
+
+	c1 := comment(br, "Primera")
+	comment(br, "Segunda")
+	comment(br, "Tercera")
+	for _, who := range []string{"pa@gob.pa", "mx@gob.mx"} {
+		if got := entries(who); len(got) != 1 || got[0].grouped != 3 || got[0].comment != c1 {
+			t.Fatalf("%s after three comments: %+v, want one entry of 3 leading to %d", who, got, c1)
+		}
+	}
+	if got := entries("br@gov.br"); len(got) != 0 {
+		t.Fatalf("the commenter is told of their own comments: %+v", got)
+	}
+	pa.PostForm("/language", url.Values{"lang": {"es"}, "next": {"/notifications"}})
+	if b := pa.Get("/notifications").Body; !strings.Contains(b, "3 comentarios nuevos en «Registro biométrico», el primero de br") ||
+		!strings.Contains(b, fmt.Sprintf(`name="next" value="/comments/%d"`, c1)) {
+		t.Fatalf("the gathered entry in Spanish:\n%s", b)
+	}
+
+	// Read: the next comment starts a new entry, of one.
+	pa.PostForm("/notifications/read", nil)
+	c4 := comment(br, "Cuarta")
+	if got := entries("pa@gob.pa"); len(got) != 2 || got[1].grouped != 1 || got[1].comment != c4 {
+		t.Fatalf("after reading, a comment: %+v", got)
+	}
+	if b := pa.Get("/notifications").Body; !strings.Contains(b, "br comentó «Registro biométrico»") {
+		t.Fatalf("a new entry of one comment:\n%s", b)
+	}
+	if got := entries("mx@gob.mx"); len(got) != 1 || got[0].grouped != 4 {
+		t.Fatalf("mx, who read nothing, after a fourth comment: %+v", got)
+	}
+
+	// Comments emailed at once: each its own entry, and each emailed.
+	f := url.Values{}
+	for _, k := range notifications.Kinds {
+		f.Set("kind."+k, string(notifications.Default(k)))
+	}
+	f.Set("kind.comment", "now")
+	if res := mx.PostForm("/settings/notifications", f); res.Status != http.StatusSeeOther {
+		t.Fatalf("settings: %d", res.Status)
+	}
+	box := &mailbox{t: t, e: e}
+	box.next()
+	comment(br, "Quinta")
+	comment(pa, "Sexta")
+	got := entries("mx@gob.mx")
+	if len(got) != 3 || got[0].grouped != 4 || got[1].grouped != 1 || got[2].grouped != 1 {
+		t.Fatalf("mx wants comments at once, after two more: %+v", got)
+	}
+	mails := box.next()["mx@gob.mx"]
+	if got := entries("mx@gob.mx"); got[1].mail != "sent" || got[2].mail != "sent" {
+		t.Fatalf("mx's comments were not emailed: %+v", got)
+	}
+	if len(mails) != 1 || !strings.Contains(mails[0].Text, "br commented on") || !strings.Contains(mails[0].Text, "pa commented on") {
+		t.Fatalf("the email to mx tells of each comment: %d emails", len(mails))
+	}
+
+	// Back to the digest: an entry already emailed gathers nothing more.
+	f.Set("kind.comment", "digest")
+	mx.PostForm("/settings/notifications", f)
+	comment(br, "Séptima")
+	comment(br, "Octava")
+	if got := entries("mx@gob.mx"); len(got) != 4 || got[3].grouped != 2 || got[2].grouped != 1 {
+		t.Fatalf("after the emailed entries, two comments: %+v", got)
+	}
+
+	// Other kinds are one entry per event: two replies to br, two entries.
+	for _, text := range []string{"Respuesta uno", "Respuesta dos"} {
+		if res := pa.PostForm(path+"/comments", url.Values{"body": {"<p>" + text + "</p>"}, "parent_id": {fmt.Sprint(c1)}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("reply: %d", res.Status)
+		}
+	}
+	if n := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id
+		WHERE a.email = 'br@gov.br' AND n.kind = 'reply' AND n.grouped = 1 AND n.read_at IS NULL`); n != 2 {
+		t.Fatalf("two replies made %d entries of one, want 2", n)
 	}
 }
