@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -160,6 +161,14 @@ func QueueComment(ctx context.Context, tx db.Querier, commentID, practiceID int6
 // row is read back from the index, the comments' text appended, and the
 // row written once, however many comments it gains. It returns how many
 // comments it added.
+//
+// What costs (reading the comments, taking the text out of their HTML) is
+// done before the write transaction, which holds the database's one
+// writer: comments posted meanwhile wait only for the rows' rewriting. A
+// comment is added only if it still waits when the transaction begins:
+// an edit, a deletion or a hiding indexes its practice in full, which
+// takes that practice's comments out of the queue, so text read before
+// such a change is never added after it.
 func (x *Indexer) Flush(ctx context.Context) (int, error) {
 	d := x.DB
 	waiting := func() (bool, error) {
@@ -177,55 +186,74 @@ func (x *Indexer) Flush(ctx context.Context) (int, error) {
 	if some, err := waiting(); err != nil || !some {
 		return 0, err
 	}
+	type pending struct {
+		practice int64
+		comments []int64
+		texts    map[int64]string // of the visible comments, while the row has room
+	}
+	var order []*pending
+	rows, err := d.R.QueryContext(ctx, `SELECT comment_id, practice_id FROM search_pending_comments ORDER BY practice_id, comment_id LIMIT 5000`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var comment, practice int64
+		if err := rows.Scan(&comment, &practice); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if len(order) == 0 || order[len(order)-1].practice != practice {
+			order = append(order, &pending{practice: practice})
+		}
+		p := order[len(order)-1]
+		p.comments = append(p.comments, comment)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, p := range order {
+		// A thread at the cap gains nothing more: its comments leave the
+		// queue without being read.
+		var indexed sql.NullInt64
+		err := d.R.QueryRowContext(ctx, `SELECT length(CAST(comments AS BLOB)) FROM practice_fts WHERE rowid = ?`, p.practice).Scan(&indexed)
+		if err != nil && err != sql.ErrNoRows {
+			return 0, err
+		}
+		if indexed.Valid && indexed.Int64 >= MaxCommentText {
+			continue
+		}
+		html, err := x.Source.Visible(ctx, d.R, p.comments)
+		if err != nil {
+			return 0, err
+		}
+		p.texts = make(map[int64]string, len(html))
+		for id, h := range html {
+			p.texts[id] = sanitize.Text(h) + "\n"
+		}
+	}
 	added := 0
-	err := d.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT comment_id, practice_id FROM search_pending_comments ORDER BY practice_id, comment_id LIMIT 5000`)
-		if err != nil {
-			return err
-		}
-		type waiting struct{ comment, practice int64 }
-		var queue []waiting
-		var ids []int64
-		for rows.Next() {
-			var w waiting
-			if err := rows.Scan(&w.comment, &w.practice); err != nil {
-				rows.Close()
-				return err
-			}
-			queue = append(queue, w)
-			ids = append(ids, w.comment)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		visible, err := x.Source.Visible(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		type pending struct {
-			practice int64
-			text     strings.Builder
-		}
-		var order []*pending
-		for _, w := range queue {
-			if len(order) == 0 || order[len(order)-1].practice != w.practice {
-				order = append(order, &pending{practice: w.practice})
-			}
-			if html, ok := visible[w.comment]; ok {
-				order[len(order)-1].text.WriteString(sanitize.Text(html) + "\n")
-				added++
-			}
-		}
+	err = d.Tx(ctx, func(tx *sql.Tx) error {
+		added = 0
 		for _, p := range order {
-			if err := x.appendComments(ctx, tx, p.practice, p.text.String()); err != nil {
+			still, err := db.Column[int64](ctx, tx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))
+				RETURNING comment_id`, db.IDList(p.comments))
+			if err != nil {
+				return err
+			}
+			slices.Sort(still)
+			var text strings.Builder
+			for _, id := range still {
+				if t, ok := p.texts[id]; ok {
+					text.WriteString(t)
+					added++
+				}
+			}
+			if err := x.appendComments(ctx, tx, p.practice, text.String()); err != nil {
 				return err
 			}
 		}
-		// A practice indexed in full above has emptied its own queue; the
-		// rest read here go now.
-		_, err = tx.ExecContext(ctx, `DELETE FROM search_pending_comments WHERE comment_id IN (SELECT value FROM json_each(?))`, db.IDList(ids))
-		return err
+		return nil
 	})
 	return added, err
 }

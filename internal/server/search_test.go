@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"puente/db"
 	"puente/internal/accounts"
 	"puente/internal/dbtest"
 	"puente/internal/practices"
@@ -480,5 +481,52 @@ func TestCommentIndexMatchesRebuild(t *testing.T) {
 	}
 	if rebuilt := row(); rebuilt != incremental {
 		t.Errorf("index row after comments:\n%q\nrebuilt:\n%q", incremental, rebuilt)
+	}
+}
+
+// A flush reads the waiting comments before it takes the writer: a
+// comment hidden between that read and the flush's write stays out of the
+// index, and the row still equals a rebuild.
+func TestFlushLeavesOutWhatWasHiddenMeanwhile(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	path := publish(t, e, e.SignIn("pa@gob.pa"), practiceForm("Registro biométrico", []string{"PA"}, "members"))
+	mx, mod := e.SignIn("mx@gob.mx"), e.SignIn("mod@puente.test")
+	var ids []int64
+	for _, body := range []string{"<p>Primera nota</p>", "<p>Segunda nota confidencial</p>", "<p>Tercera nota</p>"} {
+		if res := mx.PostForm(path+"/comments", url.Values{"body": {body}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("comment: %d", res.Status)
+		}
+		ids = append(ids, dbtest.Int(t, e.DB.R, `SELECT max(id) FROM comments`))
+	}
+	read := e.App.Search.Source.Visible
+	hid := false
+	e.App.Search.Source.Visible = func(ctx context.Context, q db.Querier, want []int64) (map[int64]string, error) {
+		texts, err := read(ctx, q, want)
+		if !hid {
+			hid = true
+			if res := mod.PostForm(fmt.Sprintf("/moderation/comments/%d/hide", ids[1]), url.Values{"reason": {"Datos personales."}}); res.Status != http.StatusSeeOther {
+				t.Errorf("hide: %d", res.Status)
+			}
+		}
+		return texts, err
+	}
+	// Nothing has flushed yet: this search runs the first flush.
+	if res := mx.Get("/search?q=" + url.QueryEscape("tercera nota")); !strings.Contains(res.Body, "Registro biométrico") {
+		t.Fatalf("a comment just posted is not found:\n%.2000s", res.Body)
+	}
+	if !hid {
+		t.Fatal("the flush did not read the comments")
+	}
+	if res := mx.Get("/search?q=confidencial"); strings.Contains(res.Body, "Registro biométrico") {
+		t.Fatal("a comment hidden while the flush ran is in the index")
+	}
+	var comments string
+	dbtest.Row(t, e.DB.R, `SELECT comments FROM practice_fts WHERE rowid = ?`, idOf(path)).Scan(&comments)
+	if strings.Contains(comments, "confidencial") || !strings.Contains(comments, "Primera nota") || !strings.Contains(comments, "Tercera nota") {
+		t.Fatalf("the index row: %q", comments)
+	}
+	if waiting := dbtest.Int(t, e.DB.R, `SELECT count(*) FROM search_pending_comments`); waiting != 0 {
+		t.Fatalf("%d comments still wait", waiting)
 	}
 }
