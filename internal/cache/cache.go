@@ -276,6 +276,21 @@ func (c *Cache[K, V]) Put(key K, stamp Stamp, value V) {
 	c.bytes += n
 }
 
+// Replace puts value in place of the value kept for key, with the same
+// stamp, if is says the kept value is the one it was made from: a value
+// refined after it was kept (compressed harder), not recomputed.
+func (c *Cache[K, V]) Replace(key K, is func(V) bool, value V) {
+	n := c.size(value)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || !is(e.value) {
+		return
+	}
+	c.bytes += n - e.size
+	c.entries[key] = entry[V]{e.stamp, value, n}
+}
+
 // Get returns the value for key, computing it when the topics changed
 // since it was kept.
 func (c *Cache[K, V]) Get(ctx context.Context, key K, topics []Topic, compute func() (V, error)) (V, error) {

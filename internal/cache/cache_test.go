@@ -254,3 +254,31 @@ func TestSeqReadOncePerRequest(t *testing.T) {
 		t.Fatalf("after a transaction the request read seq %d, want %d", got, first+3)
 	}
 }
+
+// Replace refines a kept value in place: same stamp, new size counted; it
+// leaves alone a value recomputed meanwhile, and one gone out of date
+// stays out of date.
+func TestReplaceRefinesWhatIsKept(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	c := cache.New[string](&cache.Versions{DB: d}, 1<<20, func(s string) int { return len(s) })
+	topics := []cache.Topic{cache.Practice(7)}
+	if _, err := c.Get(ctx, "k", topics, func() (string, error) { return "rough", nil }); err != nil {
+		t.Fatal(err)
+	}
+	c.Replace("k", func(kept string) bool { return kept == "other" }, "never")
+	c.Replace("k", func(kept string) bool { return kept == "rough" }, "refined value")
+	c.Replace("absent", func(string) bool { return true }, "x")
+	v, ok, err := c.Lookup(ctx, "k")
+	if err != nil || !ok || v != "refined value" {
+		t.Fatalf("after Replace: %q %v %v, want the refined value", v, ok, err)
+	}
+	if n := c.Bytes(); n != len("refined value") {
+		t.Errorf("the cache counts %d bytes, want %d", n, len("refined value"))
+	}
+	dbtest.Exec(t, d.W, `INSERT INTO versions (topic, n) VALUES ('practice:7', 1) ON CONFLICT (topic) DO UPDATE SET n = n + 1`)
+	dbtest.Exec(t, d.W, `UPDATE versions SET n = n + 1 WHERE topic = 'seq'`)
+	if _, ok, _ := c.Lookup(ctx, "k"); ok {
+		t.Fatal("a refined value outlived a change to its topic")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"puente/internal/accounts"
 	"puente/internal/cache"
@@ -42,9 +43,18 @@ const maxPartBytes = 8 << 20
 type keptPart struct {
 	html []byte
 	z    []byte
+	fast bool // z is at the fastest level, not yet at pieceLevel
 }
 
 func (k keptPart) size() int { return len(k.html) + len(k.z) }
+
+// refine is k with its copy compressed at pieceLevel.
+func (k keptPart) refine() keptPart {
+	if !k.fast {
+		return k
+	}
+	return keptPart{html: k.html, z: deflatePiece(&piecePool, k.html)}
+}
 
 // lookupPart fills p.html from the cache when p's key is kept and still
 // current, and otherwise, when the key was asked for before, reads the
@@ -52,6 +62,12 @@ func (k keptPart) size() int { return len(k.html) + len(k.z) }
 func (s *Server) lookupPart(ctx context.Context, p *part, topics ...cache.Topic) error {
 	k, ok, err := s.parts.Lookup(ctx, p.key)
 	if err != nil || ok {
+		if ok && k.fast {
+			// Served again: worth compressing harder, once.
+			fast := k
+			k = k.refine()
+			s.parts.Replace(p.key, func(kept keptPart) bool { return unsafe.SliceData(kept.html) == unsafe.SliceData(fast.html) }, k)
+		}
 		p.html, p.z = k.html, k.z
 		return err
 	}

@@ -314,6 +314,10 @@ func (s *Server) execute(buf *bytes.Buffer, page string, v *View) ([]span, error
 	var spans []span
 	hk := headerKeyOf(v)
 	h, ok := s.headers.get(hk)
+	if ok && (h.top.fast || h.rest.fast) {
+		h.top, h.rest = h.top.refine(), h.rest.refine()
+		s.headers.put(hk, h)
+	}
 	start := buf.Len()
 	if ok {
 		buf.Write(h.top.html)
@@ -372,10 +376,10 @@ func (s *Server) execute(buf *bytes.Buffer, page string, v *View) ([]span, error
 }
 
 // keepFrom is what buf holds from start on, as a part to keep: a copy,
-// and that copy compressed once.
+// and that copy compressed at the fastest level (see pieceLevel).
 func keepFrom(buf *bytes.Buffer, start int) keptPart {
-	k := keptPart{html: bytes.Clone(buf.Bytes()[start:])}
-	k.z = deflatePiece(k.html)
+	k := keptPart{html: bytes.Clone(buf.Bytes()[start:]), fast: true}
+	k.z = deflatePiece(&flatePool, k.html)
 	return k
 }
 
