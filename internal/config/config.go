@@ -140,7 +140,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.BoolVar(&c.Litestream, "litestream", false, "Litestream replicates the database and checkpoints its WAL; Puente checkpoints only if the WAL grows past 10,000 pages (PUENTE_LITESTREAM=1)")
 	fs.DurationVar(&c.ReadyOutboxAge, "ready-outbox-age", time.Hour, "/readyz fails when a message has waited longer than this to be sent (PUENTE_READY_OUTBOX_AGE)")
 	fs.IntVar(&c.readyMinDiskMB, "ready-min-disk-mb", 512, "/readyz fails when the data folder's disk has less free space than this, in MB (PUENTE_READY_MIN_DISK_MB)")
-	fs.IntVar(&c.memoryLimitMB, "memory-limit-mb", 56, "soft limit on the server's Go memory, in MB: near it, garbage is collected more often; 0 for none; Go's own GOMEMLIMIT, when set, wins (PUENTE_MEMORY_LIMIT_MB)")
+	fs.IntVar(&c.memoryLimitMB, "memory-limit-mb", 48, "soft limit on the server's Go memory, in MB: near it, garbage is collected more often; 0 for none; Go's own GOMEMLIMIT, when set, wins (PUENTE_MEMORY_LIMIT_MB)")
 	// A variable's value goes through the flag's own parser, so a
 	// malformed one is refused as the same flag would be, never replaced
 	// by the default.

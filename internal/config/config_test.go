@@ -138,12 +138,12 @@ func TestREADMEDescribesEveryFlag(t *testing.T) {
 	}
 }
 
-// The server's soft memory limit: 56 MB unless told, none at 0, and no
+// The server's soft memory limit: 48 MB unless told, none at 0, and no
 // limit so low that the collector would run without pause.
 func TestMemoryLimit(t *testing.T) {
 	c, err := parse(t, nil)
-	if err != nil || c.MemoryLimit != 56<<20 {
-		t.Fatalf("default limit %d, %v; want 56 MB", c.MemoryLimit, err)
+	if err != nil || c.MemoryLimit != 48<<20 {
+		t.Fatalf("default limit %d, %v; want 48 MB", c.MemoryLimit, err)
 	}
 	if c, err = parse(t, map[string]string{"PUENTE_MEMORY_LIMIT_MB": "0"}); err != nil || c.MemoryLimit != 0 {
 		t.Errorf("PUENTE_MEMORY_LIMIT_MB=0: limit %d, %v; want none", c.MemoryLimit, err)
