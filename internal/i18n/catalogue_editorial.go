@@ -153,6 +153,7 @@ var editorialMessages = map[string]Msg{
 	"notifications.group.conversation":     {ES: "Conversaciones", EN: "Conversations", PT: "Conversas", FR: "Conversations", NL: "Gesprekken"},
 	"notifications.group.work":             {ES: "Su trabajo", EN: "Your work", PT: "Seu trabalho", FR: "Votre travail", NL: "Uw werk"},
 	"notifications.group.flags":            {ES: "Sus señalamientos", EN: "Your flags", PT: "Suas sinalizações", FR: "Vos signalements", NL: "Uw meldingen van inhoud"},
+	"notifications.group.focal":            {ES: "Como punto focal de su país", EN: "As your country's focal point", PT: "Como ponto focal do seu país", FR: "En tant que point focal de votre pays", NL: "Als contactpunt van uw land"},
 	"notifications.group.staff":            {ES: "Moderación y administración", EN: "Moderation and administration", PT: "Moderação e administração", FR: "Modération et administration", NL: "Moderatie en beheer"},
 	"notifications.delivery.now":           {ES: "En el momento", EN: "At once", PT: "Na hora", FR: "Tout de suite", NL: "Meteen"},
 	"notifications.delivery.digest":        {ES: "En el resumen semanal", EN: "In the weekly digest", PT: "No resumo semanal", FR: "Dans le résumé hebdomadaire", NL: "In het wekelijkse overzicht"},

@@ -65,16 +65,20 @@ const (
 	Everyone Audience = iota
 	Moderators
 	Admins
+	FocalPoints
 )
 
 // AudienceOf says who can receive kind: the queue is the moderators',
-// invitations are the administrators'.
+// invitations are the administrators', what nobody answered on a
+// country's practices its focal points'.
 func AudienceOf(kind string) Audience {
 	switch kind {
 	case QueueWaiting:
 		return Moderators
 	case InviteAccepted:
 		return Admins
+	case QuestionUnanswered, ReviewUnanswered:
+		return FocalPoints
 	}
 	return Everyone
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -419,5 +420,52 @@ func TestNoticeEmailToRefusedAddress(t *testing.T) {
 	}
 	if b := pa.Get("/notifications").Body; !strings.Contains(b, "Moderators hid your practice") {
 		t.Fatal("the centre lost what the email could not carry")
+	}
+}
+
+// The settings page saves what its own form sends, for every kind of
+// account: the choices it shows, as a browser sends them back, with one
+// changed. (Two kinds once had to be sent that the page did not show, and
+// nothing could be saved, with no message.) Focal points, and only they,
+// choose for what nobody answered on their country's practices.
+func TestNoticeSettingsSaveWhatTheFormShows(t *testing.T) {
+	t.Parallel()
+	e := modEnv(t)
+	admin := e.SignIn("admin@puente.test")
+	fp := e.CreateAccount("focal@gob.pa", accounts.Official, "PA")
+	if res := admin.PostForm(fmt.Sprintf("/admin/accounts/%d/focal", fp.ID), url.Values{"focal": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("name focal point: %d", res.Status)
+	}
+	selects := regexp.MustCompile(`(?s)<select id="[^"]*" name="(kind\.[a-z_]+)"[^>]*>(.*?)</select>`)
+	selected := regexp.MustCompile(`<option value="([a-z]+)" selected>`)
+	form := func(c *servertest.Client) url.Values {
+		t.Helper()
+		f := url.Values{}
+		for _, m := range selects.FindAllStringSubmatch(c.Get("/settings/notifications").Body, -1) {
+			s := selected.FindStringSubmatch(m[2])
+			if s == nil {
+				t.Fatalf("%s has no choice selected", m[1])
+			}
+			f.Set(m[1], s[1])
+		}
+		return f
+	}
+	for _, who := range []string{"pa@gob.pa", "focal@gob.pa", "mod@puente.test", "admin@puente.test"} {
+		c := e.SignIn(who)
+		f := form(c)
+		focal := f.Has("kind." + notifications.QuestionUnanswered)
+		if focal != (who == "focal@gob.pa") || f.Has("kind."+notifications.ReviewUnanswered) != focal {
+			t.Errorf("%s: the focal points' kinds shown: %v", who, focal)
+		}
+		if f.Has("kind."+notifications.QueueWaiting) != (who == "mod@puente.test" || who == "admin@puente.test") {
+			t.Errorf("%s: the review queue shown: %v", who, f.Has("kind."+notifications.QueueWaiting))
+		}
+		f.Set("kind.comment", "now")
+		if res := c.PostForm("/settings/notifications", f); res.Status != http.StatusSeeOther {
+			t.Fatalf("%s: the page's own form sent back: %d\n%s", who, res.Status, res.Body)
+		}
+		if got := form(c); got.Get("kind.comment") != "now" || len(got) != len(f) {
+			t.Errorf("%s: after saving, comments %q (%d choices shown, %d sent)", who, got.Get("kind.comment"), len(got), len(f))
+		}
 	}
 }

@@ -24,6 +24,7 @@ var noticeGroups = []struct {
 		notifications.QuestionHidden, notifications.QuestionRestored,
 		notifications.AppealAnswered}},
 	{"notifications.group.flags", []string{notifications.FlagActioned, notifications.FlagDismissed}},
+	{"notifications.group.focal", []string{notifications.QuestionUnanswered, notifications.ReviewUnanswered}},
 	{"notifications.group.staff", []string{notifications.QueueWaiting, notifications.InviteAccepted}},
 }
 
@@ -34,8 +35,24 @@ func receives(a *accounts.Account, kind string) bool {
 		return a.Role.AtLeast(accounts.Moderator)
 	case notifications.Admins:
 		return a.Role == accounts.Admin
+	case notifications.FocalPoints:
+		return a.FocalPoint
 	}
 	return true
+}
+
+// settable lists, in the page's order, the kinds a chooses the delivery
+// of: what the settings page shows and all its form must send.
+func settable(a *accounts.Account) [][]string {
+	out := make([][]string, len(noticeGroups))
+	for i, g := range noticeGroups {
+		for _, k := range g.Kinds {
+			if receives(a, k) {
+				out[i] = append(out[i], k)
+			}
+		}
+	}
+	return out
 }
 
 type noticeRow struct {
@@ -62,12 +79,10 @@ func (s *Server) noticeSettingsView(r *http.Request, prefs map[string]notificati
 		return nil, err
 	}
 	d := noticeSettingsData{Deliveries: notifications.Deliveries, DigestOff: !choice.Enabled}
-	for _, g := range noticeGroups {
-		ng := noticeGroup{Title: g.Title}
-		for _, k := range g.Kinds {
-			if receives(a, k) {
-				ng.Rows = append(ng.Rows, noticeRow{Kind: k, Delivery: prefs[k], Default: notifications.Default(k)})
-			}
+	for i, kinds := range settable(a) {
+		ng := noticeGroup{Title: noticeGroups[i].Title}
+		for _, k := range kinds {
+			ng.Rows = append(ng.Rows, noticeRow{Kind: k, Delivery: prefs[k], Default: notifications.Default(k)})
 		}
 		if len(ng.Rows) > 0 {
 			d.Groups = append(d.Groups, ng)
@@ -103,10 +118,7 @@ func (s *Server) noticeSettingsPost(w http.ResponseWriter, r *http.Request) erro
 	}
 	errs := apperr.FieldErrors{}
 	chosen := map[string]notifications.Delivery{}
-	for _, k := range notifications.Kinds {
-		if !receives(a, k) {
-			continue
-		}
+	for _, k := range slices.Concat(settable(a)...) {
 		d := notifications.Delivery(r.PostFormValue("kind." + k))
 		if !d.Valid() {
 			errs.Add("kind."+k, "field.invalid_choice")
