@@ -65,7 +65,13 @@ func (n *Notices) Entries(ctx context.Context, a *accounts.Account, list []*noti
 			}
 			if p != nil {
 				e.Title, e.Path = p.Title, fmt.Sprintf("/practices/%d", p.ID)
-				if x.CommentID != 0 {
+				switch {
+				case x.CommentID != 0 && x.Grouped > 1:
+					// Comments gathered: the discussion's newest page,
+					// which holds them, at the first of them (a
+					// comment's own address shows its thread alone).
+					e.Path = fmt.Sprintf("/practices/%d#comment-%d", p.ID, x.CommentID)
+				case x.CommentID != 0:
 					e.Path = fmt.Sprintf("/comments/%d", x.CommentID)
 				}
 			}

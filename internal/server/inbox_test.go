@@ -57,7 +57,7 @@ func TestNotificationCentre(t *testing.T) {
 		t.Fatalf("unread after a comment and a reply (author, follower, the one answered): %v, want [2 1 1]", got)
 	}
 	if b := pa.Get("/notifications").Body; !strings.Contains(b, "2 new comments on “Registro biométrico”, the first by br") ||
-		!strings.Contains(b, fmt.Sprintf(`name="next" value="/comments/%d"`, first)) {
+		!strings.Contains(b, fmt.Sprintf(`name="next" value="%s#comment-%d"`, path, first)) {
 		t.Fatalf("the author's gathered entry does not count both comments or lead to the first:\n%s", b)
 	}
 	// A refused comment tells no one.
@@ -170,8 +170,12 @@ func TestCommentsGatherUntilRead(t *testing.T) {
 	}
 	pa.PostForm("/language", url.Values{"lang": {"es"}, "next": {"/notifications"}})
 	if b := pa.Get("/notifications").Body; !strings.Contains(b, "3 comentarios nuevos en «Registro biométrico», el primero de br") ||
-		!strings.Contains(b, fmt.Sprintf(`name="next" value="/comments/%d"`, c1)) {
+		!strings.Contains(b, fmt.Sprintf(`name="next" value="%s#comment-%d"`, path, c1)) {
 		t.Fatalf("the gathered entry in Spanish:\n%s", b)
+	}
+	// It leads to the discussion's newest page, which holds all three.
+	if page := pa.Get(path).Body; strings.Count(page, `id="comment-`) < 3 || !strings.Contains(page, fmt.Sprintf(`id="comment-%d"`, c1)) {
+		t.Fatal("the page a gathered entry leads to lacks the comments it counts")
 	}
 
 	// Read: the next comment starts a new entry, of one.
@@ -180,8 +184,9 @@ func TestCommentsGatherUntilRead(t *testing.T) {
 	if got := entries("pa@gob.pa"); len(got) != 2 || got[1].grouped != 1 || got[1].comment != c4 {
 		t.Fatalf("after reading, a comment: %+v", got)
 	}
-	if b := pa.Get("/notifications").Body; !strings.Contains(b, "br comentó «Registro biométrico»") {
-		t.Fatalf("a new entry of one comment:\n%s", b)
+	if b := pa.Get("/notifications").Body; !strings.Contains(b, "br comentó «Registro biométrico»") ||
+		!strings.Contains(b, fmt.Sprintf(`name="next" value="/comments/%d"`, c4)) {
+		t.Fatalf("a new entry of one comment, leading to it:\n%s", b)
 	}
 	if got := entries("mx@gob.mx"); len(got) != 1 || got[0].grouped != 4 {
 		t.Fatalf("mx, who read nothing, after a fourth comment: %+v", got)
