@@ -190,6 +190,7 @@ func (x *Indexer) Flush(ctx context.Context) (int, error) {
 		practice int64
 		comments []int64
 		texts    map[int64]string // of the visible comments, while the row has room
+		indexed  bool             // the practice had a search row when read
 	}
 	var order []*pending
 	rows, err := d.R.QueryContext(ctx, `SELECT comment_id, practice_id FROM search_pending_comments ORDER BY practice_id, comment_id LIMIT 5000`)
@@ -220,6 +221,7 @@ func (x *Indexer) Flush(ctx context.Context) (int, error) {
 		if err != nil && err != sql.ErrNoRows {
 			return 0, err
 		}
+		p.indexed = indexed.Valid
 		if indexed.Valid && indexed.Int64 >= MaxCommentText {
 			continue
 		}
@@ -248,6 +250,11 @@ func (x *Indexer) Flush(ctx context.Context) (int, error) {
 					text.WriteString(t)
 					added++
 				}
+			}
+			if text.Len() == 0 && p.indexed {
+				// Nothing to add (a thread at the cap, comments hidden
+				// meanwhile): the row is not read.
+				continue
 			}
 			if err := x.appendComments(ctx, tx, p.practice, text.String()); err != nil {
 				return err
