@@ -21,6 +21,16 @@ func openTemp(t *testing.T) *DB {
 	return d
 }
 
+// openMigrated is openTemp with the schema in place.
+func openMigrated(t *testing.T) *DB {
+	t.Helper()
+	d := openTemp(t)
+	if _, err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestMigrateAppliesOnceAndRecords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -120,10 +130,7 @@ func TestStablePlans(t *testing.T) {
 func TestRefusesNewerSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := openTemp(t)
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := openMigrated(t)
 	if _, err := d.W.Exec(`INSERT INTO schema_migrations VALUES (?, 'future.sql', '')`, LatestVersion()+1); err != nil {
 		t.Fatal(err)
 	}
@@ -251,11 +258,7 @@ func TestPracticeColumnsRebuild(t *testing.T) {
 // a column added to practices must join the trigger's list.
 func TestPracticeTopicCoversEveryColumn(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	d := openTemp(t)
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := openMigrated(t)
 	trigger := dbtest.Value[string](t, d.R, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'versions_practices_update'`)
 	m := regexp.MustCompile(`(?s)AFTER UPDATE OF(.*?)\sON practices`).FindStringSubmatch(trigger)
 	if m == nil {
@@ -282,11 +285,7 @@ func TestPracticeTopicCoversEveryColumn(t *testing.T) {
 // index (its foreign keys cascade), not by reading every notification.
 func TestNotificationsFoundByWhatTheyAreAbout(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	d := openTemp(t)
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := openMigrated(t)
 	for _, col := range []string{"comment_id", "practice_id"} {
 		plan := strings.Join(dbtest.Plan(t, d.R, `DELETE FROM notifications WHERE `+col+` = 1`), "; ")
 		if strings.Contains(plan, "SCAN notifications") || !strings.Contains(plan, " INDEX ") {
@@ -300,11 +299,7 @@ func TestNotificationsFoundByWhatTheyAreAbout(t *testing.T) {
 // the same index counts a person's unread entries without reading them.
 func TestUnreadNotificationsByIndex(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	d := openTemp(t)
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := openMigrated(t)
 	for q, want := range map[string]string{
 		`SELECT id FROM notifications WHERE account_id = 1 AND kind = 'comment' AND practice_id = 2 AND read_at IS NULL ORDER BY id DESC LIMIT 1`: "SEARCH notifications USING COVERING INDEX notifications_unread (account_id=? AND kind=? AND practice_id=? AND read_at=?)",
 		`SELECT count(*) FROM notifications WHERE account_id = 1 AND read_at IS NULL`:                                                             "SEARCH notifications USING COVERING INDEX notifications_unread (account_id=?)",
