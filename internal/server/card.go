@@ -119,8 +119,19 @@ func filterChoicesOf(loc i18n.Locale, d *listData) filterChoices {
 // from codes and ids.
 func (c cardView) HTML() template.HTML {
 	var m sanitize.Markup
-	// A card is about 1 KB of markup around its texts and links.
-	m.Grow(1024 + len(c.Title) + len(c.Summary) + 160*(len(c.Countries)+len(c.Tags)))
+	m.Grow(c.size())
+	c.write(&m)
+	return m.HTML()
+}
+
+// size is about how many bytes the card's markup takes: some 1 KB around
+// its texts and links.
+func (c cardView) size() int {
+	return 1024 + len(c.Title) + len(c.Summary) + 160*(len(c.Countries)+len(c.Tags))
+}
+
+// write writes the card's markup to m.
+func (c cardView) write(m *sanitize.Markup) {
 	id := strconv.FormatInt(c.ID, 10)
 	m.Tag("\n<article class=\"practice-card\" aria-labelledby=\"pc-", id, "\">\n  <h3 id=\"pc-", id,
 		"\"><a href=\"/practices/", id, "\" lang=\"")
@@ -132,7 +143,7 @@ func (c cardView) HTML() template.HTML {
 		if i > 0 {
 			m.Tag(", ")
 		}
-		writeLink(&m, l)
+		writeLink(m, l)
 	}
 	m.Tag("\n    · ")
 	m.Text(c.LangName)
@@ -168,13 +179,12 @@ func (c cardView) HTML() template.HTML {
 		m.Tag("\">")
 		for _, l := range c.Tags {
 			m.Tag("<li>")
-			writeLink(&m, l)
+			writeLink(m, l)
 			m.Tag("</li>")
 		}
 		m.Tag("</ul>")
 	}
 	m.Tag("\n</article>\n")
-	return m.HTML()
 }
 
 // writeLink writes l as an anchor, both values escaped.
@@ -184,4 +194,80 @@ func writeLink(m *sanitize.Markup, l link) {
 	m.Tag("\">")
 	m.Text(l.Label)
 	m.Tag("</a>")
+}
+
+// listResults writes a page of the practice list: its count, its cards
+// and the links to the pages around it. A list page is mostly this part,
+// and from the template each card cost a dozen reflective calls (the card
+// itself, its fields, the call of its markup) beside the markup: written
+// here it costs less than half (23 % of a list page not kept, then 10 %).
+func listResults(v *View, d *listData) template.HTML {
+	var m sanitize.Markup
+	cards := make([]cardView, len(d.Page.Practices))
+	n := 512
+	for i, p := range d.Page.Practices {
+		cards[i] = card(v, p, d.Refs)
+		n += cards[i].size()
+	}
+	m.Grow(n)
+	m.Tag(`<p class="count" role="status">`)
+	m.Text(v.T("list.count", "n", d.Page.Total))
+	m.Tag("</p>\n")
+	for _, c := range cards {
+		c.write(&m)
+	}
+	if len(cards) == 0 {
+		m.Tag("<p>")
+		m.Text(v.T("list.none"))
+		if d.Narrowed() {
+			m.Tag(` <a href="/practices">`)
+			m.Text(v.T("filter.clear"))
+			m.Tag("</a>")
+		}
+		m.Tag("</p>\n")
+	}
+	q := d.Query.Encode()
+	if q != "" {
+		q += "&"
+	}
+	writePager(&m, v, d.Page, "/practices?", q)
+	return m.HTML()
+}
+
+// pagerLinks is the Previous and Next links of a page of practices, for
+// the pages that list them (a country's, an objective's, a meeting's).
+// base is the list's address up to its query ("/tags/4?"), query its
+// filters ready to take a cursor after them ("" or "country=PA&").
+func pagerLinks(v *View, pg *practices.Page, base, query string) template.HTML {
+	var m sanitize.Markup
+	writePager(&m, v, pg, base, query)
+	return m.HTML()
+}
+
+// writePager writes the pager's links, if the list has another page. The
+// address is made here of a path, an encoded query and a cursor (base64
+// in the URL alphabet): escaped as text, it is what the template made of
+// it.
+func writePager(m *sanitize.Markup, v *View, pg *practices.Page, base, query string) {
+	if pg.Prev == "" && pg.Next == "" {
+		return
+	}
+	m.Tag(`<nav class="pager" aria-label="`)
+	m.Text(v.T("pager.label"))
+	m.Tag("\">\n")
+	if pg.Prev != "" {
+		m.Tag(`  <a href="`)
+		m.Text(base + query + "before=" + pg.Prev)
+		m.Tag(`" rel="prev">`)
+		m.Text(v.T("pager.prev"))
+		m.Tag("</a>\n")
+	}
+	if pg.Next != "" {
+		m.Tag(`  <a href="`)
+		m.Text(base + query + "after=" + pg.Next)
+		m.Tag(`" rel="next">`)
+		m.Text(v.T("pager.next"))
+		m.Tag("</a>\n")
+	}
+	m.Tag("</nav>\n")
 }

@@ -73,6 +73,8 @@ var funcs = template.FuncMap{
 	"add1":             func(i int) int { return i + 1 },
 	"add":              func(a, b int) int { return a + b },
 	"card":             card,
+	"pagerLinks":       pagerLinks,
+	"listResults":      func(v *View) template.HTML { d := v.Data.(listData); return listResults(v, &d) },
 }
 
 // dict builds a map from name, value pairs, to hand a partial template
