@@ -180,7 +180,7 @@ func (s *Store) ChangeQueue(ctx context.Context) ([]*Practice, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
 // Hidden returns the practices moderators hid, most recently hidden
@@ -192,7 +192,7 @@ func (s *Store) Hidden(ctx context.Context, country string, limit int) ([]*Pract
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
 // CountChanges counts the changes waiting for review.

@@ -27,7 +27,7 @@ func (s *Store) Compendium(ctx context.Context, v Viewer, tags []int64, lang str
 	if err != nil {
 		return nil, false, err
 	}
-	ps, err := s.collect(ctx, rows)
+	ps, err := collect(rows)
 	if err != nil {
 		return nil, false, err
 	}

@@ -50,7 +50,7 @@ func (s *Store) CountryWork(ctx context.Context, v Viewer) ([]*Practice, error) 
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
 // CountryReviews returns a focal point's country's published practices
@@ -68,7 +68,7 @@ func (s *Store) CountryReviews(ctx context.Context, v Viewer) ([]*Practice, map[
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := s.collect(ctx, rows)
+	list, err := collect(rows)
 	if err != nil {
 		return nil, nil, err
 	}

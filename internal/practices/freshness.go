@@ -67,7 +67,7 @@ func (s *Store) DueForReview(ctx context.Context, months, limit int) ([]ReviewDu
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return due, loadRelations(ctx, s.DB.R, practicesOf(due))
+	return due, nil
 }
 
 // MarkAsked records, inside the caller's transaction (the one that
@@ -77,14 +77,6 @@ func (s *Store) MarkAsked(ctx context.Context, tx *sql.Tx, d ReviewDue) error {
 		ON CONFLICT (practice_id) DO UPDATE SET asked_at = excluded.asked_at, token_hash = excluded.token_hash`,
 		d.Practice.ID, db.FormatTime(s.Clock.Now()), tokens.Hash(d.Token))
 	return err
-}
-
-func practicesOf(due []ReviewDue) []*Practice {
-	out := make([]*Practice, len(due))
-	for i, d := range due {
-		out[i] = d.Practice
-	}
-	return out
 }
 
 // MarkUnreviewed marks, inside the caller's transaction, the practices
@@ -209,7 +201,7 @@ func (s *Store) Unreviewed(ctx context.Context, limit int) ([]*Practice, error) 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, loadRelations(ctx, s.DB.R, out)
+	return out, nil
 }
 
 // SeedReview sets a practice's review record as given (a zero time is

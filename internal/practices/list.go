@@ -261,7 +261,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 			page.Prev = first.encode()
 		}
 	}
-	return page, loadRelations(ctx, s.DB.R, page.Practices)
+	return page, nil
 }
 
 // scanWith scans a practice row that carries one extra column at the end.
@@ -342,7 +342,7 @@ func (s *Store) Mine(ctx context.Context, v Viewer) ([]*Practice, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
 // Followed returns the practices v follows and may still see.
@@ -354,13 +354,12 @@ func (s *Store) Followed(ctx context.Context, v Viewer) ([]*Practice, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
-// collect reads rows of practiceColumns (or listColumns), then the
-// practices' countries and tags.
-func (s *Store) collect(ctx context.Context, rows rowsOf) ([]*Practice, error) {
-	return s.collectWith(ctx, rows, scanPractice)
+// collect reads rows of practiceColumns (or listColumns).
+func collect(rows rowsOf) ([]*Practice, error) {
+	return collectWith(rows, scanPractice)
 }
 
 type rowsOf interface {
@@ -370,9 +369,8 @@ type rowsOf interface {
 	Close() error
 }
 
-// collectWith reads rows with scan, then the practices' countries and
-// tags.
-func (s *Store) collectWith(ctx context.Context, rows rowsOf, scan func(interface{ Scan(...any) error }) (*Practice, error)) ([]*Practice, error) {
+// collectWith reads rows with scan.
+func collectWith(rows rowsOf, scan func(interface{ Scan(...any) error }) (*Practice, error)) ([]*Practice, error) {
 	defer rows.Close()
 	var out []*Practice
 	for rows.Next() {
@@ -385,7 +383,7 @@ func (s *Store) collectWith(ctx context.Context, rows rowsOf, scan func(interfac
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, loadRelations(ctx, s.DB.R, out)
+	return out, nil
 }
 
 // Follow makes v follow practice id (which v must be able to see).
@@ -421,7 +419,7 @@ func (s *Store) PublishedBetween(ctx context.Context, from, to time.Time) ([]*Pr
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
 // PublishedAmong returns those of the practices ids that are published
@@ -432,7 +430,7 @@ func (s *Store) PublishedAmong(ctx context.Context, ids []int64) ([]*Practice, e
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }
 
 // VisibleAmong returns, in the order of ids, those of the practices ids
@@ -448,7 +446,7 @@ func (s *Store) VisibleAmong(ctx context.Context, v Viewer, ids []int64) ([]*Pra
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.collect(ctx, rows)
+	got, err := collect(rows)
 	if err != nil {
 		return nil, err
 	}

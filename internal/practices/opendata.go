@@ -22,7 +22,7 @@ func (s *Store) OpenData(ctx context.Context, fn func(batch []*Practice) error) 
 		if err != nil {
 			return err
 		}
-		batch, err := s.collect(ctx, rows)
+		batch, err := collect(rows)
 		if err != nil || len(batch) == 0 {
 			return err
 		}
@@ -71,5 +71,5 @@ func (s *Store) APIPage(ctx context.Context, v Viewer, after int64, limit int, c
 	if err != nil {
 		return nil, err
 	}
-	return s.collect(ctx, rows)
+	return collect(rows)
 }

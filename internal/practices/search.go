@@ -229,7 +229,7 @@ func (s *Store) byIDs(ctx context.Context, ids []int64) ([]*Practice, error) {
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.collectWith(ctx, rows, scanCard)
+	got, err := collectWith(rows, scanCard)
 	if err != nil {
 		return nil, err
 	}
