@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -254,8 +255,10 @@ func TestPracticeColumnsRebuild(t *testing.T) {
 }
 
 // A practice's topic counts a change to any of its columns but the comment
-// count, which changes only with a comment, whose own triggers count it:
-// a column added to practices must join the trigger's list.
+// count and the lists of its countries and tags, which change only with a
+// comment or a row of practice_countries or practice_tags, whose own
+// triggers count it: a column added to practices must join the trigger's
+// list.
 func TestPracticeTopicCoversEveryColumn(t *testing.T) {
 	t.Parallel()
 	d := openMigrated(t)
@@ -264,20 +267,23 @@ func TestPracticeTopicCoversEveryColumn(t *testing.T) {
 	if m == nil {
 		t.Fatalf("trigger: %s", trigger)
 	}
+	counted := map[string]bool{"comment_count": true, "country_list": true, "tag_list": true}
 	listed := map[string]bool{}
 	for _, c := range strings.Split(m[1], ",") {
 		listed[strings.TrimSpace(c)] = true
 	}
 	for _, c := range dbtest.Column[string](t, d.R, `SELECT name FROM pragma_table_info('practices')`) {
-		if c == "id" || c == "comment_count" {
+		if c == "id" || counted[c] {
 			continue
 		}
 		if !listed[c] {
 			t.Errorf("practices.%s is not in versions_practices_update's columns", c)
 		}
 	}
-	if listed["comment_count"] {
-		t.Error("the comment count is counted twice again")
+	for c := range counted {
+		if listed[c] {
+			t.Errorf("practices.%s is counted twice again", c)
+		}
 	}
 }
 
@@ -308,4 +314,75 @@ func TestUnreadNotificationsByIndex(t *testing.T) {
 			t.Errorf("%s\nplan %s\nwant %s", q, plan, want)
 		}
 	}
+}
+
+// A practice's row carries the lists of its countries and tags, in their
+// order, for its card: filled for the practices already there when the
+// column came, then kept by triggers through every insert, deletion and
+// update of practice_countries and practice_tags.
+func TestCardListsFollowTheirTables(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := openTemp(t)
+	if _, err := d.migrateTo(ctx, 43); err != nil {
+		t.Fatal(err)
+	}
+	tags := dbtest.Column[int64](t, d.R, `SELECT id FROM tags ORDER BY id LIMIT 3`)
+	if len(tags) < 3 {
+		t.Fatalf("tags %v", tags)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := d.W.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO accounts (id, email, display_name, password_hash, role, country_code, created_at, updated_at, password_changed_at)
+		VALUES (1, 'pa@gob.pa', 'Samira', 'x', 'official', 'PA', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`)
+	exec(`INSERT INTO practices (id, author_id, status, lang, title, summary, policy_version, period_start, created_at, updated_at)
+		VALUES (7, 1, 'published', 'es', 'Registro', 'Resumen', 1, '2021-09', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+		(8, 1, 'draft', 'es', 'Otra', 'Resumen', 1, '2021-09', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+		(9, 1, 'draft', 'es', 'Sin nada', 'Resumen', 1, '2021-09', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`)
+	exec(`INSERT INTO practice_countries (practice_id, country_code) VALUES (7, 'PA'), (7, 'CR'), (8, 'MX')`)
+	exec(`INSERT INTO practice_tags (practice_id, tag_id) VALUES (7, ?), (7, ?), (8, ?)`, tags[2], tags[0], tags[1])
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := func(step string, id int64, countries, tagList string) {
+		t.Helper()
+		var c, tg string
+		if err := d.R.QueryRowContext(ctx, `SELECT country_list, tag_list FROM practices WHERE id = ?`, id).Scan(&c, &tg); err != nil {
+			t.Fatal(err)
+		}
+		if c != countries || tg != tagList {
+			t.Errorf("%s: practice %d lists %q and %q, want %q and %q", step, id, c, tg, countries, tagList)
+		}
+	}
+	list := func(ids ...int64) string {
+		s := make([]string, len(ids))
+		for i, id := range ids {
+			s[i] = strconv.FormatInt(id, 10)
+		}
+		return strings.Join(s, ",")
+	}
+	want("migrated", 7, "CR,PA", list(tags[0], tags[2]))
+	want("migrated", 8, "MX", list(tags[1]))
+	want("migrated", 9, "", "")
+
+	exec(`INSERT INTO practice_countries (practice_id, country_code) VALUES (7, 'GT')`)
+	exec(`INSERT INTO practice_tags (practice_id, tag_id) VALUES (9, ?)`, tags[1])
+	want("inserted", 7, "CR,GT,PA", list(tags[0], tags[2]))
+	want("inserted", 9, "", list(tags[1]))
+
+	exec(`DELETE FROM practice_countries WHERE practice_id = 7 AND country_code = 'CR'`)
+	exec(`DELETE FROM practice_tags WHERE practice_id = 8`)
+	want("deleted", 7, "GT,PA", list(tags[0], tags[2]))
+	want("deleted", 8, "MX", "")
+
+	// A row moved from one practice to another changes both lists.
+	exec(`UPDATE practice_countries SET practice_id = 9 WHERE practice_id = 8`)
+	exec(`UPDATE practice_tags SET practice_id = 8 WHERE practice_id = 7 AND tag_id = ?`, tags[2])
+	want("moved", 7, "GT,PA", list(tags[0]))
+	want("moved", 8, "", list(tags[2]))
+	want("moved", 9, "MX", list(tags[1]))
 }

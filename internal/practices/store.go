@@ -50,12 +50,9 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	EXISTS (SELECT 1 FROM focal_shares fs WHERE fs.practice_id = p.id), ` + relationColumns
 
 // relationColumns end practiceColumns and cardColumns: a practice's
-// countries and tags, each a list in its order (see relationsOf). Read in
-// the practice's own statement, each is a lookup of its primary key; read
-// afterwards for a page of practices, they were two more queries with a
-// list of ids each, which cost a list page a tenth of its time.
-const relationColumns = `coalesce((SELECT group_concat(pc.country_code, ',' ORDER BY pc.country_code) FROM practice_countries pc WHERE pc.practice_id = p.id), ''),
-	coalesce((SELECT group_concat(pt.tag_id, ',' ORDER BY pt.tag_id) FROM practice_tags pt WHERE pt.practice_id = p.id), '')`
+// countries and tags, each a list in its order, kept on its row by
+// triggers (migration 0044) and held by the cards index (see relationsOf).
+const relationColumns = `p.country_list, p.tag_list`
 
 // listColumns are practiceColumns without the long sections, for lists.
 var listColumns = strings.NewReplacer(
