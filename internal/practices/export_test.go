@@ -8,4 +8,4 @@ var WalkRatio = &walkRatio
 
 // CardColumnsForTest exposes what a list reads of each practice to the
 // plan test.
-const CardColumnsForTest = cardColumns
+const CardColumnsForTest = indexedCardColumns

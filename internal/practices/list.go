@@ -198,13 +198,13 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 			where, args = filterWhereAs(v, f, true)
 		}
 	}
-	from := "practices p"
+	from, columns := "practices p", cardColumns
 	if walk && f.Sort != SortDiscussed {
 		// The walk reads the cards index alone. Weighing its statistics,
 		// the planner may prefer the narrower practices_published index,
 		// and then read each card from its row (two pages a card): the
 		// index is named.
-		from = "practices p INDEXED BY practices_cards"
+		from, columns = "practices p INDEXED BY practices_cards", indexedCardColumns
 	}
 	keyCol := "p.published_at"
 	if f.Sort == SortDiscussed {
@@ -221,7 +221,7 @@ func (s *Store) List(ctx context.Context, v Viewer, f Filter) (*Page, error) {
 		order = " ORDER BY " + keyCol + " ASC, p.id ASC"
 		backward = true
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+cardColumns+`, `+keyCol+` FROM `+from+`
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+columns+`, `+keyCol+` FROM `+from+`
 		WHERE `+where+order+` LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, err

@@ -635,3 +635,64 @@ func TestLiveCorrectionKeepsTheRawText(t *testing.T) {
 		t.Fatalf("the change does not keep the raw text: %+v, %v", c, err)
 	}
 }
+
+// A card's countries and tags are read from the cards index on the list's
+// usual walk and from their tables everywhere else: after an edit, every
+// road gives the same lists, in their order.
+func TestCountriesAndTagsAlikeOnEveryRoad(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	pa, vPA := e.account(t, "pa@gob.pa", accounts.Official, "PA")
+	p := e.publish(t, pa, form("Registro biométrico", []string{"PA"}, "members", "2", "1"))
+	f := practices.FormFrom(p)
+	f.Countries, f.Tags = []string{"PA", "CR", "BZ"}, []string{"5", "3"}
+	if _, err := e.store.Update(ctx, vPA, p.ID, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Tx(ctx, func(tx *sql.Tx) error { _, err := e.store.ApproveChange(ctx, tx, p.ID); return err }); err != nil {
+		t.Fatal(err)
+	}
+	wantCountries, wantTags := []string{"BZ", "CR", "PA"}, []int64{3, 5}
+	check := func(road string, got *practices.Practice) {
+		t.Helper()
+		if got == nil {
+			t.Fatalf("%s: practice not found", road)
+		}
+		if !slices.Equal(got.Countries, wantCountries) || !slices.Equal(got.Tags, wantTags) {
+			t.Errorf("%s: countries %v and tags %v, want %v and %v", road, got.Countries, got.Tags, wantCountries, wantTags)
+		}
+	}
+	for road, fl := range map[string]practices.Filter{"the list": {}, "most discussed": {Sort: practices.SortDiscussed},
+		"filtered by country": {Country: "BZ"}, "filtered by tag": {Tag: 5}} {
+		page, err := e.store.List(ctx, vPA, fl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found *practices.Practice
+		for _, c := range page.Practices {
+			if c.ID == p.ID {
+				found = c
+			}
+		}
+		check(road, found)
+	}
+	got, err := e.store.Get(ctx, vPA, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("the practice", got)
+	head, err := e.store.GetHead(ctx, vPA, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("the practice's head", head)
+	res, err := e.store.Search(ctx, vPA, "biométrico", practices.Filter{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("search found %d", len(res.Hits))
+	}
+	check("a search", res.Hits[0].Practice)
+}

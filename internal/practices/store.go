@@ -49,10 +49,18 @@ const practiceColumns = `p.id, p.author_id, a.display_name, coalesce(a.country_c
 	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), ''),
 	EXISTS (SELECT 1 FROM focal_shares fs WHERE fs.practice_id = p.id), ` + relationColumns
 
-// relationColumns end practiceColumns and cardColumns: a practice's
-// countries and tags, each a list in its order, kept on its row by
-// triggers (migration 0044) and held by the cards index (see relationsOf).
-const relationColumns = `p.country_list, p.tag_list`
+// relationColumns end practiceColumns: a practice's countries and tags,
+// each a list in its order (see relationsOf), looked up by the tables'
+// primary keys. The same lists sit at the end of the practice's row
+// (migration 0044), but reading them there means reading the whole row,
+// sections and all, where a practice's head reads its first page.
+const relationColumns = `coalesce((SELECT group_concat(pc.country_code, ',' ORDER BY pc.country_code) FROM practice_countries pc WHERE pc.practice_id = p.id), ''),
+	coalesce((SELECT group_concat(pt.tag_id, ',' ORDER BY pt.tag_id) FROM practice_tags pt WHERE pt.practice_id = p.id), '')`
+
+// indexedRelationColumns are the same lists as the triggers keep them on
+// the row (migration 0044), for reads from the cards index, which holds
+// them.
+const indexedRelationColumns = `p.country_list, p.tag_list`
 
 // listColumns are practiceColumns without the long sections, for lists.
 var listColumns = strings.NewReplacer(
@@ -67,9 +75,16 @@ var listColumns = strings.NewReplacer(
 // later columns sit on an overflow page of their own. A card does not
 // name its author; WithAuthors adds the names where they are shown (a
 // join here cost a list page as much as the rest of its query).
-const cardColumns = `p.id, p.author_id, p.status, p.scope, p.lang, p.title, p.summary,
+// cardColumns read a card's countries and tags as practiceColumns do;
+// indexedCardColumns read them from the cards index, and are only for a
+// query that names it.
+const (
+	cardHead = `p.id, p.author_id, p.status, p.scope, p.lang, p.title, p.summary,
 	p.period_start, coalesce(p.period_end, ''), p.comment_count, p.created_at, p.updated_at, coalesce(p.published_at, ''),
-	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), ''), ` + relationColumns
+	coalesce((SELECT coalesce(r.reviewed_at, p.published_at) FROM practice_reviews r WHERE r.practice_id = p.id AND r.stale_at IS NOT NULL), '')`
+	cardColumns        = cardHead + ", " + relationColumns
+	indexedCardColumns = cardHead + ", " + indexedRelationColumns
+)
 
 // scanCard reads a row of cardColumns; what a card does not show stays
 // zero.
