@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"puente/db"
 )
@@ -165,9 +166,17 @@ type Cache[K comparable, V any] struct {
 	entries map[K]entry[V]
 	bytes   int
 
-	// seen holds (hashed) the keys missed once and not kept: see Admit.
+	// seen holds (hashed) the keys missed once and not kept, with when:
+	// see Admit.
 	seed maphash.Seed
-	seen map[uint64]struct{}
+	seen map[uint64]time.Time
+
+	// The cache starts over when full: born is when it last did, life how
+	// long it had lasted then (how long a value was kept at most).
+	now         func() time.Time
+	born        time.Time
+	life        time.Duration
+	startedOver bool
 
 	hits, misses atomic.Uint64
 }
@@ -176,7 +185,7 @@ type Cache[K comparable, V any] struct {
 // many did not, since the cache was made.
 func (c *Cache[K, V]) Counts() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
-// maxSeen bounds the keys Admit remembers (8 bytes and a map slot each):
+// maxSeen bounds the keys Admit remembers (a time and a map slot each):
 // when full it starts over, so a key asked for again long after its first
 // miss simply waits one more miss to be kept.
 const maxSeen = 1 << 14
@@ -190,7 +199,13 @@ type entry[V any] struct {
 // New returns a cache over versions holding at most maxBytes, as size
 // measures each value.
 func New[K comparable, V any](versions *Versions, maxBytes int, size func(V) int) *Cache[K, V] {
-	return &Cache[K, V]{versions: versions, maxBytes: maxBytes, size: size, seed: maphash.MakeSeed()}
+	return &Cache[K, V]{versions: versions, maxBytes: maxBytes, size: size, seed: maphash.MakeSeed(), now: time.Now}
+}
+
+// WithClock has the cache tell time by clk (a test's fake clock).
+func (c *Cache[K, V]) WithClock(clk interface{ Now() time.Time }) *Cache[K, V] {
+	c.now = clk.Now
+	return c
 }
 
 // Admit reports whether a value computed after a miss on key is worth
@@ -200,6 +215,12 @@ func New[K comparable, V any](versions *Versions, maxBytes int, size func(V) int
 // cost nothing to keep (copying and compressing a rendered part costs a
 // tenth of a page) and do not push out of a full cache the values asked
 // for again and again.
+//
+// Once the cache has started over, a second miss is admitted only if it
+// came sooner after the first than the cache keeps values (the longer of
+// its last life and its present age): when more pages are read than it
+// holds, one asked for again only after that would be gone before it is
+// asked again, and keeping it would cost without ever serving it.
 func (c *Cache[K, V]) Admit(key K) bool {
 	h := maphash.Comparable(c.seed, key)
 	c.mu.Lock()
@@ -207,14 +228,17 @@ func (c *Cache[K, V]) Admit(key K) bool {
 	if _, ok := c.entries[key]; ok {
 		return true
 	}
-	if _, ok := c.seen[h]; ok {
-		delete(c.seen, h)
-		return true
+	now := c.now()
+	if first, ok := c.seen[h]; ok {
+		if !c.startedOver || now.Sub(first) <= max(c.life, now.Sub(c.born)) {
+			delete(c.seen, h)
+			return true
+		}
 	}
 	if c.seen == nil || len(c.seen) >= maxSeen {
-		c.seen = make(map[uint64]struct{})
+		c.seen = make(map[uint64]time.Time)
 	}
-	c.seen[h] = struct{}{}
+	c.seen[h] = now
 	return false
 }
 
@@ -267,7 +291,11 @@ func (c *Cache[K, V]) Put(key K, stamp Stamp, value V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil || c.bytes+n > c.maxBytes {
-		c.entries, c.bytes = map[K]entry[V]{}, 0
+		now := c.now()
+		if c.entries != nil {
+			c.life, c.startedOver = now.Sub(c.born), true
+		}
+		c.entries, c.bytes, c.born = map[K]entry[V]{}, 0, now
 	}
 	if old, ok := c.entries[key]; ok {
 		c.bytes -= old.size

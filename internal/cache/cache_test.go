@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"puente/db"
 	"puente/internal/cache"
+	"puente/internal/clock"
 	"puente/internal/dbtest"
 )
 
@@ -280,5 +282,57 @@ func TestReplaceRefinesWhatIsKept(t *testing.T) {
 	dbtest.Exec(t, d.W, `UPDATE versions SET n = n + 1 WHERE topic = 'seq'`)
 	if _, ok, _ := c.Lookup(ctx, "k"); ok {
 		t.Fatal("a refined value outlived a change to its topic")
+	}
+}
+
+// Once the cache has started over, a key asked for again only after longer
+// than the cache keeps values is not kept: it would be gone before it was
+// asked for a third time. Asked for again sooner, it is kept; and as the
+// cache grows older without starting over, it keeps values for longer.
+func TestAdmitWhatWouldStayUntilReused(t *testing.T) {
+	ctx := context.Background()
+	d := open(t)
+	v := &cache.Versions{DB: d}
+	clk := clock.NewFake(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	c := cache.New[string](v, 64*100, func([]byte) int { return 100 }).WithClock(clk)
+	stamp, err := v.Read(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Before it ever started over, a second miss is enough, however late.
+	c.Admit("slow")
+	clk.Advance(time.Hour)
+	if !c.Admit("slow") {
+		t.Fatal("second miss not admitted before the cache ever started over")
+	}
+	// The cache fills, is first asked for "late" half a second later, and
+	// starts over a second after it began: it kept values for a second.
+	for i := range 64 {
+		c.Put(strconv.Itoa(i), stamp, make([]byte, 100))
+	}
+	clk.Advance(500 * time.Millisecond)
+	c.Admit("late")
+	clk.Advance(500 * time.Millisecond)
+	c.Put("full", stamp, make([]byte, 100))
+	clk.Advance(1500 * time.Millisecond)
+	if c.Admit("late") {
+		t.Fatal("a key asked for again after 2 s admitted into a cache that kept values for 1 s and is 1.5 s old")
+	}
+	c.Admit("soon")
+	clk.Advance(500 * time.Millisecond)
+	if !c.Admit("soon") {
+		t.Fatal("a key asked for again within the cache's life not admitted")
+	}
+	// The refused key's last miss counts as its first: asked for again
+	// soon, it is kept.
+	clk.Advance(200 * time.Millisecond)
+	if !c.Admit("late") {
+		t.Fatal("a key asked for again soon after a refused miss not admitted")
+	}
+	// Nothing kept for a minute: the cache keeps values for a minute now.
+	c.Admit("patient")
+	clk.Advance(30 * time.Second)
+	if !c.Admit("patient") {
+		t.Fatal("a second miss 30 s later not admitted into a cache a minute old")
 	}
 }
