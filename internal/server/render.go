@@ -310,9 +310,7 @@ const maxPooledPage = 256 << 10
 // compressed copies.
 func (s *Server) execute(buf *bytes.Buffer, page string, v *View) ([]span, error) {
 	t := s.pages.set
-	if err := t.ExecuteTemplate(buf, "doc-head", v); err != nil {
-		return nil, err
-	}
+	writeDocHead(buf, v)
 	var spans []span
 	hk := headerKeyOf(v)
 	h, ok := s.headers.get(hk)
