@@ -328,11 +328,12 @@ type Page struct {
 	Thread int64
 }
 
-// Discussion returns one page of practice id's comments as v may see it.
-func (s *Store) Discussion(ctx context.Context, v practices.Viewer, practiceID int64, q PageQuery) (*Page, error) {
-	if _, _, err := s.Practices.Status(ctx, v, practiceID); err != nil {
-		return nil, err
-	}
+// Discussion returns one page of the comments on p, a practice as read
+// for its viewer (practices.Store.Get or GetHead, which answer only what
+// the viewer may see): whoever may read a practice reads its discussion.
+// It once checked that again, a query of its own on every practice page.
+func (s *Store) Discussion(ctx context.Context, p *practices.Practice, q PageQuery) (*Page, error) {
+	practiceID := p.ID
 	pg := &Page{Partial: q.Before != 0 || q.Thread != 0, Thread: q.Thread}
 	budget := PageBudget
 	if q.Thread != 0 {

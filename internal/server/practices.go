@@ -245,7 +245,7 @@ func (s *Server) showPractice(w http.ResponseWriter, r *http.Request, status int
 	article.write = func(v *View) string { return practiceBody(v, pv) }
 	view.parts = []part{{name: "practice-head"}, article, {name: "practice-foot"}, comments}
 	if p.Status == practices.Published && comments.html == nil {
-		if pv.Discussion, err = s.comments.Discussion(r.Context(), v, id, discussionQuery(r)); err != nil {
+		if pv.Discussion, err = s.comments.Discussion(r.Context(), p, discussionQuery(r)); err != nil {
 			return err
 		}
 		pv.Comments = pv.Discussion.Comments
