@@ -255,18 +255,15 @@ func writePager(m *sanitize.Markup, v *View, pg *practices.Page, base, query str
 	m.Tag(`<nav class="pager" aria-label="`)
 	m.Text(v.T("pager.label"))
 	m.Tag("\">\n")
-	if pg.Prev != "" {
+	for _, l := range [...]struct{ cursor, param, rel, label string }{
+		{pg.Prev, "before=", "prev", "pager.prev"}, {pg.Next, "after=", "next", "pager.next"}} {
+		if l.cursor == "" {
+			continue
+		}
 		m.Tag(`  <a href="`)
-		m.Text(base + query + "before=" + pg.Prev)
-		m.Tag(`" rel="prev">`)
-		m.Text(v.T("pager.prev"))
-		m.Tag("</a>\n")
-	}
-	if pg.Next != "" {
-		m.Tag(`  <a href="`)
-		m.Text(base + query + "after=" + pg.Next)
-		m.Tag(`" rel="next">`)
-		m.Text(v.T("pager.next"))
+		m.Text(base + query + l.param + l.cursor)
+		m.Tag(`" rel="`, l.rel, `">`)
+		m.Text(v.T(l.label))
 		m.Tag("</a>\n")
 	}
 	m.Tag("</nav>\n")
