@@ -188,20 +188,7 @@ func (s *Store) Unreviewed(ctx context.Context, limit int) ([]*Practice, error) 
 	if err != nil {
 		return nil, err
 	}
-	var out []*Practice
-	for rows.Next() {
-		p, err := scanPractice(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return collect(rows)
 }
 
 // SeedReview sets a practice's review record as given (a zero time is

@@ -194,10 +194,7 @@ func (s *Store) get(ctx context.Context, q db.Querier, id int64) (*Practice, err
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return p, err
 }
 
 // Get returns practice id if v may see it, and ErrNotFound otherwise: one
